@@ -1,0 +1,73 @@
+//! Circle's Leptos app. Pages follow URLs (`pages/`), server functions are grouped by resource
+//! (`api/`), shared pieces of screen live in `components/`. Components show prepared data and
+//! dispatch actions; the rules live in the `domain` crate.
+
+pub mod api;
+pub mod components;
+pub mod error;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+use leptos::prelude::*;
+use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    SsrMode, StaticSegment,
+    components::{Route, Router, Routes},
+    path,
+};
+
+pub use error::AppError;
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en-GB">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/circle.css" />
+        <Link rel="icon" href="/icon.svg" type_="image/svg+xml" />
+        <Link rel="manifest" href="/manifest.webmanifest" />
+        <Meta name="theme-color" content="#1d4f5c" />
+        <Meta name="description" content="Circle: plan together with the people who matter to you." />
+        <Title formatter=|page: String| {
+            if page.is_empty() { "Circle".to_owned() } else { format!("{page} · Circle") }
+        } />
+        <Router>
+            <components::SiteHeader />
+            <main id="main">
+                // Async: every page is complete HTML before it is sent, so it reads with
+                // JavaScript off and hydrates without a flash of loading text.
+                <Routes fallback=pages::NotFound>
+                    <Route path=StaticSegment("") view=pages::HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/people/:id") view=pages::PersonPage ssr=SsrMode::Async />
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+/// The browser entry point: hydrate the server-rendered page, nothing else.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

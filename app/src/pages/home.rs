@@ -1,0 +1,139 @@
+//! `/`: the people supported, strengths first, with "Find a person".
+//!
+//! Without JavaScript the search box is a plain GET form (`/?q=…`) filtered on the server; once
+//! hydrated the same filter runs as the person types. Both use `domain::people::filter_people`.
+
+use domain::PersonSummary;
+use domain::people::filter_people;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::people::list_people;
+use crate::components::ErrorPanel;
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let people = Resource::new(|| (), |_| list_people());
+    let initial = use_query_map().with_untracked(|q| q.get("q").unwrap_or_default());
+    let (query, set_query) = signal(initial.clone());
+
+    view! {
+        <Title text="People we support" />
+        <h1>"People we support"</h1>
+        <form class="find" role="search" method="get" action="/"
+            on:submit=|ev| ev.prevent_default()>
+            <label for="find-person">"Find a person"</label>
+            <p class="hint" id="find-person-hint">"Type part of a name or a strength."</p>
+            <div class="find-row">
+                <input id="find-person" name="q" type="search" autocomplete="off"
+                    aria-describedby="find-person-hint"
+                    value=initial
+                    on:input=move |ev| set_query.set(event_target_value(&ev)) />
+                <button type="submit">"Find"</button>
+            </div>
+        </form>
+        <Suspense fallback=|| view! { <p>"Loading people…"</p> }>
+            {move || Suspend::new(async move {
+                match people.await {
+                    Ok(list) => view! { <PeopleList people=list query /> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn PeopleList(people: Vec<PersonSummary>, query: ReadSignal<String>) -> impl IntoView {
+    let total = people.len();
+    let shown = Memo::new(move |_| {
+        query.with(|q| filter_people(&people, q).into_iter().cloned().collect::<Vec<_>>())
+    });
+    view! {
+        <p class="count" role="status" aria-live="polite">
+            {move || count_label(shown.with(Vec::len), total, &query.get())}
+        </p>
+        <ul class="people" aria-label="People supported">
+            <For each=move || shown.get() key=|p| p.id let:person>
+                <PersonCard person />
+            </For>
+        </ul>
+    }
+}
+
+#[component]
+fn PersonCard(person: PersonSummary) -> impl IntoView {
+    let href = format!("/people/{}", person.id);
+    let strengths_label = format!("Strengths of {}", person.display_name);
+    let details = card_details(&person);
+    view! {
+        <li class="person-card">
+            <h2><a href=href>{person.display_name}</a></h2>
+            <ul class="strengths" aria-label=strengths_label>
+                {person.strengths.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}
+            </ul>
+            <p class="person-details">{details}</p>
+        </li>
+    }
+}
+
+/// What the status line says about the list: how many are shown, and what to try when none are.
+pub fn count_label(shown: usize, total: usize, query: &str) -> String {
+    let people = |n: usize| if n == 1 { "1 person".to_owned() } else { format!("{n} people") };
+    match (shown, query.trim()) {
+        (_, "") => format!("{} supported", people(total)),
+        (0, q) => format!("No one matches “{q}”. Try part of a name or a strength."),
+        (n, _) => format!("Showing {n} of {}", people(total)),
+    }
+}
+
+/// The line under a person's strengths: full name when they go by another, pronouns, service.
+pub fn card_details(person: &PersonSummary) -> String {
+    let mut parts = Vec::new();
+    if person.full_name != person.display_name {
+        parts.push(person.full_name.as_str());
+    }
+    if let Some(p) = person.pronouns.as_deref() {
+        parts.push(p);
+    }
+    parts.push(&person.service_name);
+    parts.join(" · ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::PersonId;
+
+    #[test]
+    fn the_status_line_counts_everyone_until_a_search_is_typed() {
+        assert_eq!(count_label(3, 3, " "), "3 people supported");
+        assert_eq!(count_label(1, 1, ""), "1 person supported");
+        assert_eq!(count_label(1, 3, "dan"), "Showing 1 of 3 people");
+    }
+
+    #[test]
+    fn an_empty_search_result_says_what_to_try() {
+        assert_eq!(
+            count_label(0, 3, "zebra "),
+            "No one matches “zebra”. Try part of a name or a strength."
+        );
+    }
+
+    #[test]
+    fn card_details_give_the_full_name_only_when_they_go_by_another() {
+        let mut p = PersonSummary {
+            id: PersonId(Default::default()),
+            display_name: "Maggie".into(),
+            full_name: "Margaret Okafor".into(),
+            pronouns: Some("she/her".into()),
+            strengths: vec![],
+            service_name: "Riverside".into(),
+        };
+        assert_eq!(card_details(&p), "Margaret Okafor · she/her · Riverside");
+        p.display_name = p.full_name.clone();
+        p.pronouns = None;
+        assert_eq!(card_details(&p), "Riverside");
+    }
+}
