@@ -1,0 +1,67 @@
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use leptos::config::LeptosOptions;
+use store::testing::TestDatabase;
+use store::{Backend, Store};
+use tower::ServiceExt;
+
+pub fn leptos_options() -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("circle")
+        .site_root("target/site")
+        .build()
+}
+
+/// A router over a fresh database holding the demo dataset.
+pub struct TestApp {
+    pub router: Router,
+    pub store: Arc<dyn Store>,
+    db: TestDatabase,
+}
+
+impl TestApp {
+    pub async fn with_demo(backend: Backend) -> Self {
+        let db = TestDatabase::new(backend).await;
+        let store = db.store().await;
+        store::load_demo(store.as_ref()).await.expect("demo data");
+        let router = server::router(store.clone(), leptos_options());
+        Self { router, store, db }
+    }
+
+    pub async fn get(&self, uri: &str) -> (StatusCode, String) {
+        let response = self
+            .router
+            .clone()
+            .oneshot(Request::get(uri).body(Body::empty()).expect("request"))
+            .await
+            .expect("response");
+        let status = response.status();
+        let body = axum::body::to_bytes(response.into_body(), 4 << 20)
+            .await
+            .expect("body");
+        (status, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    pub async fn finish(self) {
+        self.store.close().await;
+        self.db.remove().await;
+    }
+}
+
+/// Declares the same test for SQLite and PostgreSQL.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($check:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test]
+            async fn $check() { super::$check(store::Backend::Sqlite).await })*
+        }
+        mod postgres {
+            $(#[tokio::test]
+            async fn $check() { super::$check(store::Backend::Postgres).await })*
+        }
+    };
+}

@@ -1,0 +1,6 @@
+//! The server's integration tests: one binary (link once), one module per area.
+
+mod helpers;
+mod pages;
+mod process;
+mod startup;

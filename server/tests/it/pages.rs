@@ -1,0 +1,87 @@
+//! Pages as a browser without JavaScript gets them: complete HTML from the server.
+
+use axum::http::StatusCode;
+use store::Backend;
+
+use crate::helpers::TestApp;
+use crate::on_both_backends;
+
+on_both_backends!(
+    health_check_reports_the_database_it_answered_from,
+    home_page_lists_every_demo_person_with_strengths_before_details,
+    a_search_in_the_address_filters_the_list_on_the_server,
+    a_persons_page_leads_with_their_strengths,
+    an_unknown_person_is_a_404_with_a_way_back,
+    an_unknown_address_is_a_404_page,
+);
+
+async fn health_check_reports_the_database_it_answered_from(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let (status, body) = app.get("/healthz").await;
+    assert_eq!(status, StatusCode::OK);
+    let json: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(json["status"], "ok");
+    assert_eq!(json["database"], backend.name());
+    app.finish().await;
+}
+
+async fn home_page_lists_every_demo_person_with_strengths_before_details(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let (status, html) = app.get("/").await;
+    assert_eq!(status, StatusCode::OK);
+    for (name, strength, service) in [
+        ("Maggie", "Kept an allotment for forty years", "Riverside Reablement"),
+        ("Dan", "Knows every bus route in town by heart", "Elm Court Supported Living"),
+        ("Priya Shah", "Knows her own early signs well", "Northgate Community"),
+    ] {
+        let at_name = html.find(name).unwrap_or_else(|| panic!("{name} listed"));
+        let at_strength = html.find(strength).unwrap_or_else(|| panic!("{strength} listed"));
+        let at_service = html[at_name..].find(service).map(|i| i + at_name);
+        assert!(at_name < at_strength, "{name} before their strengths");
+        assert!(Some(at_strength) < at_service, "{name}'s strengths before their service");
+    }
+    assert!(html.contains("3 people supported"));
+    app.finish().await;
+}
+
+async fn a_search_in_the_address_filters_the_list_on_the_server(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let (status, html) = app.get("/?q=drums").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Showing 1 of 3 people"), "status line");
+    assert!(html.contains("Plays the drums"));
+    // Only the list is filtered (the hydration data carries everyone this user may see).
+    assert_eq!(html.matches(r#"class="person-card""#).count(), 1, "one card shown");
+    assert!(html.contains(r#"value="drums""#), "the box keeps what was searched");
+    app.finish().await;
+}
+
+async fn a_persons_page_leads_with_their_strengths(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let (status, html) = app.get(&format!("/people/{}", store::demo::PRIYA)).await;
+    assert_eq!(status, StatusCode::OK);
+    let strengths = html.find("My strengths").expect("strengths section");
+    let matters = html.find("What matters to me").expect("matters section");
+    assert!(strengths < matters);
+    assert!(html.contains("Deciding what my family is told, and when."));
+    app.finish().await;
+}
+
+async fn an_unknown_person_is_a_404_with_a_way_back(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    for uri in ["/people/0193f000-0000-7000-8000-000000000000", "/people/not-an-id"] {
+        let (status, html) = app.get(uri).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
+        assert!(html.contains("We couldn&#x27;t find that record") || html.contains("We couldn't find that record"), "{uri}");
+        assert!(html.contains("Go to the list of people"));
+    }
+    app.finish().await;
+}
+
+async fn an_unknown_address_is_a_404_page(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let (status, html) = app.get("/no/such/page").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("Page not found"));
+    app.finish().await;
+}
