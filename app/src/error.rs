@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 pub enum AppError {
     #[error("We couldn't find that record. The link may be wrong, or it may have been removed.")]
     NotFound,
-    #[error("Circle can't reach its database just now. Nothing you have done is lost: please try again in a minute.")]
+    #[error(
+        "Circle can't reach its database just now. Nothing you have done is lost: please try again in a minute."
+    )]
     Unavailable,
     #[error("{0}")]
     Invalid(String),

@@ -31,7 +31,12 @@ pub enum Command {
 
 impl Command {
     pub fn parse(args: &[String]) -> Result<Self, StartupError> {
-        match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        match args
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .as_slice()
+        {
             [] | ["serve"] => Ok(Command::Serve),
             ["seed-demo"] => Ok(Command::SeedDemo),
             ["migrate"] => Ok(Command::Migrate),
@@ -55,7 +60,12 @@ pub async fn run(args: &[String]) -> Result<(), StartupError> {
     }
     let config = Config::from_env()?;
     match command {
-        Command::Serve => Application::build(config).await?.run_until(shutdown_signal()).await,
+        Command::Serve => {
+            Application::build(config)
+                .await?
+                .run_until(shutdown_signal())
+                .await
+        }
         Command::SeedDemo => {
             let config = Config {
                 demo: crate::DemoData::Never,

@@ -119,8 +119,10 @@ mod tests {
     use super::*;
 
     fn config(vars: &[(&str, &str)]) -> Result<Config, StartupError> {
-        let vars: Vec<(String, String)> =
-            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::from_vars(
             |name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()),
             LeptosOptions::builder().output_name("circle").build(),
@@ -145,6 +147,10 @@ mod tests {
     #[test]
     fn an_unknown_demo_setting_is_a_clear_error() {
         let err = config(&[("CIRCLE_DEMO", "maybe")]).expect_err("refused");
-        assert!(err.to_string().contains("CIRCLE_DEMO must be `auto` or `off`"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("CIRCLE_DEMO must be `auto` or `off`"),
+            "{err}"
+        );
     }
 }

@@ -171,7 +171,10 @@ impl Application {
 
     /// Serves until `shutdown` completes, then lets requests in flight finish and closes the
     /// database.
-    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), StartupError> {
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), StartupError> {
         tracing::info!(
             addr = %self.local_addr(),
             database = self.store.backend().name(),

@@ -9,7 +9,10 @@ async fn main() -> ExitCode {
     match server::cli::run(&args).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            #[allow(clippy::print_stderr, reason = "the one-line reason Circle could not start")]
+            #[allow(
+                clippy::print_stderr,
+                reason = "the one-line reason Circle could not start"
+            )]
             {
                 eprintln!("circle: {error}");
             }

@@ -209,7 +209,10 @@ mod tests {
             person("Margaret Okafor", "Maggie", &[]).display_name(),
             "Maggie"
         );
-        assert_eq!(person("Daniel Price", "", &[]).display_name(), "Daniel Price");
+        assert_eq!(
+            person("Daniel Price", "", &[]).display_name(),
+            "Daniel Price"
+        );
     }
 
     #[test]
@@ -233,7 +236,11 @@ mod tests {
 
     #[test]
     fn finding_a_person_matches_names_and_strengths_ignoring_case() {
-        let maggie = person("Margaret Okafor", "Maggie", &["Kept a garden for forty years"]);
+        let maggie = person(
+            "Margaret Okafor",
+            "Maggie",
+            &["Kept a garden for forty years"],
+        );
         let s = maggie.summary("Riverside Reablement");
         assert!(s.matches("maggie"));
         assert!(s.matches("OKAFOR"));

@@ -1,4 +1,4 @@
-use domain::{Person, PersonId, PersonSummary};
+use domain::{Person, PersonSummary};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -20,7 +20,7 @@ pub async fn list_people() -> Result<Vec<PersonSummary>, AppError> {
 /// One person's profile. `id` comes from the URL, so it is checked here.
 #[server(endpoint = "people/get")]
 pub async fn get_person(id: String) -> Result<PersonProfile, AppError> {
-    let id: PersonId = id.parse().map_err(|_| AppError::NotFound)?;
+    let id: domain::PersonId = id.parse().map_err(|_| AppError::NotFound)?;
     let store = crate::server::store()?;
     let person = store.person(id).await?.ok_or(AppError::NotFound)?;
     let service_name = store

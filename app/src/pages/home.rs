@@ -48,7 +48,12 @@ pub fn HomePage() -> impl IntoView {
 fn PeopleList(people: Vec<PersonSummary>, query: ReadSignal<String>) -> impl IntoView {
     let total = people.len();
     let shown = Memo::new(move |_| {
-        query.with(|q| filter_people(&people, q).into_iter().cloned().collect::<Vec<_>>())
+        query.with(|q| {
+            filter_people(&people, q)
+                .into_iter()
+                .cloned()
+                .collect::<Vec<_>>()
+        })
     });
     view! {
         <p class="count" role="status" aria-live="polite">
@@ -80,7 +85,13 @@ fn PersonCard(person: PersonSummary) -> impl IntoView {
 
 /// What the status line says about the list: how many are shown, and what to try when none are.
 pub fn count_label(shown: usize, total: usize, query: &str) -> String {
-    let people = |n: usize| if n == 1 { "1 person".to_owned() } else { format!("{n} people") };
+    let people = |n: usize| {
+        if n == 1 {
+            "1 person".to_owned()
+        } else {
+            format!("{n} people")
+        }
+    };
     match (shown, query.trim()) {
         (_, "") => format!("{} supported", people(total)),
         (0, q) => format!("No one matches “{q}”. Try part of a name or a strength."),

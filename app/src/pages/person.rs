@@ -31,7 +31,10 @@ pub fn PersonPage() -> impl IntoView {
 
 #[component]
 fn Profile(profile: PersonProfile) -> impl IntoView {
-    let PersonProfile { person, service_name } = profile;
+    let PersonProfile {
+        person,
+        service_name,
+    } = profile;
     let name = person.display_name().to_owned();
     let mut details = Vec::new();
     if person.preferred_name.is_some() {

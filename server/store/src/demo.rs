@@ -5,9 +5,12 @@
 use domain::{AboutMe, Dataset, Person, PersonId, Service, ServiceId, ServiceKind};
 use uuid::Uuid;
 
-pub const RIVERSIDE: ServiceId = ServiceId(Uuid::from_u128(0x0193_0000_0000_7000_8000_0000_0000_0a01));
-pub const ELM_COURT: ServiceId = ServiceId(Uuid::from_u128(0x0193_0000_0000_7000_8000_0000_0000_0a02));
-pub const NORTHGATE: ServiceId = ServiceId(Uuid::from_u128(0x0193_0000_0000_7000_8000_0000_0000_0a03));
+pub const RIVERSIDE: ServiceId =
+    ServiceId(Uuid::from_u128(0x0193_0000_0000_7000_8000_0000_0000_0a01));
+pub const ELM_COURT: ServiceId =
+    ServiceId(Uuid::from_u128(0x0193_0000_0000_7000_8000_0000_0000_0a02));
+pub const NORTHGATE: ServiceId =
+    ServiceId(Uuid::from_u128(0x0193_0000_0000_7000_8000_0000_0000_0a03));
 
 /// Reablement with a worried relative.
 pub const MAGGIE: PersonId = PersonId(Uuid::from_u128(0x0193_0000_0000_7000_8000_0000_0000_0b01));

@@ -9,9 +9,24 @@ use crate::StoreError;
 
 pub(crate) type ServiceRow = (String, String, String);
 /// id, service_id, name, preferred_name, pronouns, about_me.
-pub(crate) type PersonRow = (String, String, String, Option<String>, Option<String>, String);
+pub(crate) type PersonRow = (
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+);
 /// A person row followed by their service's name.
-pub(crate) type SummaryRow = (String, String, String, Option<String>, Option<String>, String, String);
+pub(crate) type SummaryRow = (
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+);
 
 pub(crate) const SELECT_SERVICES: &str = "SELECT id, name, kind FROM services ORDER BY name";
 pub(crate) const SELECT_PERSON: &str =

@@ -36,12 +36,16 @@ impl TestDatabase {
             Backend::Postgres => {
                 let admin = postgres_admin_url();
                 let mut conn = PgConnection::connect(&admin).await.unwrap_or_else(|e| {
-                    panic!("PostgreSQL at {admin} is unreachable ({e}); set CIRCLE_TEST_POSTGRES_URL")
+                    panic!(
+                        "PostgreSQL at {admin} is unreachable ({e}); set CIRCLE_TEST_POSTGRES_URL"
+                    )
                 });
                 conn.execute(format!("CREATE DATABASE {name}").as_str())
                     .await
                     .expect("create the test database");
-                let base = admin.rsplit_once('/').map_or(admin.as_str(), |(base, _)| base);
+                let base = admin
+                    .rsplit_once('/')
+                    .map_or(admin.as_str(), |(base, _)| base);
                 format!("{base}/{name}")
             }
         };
@@ -50,7 +54,9 @@ impl TestDatabase {
 
     /// Opens (and migrates) a store on this database.
     pub async fn store(&self) -> Arc<dyn Store> {
-        crate::connect(&self.url).await.expect("open the test store")
+        crate::connect(&self.url)
+            .await
+            .expect("open the test store")
     }
 
     /// Deletes the database. Close every store on it first.

@@ -64,7 +64,10 @@ async fn a_new_database_is_empty_and_healthy(store: Arc<dyn Store>, _: String) {
     assert!(store.people().await.expect("people").is_empty());
 }
 
-async fn migrating_an_up_to_date_database_again_changes_nothing(store: Arc<dyn Store>, url: String) {
+async fn migrating_an_up_to_date_database_again_changes_nothing(
+    store: Arc<dyn Store>,
+    url: String,
+) {
     store::load_demo(store.as_ref()).await.expect("demo");
     let again = store::connect(&url).await.expect("reopen and migrate");
     assert_eq!(again.people().await.expect("people").len(), 3);
@@ -90,7 +93,10 @@ async fn imported_people_are_listed_by_the_name_they_are_called_with_strengths_f
     assert_eq!(names, ["Bob", "Zara Brown"]);
     assert_eq!(people[0].full_name, "Robert Hale");
     assert_eq!(people[0].service_name, "Oak House");
-    assert_eq!(people[0].strengths, ["Robert Hale is patient", "Good with numbers"]);
+    assert_eq!(
+        people[0].strengths,
+        ["Robert Hale is patient", "Good with numbers"]
+    );
 }
 
 async fn importing_the_same_dataset_twice_keeps_one_copy_and_applies_changes(
@@ -99,10 +105,20 @@ async fn importing_the_same_dataset_twice_keeps_one_copy_and_applies_changes(
 ) {
     let mut data = demo::dataset();
     store.import(&data).await.expect("first import");
-    data.people[0].about_me.strengths.push("Bakes a fine Victoria sponge".into());
+    data.people[0]
+        .about_me
+        .strengths
+        .push("Bakes a fine Victoria sponge".into());
     store.import(&data).await.expect("second import");
-    assert_eq!(store.people().await.expect("people").len(), data.people.len());
-    let stored = store.person(data.people[0].id).await.expect("read").expect("present");
+    assert_eq!(
+        store.people().await.expect("people").len(),
+        data.people.len()
+    );
+    let stored = store
+        .person(data.people[0].id)
+        .await
+        .expect("read")
+        .expect("present");
     assert_eq!(stored, data.people[0]);
 }
 
@@ -131,8 +147,14 @@ async fn an_import_that_breaks_a_rule_stores_nothing(store: Arc<dyn Store>, _: S
         ],
         services: vec![a],
     };
-    assert!(store.import(&data).await.is_err(), "a person of a missing service is refused");
-    assert!(store.is_empty().await.expect("is_empty"), "the service was rolled back too");
+    assert!(
+        store.import(&data).await.is_err(),
+        "a person of a missing service is refused"
+    );
+    assert!(
+        store.is_empty().await.expect("is_empty"),
+        "the service was rolled back too"
+    );
     assert!(store.people().await.expect("people").is_empty());
 }
 

@@ -30,15 +30,32 @@ async fn home_page_lists_every_demo_person_with_strengths_before_details(backend
     let (status, html) = app.get("/").await;
     assert_eq!(status, StatusCode::OK);
     for (name, strength, service) in [
-        ("Maggie", "Kept an allotment for forty years", "Riverside Reablement"),
-        ("Dan", "Knows every bus route in town by heart", "Elm Court Supported Living"),
-        ("Priya Shah", "Knows her own early signs well", "Northgate Community"),
+        (
+            "Maggie",
+            "Kept an allotment for forty years",
+            "Riverside Reablement",
+        ),
+        (
+            "Dan",
+            "Knows every bus route in town by heart",
+            "Elm Court Supported Living",
+        ),
+        (
+            "Priya Shah",
+            "Knows her own early signs well",
+            "Northgate Community",
+        ),
     ] {
         let at_name = html.find(name).unwrap_or_else(|| panic!("{name} listed"));
-        let at_strength = html.find(strength).unwrap_or_else(|| panic!("{strength} listed"));
+        let at_strength = html
+            .find(strength)
+            .unwrap_or_else(|| panic!("{strength} listed"));
         let at_service = html[at_name..].find(service).map(|i| i + at_name);
         assert!(at_name < at_strength, "{name} before their strengths");
-        assert!(Some(at_strength) < at_service, "{name}'s strengths before their service");
+        assert!(
+            Some(at_strength) < at_service,
+            "{name}'s strengths before their service"
+        );
     }
     assert!(html.contains("3 people supported"));
     app.finish().await;
@@ -51,8 +68,15 @@ async fn a_search_in_the_address_filters_the_list_on_the_server(backend: Backend
     assert!(html.contains("Showing 1 of 3 people"), "status line");
     assert!(html.contains("Plays the drums"));
     // Only the list is filtered (the hydration data carries everyone this user may see).
-    assert_eq!(html.matches(r#"class="person-card""#).count(), 1, "one card shown");
-    assert!(html.contains(r#"value="drums""#), "the box keeps what was searched");
+    assert_eq!(
+        html.matches(r#"class="person-card""#).count(),
+        1,
+        "one card shown"
+    );
+    assert!(
+        html.contains(r#"value="drums""#),
+        "the box keeps what was searched"
+    );
     app.finish().await;
 }
 
@@ -69,10 +93,17 @@ async fn a_persons_page_leads_with_their_strengths(backend: Backend) {
 
 async fn an_unknown_person_is_a_404_with_a_way_back(backend: Backend) {
     let app = TestApp::with_demo(backend).await;
-    for uri in ["/people/0193f000-0000-7000-8000-000000000000", "/people/not-an-id"] {
+    for uri in [
+        "/people/0193f000-0000-7000-8000-000000000000",
+        "/people/not-an-id",
+    ] {
         let (status, html) = app.get(uri).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
-        assert!(html.contains("We couldn&#x27;t find that record") || html.contains("We couldn't find that record"), "{uri}");
+        assert!(
+            html.contains("We couldn&#x27;t find that record")
+                || html.contains("We couldn't find that record"),
+            "{uri}"
+        );
         assert!(html.contains("Go to the list of people"));
     }
     app.finish().await;

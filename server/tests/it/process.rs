@@ -16,7 +16,11 @@ fn free_port() -> u16 {
 fn get(port: u16, path: &str) -> Option<String> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
     stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").ok()?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
     let mut response = String::new();
     stream.read_to_string(&mut response).ok()?;
     Some(response)
@@ -44,7 +48,10 @@ fn sigterm_stops_the_server_cleanly() {
         if let Some(r) = get(port, "/healthz") {
             break r;
         }
-        assert!(started.elapsed() < Duration::from_secs(30), "server did not start");
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "server did not start"
+        );
         std::thread::sleep(Duration::from_millis(100));
     };
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
@@ -70,7 +77,10 @@ fn a_bad_setting_exits_non_zero_with_one_line_on_stderr() {
         .expect("run");
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
-    let lines: Vec<_> = stderr.lines().filter(|l| l.starts_with("circle: ")).collect();
+    let lines: Vec<_> = stderr
+        .lines()
+        .filter(|l| l.starts_with("circle: "))
+        .collect();
     assert_eq!(lines.len(), 1, "{stderr}");
     assert!(lines[0].contains("unsupported database URL"), "{stderr}");
 }
@@ -90,7 +100,9 @@ fn seed_demo_loads_the_demo_into_any_database_and_is_safe_to_repeat() {
     }
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     rt.block_on(async {
-        let store = store::connect(&format!("sqlite:{}", db.display())).await.expect("open");
+        let store = store::connect(&format!("sqlite:{}", db.display()))
+            .await
+            .expect("open");
         assert_eq!(store.people().await.expect("people").len(), 3);
         store.close().await;
     });
