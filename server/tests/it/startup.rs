@@ -20,6 +20,14 @@ fn config(vars: &[(&str, String)], addr: SocketAddr) -> Config {
     .expect("config")
 }
 
+/// The one-line reason Circle gives for not starting with these settings.
+async fn refused(vars: &[(&str, String)], addr: SocketAddr) -> String {
+    match Application::build(config(vars, addr)).await {
+        Ok(_) => panic!("Circle started with settings it should refuse"),
+        Err(err) => err.to_string(),
+    }
+}
+
 fn any_port() -> SocketAddr {
     "127.0.0.1:0".parse().expect("addr")
 }
@@ -67,11 +75,7 @@ async fn demo_data_can_be_turned_off() {
 #[tokio::test]
 async fn an_unsupported_database_url_is_a_clear_error() {
     let vars = [("DATABASE_URL", "mysql://root@127.0.0.1/circle".to_owned())];
-    let err = Application::build(config(&vars, any_port()))
-        .await
-        .err()
-        .expect("refused");
-    let message = err.to_string();
+    let message = refused(&vars, any_port()).await;
     assert!(message.contains("unsupported database URL"), "{message}");
     assert!(message.contains("Check DATABASE_URL"), "{message}");
 }
@@ -82,11 +86,7 @@ async fn an_unreachable_postgres_is_a_clear_error_that_hides_the_password() {
         "DATABASE_URL",
         "postgres://circle:hunter2@127.0.0.1:1/circle".to_owned(),
     )];
-    let err = Application::build(config(&vars, any_port()))
-        .await
-        .err()
-        .expect("refused");
-    let message = err.to_string();
+    let message = refused(&vars, any_port()).await;
     assert!(
         message.contains("could not open the PostgreSQL database"),
         "{message}"
@@ -99,11 +99,7 @@ async fn a_data_directory_that_cannot_be_created_is_a_clear_error() {
     let file = temp_dir("not-a-dir");
     std::fs::write(&file, b"a file, not a directory").expect("write");
     let vars = [("CIRCLE_DATA_DIR", file.join("data").display().to_string())];
-    let err = Application::build(config(&vars, any_port()))
-        .await
-        .err()
-        .expect("refused");
-    let message = err.to_string();
+    let message = refused(&vars, any_port()).await;
     assert!(
         message.contains("cannot use the data directory"),
         "{message}"
@@ -118,11 +114,7 @@ async fn a_port_in_use_is_a_clear_error() {
     let addr = taken.local_addr().expect("addr");
     let dir = temp_dir("port");
     let vars = [("CIRCLE_DATA_DIR", dir.display().to_string())];
-    let err = Application::build(config(&vars, addr))
-        .await
-        .err()
-        .expect("refused");
-    let message = err.to_string();
+    let message = refused(&vars, addr).await;
     assert!(
         message.contains(&format!("cannot listen on {addr}")),
         "{message}"
