@@ -7,7 +7,9 @@
 //! tests of the rules fast.
 
 pub mod people;
+pub mod plan;
 pub mod service;
+pub mod sync;
 
 pub use people::{AboutMe, Person, PersonId, PersonSummary, Pronouns};
 pub use service::{Service, ServiceId, ServiceKind};
