@@ -55,20 +55,43 @@ pub struct PullResponse {
     pub version: u64,
 }
 
-/// The server's side for one plan.
+/// The server's side for one plan. It holds the log from `base` on; a server that keeps the log
+/// in a database resumes one per request from the stored plan, version and the outcomes it
+/// needs ([`Authority::resume`]), and stores what [`Authority::changes_since`] returns.
 #[derive(Debug, Clone)]
 pub struct Authority {
     plan: Plan,
+    base: u64,
     log: Vec<Change>,
     outcomes: BTreeMap<(ClientId, u64), Outcome>,
 }
 
 impl Authority {
     pub fn new(plan: Plan) -> Self {
+        Self::resume(plan, 0, [])
+    }
+
+    /// Continues from a stored state: the plan at `version`, and the stored outcomes of every
+    /// (client, seq) about to be pushed plus each such client's latest one.
+    pub fn resume(
+        plan: Plan,
+        version: u64,
+        outcomes: impl IntoIterator<Item = ((ClientId, u64), Outcome)>,
+    ) -> Self {
         Self {
             plan,
+            base: version,
             log: Vec::new(),
-            outcomes: BTreeMap::new(),
+            outcomes: outcomes.into_iter().collect(),
+        }
+    }
+
+    /// The changes appended after `version`. Empty when `version` is before this authority's
+    /// base: such a reader pulls from storage.
+    pub fn changes_since(&self, version: u64) -> &[Change] {
+        match usize::try_from(version.saturating_sub(self.base)) {
+            Ok(from) if version >= self.base => &self.log[from.min(self.log.len())..],
+            _ => &[],
         }
     }
 
@@ -77,7 +100,7 @@ impl Authority {
     }
 
     pub fn version(&self) -> u64 {
-        self.log.len() as u64
+        self.base + self.log.len() as u64
     }
 
     pub fn outcome(&self, client: ClientId, seq: u64) -> Option<&Outcome> {

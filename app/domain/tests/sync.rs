@@ -445,3 +445,38 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_server_resumed_from_stored_state_decides_as_one_that_kept_running() {
+    let mut running = Authority::new(start());
+    let mut a = replica(10);
+    a.edit(Op::CreateGoal {
+        goal: goal(1),
+        wording: "One".into(),
+    });
+    a.on_acks(&running.push(&a.push_request()));
+    // What a database would hand back: the outcomes of the pending edits (seq 1 here).
+    let stored: Vec<_> = a
+        .push_request()
+        .iter()
+        .filter_map(|m| {
+            running
+                .outcome(m.client, m.seq)
+                .map(|o| ((m.client, m.seq), o.clone()))
+        })
+        .collect();
+    let mut resumed = Authority::resume(running.plan().clone(), running.version(), stored);
+    a.edit(Op::Set {
+        field: wording(goal(1)),
+        before: text("One"),
+        after: text("Won"),
+    });
+    let batch = a.push_request();
+    assert_eq!(resumed.push(&batch), running.push(&batch));
+    assert_eq!(resumed.plan(), running.plan());
+    assert_eq!(resumed.changes_since(1), running.changes_since(1));
+    assert!(
+        resumed.changes_since(0).is_empty(),
+        "before its base, a resumed server reads storage"
+    );
+}
