@@ -8,6 +8,8 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use domain::plan::Plan;
+use domain::sync::{Ack, ClientId, Mutation, PullResponse};
 use domain::{Dataset, Person, PersonId, PersonSummary, Service};
 
 pub mod demo;
@@ -58,6 +60,10 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("stored data is not valid: {0}")]
     Corrupt(String),
+    #[error("no such record")]
+    NotFound,
+    #[error("the plan kept changing under this write; try again")]
+    Contended,
 }
 
 /// Everything Circle keeps. Object-safe so the app holds an `Arc<dyn Store>` chosen at start.
@@ -82,6 +88,27 @@ pub trait Store: Send + Sync + 'static {
     async fn people(&self) -> Result<Vec<PersonSummary>, StoreError>;
 
     async fn person(&self, id: PersonId) -> Result<Option<Person>, StoreError>;
+
+    /// The plan of `person` as the server holds it, and its version (0 before any change).
+    async fn plan(&self, person: PersonId) -> Result<(Plan, u64), StoreError>;
+
+    /// Runs one client's batch through the sync authority in one transaction: every new
+    /// outcome, every accepted change and the new plan are stored together, or none is.
+    /// Mutations from other clients in the batch are ignored.
+    async fn sync_push(
+        &self,
+        person: PersonId,
+        client: ClientId,
+        batch: &[Mutation],
+    ) -> Result<Vec<Ack>, StoreError>;
+
+    /// The accepted changes after version `since` (at most `limit`), oldest first.
+    async fn sync_pull(
+        &self,
+        person: PersonId,
+        since: u64,
+        limit: u32,
+    ) -> Result<PullResponse, StoreError>;
 
     /// Waits for open connections to finish and closes them.
     async fn close(&self);

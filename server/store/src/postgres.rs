@@ -32,4 +32,5 @@ impl PostgresStore {
     }
 }
 
-crate::sql::sql_store!(PostgresStore, Backend::Postgres);
+// Writes that read first take the write lock up front ("BEGIN").
+crate::sql::sql_store!(PostgresStore, Backend::Postgres, begin_write = "BEGIN");

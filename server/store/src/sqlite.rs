@@ -42,4 +42,9 @@ impl SqliteStore {
     }
 }
 
-crate::sql::sql_store!(SqliteStore, Backend::Sqlite);
+// Writes that read first take the write lock up front ("BEGIN IMMEDIATE").
+crate::sql::sql_store!(
+    SqliteStore,
+    Backend::Sqlite,
+    begin_write = "BEGIN IMMEDIATE"
+);

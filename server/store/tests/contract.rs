@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+use domain::plan::{AboutMeField, Field, GoalId, Op, Outcome, Value};
+use domain::sync::{ClientId, Replica};
 use domain::{AboutMe, Dataset, Person, PersonId, Service, ServiceId, ServiceKind};
 use store::{Store, demo};
 use uuid::Uuid;
@@ -33,6 +35,12 @@ contract!(
     an_unknown_person_is_none,
     an_import_that_breaks_a_rule_stores_nothing,
     services_are_listed_by_name,
+    a_plan_starts_from_the_persons_profile_at_version_zero,
+    pushed_edits_get_one_stored_outcome_each_and_a_replay_returns_it,
+    pulls_return_the_changes_after_the_cursor_in_order,
+    an_about_me_edit_through_sync_shows_on_the_profile,
+    syncing_an_unknown_person_is_not_found,
+    concurrent_pushes_to_one_plan_are_all_kept,
 );
 
 fn service(n: u128, name: &str) -> Service {
@@ -175,4 +183,153 @@ async fn services_are_listed_by_name(store: Arc<dyn Store>, _: String) {
             "Riverside Reablement"
         ]
     );
+}
+
+fn client(n: u128) -> ClientId {
+    ClientId(Uuid::from_u128(n))
+}
+
+async fn replica(store: &dyn Store, n: u128) -> Replica {
+    let (plan, version) = store.plan(demo::MAGGIE).await.expect("plan");
+    Replica::new(client(n), plan, version)
+}
+
+fn create_goal(n: u128, wording: &str) -> Op {
+    Op::CreateGoal {
+        goal: GoalId(Uuid::from_u128(n)),
+        wording: wording.into(),
+    }
+}
+
+async fn a_plan_starts_from_the_persons_profile_at_version_zero(store: Arc<dyn Store>, _: String) {
+    store::load_demo(store.as_ref()).await.expect("demo");
+    let (plan, version) = store.plan(demo::MAGGIE).await.expect("plan");
+    assert_eq!(version, 0);
+    assert_eq!(plan.person, demo::MAGGIE);
+    assert_eq!(plan.about_me, demo::dataset().people[0].about_me);
+    assert!(plan.goals.is_empty());
+}
+
+async fn pushed_edits_get_one_stored_outcome_each_and_a_replay_returns_it(
+    store: Arc<dyn Store>,
+    _: String,
+) {
+    store::load_demo(store.as_ref()).await.expect("demo");
+    let mut r = replica(store.as_ref(), 1).await;
+    r.edit(create_goal(10, "Make my own breakfast"));
+    r.edit(create_goal(11, "   "));
+    let batch = r.push_request();
+    let acks = store
+        .sync_push(demo::MAGGIE, r.client, &batch)
+        .await
+        .expect("push");
+    assert_eq!(acks.len(), 2);
+    assert_eq!(acks[0].outcome, Outcome::Applied);
+    assert!(matches!(acks[1].outcome, Outcome::Rejected { .. }));
+    let again = store
+        .sync_push(demo::MAGGIE, r.client, &batch)
+        .await
+        .expect("replay");
+    assert_eq!(again, acks);
+    let (plan, version) = store.plan(demo::MAGGIE).await.expect("plan");
+    assert_eq!(version, 1, "the replay changed nothing");
+    assert_eq!(plan.goals.len(), 1);
+}
+
+async fn pulls_return_the_changes_after_the_cursor_in_order(store: Arc<dyn Store>, _: String) {
+    store::load_demo(store.as_ref()).await.expect("demo");
+    let mut a = replica(store.as_ref(), 1).await;
+    let mut b = replica(store.as_ref(), 2).await;
+    for (n, w) in [(10, "One"), (11, "Two"), (12, "Three")] {
+        a.edit(create_goal(n, w));
+    }
+    let acks = store
+        .sync_push(demo::MAGGIE, a.client, &a.push_request())
+        .await
+        .expect("push");
+    a.on_acks(&acks);
+    let first = store.sync_pull(demo::MAGGIE, 0, 2).await.expect("pull");
+    assert_eq!(first.version, 3);
+    assert_eq!(
+        first.changes.iter().map(|c| c.version).collect::<Vec<_>>(),
+        [1, 2]
+    );
+    b.on_pull(&first);
+    b.on_pull(
+        &store
+            .sync_pull(demo::MAGGIE, b.cursor(), 100)
+            .await
+            .expect("pull"),
+    );
+    a.on_pull(
+        &store
+            .sync_pull(demo::MAGGIE, a.cursor(), 100)
+            .await
+            .expect("pull"),
+    );
+    let (server, _) = store.plan(demo::MAGGIE).await.expect("plan");
+    assert_eq!(b.view(), server);
+    assert_eq!(a.view(), server);
+    assert!(a.outbox().is_empty());
+}
+
+async fn an_about_me_edit_through_sync_shows_on_the_profile(store: Arc<dyn Store>, _: String) {
+    store::load_demo(store.as_ref()).await.expect("demo");
+    let mut r = replica(store.as_ref(), 1).await;
+    let field = Field::AboutMe {
+        field: AboutMeField::Wishes,
+    };
+    let before = r.view().get(field).expect("field");
+    r.edit(Op::Set {
+        field,
+        before,
+        after: Value::Text("To grow tomatoes again".into()),
+    });
+    store
+        .sync_push(demo::MAGGIE, r.client, &r.push_request())
+        .await
+        .expect("push");
+    let person = store
+        .person(demo::MAGGIE)
+        .await
+        .expect("read")
+        .expect("present");
+    assert_eq!(person.about_me.wishes, "To grow tomatoes again");
+}
+
+async fn syncing_an_unknown_person_is_not_found(store: Arc<dyn Store>, _: String) {
+    store::load_demo(store.as_ref()).await.expect("demo");
+    let nobody = PersonId(Uuid::from_u128(0xdead));
+    assert!(matches!(
+        store.plan(nobody).await,
+        Err(store::StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.sync_push(nobody, client(1), &[]).await,
+        Err(store::StoreError::NotFound)
+    ));
+}
+
+async fn concurrent_pushes_to_one_plan_are_all_kept(store: Arc<dyn Store>, _: String) {
+    store::load_demo(store.as_ref()).await.expect("demo");
+    let mut replicas = Vec::new();
+    for n in 0..3u128 {
+        let mut r = replica(store.as_ref(), n + 1).await;
+        r.edit(create_goal(100 + n, &format!("Goal from device {n}")));
+        replicas.push(r);
+    }
+    let pushes = replicas.iter().map(|r| {
+        let store = store.clone();
+        let (client, batch) = (r.client, r.push_request());
+        tokio::spawn(async move { store.sync_push(demo::MAGGIE, client, &batch).await })
+    });
+    for push in pushes.collect::<Vec<_>>() {
+        let acks = push.await.expect("task").expect("push");
+        assert_eq!(acks[0].outcome, Outcome::Applied);
+    }
+    let (plan, version) = store.plan(demo::MAGGIE).await.expect("plan");
+    assert_eq!(version, 3);
+    assert_eq!(plan.goals.len(), 3);
+    let pulled = store.sync_pull(demo::MAGGIE, 0, 100).await.expect("pull");
+    assert_eq!(pulled.changes.len(), 3);
 }
