@@ -23,6 +23,7 @@ use tower_http::trace::TraceLayer;
 
 pub mod cli;
 pub mod config;
+pub mod sync;
 pub mod telemetry;
 
 pub use config::{Config, DemoData, Secret};
@@ -89,6 +90,7 @@ pub fn router(store: Arc<dyn Store>, leptos_options: LeptosOptions) -> Router {
     let services = state.services.clone();
     Router::new()
         .route("/healthz", get(healthz))
+        .merge(sync::routes())
         .leptos_routes_with_context(
             &state,
             routes,

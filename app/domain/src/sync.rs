@@ -282,3 +282,46 @@ impl Replica {
         self.attention.retain(|(m, _)| m.seq != seq);
     }
 }
+
+/// The most mutations one push may carry; a longer outbox is sent in several pushes.
+pub const MAX_PUSH_BATCH: usize = 500;
+/// The most changes one pull returns; the client pulls again from the new cursor.
+pub const MAX_PULL_CHANGES: u32 = 1_000;
+
+/// `POST /api/sync/push`: one device's pending edits to one plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushRequest {
+    pub person: crate::PersonId,
+    pub client: ClientId,
+    pub mutations: Vec<Mutation>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushResponse {
+    pub acks: Vec<Ack>,
+}
+
+/// `POST /api/sync/pull`: the changes to one plan after the device's cursor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PullRequest {
+    pub person: crate::PersonId,
+    pub since: u64,
+}
+
+impl PushRequest {
+    /// Checks what the server can check before touching storage.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.mutations.len() > MAX_PUSH_BATCH {
+            return Err(format!(
+                "A push carries at most {MAX_PUSH_BATCH} edits; send the rest in another push."
+            ));
+        }
+        if let Some(m) = self.mutations.iter().find(|m| m.client != self.client) {
+            return Err(format!("Edit {} was made on another device.", m.seq));
+        }
+        if self.mutations.iter().any(|m| m.seq == 0) {
+            return Err("Edit numbers start at 1.".to_owned());
+        }
+        Ok(())
+    }
+}

@@ -45,6 +45,37 @@ impl TestApp {
         (status, String::from_utf8_lossy(&body).into_owned())
     }
 
+    pub async fn post(&self, uri: &str, body: impl Into<Body>) -> (StatusCode, String) {
+        let request = Request::post(uri)
+            .header("content-type", "application/json")
+            .body(body.into())
+            .expect("request");
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("response");
+        let status = response.status();
+        let body = axum::body::to_bytes(response.into_body(), 4 << 20)
+            .await
+            .expect("body");
+        (status, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    /// POSTs `body` as JSON; a 200 answer is decoded into `R`.
+    pub async fn post_json<R: serde::de::DeserializeOwned>(
+        &self,
+        uri: &str,
+        body: &impl serde::Serialize,
+    ) -> R {
+        let (status, text) = self
+            .post(uri, serde_json::to_string(body).expect("json"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{text}");
+        serde_json::from_str(&text).expect("response json")
+    }
+
     pub async fn finish(self) {
         self.store.close().await;
         self.db.remove().await;

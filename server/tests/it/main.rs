@@ -4,3 +4,4 @@ mod helpers;
 mod pages;
 mod process;
 mod startup;
+mod sync;

@@ -1,0 +1,151 @@
+//! `/api/sync/*` over HTTP: edits travel between devices; bad requests change nothing.
+
+use axum::http::StatusCode;
+use domain::plan::{GoalId, Op};
+use domain::sync::{ClientId, PullRequest, PullResponse, PushRequest, PushResponse, Replica};
+use store::{Backend, demo};
+use uuid::Uuid;
+
+use crate::helpers::TestApp;
+use crate::on_both_backends;
+
+on_both_backends!(
+    an_edit_pushed_from_one_device_is_pulled_by_another,
+    a_malformed_push_is_a_400_and_changes_nothing,
+    a_push_carrying_another_devices_edits_is_refused,
+    an_oversized_push_is_refused_unread,
+    syncing_an_unknown_plan_is_a_404,
+    a_device_ahead_of_the_server_is_told_to_reload,
+);
+
+async fn device(app: &TestApp, n: u128) -> Replica {
+    let (plan, version) = app.store.plan(demo::DAN).await.expect("plan");
+    Replica::new(ClientId(Uuid::from_u128(n)), plan, version)
+}
+
+async fn sync(app: &TestApp, r: &mut Replica) {
+    let push = PushRequest {
+        person: demo::DAN,
+        client: r.client,
+        mutations: r.push_request(),
+    };
+    let PushResponse { acks } = app.post_json("/api/sync/push", &push).await;
+    r.on_acks(&acks);
+    let pull = PullRequest {
+        person: demo::DAN,
+        since: r.cursor(),
+    };
+    let response: PullResponse = app.post_json("/api/sync/pull", &pull).await;
+    r.on_pull(&response);
+}
+
+async fn version(app: &TestApp) -> u64 {
+    app.store.plan(demo::DAN).await.expect("plan").1
+}
+
+async fn an_edit_pushed_from_one_device_is_pulled_by_another(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let (mut phone, mut tablet) = (device(&app, 1).await, device(&app, 2).await);
+    phone.edit(Op::CreateGoal {
+        goal: GoalId(Uuid::from_u128(5)),
+        wording: "Get the late bus home on my own".into(),
+    });
+    sync(&app, &mut phone).await;
+    sync(&app, &mut tablet).await;
+    assert!(phone.outbox().is_empty());
+    assert_eq!(
+        tablet.view().goals[0].wording,
+        "Get the late bus home on my own"
+    );
+    assert_eq!(tablet.view(), phone.view());
+    app.finish().await;
+}
+
+async fn a_malformed_push_is_a_400_and_changes_nothing(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    for body in ["{not json", r#"{"person": "dan"}"#, "[]"] {
+        let (status, text) = app.post("/api/sync/push", body).await;
+        assert!(status.is_client_error(), "{body}: {status}");
+        assert!(text.contains("The request was not understood"), "{text}");
+    }
+    assert_eq!(version(&app).await, 0);
+    app.finish().await;
+}
+
+async fn a_push_carrying_another_devices_edits_is_refused(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let mut r = device(&app, 1).await;
+    r.edit(Op::CreateGoal {
+        goal: GoalId(Uuid::from_u128(5)),
+        wording: "Drum lessons".into(),
+    });
+    let push = PushRequest {
+        person: demo::DAN,
+        client: ClientId(Uuid::from_u128(99)),
+        mutations: r.push_request(),
+    };
+    let (status, text) = app
+        .post(
+            "/api/sync/push",
+            serde_json::to_string(&push).expect("json"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text.contains("made on another device"), "{text}");
+    assert_eq!(version(&app).await, 0);
+    app.finish().await;
+}
+
+async fn an_oversized_push_is_refused_unread(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let huge = format!(r#"{{"padding": "{}"}}"#, "x".repeat(5 << 20));
+    let (status, _) = app.post("/api/sync/push", huge).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    app.finish().await;
+}
+
+async fn syncing_an_unknown_plan_is_a_404(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let nobody = domain::PersonId(Uuid::from_u128(0xdead));
+    let pull = PullRequest {
+        person: nobody,
+        since: 0,
+    };
+    let (status, _) = app
+        .post(
+            "/api/sync/pull",
+            serde_json::to_string(&pull).expect("json"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let push = PushRequest {
+        person: nobody,
+        client: ClientId(Uuid::from_u128(1)),
+        mutations: vec![],
+    };
+    let (status, _) = app
+        .post(
+            "/api/sync/push",
+            serde_json::to_string(&push).expect("json"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    app.finish().await;
+}
+
+async fn a_device_ahead_of_the_server_is_told_to_reload(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let pull = PullRequest {
+        person: demo::DAN,
+        since: 7,
+    };
+    let (status, text) = app
+        .post(
+            "/api/sync/pull",
+            serde_json::to_string(&pull).expect("json"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(text.contains("reload"), "{text}");
+    app.finish().await;
+}
