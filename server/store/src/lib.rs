@@ -66,6 +66,13 @@ pub enum StoreError {
     Contended,
 }
 
+/// A plan reached a new version. Devices showing it are poked and pull.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlanChanged {
+    pub person: PersonId,
+    pub version: u64,
+}
+
 /// Everything Circle keeps. Object-safe so the app holds an `Arc<dyn Store>` chosen at start.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
@@ -109,6 +116,11 @@ pub trait Store: Send + Sync + 'static {
         since: u64,
         limit: u32,
     ) -> Result<PullResponse, StoreError>;
+
+    /// Every plan change committed from now on, by this process or (PostgreSQL) any other
+    /// over the same database. A receiver that falls behind gets `Lagged`: it should treat
+    /// every plan as changed.
+    fn plan_changes(&self) -> tokio::sync::broadcast::Receiver<PlanChanged>;
 
     /// Waits for open connections to finish and closes them.
     async fn close(&self);

@@ -361,7 +361,17 @@ macro_rules! sql_store {
                         .execute(&mut *tx)
                         .await?;
                 }
+                let changed = (authority.version() != version).then_some($crate::PlanChanged {
+                    person,
+                    version: authority.version(),
+                });
+                if let Some(changed) = changed {
+                    self.before_commit(&mut tx, changed).await?;
+                }
                 tx.commit().await?;
+                if let Some(changed) = changed {
+                    self.after_commit(changed);
+                }
                 Ok(acks)
             }
 
@@ -393,7 +403,12 @@ macro_rules! sql_store {
                 Ok(domain::sync::PullResponse { changes, version })
             }
 
+            fn plan_changes(&self) -> tokio::sync::broadcast::Receiver<$crate::PlanChanged> {
+                self.changes.subscribe()
+            }
+
             async fn close(&self) {
+                self.on_close();
                 self.pool.close().await;
             }
         }

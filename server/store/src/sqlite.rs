@@ -5,12 +5,16 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-use crate::{Backend, StoreError};
+use tokio::sync::broadcast;
+
+use crate::{Backend, PlanChanged, StoreError};
 
 /// The embedded store: one SQLite file in WAL mode.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// One process owns the file, so changes are announced in process.
+    changes: broadcast::Sender<PlanChanged>,
 }
 
 impl SqliteStore {
@@ -38,8 +42,25 @@ impl SqliteStore {
                 backend: Backend::Sqlite,
                 source,
             })?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            changes: broadcast::channel(1024).0,
+        })
     }
+
+    async fn before_commit(
+        &self,
+        _tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+        _changed: PlanChanged,
+    ) -> Result<(), StoreError> {
+        Ok(())
+    }
+
+    fn after_commit(&self, changed: PlanChanged) {
+        let _ = self.changes.send(changed);
+    }
+
+    fn on_close(&self) {}
 }
 
 // Writes that read first take the write lock up front ("BEGIN IMMEDIATE").

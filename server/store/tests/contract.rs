@@ -41,6 +41,7 @@ contract!(
     an_about_me_edit_through_sync_shows_on_the_profile,
     syncing_an_unknown_person_is_not_found,
     concurrent_pushes_to_one_plan_are_all_kept,
+    a_committed_change_is_announced_to_every_store_on_the_database,
 );
 
 fn service(n: u128, name: &str) -> Service {
@@ -332,4 +333,39 @@ async fn concurrent_pushes_to_one_plan_are_all_kept(store: Arc<dyn Store>, _: St
     assert_eq!(plan.goals.len(), 3);
     let pulled = store.sync_pull(demo::MAGGIE, 0, 100).await.expect("pull");
     assert_eq!(pulled.changes.len(), 3);
+}
+
+async fn a_committed_change_is_announced_to_every_store_on_the_database(
+    store: Arc<dyn Store>,
+    url: String,
+) {
+    store::load_demo(store.as_ref()).await.expect("demo");
+    // SQLite has one process per file; PostgreSQL may have many: a second store stands for a
+    // second server process.
+    let other = match store.backend() {
+        store::Backend::Sqlite => store.clone(),
+        store::Backend::Postgres => store::connect(&url).await.expect("second server"),
+    };
+    let mut here = store.plan_changes();
+    let mut there = other.plan_changes();
+    let mut r = replica(store.as_ref(), 1).await;
+    r.edit(create_goal(10, "Cook Sunday lunch"));
+    store
+        .sync_push(demo::MAGGIE, r.client, &r.push_request())
+        .await
+        .expect("push");
+    let expected = store::PlanChanged {
+        person: demo::MAGGIE,
+        version: 1,
+    };
+    for rx in [&mut here, &mut there] {
+        let got = tokio::time::timeout(std::time::Duration::from_secs(5), rx.recv())
+            .await
+            .expect("announced within 5 s")
+            .expect("received");
+        assert_eq!(got, expected);
+    }
+    if !Arc::ptr_eq(&store, &other) {
+        other.close().await;
+    }
 }
