@@ -4,13 +4,17 @@
 //! or inconsistent request gets a 4xx with a message and changes nothing.
 
 use axum::Json;
+use axum::extract::Query;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
+use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
 use domain::sync::{MAX_PULL_CHANGES, PullRequest, PullResponse, PushRequest, PushResponse};
+use futures_util::Stream;
 use store::StoreError;
+use tokio::sync::broadcast::error::RecvError;
 
 use crate::AppState;
 
@@ -21,6 +25,7 @@ pub fn routes() -> axum::Router<AppState> {
     axum::Router::new()
         .route("/api/sync/push", post(push))
         .route("/api/sync/pull", post(pull))
+        .route("/api/sync/live", get(live))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
 }
 
@@ -98,4 +103,42 @@ async fn pull(
             .sync_pull(request.person, request.since, MAX_PULL_CHANGES)
             .await?,
     ))
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct LiveQuery {
+    person: domain::PersonId,
+}
+
+/// `GET /api/sync/live?person=<id>`: server-sent events. A `changed` event (data: the new
+/// version) each time the plan changes; a `resync` event when this server fell behind and the
+/// device should pull. The device pulls on connect and on each event; a dropped connection is
+/// re-opened by the browser's EventSource, which then pulls to catch up.
+async fn live(
+    State(state): State<AppState>,
+    query: Result<Query<LiveQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Sse<impl Stream<Item = Result<Event, std::convert::Infallible>>>, SyncError> {
+    let Query(LiveQuery { person }) = query.map_err(|rejection| {
+        SyncError(
+            StatusCode::BAD_REQUEST,
+            format!("The request was not understood: {}", rejection.body_text()),
+        )
+    })?;
+    // Subscribe before checking the plan, so no change between the two is missed.
+    let changes = state.services.store.plan_changes();
+    state.services.store.plan(person).await?;
+    let events = futures_util::stream::unfold(changes, move |mut changes| async move {
+        loop {
+            let event = match changes.recv().await {
+                Ok(changed) if changed.person == person => Event::default()
+                    .event("changed")
+                    .data(changed.version.to_string()),
+                Ok(_) => continue,
+                Err(RecvError::Lagged(_)) => Event::default().event("resync").data(""),
+                Err(RecvError::Closed) => return None,
+            };
+            return Some((Ok(event), changes));
+        }
+    });
+    Ok(Sse::new(events).keep_alive(KeepAlive::default()))
 }

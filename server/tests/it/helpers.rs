@@ -76,6 +76,12 @@ impl TestApp {
         serde_json::from_str(&text).expect("response json")
     }
 
+    /// A second server process over the same database (meaningful for PostgreSQL).
+    pub async fn second_server(&self) -> (Router, Arc<dyn Store>) {
+        let store = self.db.store().await;
+        (server::router(store.clone(), leptos_options()), store)
+    }
+
     pub async fn finish(self) {
         self.store.close().await;
         self.db.remove().await;

@@ -16,7 +16,59 @@ on_both_backends!(
     an_oversized_push_is_refused_unread,
     syncing_an_unknown_plan_is_a_404,
     a_device_ahead_of_the_server_is_told_to_reload,
+    an_edit_pokes_every_device_watching_that_plan_and_no_other,
 );
+
+#[tokio::test]
+async fn an_edit_on_one_server_pokes_devices_watching_through_another() {
+    let app = TestApp::with_demo(Backend::Postgres).await;
+    let (other_router, other_store) = app.second_server().await;
+    let mut watching = open_live(&other_router, demo::DAN).await;
+    let mut phone = device(&app, 1).await;
+    phone.edit(Op::CreateGoal {
+        goal: GoalId(Uuid::from_u128(5)),
+        wording: "Drum lessons".into(),
+    });
+    sync(&app, &mut phone).await;
+    assert_eq!(
+        next_event(&mut watching).await,
+        ("changed".into(), "1".into())
+    );
+    other_store.close().await;
+    app.finish().await;
+}
+
+type Live = axum::body::BodyDataStream;
+
+async fn open_live(router: &axum::Router, person: domain::PersonId) -> Live {
+    use tower::ServiceExt;
+    let request = axum::http::Request::get(format!("/api/sync/live?person={person}"))
+        .body(axum::body::Body::empty())
+        .expect("request");
+    let response = router.clone().oneshot(request).await.expect("response");
+    assert_eq!(response.status(), StatusCode::OK);
+    response.into_body().into_data_stream()
+}
+
+/// The next event's name and data, skipping keep-alive comments.
+async fn next_event(live: &mut Live) -> (String, String) {
+    use futures_util::StreamExt;
+    loop {
+        let chunk = tokio::time::timeout(std::time::Duration::from_secs(5), live.next())
+            .await
+            .expect("an event within 5 s")
+            .expect("stream open")
+            .expect("chunk");
+        let text = String::from_utf8_lossy(&chunk).into_owned();
+        let field = |name: &str| {
+            text.lines()
+                .find_map(|l| l.strip_prefix(name).map(|v| v.trim().to_owned()))
+        };
+        if let Some(event) = field("event:") {
+            return (event, field("data:").unwrap_or_default());
+        }
+    }
+}
 
 async fn device(app: &TestApp, n: u128) -> Replica {
     let (plan, version) = app.store.plan(demo::DAN).await.expect("plan");
@@ -147,5 +199,30 @@ async fn a_device_ahead_of_the_server_is_told_to_reload(backend: Backend) {
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(text.contains("reload"), "{text}");
+    app.finish().await;
+}
+
+async fn an_edit_pokes_every_device_watching_that_plan_and_no_other(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let mut watching_dan = open_live(&app.router, demo::DAN).await;
+    let mut watching_priya = open_live(&app.router, demo::PRIYA).await;
+    let mut phone = device(&app, 1).await;
+    phone.edit(Op::CreateGoal {
+        goal: GoalId(Uuid::from_u128(5)),
+        wording: "Drum lessons".into(),
+    });
+    sync(&app, &mut phone).await;
+    assert_eq!(
+        next_event(&mut watching_dan).await,
+        ("changed".into(), "1".into())
+    );
+    let quiet = tokio::time::timeout(std::time::Duration::from_millis(300), async {
+        use futures_util::StreamExt;
+        watching_priya.next().await
+    })
+    .await;
+    assert!(quiet.is_err(), "Priya's plan did not change: no poke");
+    let (status, _) = app.get("/api/sync/live?person=not-a-person").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
     app.finish().await;
 }
