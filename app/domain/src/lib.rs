@@ -6,6 +6,9 @@
 //! what lets the same code run on a phone with no signal and on the server, and what keeps the
 //! tests of the rules fast.
 
+pub mod access;
+pub mod audit;
+pub mod notes;
 pub mod people;
 pub mod plan;
 pub mod service;
@@ -82,5 +85,47 @@ mod tests {
     #[test]
     fn blank_optional_text_is_none() {
         assert_eq!(optional_text("Pronouns", "  ", 10), Ok(None));
+    }
+}
+
+/// A moment as people read it, in UTC: "23 Nov 2026, 14:05 UTC". `ms` counts milliseconds since
+/// 1970-01-01 UTC (the caller reads the clock; this crate never does).
+pub fn utc_label(ms: i64) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let secs = ms.div_euclid(1000);
+    let (days, of_day) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Howard Hinnant's civil-from-days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let month_name = usize::try_from(month - 1)
+        .ok()
+        .and_then(|m| MONTHS.get(m))
+        .copied()
+        .unwrap_or("?");
+    format!(
+        "{day} {month_name} {year}, {:02}:{:02} UTC",
+        of_day / 3600,
+        of_day % 3600 / 60
+    )
+}
+
+#[cfg(test)]
+mod time_tests {
+    use super::utc_label;
+
+    #[test]
+    fn moments_read_as_day_month_year_and_utc_time() {
+        assert_eq!(utc_label(0), "1 Jan 1970, 00:00 UTC");
+        assert_eq!(utc_label(1_795_444_200_000), "23 Nov 2026, 14:30 UTC");
+        assert_eq!(utc_label(951_782_400_000), "29 Feb 2000, 00:00 UTC");
     }
 }

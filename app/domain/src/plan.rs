@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::notes::{MEETING_TITLE_MAX, Meeting, MeetingId};
 use crate::{AboutMe, PersonId, optional_text, required_text};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -44,6 +45,23 @@ pub struct Plan {
     pub person: PersonId,
     pub about_me: AboutMe,
     pub goals: Vec<Goal>,
+    /// Meetings and reviews, each with notes written together.
+    #[serde(default)]
+    pub meetings: Vec<Meeting>,
+    /// Conflicts recorded by [`Plan::apply`] and not yet settled: part of the plan, so every
+    /// device that shows the plan shows them, and settling one ([`Op::Dismiss`]) syncs too.
+    #[serde(default)]
+    pub conflicts: Vec<OpenConflict>,
+    /// The id the next recorded conflict gets (the same on every replica: apply is deterministic).
+    #[serde(default)]
+    pub next_conflict: u64,
+}
+
+/// A conflict waiting for a person to settle it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenConflict {
+    pub id: u64,
+    pub conflict: Conflict,
 }
 
 /// The written parts of "About me" that are edited one at a time.
@@ -55,6 +73,27 @@ pub enum AboutMeField {
     HowToSupportMe,
     Hobbies,
     Wishes,
+}
+
+impl AboutMeField {
+    pub const ALL: [AboutMeField; 5] = [
+        AboutMeField::AdmiredFor,
+        AboutMeField::MattersToMe,
+        AboutMeField::HowToSupportMe,
+        AboutMeField::Hobbies,
+        AboutMeField::Wishes,
+    ];
+
+    /// The heading the person sees, the same on the profile and in the editor.
+    pub fn title(self) -> &'static str {
+        match self {
+            AboutMeField::AdmiredFor => "What people like and admire about me",
+            AboutMeField::MattersToMe => "What matters to me",
+            AboutMeField::HowToSupportMe => "How best to support me",
+            AboutMeField::Hobbies => "My hobbies and interests",
+            AboutMeField::Wishes => "My wishes",
+        }
+    }
 }
 
 /// One field of a plan that holds a single value.
@@ -95,6 +134,25 @@ pub enum Op {
         step: StepId,
         text: String,
     },
+    /// Brings back a deleted goal (to keep an edit made while it was being deleted).
+    RestoreGoal {
+        goal: GoalId,
+    },
+    AddMeeting {
+        meeting: MeetingId,
+        title: String,
+    },
+    /// A change to a meeting's notes: a Yjs update, merged character by character.
+    EditNotes {
+        meeting: MeetingId,
+        #[serde(with = "crate::notes::base64_bytes")]
+        update: Vec<u8>,
+    },
+    /// Marks a recorded conflict as settled. The value chosen is written by a [`Op::Set`] sent
+    /// just before it, which is itself checked for conflicts like any edit.
+    Dismiss {
+        conflict: u64,
+    },
 }
 
 /// Why an op could not simply be applied, with everything needed to settle it.
@@ -132,6 +190,9 @@ impl Plan {
             person,
             about_me,
             goals: Vec::new(),
+            meetings: Vec::new(),
+            conflicts: Vec::new(),
+            next_conflict: 1,
         }
     }
 
@@ -169,6 +230,19 @@ impl Plan {
     /// Applies `op`. Deterministic: the same plan and op always give the same plan and outcome,
     /// which is what lets every device replay the server's order and arrive where it did.
     pub fn apply(&mut self, op: &Op) -> Outcome {
+        let outcome = self.apply_op(op);
+        if let Outcome::Conflict { conflict } = &outcome {
+            self.next_conflict = self.next_conflict.max(1);
+            self.conflicts.push(OpenConflict {
+                id: self.next_conflict,
+                conflict: conflict.clone(),
+            });
+            self.next_conflict += 1;
+        }
+        outcome
+    }
+
+    fn apply_op(&mut self, op: &Op) -> Outcome {
         match op {
             Op::Set {
                 field,
@@ -180,9 +254,7 @@ impl Plan {
                     return Outcome::Merged;
                 }
                 if self.active_goals().count() >= MAX_ACTIVE_GOALS {
-                    return rejected(format!(
-                        "A person works on at most {MAX_ACTIVE_GOALS} goals at a time: finish or remove one first."
-                    ));
+                    return too_many_goals();
                 }
                 match required_text("A goal", wording, GOAL_WORDING_MAX) {
                     Ok(wording) => {
@@ -205,6 +277,49 @@ impl Plan {
                     Outcome::Applied
                 }
             },
+            Op::RestoreGoal { goal } => {
+                let active = self.active_goals().count();
+                match self.goal_mut(*goal) {
+                    None => rejected("That goal does not exist.".into()),
+                    Some(g) if !g.deleted => Outcome::Merged,
+                    Some(_) if active >= MAX_ACTIVE_GOALS => too_many_goals(),
+                    Some(g) => {
+                        g.deleted = false;
+                        Outcome::Applied
+                    }
+                }
+            }
+            Op::AddMeeting { meeting, title } => {
+                if self.meetings.iter().any(|m| m.id == *meeting) {
+                    return Outcome::Merged;
+                }
+                match required_text("A meeting's title", title, MEETING_TITLE_MAX) {
+                    Ok(title) => {
+                        self.meetings.push(Meeting::new(*meeting, title));
+                        Outcome::Applied
+                    }
+                    Err(e) => rejected(e.to_string()),
+                }
+            }
+            Op::EditNotes { meeting, update } => {
+                match self.meetings.iter_mut().find(|m| m.id == *meeting) {
+                    None => rejected("That meeting does not exist.".into()),
+                    Some(m) => match m.merge(update) {
+                        Ok(true) => Outcome::Applied,
+                        Ok(false) => Outcome::Merged,
+                        Err(e) => rejected(e.to_string()),
+                    },
+                }
+            }
+            Op::Dismiss { conflict } => {
+                let before = self.conflicts.len();
+                self.conflicts.retain(|c| c.id != *conflict);
+                if self.conflicts.len() == before {
+                    Outcome::Merged
+                } else {
+                    Outcome::Applied
+                }
+            }
             Op::AddStep { goal, step, text } => {
                 let text = match required_text("A step", text, GOAL_WORDING_MAX) {
                     Ok(t) => t,
@@ -297,6 +412,107 @@ impl Plan {
             _ => {}
         }
     }
+}
+
+impl Plan {
+    /// Words for a field, for telling people what changed: "the goal “Walk to the shop”".
+    fn goal_name(&self, id: GoalId) -> String {
+        self.goals.iter().find(|g| g.id == id).map_or_else(
+            || "a goal".to_owned(),
+            |g| format!("the goal “{}”", g.wording),
+        )
+    }
+
+    pub fn describe_field(&self, field: Field) -> String {
+        let goal = |id| self.goal_name(id);
+        let step = |g: GoalId, s: StepId| {
+            self.goals
+                .iter()
+                .find(|goal| goal.id == g)
+                .and_then(|goal| goal.steps.iter().find(|st| st.id == s))
+                .map_or_else(
+                    || "a step".to_owned(),
+                    |st| format!("the step “{}”", st.text),
+                )
+        };
+        match field {
+            Field::AboutMe { field } => format!("“{}”", field.title()),
+            Field::GoalWording { goal: g } => format!("the wording of {}", goal(g)),
+            Field::StepText { goal: g, step: s } => format!("the wording of {}", step(g, s)),
+            Field::StepDone { goal: g, step: s } => format!("whether {} is done", step(g, s)),
+        }
+    }
+
+    /// Words for an edit, for showing a person the content of an edit that was not applied.
+    pub fn describe_op(&self, op: &Op) -> String {
+        match op {
+            Op::Set { field, after, .. } => {
+                format!(
+                    "Change {} to {}",
+                    self.describe_field(*field),
+                    describe_value(after)
+                )
+            }
+            Op::CreateGoal { wording, .. } => format!("Add the goal “{wording}”"),
+            Op::DeleteGoal { goal } => format!("Remove {}", self.goal_name(*goal)),
+            Op::AddStep { text, .. } => format!("Add the step “{text}”"),
+            Op::RestoreGoal { .. } => "Bring back a removed goal".to_owned(),
+            Op::AddMeeting { title, .. } => format!("Add the meeting “{title}”"),
+            Op::EditNotes { meeting, .. } => {
+                let title = self
+                    .meetings
+                    .iter()
+                    .find(|m| m.id == *meeting)
+                    .map_or("a meeting", |m| m.title.as_str());
+                format!("Change the notes of {title}")
+            }
+            Op::Dismiss { .. } => "Settle a conflict".to_owned(),
+        }
+    }
+}
+
+impl Plan {
+    /// The audit trail's words for an edit and what became of it: a summary, and the value
+    /// before and after where the edit set one.
+    pub fn audit_lines(
+        &self,
+        op: &Op,
+        outcome: &Outcome,
+    ) -> (String, Option<String>, Option<String>) {
+        let what = self.describe_op(op);
+        let summary = match outcome {
+            Outcome::Applied => what,
+            Outcome::Merged => format!("{what} (it already said this)"),
+            Outcome::Conflict { .. } => {
+                format!("{what} (at the same time as someone else: kept as a conflict)")
+            }
+            Outcome::Rejected { reason } => format!("{what} (not saved: {reason})"),
+        };
+        match op {
+            Op::Set { before, after, .. } => (
+                summary,
+                Some(describe_value(before)),
+                Some(describe_value(after)),
+            ),
+            _ => (summary, None, None),
+        }
+    }
+}
+
+/// A value as words: text in quotes, a flag as done or not done.
+pub fn describe_value(value: &Value) -> String {
+    match value {
+        Value::Text(t) if t.is_empty() => "nothing (left empty)".to_owned(),
+        Value::Text(t) => format!("“{t}”"),
+        Value::Flag(true) => "done".to_owned(),
+        Value::Flag(false) => "not done".to_owned(),
+    }
+}
+
+fn too_many_goals() -> Outcome {
+    rejected(format!(
+        "A person works on at most {MAX_ACTIVE_GOALS} goals at a time: finish or remove one first."
+    ))
 }
 
 fn rejected(reason: String) -> Outcome {

@@ -13,6 +13,13 @@ impl std::fmt::Display for ServiceId {
     }
 }
 
+impl std::str::FromStr for ServiceId {
+    type Err = uuid::Error;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Uuid::parse_str(s).map(ServiceId)
+    }
+}
+
 /// The kind of support a service gives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -12,11 +12,12 @@
 //!   deterministic `apply` in the same order gives the server's plan; pending edits are rebased
 //!   on top.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::access::Topic;
 use crate::plan::{Op, Outcome, Plan};
 
 /// The version of the mutation format this build writes.
@@ -49,11 +50,57 @@ pub struct Ack {
     pub outcome: Outcome,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PullResponse {
     pub changes: Vec<Change>,
     pub version: u64,
+    /// Changes of topics this reader may not see: only their place in the order, so that the
+    /// device's cursor moves past them and its own edits among them leave its outbox.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub withheld: Vec<Withheld>,
+    /// The plan afresh, when what this reader may see has changed since the device last pulled
+    /// (a topic shared or revoked): the device replaces its copy, dropping what it may no
+    /// longer hold.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reset: Option<Reset>,
 }
+
+/// A change left out of a pull: where it sits and which device made it, nothing of its content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Withheld {
+    pub version: u64,
+    pub client: ClientId,
+    pub seq: u64,
+}
+
+/// A fresh start for a device's copy of a plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reset {
+    pub snapshot: Snapshot,
+    /// The device's edits up to this number are already in `snapshot` (or were answered).
+    pub applied_through: u64,
+}
+
+impl PullResponse {
+    /// The response as a reader who may see only `topics` gets it: changes of other topics
+    /// are withheld, keeping only their place in the order.
+    pub fn for_reader(mut self, topics: &BTreeSet<Topic>) -> PullResponse {
+        let (shown, hidden): (Vec<Change>, Vec<Change>) = std::mem::take(&mut self.changes)
+            .into_iter()
+            .partition(|c| topics.contains(&c.op.topic()));
+        self.changes = shown;
+        self.withheld.extend(hidden.into_iter().map(|c| Withheld {
+            version: c.version,
+            client: c.client,
+            seq: c.seq,
+        }));
+        self.withheld.sort_by_key(|w| w.version);
+        self
+    }
+}
+
+/// Whether an edit may be made to the plan as it stands (`Err`: why not, for the person).
+pub type Allowed<'a> = dyn Fn(&Plan, &Op) -> Result<(), String> + Send + Sync + 'a;
 
 /// The server's side for one plan. It holds the log from `base` on; a server that keeps the log
 /// in a database resumes one per request from the stored plan, version and the outcomes it
@@ -117,6 +164,13 @@ impl Authority {
     /// Processes a batch. Returns an ack for every mutation processed now or before; a
     /// mutation after a gap in its client's sequence gets none and is sent again later.
     pub fn push(&mut self, batch: &[Mutation]) -> Vec<Ack> {
+        self.push_checked(batch, &|_, _| Ok(()))
+    }
+
+    /// [`Authority::push`], with each new mutation first put to `allowed` (given the plan as it
+    /// stands at that point): one it refuses is rejected with the reason given, its content
+    /// kept on the device, and the mutations after it go on.
+    pub fn push_checked(&mut self, batch: &[Mutation], allowed: &Allowed<'_>) -> Vec<Ack> {
         let mut acks = Vec::new();
         for m in batch {
             if let Some(outcome) = self.outcomes.get(&(m.client, m.seq)) {
@@ -136,6 +190,8 @@ impl Authority {
                         m.schema
                     ),
                 }
+            } else if let Err(reason) = allowed(&self.plan, &m.op) {
+                Outcome::Rejected { reason }
             } else {
                 self.plan.apply(&m.op)
             };
@@ -164,6 +220,8 @@ impl Authority {
         PullResponse {
             changes: self.log[from..].to_vec(),
             version: self.version(),
+            withheld: Vec::new(),
+            reset: None,
         }
     }
 }
@@ -265,7 +323,16 @@ impl Replica {
     /// Replays the server's log from the cursor; pending edits stay on top. A response that
     /// does not continue from the cursor (late or duplicated) changes nothing.
     pub fn on_pull(&mut self, response: &PullResponse) {
+        if let Some(reset) = &response.reset {
+            self.confirmed = reset.snapshot.plan.clone();
+            self.cursor = reset.snapshot.version;
+            self.outbox.retain(|m| m.seq > reset.applied_through);
+        }
+        let mut withheld = response.withheld.iter().peekable();
         for change in &response.changes {
+            while let Some(w) = withheld.next_if(|w| w.version < change.version) {
+                self.pass(w);
+            }
             if change.version != self.cursor + 1 {
                 continue;
             }
@@ -275,6 +342,25 @@ impl Replica {
                 self.outbox.retain(|m| m.seq != change.seq);
             }
         }
+        for w in withheld {
+            self.pass(w);
+        }
+    }
+
+    /// Moves the cursor past a change this device may not see.
+    fn pass(&mut self, withheld: &Withheld) {
+        if withheld.version != self.cursor + 1 {
+            return;
+        }
+        self.cursor = withheld.version;
+        if withheld.client == self.client {
+            self.outbox.retain(|m| m.seq != withheld.seq);
+        }
+    }
+
+    /// The number of the last edit made on this device (0 before any).
+    pub fn last_seq(&self) -> u64 {
+        self.next_seq - 1
     }
 
     /// Settles a conflict or rejected edit the person has dealt with.
@@ -306,6 +392,62 @@ pub struct PushResponse {
 pub struct PullRequest {
     pub person: crate::PersonId,
     pub since: u64,
+    /// The topics the device's copy was given under (from its last snapshot or reset). When
+    /// the reader's topics differ now, the server answers with a [`Reset`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topics: Option<BTreeSet<Topic>>,
+    /// Which device asks, so that the server can note when it last synced completely.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<DeviceReport>,
+}
+
+/// What a device says of itself when it pulls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceReport {
+    pub client: ClientId,
+    /// The number of the last edit this device made to this plan (0 for none). When the server
+    /// holds an outcome for it and the pull reaches the newest change, nothing is left to sync.
+    pub last_seq: u64,
+}
+
+/// When a device last synced one plan completely: every edit it made was on the server and it
+/// held every change. Shown to managers, per device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceSync {
+    pub client: ClientId,
+    pub person: crate::PersonId,
+    /// How the device described itself (browser and system), for people to recognise it.
+    pub label: String,
+    /// Milliseconds since 1970-01-01 UTC.
+    pub at_ms: i64,
+}
+
+/// A plan as the server holds it, for a device starting to follow it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub plan: Plan,
+    pub version: u64,
+    /// The topics `plan` holds (everything else was left out for this reader).
+    #[serde(default = "all_topics")]
+    pub topics: BTreeSet<Topic>,
+}
+
+fn all_topics() -> BTreeSet<Topic> {
+    Topic::ALL.into_iter().collect()
+}
+
+/// Is a pull by a device that made edits up to `last_seq`, to which the server holds the
+/// outcomes up to `server_seq`, and which brought the device to `response.version`, a complete
+/// sync?
+pub fn is_complete(last_seq: u64, server_seq: u64, since: u64, response: &PullResponse) -> bool {
+    let reached = response
+        .changes
+        .last()
+        .map(|change| change.version)
+        .max(response.withheld.last().map(|w| w.version))
+        .or(response.reset.as_ref().map(|r| r.snapshot.version))
+        .map_or(since, |v| v.max(since));
+    server_seq >= last_seq && reached >= response.version
 }
 
 impl PushRequest {
@@ -323,5 +465,88 @@ impl PushRequest {
             return Err("Edit numbers start at 1.".to_owned());
         }
         Ok(())
+    }
+}
+
+/// A short description of a device from its browser's user-agent string, such as "Chrome on
+/// Android", for people to recognise their devices by.
+pub fn device_label(user_agent: &str) -> String {
+    let has = |needle: &str| user_agent.contains(needle);
+    let browser = if has("Edg/") {
+        "Edge"
+    } else if has("Firefox/") {
+        "Firefox"
+    } else if has("Chrome/") || has("Chromium/") || has("CriOS/") {
+        "Chrome"
+    } else if has("Safari/") {
+        "Safari"
+    } else {
+        "A browser"
+    };
+    let system = if has("Android") {
+        "Android"
+    } else if has("iPad") {
+        "iPad"
+    } else if has("iPhone") {
+        "iPhone"
+    } else if has("Windows") {
+        "Windows"
+    } else if has("CrOS") {
+        "ChromeOS"
+    } else if has("Mac OS X") || has("Macintosh") {
+        "Mac"
+    } else if has("Linux") {
+        "Linux"
+    } else {
+        "an unknown system"
+    };
+    format!("{browser} on {system}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_device_is_described_by_its_browser_and_system() {
+        let pixel = "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36";
+        let ipad = "Mozilla/5.0 (iPad; CPU OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1";
+        assert_eq!(device_label(pixel), "Chrome on Android");
+        assert_eq!(device_label(ipad), "Safari on iPad");
+        assert_eq!(device_label(""), "A browser on an unknown system");
+    }
+
+    #[test]
+    fn a_pull_is_complete_only_when_every_edit_reached_the_server_and_the_device_the_head() {
+        let change = |version| Change {
+            version,
+            client: ClientId(Uuid::from_u128(1)),
+            seq: version,
+            op: Op::DeleteGoal {
+                goal: crate::plan::GoalId(Uuid::from_u128(2)),
+            },
+        };
+        let head = PullResponse {
+            changes: vec![change(4), change(5)],
+            version: 5,
+            ..Default::default()
+        };
+        assert!(is_complete(3, 3, 3, &head));
+        assert!(
+            !is_complete(4, 3, 3, &head),
+            "edit 4 has not reached the server"
+        );
+        let partial = PullResponse {
+            changes: vec![change(4)],
+            version: 5,
+            ..Default::default()
+        };
+        assert!(!is_complete(3, 3, 3, &partial), "more changes to pull");
+        let empty = PullResponse {
+            changes: vec![],
+            version: 5,
+            ..Default::default()
+        };
+        assert!(is_complete(0, 0, 5, &empty));
     }
 }

@@ -1,6 +1,7 @@
 //! The sync rules, driven through the public surface: replicas, the authority, and a network
 //! that loses, duplicates and reorders messages.
 
+use domain::notes::{MeetingId, device_doc_id};
 use domain::plan::{AboutMeField, Conflict, Field, GoalId, Op, Outcome, Plan, StepId, Value};
 use domain::sync::{Authority, ClientId, Mutation, PullResponse, Replica, SCHEMA_VERSION};
 use domain::{AboutMe, PersonId};
@@ -143,6 +144,94 @@ fn an_edit_concurrent_with_a_delete_is_kept_and_surfaced() {
 }
 
 #[test]
+fn a_conflict_is_shown_on_every_device_and_settling_it_on_one_settles_it_everywhere() {
+    let mut server = Authority::new(start());
+    let (mut maggie, mut grace) = (replica(10), replica(11));
+    let g = goal(100);
+    maggie.edit(Op::CreateGoal {
+        goal: g,
+        wording: "Make my own breakfast".into(),
+    });
+    sync(&mut maggie, &mut server);
+    sync(&mut grace, &mut server);
+    let before = text("Make my own breakfast");
+    maggie.edit(Op::Set {
+        field: wording(g),
+        before: before.clone(),
+        after: text("Make my own porridge"),
+    });
+    grace.edit(Op::Set {
+        field: wording(g),
+        before,
+        after: text("Make breakfast with a little help"),
+    });
+    sync(&mut maggie, &mut server);
+    sync(&mut grace, &mut server);
+    sync(&mut maggie, &mut server);
+    for r in [&maggie, &grace] {
+        let view = r.view();
+        let [open] = view.conflicts.as_slice() else {
+            panic!("one open conflict: {:?}", view.conflicts);
+        };
+        assert_eq!(
+            open.conflict,
+            Conflict::SameField {
+                field: wording(g),
+                theirs: text("Make my own porridge"),
+                mine: text("Make breakfast with a little help"),
+            }
+        );
+    }
+    // Maggie chooses her own words: a Set from what she sees, then the conflict is settled.
+    let id = maggie.view().conflicts[0].id;
+    maggie.edit(Op::Set {
+        field: wording(g),
+        before: text("Make breakfast with a little help"),
+        after: text("Make my own porridge"),
+    });
+    maggie.edit(Op::Dismiss { conflict: id });
+    sync(&mut maggie, &mut server);
+    sync(&mut grace, &mut server);
+    for r in [&maggie, &grace] {
+        assert!(r.view().conflicts.is_empty());
+        assert_eq!(r.view().goals[0].wording, "Make my own porridge");
+    }
+    assert_eq!(maggie.view(), *server.plan());
+}
+
+#[test]
+fn a_goal_removed_during_an_edit_can_be_brought_back_with_the_edit() {
+    let mut server = Authority::new(start());
+    let (mut staff, mut dan) = (replica(10), replica(11));
+    let g = goal(100);
+    staff.edit(Op::CreateGoal {
+        goal: g,
+        wording: "Get the late bus home".into(),
+    });
+    sync(&mut staff, &mut server);
+    sync(&mut dan, &mut server);
+    staff.edit(Op::DeleteGoal { goal: g });
+    let step = Op::AddStep {
+        goal: g,
+        step: StepId(Uuid::from_u128(7)),
+        text: "Text Sam when I'm on the bus".into(),
+    };
+    dan.edit(step.clone());
+    sync(&mut staff, &mut server);
+    sync(&mut dan, &mut server);
+    let id = dan.view().conflicts[0].id;
+    dan.edit(Op::RestoreGoal { goal: g });
+    dan.edit(step);
+    dan.edit(Op::Dismiss { conflict: id });
+    sync(&mut dan, &mut server);
+    sync(&mut staff, &mut server);
+    let plan = staff.view();
+    assert!(plan.conflicts.is_empty());
+    assert!(!plan.goals[0].deleted);
+    assert_eq!(plan.goals[0].steps[0].text, "Text Sam when I'm on the bus");
+}
+
+#[test]
 fn a_replayed_push_returns_the_stored_outcome_and_changes_nothing() {
     let mut server = Authority::new(start());
     let mut a = replica(10);
@@ -201,6 +290,44 @@ fn a_rejected_edit_leaves_the_outbox_but_keeps_its_words_for_the_person() {
 }
 
 #[test]
+fn an_edit_the_access_rules_refuse_is_rejected_with_its_words_kept_and_the_next_goes_on() {
+    let mut server = Authority::new(start());
+    let mut a = replica(1);
+    a.edit(Op::CreateGoal {
+        goal: goal(1),
+        wording: "Not allowed".into(),
+    });
+    a.edit(Op::Set {
+        field: Field::AboutMe {
+            field: AboutMeField::Wishes,
+        },
+        before: text(""),
+        after: text("Allowed"),
+    });
+    let acks = server.push_checked(&a.push_request(), &|_, op| match op {
+        Op::CreateGoal { .. } => Err("Goals are not shared with you.".into()),
+        _ => Ok(()),
+    });
+    assert_eq!(
+        acks[0].outcome,
+        Outcome::Rejected {
+            reason: "Goals are not shared with you.".into()
+        }
+    );
+    assert_eq!(acks[1].outcome, Outcome::Applied);
+    a.on_acks(&acks);
+    a.on_pull(&server.pull(a.cursor()));
+    assert!(a.outbox().is_empty());
+    assert_eq!(
+        a.attention().len(),
+        1,
+        "the refused edit stays in view with its words"
+    );
+    assert!(server.plan().goals.is_empty());
+    assert_eq!(server.plan().about_me.wishes, "Allowed");
+}
+
+#[test]
 fn a_mutation_from_an_older_format_is_rejected_visibly_with_its_content_kept() {
     let mut server = Authority::new(start());
     let old = Mutation {
@@ -231,6 +358,7 @@ fn a_late_pull_response_changes_nothing() {
     let stale = PullResponse {
         changes: server.pull(0).changes,
         version: 1,
+        ..Default::default()
     };
     let before = a.clone();
     a.on_pull(&stale);
@@ -264,7 +392,7 @@ enum Action {
 
 fn action() -> impl Strategy<Value = Action> {
     prop_oneof![
-        4 => (0..3usize, 0..6u8, any::<u8>(), 0..6u8).prop_map(|(client, kind, pick, words)| Action::Edit { client, kind, pick, words }),
+        4 => (0..3usize, 0..10u8, any::<u8>(), 0..6u8).prop_map(|(client, kind, pick, words)| Action::Edit { client, kind, pick, words }),
         2 => (0..3usize, 0..4u8).prop_map(|(client, fate)| Action::Push { client, fate }),
         1 => any::<u8>().prop_map(|pick| Action::Deliver { pick }),
         2 => (0..3usize, any::<bool>()).prop_map(|(client, lose)| Action::Pull { client, lose }),
@@ -286,6 +414,41 @@ fn make_op(r: &Replica, kind: u8, pick: u8, words: u8, counter: u128) -> Op {
     let goals: Vec<_> = view.active_goals().collect();
     let about = [AboutMeField::MattersToMe, AboutMeField::Wishes][pick as usize % 2];
     let id = (u128::from(r.client.0.as_u128() as u64) << 64) | counter;
+    // Settling: bring back a removed goal, or mark the first open conflict settled.
+    if kind == 6
+        && let Some(g) = view.goals.iter().find(|g| g.deleted)
+    {
+        return Op::RestoreGoal { goal: g.id };
+    }
+    if kind == 7
+        && let Some(c) = view.conflicts.first()
+    {
+        return Op::Dismiss { conflict: c.id };
+    }
+    // Notes: add a meeting, or type a unique word into the first one, at its start or end.
+    if kind >= 8 {
+        return match view.meetings.first() {
+            Some(m) if kind == 9 || !pick.is_multiple_of(3) => {
+                let current = m.text();
+                let typed = if pick.is_multiple_of(2) {
+                    format!("{current} <n{counter}>")
+                } else {
+                    format!("<n{counter}> {current}")
+                };
+                let update = m
+                    .edit_to(device_doc_id(r.client.0), &typed)
+                    .expect("the text changed");
+                Op::EditNotes {
+                    meeting: m.id,
+                    update,
+                }
+            }
+            _ => Op::AddMeeting {
+                meeting: MeetingId(Uuid::from_u128(id)),
+                title: format!("Review {counter}"),
+            },
+        };
+    }
     match (kind, goals.get(pick as usize % goals.len().max(1))) {
         (0, _) | (_, None) if kind != 1 => {
             let field = Field::AboutMe { field: about };
@@ -336,6 +499,7 @@ fn run(actions: &[Action]) -> Result<Authority, TestCaseError> {
     let mut replicas: Vec<Replica> = (0..3).map(|n| replica(10 + n)).collect();
     let mut delayed: Vec<(usize, Vec<Mutation>)> = Vec::new();
     let mut made: Vec<Mutation> = Vec::new();
+    let mut typed: Vec<(ClientId, u64, String)> = Vec::new();
     let mut counter = 0u128;
     for a in actions {
         match a.clone() {
@@ -347,7 +511,11 @@ fn run(actions: &[Action]) -> Result<Authority, TestCaseError> {
             } => {
                 counter += 1;
                 let op = make_op(&replicas[client], kind, pick, words, counter);
-                made.push(replicas[client].edit(op).clone());
+                let m = replicas[client].edit(op).clone();
+                if matches!(m.op, Op::EditNotes { .. }) {
+                    typed.push((m.client, m.seq, format!("<n{counter}>")));
+                }
+                made.push(m);
             }
             Action::Push { client, fate } => {
                 let batch = replicas[client].push_request();
@@ -397,6 +565,21 @@ fn run(actions: &[Action]) -> Result<Authority, TestCaseError> {
             "every edit has an outcome: {:?}",
             m
         );
+    }
+    // Words typed into notes are merged, never overwritten: every one accepted is in the notes.
+    let notes: Vec<String> = server.plan().meetings.iter().map(|m| m.text()).collect();
+    for (client, seq, word) in &typed {
+        if !matches!(
+            server.outcome(*client, *seq),
+            Some(Outcome::Rejected { .. })
+        ) {
+            prop_assert!(
+                notes.iter().any(|t| t.contains(word.as_str())),
+                "{} kept in {:?}",
+                word,
+                notes
+            );
+        }
     }
     // Nothing accepted is lost: every applied or conflicting text is in the log, where the
     // plan's history (and the conflict record) keeps it.

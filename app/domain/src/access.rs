@@ -1,0 +1,615 @@
+//! Who may read or write which plan and which topic: one function, [`authorize`], that the sync
+//! engine calls on every push, pull and live poke, and the pages call before they render.
+//!
+//! Staff see the people of their service; the person sees their whole record and decides, topic
+//! by topic, what each other member of their circle sees. Every page, push, pull, poke, export
+//! and search asks [`authorize`] (or [`readable_topics`], built on it).
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::plan::{Field, Op, Plan};
+use crate::{PersonId, ServiceId};
+
+/// The parts of a person's record the person can share, or not, with each member of their
+/// circle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Topic {
+    AboutMe,
+    GoalsAndProgress,
+    DailyLiving,
+    Health,
+    MentalHealth,
+    Money,
+    IncidentsAndSafeguarding,
+    MeetingsAndReviews,
+}
+
+impl Topic {
+    pub const ALL: [Topic; 8] = [
+        Topic::AboutMe,
+        Topic::GoalsAndProgress,
+        Topic::DailyLiving,
+        Topic::Health,
+        Topic::MentalHealth,
+        Topic::Money,
+        Topic::IncidentsAndSafeguarding,
+        Topic::MeetingsAndReviews,
+    ];
+}
+
+impl Topic {
+    /// The topic's name as the consent grid shows it.
+    pub fn title(self) -> &'static str {
+        match self {
+            Topic::AboutMe => "About me",
+            Topic::GoalsAndProgress => "Goals and progress",
+            Topic::DailyLiving => "Daily living",
+            Topic::Health => "Health",
+            Topic::MentalHealth => "Mental health",
+            Topic::Money => "Money",
+            Topic::IncidentsAndSafeguarding => "Incidents and safeguarding",
+            Topic::MeetingsAndReviews => "Meetings and reviews",
+        }
+    }
+
+    /// What sharing the topic means, in plain words for the person choosing.
+    pub fn explained(self) -> &'static str {
+        match self {
+            Topic::AboutMe => "My strengths, what matters to me and how to support me",
+            Topic::GoalsAndProgress => "What I want to achieve and how it is going",
+            Topic::DailyLiving => "Everyday care: meals, washing, getting about",
+            Topic::Health => "My physical health, medicines and appointments",
+            Topic::MentalHealth => "How I am feeling and my mental health care",
+            Topic::Money => "My money, benefits and bills",
+            Topic::IncidentsAndSafeguarding => "Accidents, incidents and safeguarding concerns",
+            Topic::MeetingsAndReviews => "Notes of my meetings and reviews",
+        }
+    }
+
+    /// The name used in URLs, forms and storage.
+    pub fn key(self) -> &'static str {
+        match self {
+            Topic::AboutMe => "about_me",
+            Topic::GoalsAndProgress => "goals_and_progress",
+            Topic::DailyLiving => "daily_living",
+            Topic::Health => "health",
+            Topic::MentalHealth => "mental_health",
+            Topic::Money => "money",
+            Topic::IncidentsAndSafeguarding => "incidents_and_safeguarding",
+            Topic::MeetingsAndReviews => "meetings_and_reviews",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Topic> {
+        Topic::ALL.into_iter().find(|t| t.key() == key)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// See the topic on a screen or a device.
+    Read,
+    /// Change it.
+    Write,
+    /// Take it off Circle: a printed summary or a download.
+    Export,
+    /// Decide who in the person's circle sees it.
+    SetConsent,
+    /// Read who looked at and changed the record.
+    ReadAudit,
+}
+
+impl Action {
+    pub const ALL: [Action; 5] = [
+        Action::Read,
+        Action::Write,
+        Action::Export,
+        Action::SetConsent,
+        Action::ReadAudit,
+    ];
+}
+
+/// A user account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct UserId(pub Uuid);
+
+impl std::fmt::Display for UserId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::str::FromStr for UserId {
+    type Err = uuid::Error;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        s.parse().map(UserId)
+    }
+}
+
+/// What a member of staff does in one service (site).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StaffRole {
+    KeyWorker,
+    RegisteredManager,
+    NominatedIndividual,
+    Admin,
+}
+
+impl StaffRole {
+    pub const ALL: [StaffRole; 4] = [
+        StaffRole::KeyWorker,
+        StaffRole::RegisteredManager,
+        StaffRole::NominatedIndividual,
+        StaffRole::Admin,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            StaffRole::KeyWorker => "Key worker",
+            StaffRole::RegisteredManager => "Registered manager",
+            StaffRole::NominatedIndividual => "Nominated individual",
+            StaffRole::Admin => "Administrator",
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            StaffRole::KeyWorker => "key_worker",
+            StaffRole::RegisteredManager => "registered_manager",
+            StaffRole::NominatedIndividual => "nominated_individual",
+            StaffRole::Admin => "admin",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<StaffRole> {
+        StaffRole::ALL.into_iter().find(|r| r.key() == key)
+    }
+
+    /// Managers answer for the whole service: they read the audit trail.
+    pub fn is_manager(self) -> bool {
+        matches!(
+            self,
+            StaffRole::RegisteredManager | StaffRole::NominatedIndividual
+        )
+    }
+}
+
+/// How someone belongs to a person's circle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CircleRole {
+    /// The person supported: it is their record.
+    Person,
+    FamilyOrFriend,
+    /// Independent Mental Capacity Advocate.
+    Imca,
+    CareActAdvocate,
+    /// Relevant person's representative (Deprivation of Liberty Safeguards).
+    Rpr,
+    OtherAdvocate,
+}
+
+impl CircleRole {
+    pub const ALL: [CircleRole; 6] = [
+        CircleRole::Person,
+        CircleRole::FamilyOrFriend,
+        CircleRole::Imca,
+        CircleRole::CareActAdvocate,
+        CircleRole::Rpr,
+        CircleRole::OtherAdvocate,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            CircleRole::Person => "The person",
+            CircleRole::FamilyOrFriend => "Family or friend",
+            CircleRole::Imca => "Advocate (IMCA)",
+            CircleRole::CareActAdvocate => "Advocate (Care Act)",
+            CircleRole::Rpr => "Relevant person's representative",
+            CircleRole::OtherAdvocate => "Advocate",
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            CircleRole::Person => "person",
+            CircleRole::FamilyOrFriend => "family_or_friend",
+            CircleRole::Imca => "imca",
+            CircleRole::CareActAdvocate => "care_act_advocate",
+            CircleRole::Rpr => "rpr",
+            CircleRole::OtherAdvocate => "other_advocate",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<CircleRole> {
+        CircleRole::ALL.into_iter().find(|r| r.key() == key)
+    }
+}
+
+/// One person's circle as one member belongs to it: their role and the topics the person
+/// shares with them. The person themself sees every topic whatever `shared` says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Membership {
+    pub person: PersonId,
+    pub role: CircleRole,
+    pub shared: BTreeSet<Topic>,
+}
+
+/// An early-warning agreement: if `indicator` is seen, staff may contact `contact` (a member
+/// of the person's circle) about it. Part of the person's consent, set like it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EarlyWarning {
+    pub id: Uuid,
+    pub person: PersonId,
+    /// What would be noticed, in plain words ("Misses two appointments in a row").
+    pub indicator: String,
+    pub contact: UserId,
+    pub contact_name: String,
+    /// Milliseconds since 1970-01-01 UTC.
+    pub agreed_ms: i64,
+}
+
+impl EarlyWarning {
+    /// The longest indicator kept.
+    pub const MAX_INDICATOR: usize = 200;
+}
+
+/// Whoever is asking: a signed-in user with their roles in services and their places in
+/// people's circles. Built by the server from storage on every request; never sent by a client.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    pub user: UserId,
+    pub name: String,
+    pub staff: Vec<(ServiceId, StaffRole)>,
+    pub circles: Vec<Membership>,
+}
+
+impl Actor {
+    fn staff_role(&self, service: ServiceId) -> Option<StaffRole> {
+        self.staff
+            .iter()
+            .filter(|(s, _)| *s == service)
+            .map(|(_, role)| *role)
+            .filter(|role| *role != StaffRole::Admin)
+            .max_by_key(|role| role.is_manager())
+    }
+
+    fn membership(&self, person: PersonId) -> Option<&Membership> {
+        self.circles.iter().find(|m| m.person == person)
+    }
+
+    /// Whether this user manages users and services anywhere.
+    pub fn is_admin(&self) -> bool {
+        self.staff.iter().any(|(_, role)| *role == StaffRole::Admin)
+    }
+
+    /// Services whose audit trail this user may read.
+    pub fn managed_services(&self) -> Vec<ServiceId> {
+        self.staff
+            .iter()
+            .filter(|(_, role)| role.is_manager())
+            .map(|(s, _)| *s)
+            .collect()
+    }
+
+    /// Whether the user works in any service (staff see lists of people).
+    pub fn is_staff(&self) -> bool {
+        !self.staff.is_empty()
+    }
+}
+
+/// The record being asked about: whose it is and which service supports them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Subject {
+    pub person: PersonId,
+    pub service: ServiceId,
+}
+
+/// Why a request was refused, in words for the person who made it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum Denied {
+    #[error("You don't have access to this person's record.")]
+    NotInCircle,
+    #[error("This part of the record hasn't been shared with you.")]
+    NotShared,
+    #[error("Your role doesn't allow this.")]
+    NotPermitted,
+}
+
+/// May `actor` do `action` on `topic` of `person`'s record?
+///
+/// - Staff of the person's service (key workers and managers) read, write, export and record
+///   consent for every topic; managers (registered manager, nominated individual) also read
+///   the audit trail. Administrators manage accounts, not care records.
+/// - The person reads, writes and exports their whole record, sets who sees what and reads who
+///   looked at it.
+/// - Other members of the circle read and write only the topics the person shares with them,
+///   and export nothing.
+pub fn authorize(
+    actor: &Actor,
+    subject: Subject,
+    topic: Topic,
+    action: Action,
+) -> Result<(), Denied> {
+    if let Some(role) = actor.staff_role(subject.service) {
+        return match action {
+            Action::ReadAudit if !role.is_manager() => Err(Denied::NotPermitted),
+            _ => Ok(()),
+        };
+    }
+    let Some(membership) = actor.membership(subject.person) else {
+        return Err(Denied::NotInCircle);
+    };
+    if membership.role == CircleRole::Person {
+        return Ok(());
+    }
+    match action {
+        Action::Read | Action::Write if membership.shared.contains(&topic) => Ok(()),
+        Action::Read | Action::Write => Err(Denied::NotShared),
+        Action::Export | Action::SetConsent | Action::ReadAudit => Err(Denied::NotPermitted),
+    }
+}
+
+/// The topics of `subject`'s record that `actor` may read: what their devices may hold.
+pub fn readable_topics(actor: &Actor, subject: Subject) -> BTreeSet<Topic> {
+    Topic::ALL
+        .into_iter()
+        .filter(|t| authorize(actor, subject, *t, Action::Read).is_ok())
+        .collect()
+}
+
+/// Whether `actor` may see that `subject` exists at all (any topic, or the record's audit).
+pub fn may_open(actor: &Actor, subject: Subject) -> bool {
+    actor.staff_role(subject.service).is_some() || actor.membership(subject.person).is_some()
+}
+
+impl Field {
+    pub fn topic(self) -> Topic {
+        match self {
+            Field::AboutMe { .. } => Topic::AboutMe,
+            Field::GoalWording { .. } | Field::StepText { .. } | Field::StepDone { .. } => {
+                Topic::GoalsAndProgress
+            }
+        }
+    }
+}
+
+impl Op {
+    /// The topic an op reads and writes. Every op touches exactly one.
+    pub fn topic(&self) -> Topic {
+        match self {
+            Op::Set { field, .. } => field.topic(),
+            Op::CreateGoal { .. }
+            | Op::DeleteGoal { .. }
+            | Op::AddStep { .. }
+            | Op::RestoreGoal { .. }
+            | Op::Dismiss { .. } => Topic::GoalsAndProgress,
+            Op::AddMeeting { .. } | Op::EditNotes { .. } => Topic::MeetingsAndReviews,
+        }
+    }
+}
+
+impl crate::plan::Conflict {
+    pub fn topic(&self) -> Topic {
+        match self {
+            crate::plan::Conflict::SameField { field, .. } => field.topic(),
+            crate::plan::Conflict::EditOfDeleted { .. } => Topic::GoalsAndProgress,
+        }
+    }
+}
+
+impl Plan {
+    /// The topic `op` touches in this plan. Settling a conflict touches the topic the conflict
+    /// is about, which only the plan knows.
+    pub fn topic_of(&self, op: &Op) -> Topic {
+        match op {
+            Op::Dismiss { conflict } => self
+                .conflicts
+                .iter()
+                .find(|open| open.id == *conflict)
+                .map_or(Topic::GoalsAndProgress, |open| open.conflict.topic()),
+            other => other.topic(),
+        }
+    }
+
+    /// The plan as a reader who may see only `topics` is given it: everything of another topic
+    /// is left out (blank "About me", no goals, no meetings, no conflicts about them).
+    pub fn redacted(&self, topics: &BTreeSet<Topic>) -> Plan {
+        let mut plan = self.clone();
+        if !topics.contains(&Topic::AboutMe) {
+            plan.about_me = crate::AboutMe::default();
+        }
+        if !topics.contains(&Topic::GoalsAndProgress) {
+            plan.goals.clear();
+        }
+        if !topics.contains(&Topic::MeetingsAndReviews) {
+            plan.meetings.clear();
+        }
+        plan.conflicts
+            .retain(|open| topics.contains(&open.conflict.topic()));
+        plan
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HOME: u128 = 8;
+
+    fn subject() -> Subject {
+        Subject {
+            person: PersonId(Uuid::from_u128(1)),
+            service: ServiceId(Uuid::from_u128(HOME)),
+        }
+    }
+
+    fn staff(service: u128, role: StaffRole) -> Actor {
+        Actor {
+            user: UserId(Uuid::from_u128(100)),
+            name: "Staff".into(),
+            staff: vec![(ServiceId(Uuid::from_u128(service)), role)],
+            circles: vec![],
+        }
+    }
+
+    fn member(role: CircleRole, shared: &[Topic]) -> Actor {
+        Actor {
+            user: UserId(Uuid::from_u128(200)),
+            name: "Member".into(),
+            staff: vec![],
+            circles: vec![Membership {
+                person: subject().person,
+                role,
+                shared: shared.iter().copied().collect(),
+            }],
+        }
+    }
+
+    #[test]
+    fn staff_of_the_service_read_write_and_export_every_topic() {
+        for role in [
+            StaffRole::KeyWorker,
+            StaffRole::RegisteredManager,
+            StaffRole::NominatedIndividual,
+        ] {
+            for topic in Topic::ALL {
+                for action in [
+                    Action::Read,
+                    Action::Write,
+                    Action::Export,
+                    Action::SetConsent,
+                ] {
+                    assert_eq!(
+                        authorize(&staff(HOME, role), subject(), topic, action),
+                        Ok(())
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn only_managers_read_the_audit_trail() {
+        let audit = |role| {
+            authorize(
+                &staff(HOME, role),
+                subject(),
+                Topic::AboutMe,
+                Action::ReadAudit,
+            )
+        };
+        assert_eq!(audit(StaffRole::RegisteredManager), Ok(()));
+        assert_eq!(audit(StaffRole::NominatedIndividual), Ok(()));
+        assert_eq!(audit(StaffRole::KeyWorker), Err(Denied::NotPermitted));
+    }
+
+    #[test]
+    fn staff_of_another_service_and_administrators_see_nothing_of_the_record() {
+        for actor in [
+            staff(7, StaffRole::RegisteredManager),
+            staff(HOME, StaffRole::Admin),
+        ] {
+            for topic in Topic::ALL {
+                for action in Action::ALL {
+                    assert_eq!(
+                        authorize(&actor, subject(), topic, action),
+                        Err(Denied::NotInCircle)
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_person_may_do_everything_with_their_own_record() {
+        let me = member(CircleRole::Person, &[]);
+        for topic in Topic::ALL {
+            for action in Action::ALL {
+                assert_eq!(authorize(&me, subject(), topic, action), Ok(()));
+            }
+        }
+    }
+
+    #[test]
+    fn a_relative_reads_and_writes_only_what_is_shared_and_exports_nothing() {
+        let daughter = member(CircleRole::FamilyOrFriend, &[Topic::GoalsAndProgress]);
+        for topic in Topic::ALL {
+            let expected = if topic == Topic::GoalsAndProgress {
+                Ok(())
+            } else {
+                Err(Denied::NotShared)
+            };
+            assert_eq!(
+                authorize(&daughter, subject(), topic, Action::Read),
+                expected
+            );
+            assert_eq!(
+                authorize(&daughter, subject(), topic, Action::Write),
+                expected
+            );
+            for action in [Action::Export, Action::SetConsent, Action::ReadAudit] {
+                assert_eq!(
+                    authorize(&daughter, subject(), topic, action),
+                    Err(Denied::NotPermitted)
+                );
+            }
+        }
+        assert_eq!(
+            readable_topics(&daughter, subject()),
+            BTreeSet::from([Topic::GoalsAndProgress])
+        );
+    }
+
+    #[test]
+    fn a_member_of_one_circle_sees_nothing_of_another_persons_record() {
+        let daughter = member(CircleRole::FamilyOrFriend, &Topic::ALL);
+        let other = Subject {
+            person: PersonId(Uuid::from_u128(2)),
+            ..subject()
+        };
+        assert!(!may_open(&daughter, other));
+        assert!(readable_topics(&daughter, other).is_empty());
+    }
+
+    #[test]
+    fn settling_a_conflict_belongs_to_the_topic_the_conflict_is_about() {
+        use crate::plan::{AboutMeField, Conflict, OpenConflict, Value};
+        let mut plan = Plan::new(subject().person, crate::AboutMe::default());
+        plan.conflicts.push(OpenConflict {
+            id: 4,
+            conflict: Conflict::SameField {
+                field: Field::AboutMe {
+                    field: AboutMeField::Wishes,
+                },
+                theirs: Value::Text("a".into()),
+                mine: Value::Text("b".into()),
+            },
+        });
+        assert_eq!(plan.topic_of(&Op::Dismiss { conflict: 4 }), Topic::AboutMe);
+        assert_eq!(
+            plan.topic_of(&Op::Dismiss { conflict: 9 }),
+            Topic::GoalsAndProgress
+        );
+    }
+
+    #[test]
+    fn every_topic_has_a_key_that_reads_back() {
+        for topic in Topic::ALL {
+            assert_eq!(Topic::from_key(topic.key()), Some(topic));
+        }
+        for role in CircleRole::ALL {
+            assert_eq!(CircleRole::from_key(role.key()), Some(role));
+        }
+        for role in StaffRole::ALL {
+            assert_eq!(StaffRole::from_key(role.key()), Some(role));
+        }
+    }
+}
