@@ -2,6 +2,8 @@
 //! worker would write them with the person. Ids are fixed so that loading it twice leaves one
 //! copy, and so that links in the README and tests stay valid.
 
+use domain::access::{CircleRole, StaffRole, Topic, UserId};
+use domain::audit::{AuditEvent, AuditKind};
 use domain::{AboutMe, Dataset, Person, PersonId, Service, ServiceId, ServiceKind};
 use uuid::Uuid;
 
@@ -117,6 +119,186 @@ pub fn dataset() -> Dataset {
             },
         ],
     }
+}
+
+/// The password of every demo account (listed in the README). Demo data only: a real
+/// installation turns the demo off (`CIRCLE_DEMO=off`) and invites its own people.
+pub const DEMO_PASSWORD: &str = "circle-demo-2026";
+/// [`DEMO_PASSWORD`] hashed with argon2id (19 MiB, 2 passes), computed once so that loading the
+/// demo stays fast. Also the dummy hash checked when an email has no account, so that a wrong
+/// email takes as long as a wrong password.
+pub const DEMO_PASSWORD_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$k1QjuihFn8dsYSVCzrpPPA$y9UoqhAWR5ohlSLSaIMUqG89IgO7N1c/+hc25n274xE";
+
+/// A demo account: email, name, what they are.
+pub struct DemoAccount {
+    pub id: UserId,
+    pub email: &'static str,
+    pub name: &'static str,
+    pub staff: &'static [(ServiceId, StaffRole)],
+    pub circle: Option<(PersonId, CircleRole, &'static [Topic])>,
+}
+
+const fn user(n: u128) -> UserId {
+    UserId(Uuid::from_u128(
+        0x0193_0000_0000_7000_8000_0000_0000_0c00 + n,
+    ))
+}
+
+pub const ALL_SERVICES: [ServiceId; 3] = [RIVERSIDE, ELM_COURT, NORTHGATE];
+
+/// One account for every role, on the three demo situations.
+pub const ACCOUNTS: &[DemoAccount] = &[
+    DemoAccount {
+        id: user(1),
+        email: "asha@riverside.example",
+        name: "Asha Patel",
+        staff: &[(RIVERSIDE, StaffRole::KeyWorker)],
+        circle: None,
+    },
+    DemoAccount {
+        id: user(2),
+        email: "tom@elmcourt.example",
+        name: "Tom Reed",
+        staff: &[(ELM_COURT, StaffRole::KeyWorker)],
+        circle: None,
+    },
+    DemoAccount {
+        id: user(3),
+        email: "jo@northgate.example",
+        name: "Jo Bennett",
+        staff: &[(NORTHGATE, StaffRole::KeyWorker)],
+        circle: None,
+    },
+    DemoAccount {
+        id: user(4),
+        email: "grace@circle.example",
+        name: "Grace Mensah",
+        staff: &[
+            (RIVERSIDE, StaffRole::RegisteredManager),
+            (ELM_COURT, StaffRole::RegisteredManager),
+            (NORTHGATE, StaffRole::RegisteredManager),
+        ],
+        circle: None,
+    },
+    DemoAccount {
+        id: user(5),
+        email: "sam@circle.example",
+        name: "Sam Ellis",
+        staff: &[
+            (RIVERSIDE, StaffRole::NominatedIndividual),
+            (ELM_COURT, StaffRole::NominatedIndividual),
+            (NORTHGATE, StaffRole::NominatedIndividual),
+        ],
+        circle: None,
+    },
+    DemoAccount {
+        id: user(6),
+        email: "admin@circle.example",
+        name: "Circle Administrator",
+        staff: &[
+            (RIVERSIDE, StaffRole::Admin),
+            (ELM_COURT, StaffRole::Admin),
+            (NORTHGATE, StaffRole::Admin),
+        ],
+        circle: None,
+    },
+    DemoAccount {
+        id: user(7),
+        email: "maggie@home.example",
+        name: "Maggie Okafor",
+        staff: &[],
+        circle: Some((MAGGIE, CircleRole::Person, &[])),
+    },
+    DemoAccount {
+        id: user(8),
+        email: "ruth@family.example",
+        name: "Ruth Okafor",
+        staff: &[],
+        circle: Some((
+            MAGGIE,
+            CircleRole::FamilyOrFriend,
+            &[Topic::AboutMe, Topic::GoalsAndProgress, Topic::DailyLiving],
+        )),
+    },
+    DemoAccount {
+        id: user(9),
+        email: "lee@advocacy.example",
+        name: "Lee Morgan",
+        staff: &[],
+        circle: Some((
+            DAN,
+            CircleRole::CareActAdvocate,
+            &[
+                Topic::AboutMe,
+                Topic::GoalsAndProgress,
+                Topic::MeetingsAndReviews,
+            ],
+        )),
+    },
+    DemoAccount {
+        id: user(10),
+        email: "anil@family.example",
+        name: "Anil Shah",
+        staff: &[],
+        circle: Some((
+            PRIYA,
+            CircleRole::FamilyOrFriend,
+            &[Topic::GoalsAndProgress],
+        )),
+    },
+];
+
+/// Writes the demo accounts, their roles and what each circle member is shared
+/// (idempotent).
+pub async fn load_accounts(store: &dyn crate::Store) -> Result<(), crate::StoreError> {
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(0));
+    for account in ACCOUNTS {
+        store
+            .put_user(&crate::UserRecord {
+                id: account.id,
+                email: account.email.to_owned(),
+                name: account.name.to_owned(),
+                password_hash: Some(DEMO_PASSWORD_HASH.to_owned()),
+            })
+            .await?;
+        for (service, role) in account.staff {
+            store.grant_staff_role(account.id, *service, *role).await?;
+        }
+        if let Some((person, role, shared)) = account.circle {
+            store.add_to_circle(person, account.id, role).await?;
+            for topic in shared {
+                let note = AuditEvent {
+                    id: Uuid::from_u128((account.id.0.as_u128() << 8) | *topic as u128),
+                    at_ms: now_ms,
+                    user: None,
+                    user_name: "Demo data".into(),
+                    device: "Circle".into(),
+                    person: Some(person),
+                    kind: AuditKind::ConsentChanged,
+                    summary: format!(
+                        "Shared “{}” with {} (demo data)",
+                        topic.title(),
+                        account.name
+                    ),
+                    before: None,
+                    after: Some("shared".into()),
+                };
+                if !store
+                    .circle(person)
+                    .await?
+                    .iter()
+                    .any(|m| m.user == account.id && m.shared.contains(topic))
+                {
+                    store
+                        .set_consent(person, account.id, *topic, true, &note)
+                        .await?;
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -8,16 +8,21 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use domain::access::{Actor, CircleRole, EarlyWarning, StaffRole, Topic, UserId};
+use domain::audit::{AuditEvent, AuditFilter};
 use domain::plan::Plan;
-use domain::sync::{Ack, ClientId, Mutation, PullResponse};
-use domain::{Dataset, Person, PersonId, PersonSummary, Service};
+use domain::sync::{Ack, ClientId, DeviceSync, Mutation, PullResponse};
+use domain::{Dataset, Person, PersonId, PersonSummary, Service, ServiceId};
 
+mod accounts;
 pub mod demo;
 mod postgres;
 mod sql;
 mod sqlite;
 #[cfg(feature = "testing")]
 pub mod testing;
+
+pub use accounts::{CircleMember, InvitationProblem, InvitationRecord, StaffMember, UserRecord};
 
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
@@ -107,6 +112,19 @@ pub trait Store: Send + Sync + 'static {
         person: PersonId,
         client: ClientId,
         batch: &[Mutation],
+    ) -> Result<Vec<Ack>, StoreError> {
+        self.sync_push_checked(person, client, batch, &|_, _| Ok(()))
+            .await
+    }
+
+    /// [`Store::sync_push`] with each new mutation put to `allowed` first (the sync route passes
+    /// the access rules): one it refuses gets a stored `Rejected` outcome with the reason.
+    async fn sync_push_checked(
+        &self,
+        person: PersonId,
+        client: ClientId,
+        batch: &[Mutation],
+        allowed: &domain::sync::Allowed<'_>,
     ) -> Result<Vec<Ack>, StoreError>;
 
     /// The accepted changes after version `since` (at most `limit`), oldest first.
@@ -117,10 +135,162 @@ pub trait Store: Send + Sync + 'static {
         limit: u32,
     ) -> Result<PullResponse, StoreError>;
 
+    /// The number of the last edit of `client` to `person`'s plan that has an outcome (0 for
+    /// none).
+    async fn client_seq(&self, person: PersonId, client: ClientId) -> Result<u64, StoreError>;
+
+    /// Notes that a device synced a plan completely (replacing its earlier note for that plan).
+    async fn record_sync(&self, sync: &DeviceSync) -> Result<(), StoreError>;
+
+    /// When each device last synced each plan completely, newest first.
+    async fn device_syncs(&self) -> Result<Vec<DeviceSync>, StoreError>;
+
     /// Every plan change committed from now on, by this process or (PostgreSQL) any other
     /// over the same database. A receiver that falls behind gets `Lagged`: it should treat
     /// every plan as changed.
     fn plan_changes(&self) -> tokio::sync::broadcast::Receiver<PlanChanged>;
+
+    // ---- Accounts, roles and circles
+
+    /// Creates or updates an account (keeping its password when `password_hash` is `None`).
+    async fn put_user(&self, user: &UserRecord) -> Result<(), StoreError>;
+
+    /// The account with this email (compared lower-case).
+    async fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>, StoreError>;
+
+    async fn user(&self, id: UserId) -> Result<Option<UserRecord>, StoreError>;
+
+    async fn set_password(&self, user: UserId, password_hash: &str) -> Result<(), StoreError>;
+
+    async fn grant_staff_role(
+        &self,
+        user: UserId,
+        service: ServiceId,
+        role: StaffRole,
+    ) -> Result<(), StoreError>;
+
+    /// Every staff role in every service, by name.
+    async fn staff(&self) -> Result<Vec<StaffMember>, StoreError>;
+
+    async fn revoke_staff_role(
+        &self,
+        user: UserId,
+        service: ServiceId,
+        role: StaffRole,
+    ) -> Result<(), StoreError>;
+
+    /// A single-use link for a new staff account to set its password.
+    async fn put_account_invitation(
+        &self,
+        token_hash: &str,
+        user: UserId,
+        invited_by: UserId,
+        created_ms: i64,
+        expires_ms: i64,
+    ) -> Result<(), StoreError>;
+
+    /// Uses an account invitation once, setting the account's password.
+    async fn redeem_account_invitation(
+        &self,
+        token_hash: &str,
+        now_ms: i64,
+        password_hash: &str,
+    ) -> Result<Result<UserId, InvitationProblem>, StoreError>;
+
+    /// Puts `user` in `person`'s circle (sharing nothing until the person says so).
+    async fn add_to_circle(
+        &self,
+        person: PersonId,
+        user: UserId,
+        role: CircleRole,
+    ) -> Result<(), StoreError>;
+
+    /// Everything the access rules need about a user: their roles and their circles with what
+    /// is shared in each. `None` for an unknown user.
+    async fn actor(&self, user: UserId) -> Result<Option<Actor>, StoreError>;
+
+    /// The members of `person`'s circle with what each is shared.
+    async fn circle(&self, person: PersonId) -> Result<Vec<CircleMember>, StoreError>;
+
+    /// Shares or stops sharing one topic of `person`'s record with one member, and records who
+    /// did it and why, in one transaction.
+    async fn set_consent(
+        &self,
+        person: PersonId,
+        member: UserId,
+        topic: Topic,
+        shared: bool,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+
+    /// The person's early-warning agreements, oldest first.
+    async fn early_warnings(&self, person: PersonId) -> Result<Vec<EarlyWarning>, StoreError>;
+
+    /// Records an agreement, with its audit event, in one transaction.
+    async fn add_early_warning(
+        &self,
+        warning: &EarlyWarning,
+        agreed_by: UserId,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+
+    /// Ends an agreement of `person`, with its audit event; `false` when there was none.
+    async fn remove_early_warning(
+        &self,
+        person: PersonId,
+        id: uuid::Uuid,
+        audit: &AuditEvent,
+    ) -> Result<bool, StoreError>;
+
+    // ---- Invitations
+
+    async fn put_invitation(&self, invitation: &InvitationRecord) -> Result<(), StoreError>;
+
+    async fn invitation(&self, token_hash: &str) -> Result<Option<InvitationRecord>, StoreError>;
+
+    /// Uses an invitation once: sets the invited account's password. A second use, or one after
+    /// it expired, changes nothing and says why.
+    async fn redeem_invitation(
+        &self,
+        token_hash: &str,
+        now_ms: i64,
+        password_hash: &str,
+    ) -> Result<Result<InvitationRecord, InvitationProblem>, StoreError>;
+
+    // ---- Sessions (records of `tower-sessions`, as JSON)
+
+    async fn session(&self, id: &str, now_ms: i64) -> Result<Option<String>, StoreError>;
+
+    async fn put_session(
+        &self,
+        id: &str,
+        user: Option<UserId>,
+        record: &str,
+        expires_ms: i64,
+    ) -> Result<(), StoreError>;
+
+    /// Stores a new session; `false` (and nothing written) when the id is already taken.
+    async fn create_session(
+        &self,
+        id: &str,
+        user: Option<UserId>,
+        record: &str,
+        expires_ms: i64,
+    ) -> Result<bool, StoreError>;
+
+    async fn delete_session(&self, id: &str) -> Result<(), StoreError>;
+
+    /// Ends every session of `user` ("sign out of all devices").
+    async fn delete_sessions_of(&self, user: UserId) -> Result<(), StoreError>;
+
+    async fn delete_expired_sessions(&self, now_ms: i64) -> Result<(), StoreError>;
+
+    // ---- Audit trail
+
+    async fn audit(&self, events: &[AuditEvent]) -> Result<(), StoreError>;
+
+    /// Events matching `filter`, newest first.
+    async fn audit_events(&self, filter: &AuditFilter) -> Result<Vec<AuditEvent>, StoreError>;
 
     /// Waits for open connections to finish and closes them.
     async fn close(&self);
@@ -140,5 +310,6 @@ pub async fn connect(url: &str) -> Result<Arc<dyn Store>, StoreError> {
 
 /// Writes the demo dataset (idempotent: running it twice leaves one copy).
 pub async fn load_demo(store: &dyn Store) -> Result<(), StoreError> {
-    store.import(&demo::dataset()).await
+    store.import(&demo::dataset()).await?;
+    demo::load_accounts(store).await
 }

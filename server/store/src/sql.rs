@@ -59,6 +59,14 @@ pub(crate) const INSERT_CHANGE: &str = "INSERT INTO plan_changes \
      (person_id, version, client_id, seq, op) VALUES ($1, $2, $3, $4, $5)";
 pub(crate) const SELECT_CHANGES: &str = "SELECT version, client_id, seq, op FROM plan_changes \
      WHERE person_id = $1 AND version > $2 ORDER BY version LIMIT $3";
+pub(crate) const SELECT_CLIENT_SEQ: &str = "SELECT COALESCE(MAX(seq), 0) FROM mutation_outcomes \
+     WHERE person_id = $1 AND client_id = $2";
+pub(crate) const UPSERT_DEVICE_SYNC: &str = "INSERT INTO device_syncs \
+     (client_id, person_id, label, last_complete_ms) VALUES ($1, $2, $3, $4) \
+     ON CONFLICT (client_id, person_id) DO UPDATE SET label = excluded.label, \
+     last_complete_ms = excluded.last_complete_ms";
+pub(crate) const SELECT_DEVICE_SYNCS: &str = "SELECT client_id, person_id, label, \
+     last_complete_ms FROM device_syncs ORDER BY last_complete_ms DESC";
 
 /// A plan row: state as JSON, version.
 pub(crate) type PlanRow = (String, i64);
@@ -94,6 +102,20 @@ pub(crate) fn change_from_row(
         client: domain::sync::ClientId(uuid("plan_changes.client_id", &client)?),
         seq: count("plan_changes.seq", seq)?,
         op: from_json("plan_changes.op", &op)?,
+    })
+}
+
+/// A device sync row: client id, person id, label, milliseconds.
+pub(crate) type DeviceSyncRow = (String, String, String, i64);
+
+pub(crate) fn device_sync_from_row(
+    (client, person, label, at_ms): DeviceSyncRow,
+) -> Result<domain::sync::DeviceSync, StoreError> {
+    Ok(domain::sync::DeviceSync {
+        client: domain::sync::ClientId(uuid("device_syncs.client_id", &client)?),
+        person: PersonId(uuid("device_syncs.person_id", &person)?),
+        label,
+        at_ms,
     })
 }
 
@@ -180,6 +202,7 @@ pub(crate) use load_plan;
 
 macro_rules! sql_store {
     ($store:ty, $backend:expr, begin_write = $begin_write:expr) => {
+        use $crate::sql::insert_audit;
         #[async_trait::async_trait]
         impl $crate::Store for $store {
             fn backend(&self) -> $crate::Backend {
@@ -269,11 +292,12 @@ macro_rules! sql_store {
                 Ok(plan)
             }
 
-            async fn sync_push(
+            async fn sync_push_checked(
                 &self,
                 person: domain::PersonId,
                 client: domain::sync::ClientId,
                 batch: &[domain::sync::Mutation],
+                allowed: &domain::sync::Allowed<'_>,
             ) -> Result<Vec<domain::sync::Ack>, $crate::StoreError> {
                 use $crate::sql::*;
                 let batch: Vec<_> = batch
@@ -320,7 +344,7 @@ macro_rules! sql_store {
                     })
                     .collect::<Result<std::collections::BTreeMap<_, _>, $crate::StoreError>>()?;
                 let mut authority = domain::sync::Authority::resume(plan, version, known.clone());
-                let acks = authority.push(&batch);
+                let acks = authority.push_checked(&batch, allowed);
                 for ack in acks
                     .iter()
                     .filter(|a| !known.contains_key(&(client, a.seq)))
@@ -400,11 +424,542 @@ macro_rules! sql_store {
                     .into_iter()
                     .map(change_from_row)
                     .collect::<Result<Vec<_>, _>>()?;
-                Ok(domain::sync::PullResponse { changes, version })
+                Ok(domain::sync::PullResponse {
+                    changes,
+                    version,
+                    ..Default::default()
+                })
+            }
+
+            async fn client_seq(
+                &self,
+                person: domain::PersonId,
+                client: domain::sync::ClientId,
+            ) -> Result<u64, $crate::StoreError> {
+                use $crate::sql::*;
+                let (seq,): (i64,) = sqlx::query_as(SELECT_CLIENT_SEQ)
+                    .bind(person.to_string())
+                    .bind(client.0.to_string())
+                    .fetch_one(&self.pool)
+                    .await?;
+                count("mutation_outcomes.seq", seq)
+            }
+
+            async fn record_sync(
+                &self,
+                sync: &domain::sync::DeviceSync,
+            ) -> Result<(), $crate::StoreError> {
+                use $crate::sql::*;
+                sqlx::query(UPSERT_DEVICE_SYNC)
+                    .bind(sync.client.0.to_string())
+                    .bind(sync.person.to_string())
+                    .bind(&sync.label)
+                    .bind(sync.at_ms)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn device_syncs(
+                &self,
+            ) -> Result<Vec<domain::sync::DeviceSync>, $crate::StoreError> {
+                use $crate::sql::*;
+                sqlx::query_as::<_, DeviceSyncRow>(SELECT_DEVICE_SYNCS)
+                    .fetch_all(&self.pool)
+                    .await?
+                    .into_iter()
+                    .map(device_sync_from_row)
+                    .collect()
             }
 
             fn plan_changes(&self) -> tokio::sync::broadcast::Receiver<$crate::PlanChanged> {
                 self.changes.subscribe()
+            }
+
+            async fn put_user(&self, user: &$crate::UserRecord) -> Result<(), $crate::StoreError> {
+                use $crate::accounts::*;
+                sqlx::query(INSERT_USER)
+                    .bind(user.id.to_string())
+                    .bind(user.email.trim().to_lowercase())
+                    .bind(&user.name)
+                    .bind(&user.password_hash)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn user_by_email(
+                &self,
+                email: &str,
+            ) -> Result<Option<$crate::UserRecord>, $crate::StoreError> {
+                use $crate::accounts::*;
+                sqlx::query_as::<_, UserRow>(SELECT_USER_BY_EMAIL)
+                    .bind(email.trim().to_lowercase())
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .map(user_from_row)
+                    .transpose()
+            }
+
+            async fn user(
+                &self,
+                id: domain::access::UserId,
+            ) -> Result<Option<$crate::UserRecord>, $crate::StoreError> {
+                use $crate::accounts::*;
+                sqlx::query_as::<_, UserRow>(SELECT_USER)
+                    .bind(id.to_string())
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .map(user_from_row)
+                    .transpose()
+            }
+
+            async fn set_password(
+                &self,
+                user: domain::access::UserId,
+                password_hash: &str,
+            ) -> Result<(), $crate::StoreError> {
+                use $crate::accounts::*;
+                sqlx::query(SET_PASSWORD)
+                    .bind(password_hash)
+                    .bind(user.to_string())
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn grant_staff_role(
+                &self,
+                user: domain::access::UserId,
+                service: domain::ServiceId,
+                role: domain::access::StaffRole,
+            ) -> Result<(), $crate::StoreError> {
+                use $crate::accounts::*;
+                sqlx::query(INSERT_STAFF_ROLE)
+                    .bind(user.to_string())
+                    .bind(service.to_string())
+                    .bind(role.key())
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn staff(&self) -> Result<Vec<$crate::StaffMember>, $crate::StoreError> {
+                use $crate::accounts::*;
+                sqlx::query_as::<_, (String, String, String, String, String)>(SELECT_ALL_STAFF)
+                    .fetch_all(&self.pool)
+                    .await?
+                    .into_iter()
+                    .map(staff_member_from_row)
+                    .collect()
+            }
+
+            async fn revoke_staff_role(
+                &self,
+                user: domain::access::UserId,
+                service: domain::ServiceId,
+                role: domain::access::StaffRole,
+            ) -> Result<(), $crate::StoreError> {
+                use $crate::accounts::*;
+                sqlx::query(DELETE_STAFF_ROLE)
+                    .bind(user.to_string())
+                    .bind(service.to_string())
+                    .bind(role.key())
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn put_account_invitation(
+                &self,
+                token_hash: &str,
+                user: domain::access::UserId,
+                invited_by: domain::access::UserId,
+                created_ms: i64,
+                expires_ms: i64,
+            ) -> Result<(), $crate::StoreError> {
+                use $crate::accounts::*;
+                sqlx::query(INSERT_ACCOUNT_INVITATION)
+                    .bind(token_hash)
+                    .bind(user.to_string())
+                    .bind(invited_by.to_string())
+                    .bind(created_ms)
+                    .bind(expires_ms)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn redeem_account_invitation(
+                &self,
+                token_hash: &str,
+                now_ms: i64,
+                password_hash: &str,
+            ) -> Result<
+                Result<domain::access::UserId, $crate::InvitationProblem>,
+                $crate::StoreError,
+            > {
+                use $crate::accounts::*;
+                let mut tx = self.pool.begin().await?;
+                let used = sqlx::query(USE_ACCOUNT_INVITATION)
+                    .bind(now_ms)
+                    .bind(token_hash)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                let Some((user, used_ms)) =
+                    sqlx::query_as::<_, (String, Option<i64>)>(SELECT_ACCOUNT_INVITATION)
+                        .bind(token_hash)
+                        .fetch_optional(&mut *tx)
+                        .await?
+                else {
+                    return Ok(Err($crate::InvitationProblem::Unknown));
+                };
+                if used != 1 {
+                    return Ok(Err(if used_ms.is_some() {
+                        $crate::InvitationProblem::Used
+                    } else {
+                        $crate::InvitationProblem::Expired
+                    }));
+                }
+                sqlx::query(SET_PASSWORD)
+                    .bind(password_hash)
+                    .bind(&user)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(Ok(domain::access::UserId(uuid("account_invitations.user_id", &user)?)))
+            }
+
+            async fn add_to_circle(
+                &self,
+                person: domain::PersonId,
+                user: domain::access::UserId,
+                role: domain::access::CircleRole,
+            ) -> Result<(), $crate::StoreError> {
+                use $crate::accounts::*;
+                sqlx::query(UPSERT_MEMBER)
+                    .bind(person.to_string())
+                    .bind(user.to_string())
+                    .bind(role.key())
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn actor(
+                &self,
+                user: domain::access::UserId,
+            ) -> Result<Option<domain::access::Actor>, $crate::StoreError> {
+                use $crate::accounts::*;
+                let Some(record) = self.user(user).await? else {
+                    return Ok(None);
+                };
+                let uid = user.to_string();
+                let roles: Vec<(String, String)> = sqlx::query_as(SELECT_STAFF_ROLES)
+                    .bind(&uid)
+                    .fetch_all(&self.pool)
+                    .await?;
+                let circles: Vec<(String, String)> = sqlx::query_as(SELECT_MEMBERSHIPS)
+                    .bind(&uid)
+                    .fetch_all(&self.pool)
+                    .await?;
+                let consent: Vec<(String, String)> = sqlx::query_as(SELECT_CONSENT_OF_USER)
+                    .bind(&uid)
+                    .fetch_all(&self.pool)
+                    .await?;
+                Ok(Some(domain::access::Actor {
+                    user,
+                    name: record.name,
+                    staff: staff_roles(roles)?,
+                    circles: memberships(circles, consent)?,
+                }))
+            }
+
+            async fn circle(
+                &self,
+                person: domain::PersonId,
+            ) -> Result<Vec<$crate::CircleMember>, $crate::StoreError> {
+                use $crate::accounts::*;
+                let pid = person.to_string();
+                let rows: Vec<(String, String, String)> = sqlx::query_as(SELECT_CIRCLE)
+                    .bind(&pid)
+                    .fetch_all(&self.pool)
+                    .await?;
+                let consent: Vec<(String, String)> = sqlx::query_as(SELECT_CONSENT_OF_PERSON)
+                    .bind(&pid)
+                    .fetch_all(&self.pool)
+                    .await?;
+                circle(rows, consent)
+            }
+
+            async fn set_consent(
+                &self,
+                person: domain::PersonId,
+                member: domain::access::UserId,
+                topic: domain::access::Topic,
+                shared: bool,
+                audit: &domain::audit::AuditEvent,
+            ) -> Result<(), $crate::StoreError> {
+                use $crate::accounts::*;
+                let mut tx = self.pool.begin().await?;
+                sqlx::query(if shared { SHARE_TOPIC } else { UNSHARE_TOPIC })
+                    .bind(person.to_string())
+                    .bind(member.to_string())
+                    .bind(topic.key())
+                    .execute(&mut *tx)
+                    .await?;
+                insert_audit!(tx, audit);
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn early_warnings(
+                &self,
+                person: domain::PersonId,
+            ) -> Result<Vec<domain::access::EarlyWarning>, $crate::StoreError> {
+                use $crate::accounts::*;
+                sqlx::query_as::<_, EarlyWarningRow>(SELECT_EARLY_WARNINGS)
+                    .bind(person.to_string())
+                    .fetch_all(&self.pool)
+                    .await?
+                    .into_iter()
+                    .map(early_warning_from_row)
+                    .collect()
+            }
+
+            async fn add_early_warning(
+                &self,
+                warning: &domain::access::EarlyWarning,
+                agreed_by: domain::access::UserId,
+                audit: &domain::audit::AuditEvent,
+            ) -> Result<(), $crate::StoreError> {
+                use $crate::accounts::*;
+                let mut tx = self.pool.begin().await?;
+                sqlx::query(INSERT_EARLY_WARNING)
+                    .bind(warning.id.to_string())
+                    .bind(warning.person.to_string())
+                    .bind(&warning.indicator)
+                    .bind(warning.contact.to_string())
+                    .bind(warning.agreed_ms)
+                    .bind(agreed_by.to_string())
+                    .execute(&mut *tx)
+                    .await?;
+                insert_audit!(tx, audit);
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn remove_early_warning(
+                &self,
+                person: domain::PersonId,
+                id: uuid::Uuid,
+                audit: &domain::audit::AuditEvent,
+            ) -> Result<bool, $crate::StoreError> {
+                use $crate::accounts::*;
+                let mut tx = self.pool.begin().await?;
+                let removed = sqlx::query(DELETE_EARLY_WARNING)
+                    .bind(id.to_string())
+                    .bind(person.to_string())
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if removed == 0 {
+                    return Ok(false);
+                }
+                insert_audit!(tx, audit);
+                tx.commit().await?;
+                Ok(true)
+            }
+
+            async fn put_invitation(
+                &self,
+                invitation: &$crate::InvitationRecord,
+            ) -> Result<(), $crate::StoreError> {
+                use $crate::accounts::*;
+                sqlx::query(INSERT_INVITATION)
+                    .bind(&invitation.token_hash)
+                    .bind(invitation.person.to_string())
+                    .bind(invitation.user.to_string())
+                    .bind(invitation.invited_by.to_string())
+                    .bind(invitation.created_ms)
+                    .bind(invitation.expires_ms)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn invitation(
+                &self,
+                token_hash: &str,
+            ) -> Result<Option<$crate::InvitationRecord>, $crate::StoreError> {
+                use $crate::accounts::*;
+                sqlx::query_as::<_, InvitationRow>(SELECT_INVITATION)
+                    .bind(token_hash)
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .map(invitation_from_row)
+                    .transpose()
+            }
+
+            async fn redeem_invitation(
+                &self,
+                token_hash: &str,
+                now_ms: i64,
+                password_hash: &str,
+            ) -> Result<
+                Result<$crate::InvitationRecord, $crate::InvitationProblem>,
+                $crate::StoreError,
+            > {
+                use $crate::accounts::*;
+                let mut tx = self.pool.begin().await?;
+                let used = sqlx::query(USE_INVITATION)
+                    .bind(now_ms)
+                    .bind(token_hash)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                let Some(invitation) = sqlx::query_as::<_, InvitationRow>(SELECT_INVITATION)
+                    .bind(token_hash)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .map(invitation_from_row)
+                    .transpose()?
+                else {
+                    return Ok(Err($crate::InvitationProblem::Unknown));
+                };
+                if used != 1 {
+                    return Ok(Err(if invitation.used_ms.is_some() {
+                        $crate::InvitationProblem::Used
+                    } else {
+                        $crate::InvitationProblem::Expired
+                    }));
+                }
+                sqlx::query(SET_PASSWORD)
+                    .bind(password_hash)
+                    .bind(invitation.user.to_string())
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(Ok(invitation))
+            }
+
+            async fn session(
+                &self,
+                id: &str,
+                now_ms: i64,
+            ) -> Result<Option<String>, $crate::StoreError> {
+                use $crate::accounts::*;
+                Ok(sqlx::query_as::<_, (String,)>(SELECT_SESSION)
+                    .bind(id)
+                    .bind(now_ms)
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .map(|(record,)| record))
+            }
+
+            async fn put_session(
+                &self,
+                id: &str,
+                user: Option<domain::access::UserId>,
+                record: &str,
+                expires_ms: i64,
+            ) -> Result<(), $crate::StoreError> {
+                use $crate::accounts::*;
+                sqlx::query(UPSERT_SESSION)
+                    .bind(id)
+                    .bind(user.map(|u| u.to_string()))
+                    .bind(record)
+                    .bind(expires_ms)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn create_session(
+                &self,
+                id: &str,
+                user: Option<domain::access::UserId>,
+                record: &str,
+                expires_ms: i64,
+            ) -> Result<bool, $crate::StoreError> {
+                use $crate::accounts::*;
+                let inserted = sqlx::query(INSERT_NEW_SESSION)
+                    .bind(id)
+                    .bind(user.map(|u| u.to_string()))
+                    .bind(record)
+                    .bind(expires_ms)
+                    .execute(&self.pool)
+                    .await?
+                    .rows_affected();
+                Ok(inserted == 1)
+            }
+
+            async fn delete_session(&self, id: &str) -> Result<(), $crate::StoreError> {
+                use $crate::accounts::*;
+                sqlx::query(DELETE_SESSION)
+                    .bind(id)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn delete_sessions_of(
+                &self,
+                user: domain::access::UserId,
+            ) -> Result<(), $crate::StoreError> {
+                use $crate::accounts::*;
+                sqlx::query(DELETE_SESSIONS_OF_USER)
+                    .bind(user.to_string())
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn delete_expired_sessions(&self, now_ms: i64) -> Result<(), $crate::StoreError> {
+                use $crate::accounts::*;
+                sqlx::query(DELETE_EXPIRED_SESSIONS)
+                    .bind(now_ms)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn audit(
+                &self,
+                events: &[domain::audit::AuditEvent],
+            ) -> Result<(), $crate::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                for event in events {
+                    insert_audit!(tx, event);
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn audit_events(
+                &self,
+                filter: &domain::audit::AuditFilter,
+            ) -> Result<Vec<domain::audit::AuditEvent>, $crate::StoreError> {
+                use $crate::accounts::*;
+                if filter.people.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let sql = select_audit(filter.people.len());
+                let mut query = sqlx::query_as::<_, AuditRow>(&sql)
+                    .bind(filter.user.map(|u| u.to_string()).unwrap_or_default())
+                    .bind(filter.from_ms.unwrap_or(i64::MIN))
+                    .bind(filter.to_ms.unwrap_or(i64::MAX))
+                    .bind(i64::from(filter.limit.max(1)));
+                for person in &filter.people {
+                    query = query.bind(person.to_string());
+                }
+                query
+                    .fetch_all(&self.pool)
+                    .await?
+                    .into_iter()
+                    .map(audit_from_row)
+                    .collect()
             }
 
             async fn close(&self) {
@@ -415,3 +970,24 @@ macro_rules! sql_store {
     };
 }
 pub(crate) use sql_store;
+
+/// Writes one audit event in transaction `$tx`.
+macro_rules! insert_audit {
+    ($tx:ident, $event:expr) => {{
+        let event: &domain::audit::AuditEvent = $event;
+        sqlx::query($crate::accounts::INSERT_AUDIT)
+            .bind(event.id.to_string())
+            .bind(event.at_ms)
+            .bind(event.user.map(|u| u.to_string()))
+            .bind(&event.user_name)
+            .bind(&event.device)
+            .bind(event.person.map(|p| p.to_string()))
+            .bind(event.kind.key())
+            .bind(&event.summary)
+            .bind(&event.before)
+            .bind(&event.after)
+            .execute(&mut *$tx)
+            .await?;
+    }};
+}
+pub(crate) use insert_audit;

@@ -42,6 +42,12 @@ contract!(
     syncing_an_unknown_person_is_not_found,
     concurrent_pushes_to_one_plan_are_all_kept,
     a_committed_change_is_announced_to_every_store_on_the_database,
+    a_devices_last_complete_sync_is_kept_per_plan_and_replaced_by_the_next,
+    the_demo_accounts_carry_their_roles_circles_and_consent,
+    consent_changes_are_stored_with_their_audit_event_and_read_back,
+    an_invitation_is_redeemed_once_and_not_after_it_expires,
+    a_session_lives_until_it_expires_and_a_new_one_never_takes_anothers_id,
+    the_audit_trail_is_filtered_by_person_user_and_time,
 );
 
 fn service(n: u128, name: &str) -> Service {
@@ -368,4 +374,369 @@ async fn a_committed_change_is_announced_to_every_store_on_the_database(
     if !Arc::ptr_eq(&store, &other) {
         other.close().await;
     }
+}
+
+async fn a_devices_last_complete_sync_is_kept_per_plan_and_replaced_by_the_next(
+    store: Arc<dyn Store>,
+    _: String,
+) {
+    store::load_demo(store.as_ref()).await.expect("demo");
+    let mut r = replica(store.as_ref(), 1).await;
+    assert_eq!(
+        store.client_seq(demo::MAGGIE, r.client).await.expect("seq"),
+        0
+    );
+    r.edit(create_goal(100, "Walk to the post office"));
+    r.edit(create_goal(101, "Bake with my granddaughter"));
+    store
+        .sync_push(demo::MAGGIE, r.client, &r.push_request())
+        .await
+        .expect("push");
+    assert_eq!(
+        store.client_seq(demo::MAGGIE, r.client).await.expect("seq"),
+        2
+    );
+    assert_eq!(store.client_seq(demo::DAN, r.client).await.expect("seq"), 0);
+
+    let at = |person, ms| domain::sync::DeviceSync {
+        client: r.client,
+        person,
+        label: "Chrome on Android".into(),
+        at_ms: ms,
+    };
+    store
+        .record_sync(&at(demo::MAGGIE, 1_000))
+        .await
+        .expect("record");
+    store
+        .record_sync(&at(demo::DAN, 2_000))
+        .await
+        .expect("record");
+    store
+        .record_sync(&at(demo::MAGGIE, 3_000))
+        .await
+        .expect("record");
+    assert_eq!(
+        store.device_syncs().await.expect("list"),
+        vec![at(demo::MAGGIE, 3_000), at(demo::DAN, 2_000)]
+    );
+}
+
+// ---- Accounts, consent, invitations, sessions, audit
+
+fn user_of(email: &str) -> domain::access::UserId {
+    demo::ACCOUNTS
+        .iter()
+        .find(|a| a.email == email)
+        .expect("a demo account")
+        .id
+}
+
+fn audit_event(
+    n: u128,
+    person: Option<PersonId>,
+    at_ms: i64,
+    user: Option<domain::access::UserId>,
+) -> domain::audit::AuditEvent {
+    domain::audit::AuditEvent {
+        id: Uuid::from_u128(0xe000 + n),
+        at_ms,
+        user,
+        user_name: "Someone".into(),
+        device: "Firefox on Linux".into(),
+        person,
+        kind: domain::audit::AuditKind::Viewed,
+        summary: format!("Event {n}"),
+        before: None,
+        after: None,
+    }
+}
+
+async fn the_demo_accounts_carry_their_roles_circles_and_consent(store: Arc<dyn Store>, _: String) {
+    use domain::access::{CircleRole, StaffRole, Topic};
+    store::load_demo(store.as_ref()).await.expect("demo");
+    store::load_demo(store.as_ref())
+        .await
+        .expect("demo again: idempotent");
+    let grace = store
+        .actor(user_of("grace@circle.example"))
+        .await
+        .expect("store")
+        .expect("Grace");
+    assert_eq!(grace.name, "Grace Mensah");
+    assert_eq!(grace.staff.len(), 3);
+    assert!(
+        grace
+            .staff
+            .iter()
+            .all(|(_, r)| *r == StaffRole::RegisteredManager)
+    );
+    let ruth = store
+        .actor(user_of("ruth@family.example"))
+        .await
+        .expect("store")
+        .expect("Ruth");
+    assert!(ruth.staff.is_empty());
+    assert_eq!(ruth.circles.len(), 1);
+    assert_eq!(ruth.circles[0].person, demo::MAGGIE);
+    assert_eq!(ruth.circles[0].role, CircleRole::FamilyOrFriend);
+    assert_eq!(
+        ruth.circles[0].shared,
+        [Topic::AboutMe, Topic::GoalsAndProgress, Topic::DailyLiving]
+            .into_iter()
+            .collect()
+    );
+    let user = store
+        .user_by_email("  RUTH@family.example ")
+        .await
+        .expect("store")
+        .expect("by email, any case");
+    assert_eq!(user.id, ruth.user);
+    assert!(user.password_hash.is_some());
+    assert!(
+        store
+            .actor(domain::access::UserId(Uuid::from_u128(1)))
+            .await
+            .expect("store")
+            .is_none()
+    );
+}
+
+async fn consent_changes_are_stored_with_their_audit_event_and_read_back(
+    store: Arc<dyn Store>,
+    _: String,
+) {
+    use domain::access::Topic;
+    store::load_demo(store.as_ref()).await.expect("demo");
+    let anil = user_of("anil@family.example");
+    let event = audit_event(
+        1,
+        Some(demo::PRIYA),
+        10,
+        Some(user_of("jo@northgate.example")),
+    );
+    store
+        .set_consent(demo::PRIYA, anil, Topic::MentalHealth, true, &event)
+        .await
+        .expect("share");
+    let circle = store.circle(demo::PRIYA).await.expect("circle");
+    let member = circle.iter().find(|m| m.user == anil).expect("Anil");
+    assert!(member.shared.contains(&Topic::MentalHealth));
+    let mut second = event.clone();
+    second.id = Uuid::from_u128(0xe999);
+    store
+        .set_consent(demo::PRIYA, anil, Topic::MentalHealth, false, &second)
+        .await
+        .expect("revoke");
+    let circle = store.circle(demo::PRIYA).await.expect("circle");
+    assert!(
+        !circle
+            .iter()
+            .find(|m| m.user == anil)
+            .expect("Anil")
+            .shared
+            .contains(&Topic::MentalHealth)
+    );
+    let events = store
+        .audit_events(&domain::audit::AuditFilter {
+            people: vec![demo::PRIYA],
+            limit: 100,
+            ..Default::default()
+        })
+        .await
+        .expect("audit");
+    assert!(events.iter().any(|e| e.id == event.id));
+    assert!(events.iter().any(|e| e.id == second.id));
+}
+
+async fn an_invitation_is_redeemed_once_and_not_after_it_expires(store: Arc<dyn Store>, _: String) {
+    use store::{InvitationProblem, InvitationRecord, UserRecord};
+    store::load_demo(store.as_ref()).await.expect("demo");
+    let kim = domain::access::UserId(Uuid::from_u128(0xc1));
+    store
+        .put_user(&UserRecord {
+            id: kim,
+            email: "kim@x.example".into(),
+            name: "Kim".into(),
+            password_hash: None,
+        })
+        .await
+        .expect("user");
+    let invitation = |hash: &str, expires_ms| InvitationRecord {
+        token_hash: hash.into(),
+        person: demo::DAN,
+        user: kim,
+        invited_by: user_of("tom@elmcourt.example"),
+        created_ms: 0,
+        expires_ms,
+        used_ms: None,
+    };
+    store
+        .put_invitation(&invitation("fresh", 1_000))
+        .await
+        .expect("put");
+    store
+        .put_invitation(&invitation("stale", 10))
+        .await
+        .expect("put");
+    let used = store
+        .redeem_invitation("fresh", 500, "hash-1")
+        .await
+        .expect("store")
+        .expect("redeemed");
+    assert_eq!(used.person, demo::DAN);
+    assert_eq!(
+        store
+            .user(kim)
+            .await
+            .expect("store")
+            .expect("Kim")
+            .password_hash
+            .as_deref(),
+        Some("hash-1")
+    );
+    assert_eq!(
+        store
+            .redeem_invitation("fresh", 600, "hash-2")
+            .await
+            .expect("store"),
+        Err(InvitationProblem::Used)
+    );
+    assert_eq!(
+        store
+            .user(kim)
+            .await
+            .expect("store")
+            .expect("Kim")
+            .password_hash
+            .as_deref(),
+        Some("hash-1")
+    );
+    assert_eq!(
+        store
+            .redeem_invitation("stale", 500, "hash-3")
+            .await
+            .expect("store"),
+        Err(InvitationProblem::Expired)
+    );
+    assert_eq!(
+        store
+            .redeem_invitation("never", 500, "hash-4")
+            .await
+            .expect("store"),
+        Err(InvitationProblem::Unknown)
+    );
+}
+
+async fn a_session_lives_until_it_expires_and_a_new_one_never_takes_anothers_id(
+    store: Arc<dyn Store>,
+    _: String,
+) {
+    store::load_demo(store.as_ref()).await.expect("demo");
+    let asha = user_of("asha@riverside.example");
+    assert!(
+        store
+            .create_session("s1", Some(asha), "{\"a\":1}", 1_000)
+            .await
+            .expect("create")
+    );
+    assert!(
+        !store
+            .create_session("s1", None, "{}", 5_000)
+            .await
+            .expect("create"),
+        "taken"
+    );
+    assert_eq!(
+        store.session("s1", 999).await.expect("load").as_deref(),
+        Some("{\"a\":1}")
+    );
+    assert_eq!(
+        store.session("s1", 1_000).await.expect("load"),
+        None,
+        "expired"
+    );
+    store
+        .put_session("s2", Some(asha), "{}", 9_000)
+        .await
+        .expect("save");
+    store
+        .put_session("s3", None, "{}", 9_000)
+        .await
+        .expect("save");
+    store
+        .delete_sessions_of(asha)
+        .await
+        .expect("sign out everywhere");
+    assert_eq!(store.session("s2", 0).await.expect("load"), None);
+    assert!(
+        store.session("s3", 0).await.expect("load").is_some(),
+        "other users stay"
+    );
+    store.delete_expired_sessions(10_000).await.expect("sweep");
+    assert_eq!(store.session("s3", 0).await.expect("load"), None);
+}
+
+async fn the_audit_trail_is_filtered_by_person_user_and_time(store: Arc<dyn Store>, _: String) {
+    use domain::audit::AuditFilter;
+    store::load_demo(store.as_ref()).await.expect("demo");
+    let asha = user_of("asha@riverside.example");
+    let tom = user_of("tom@elmcourt.example");
+    store
+        .audit(&[
+            audit_event(1, Some(demo::MAGGIE), 100, Some(asha)),
+            audit_event(2, Some(demo::MAGGIE), 200, Some(tom)),
+            audit_event(3, Some(demo::DAN), 300, Some(tom)),
+            audit_event(4, None, 400, Some(tom)),
+        ])
+        .await
+        .expect("audit");
+    let ids = |events: Vec<domain::audit::AuditEvent>| {
+        events.into_iter().map(|e| e.summary).collect::<Vec<_>>()
+    };
+    // (Up to 1 s: the demo's own consent notes are dated when it was loaded.)
+    let maggie = AuditFilter {
+        to_ms: Some(1_000),
+        people: vec![demo::MAGGIE],
+        limit: 10,
+        ..Default::default()
+    };
+    assert_eq!(
+        ids(store.audit_events(&maggie).await.expect("audit")),
+        ["Event 2", "Event 1"],
+        "newest first"
+    );
+    let by_tom = AuditFilter {
+        to_ms: Some(1_000),
+        user: Some(tom),
+        people: vec![demo::MAGGIE, demo::DAN],
+        limit: 10,
+        ..Default::default()
+    };
+    assert_eq!(
+        ids(store.audit_events(&by_tom).await.expect("audit")),
+        ["Event 3", "Event 2"]
+    );
+    let window = AuditFilter {
+        from_ms: Some(150),
+        to_ms: Some(300),
+        people: vec![demo::MAGGIE, demo::DAN],
+        limit: 10,
+        ..Default::default()
+    };
+    assert_eq!(
+        ids(store.audit_events(&window).await.expect("audit")),
+        ["Event 2"]
+    );
+    assert!(
+        store
+            .audit_events(&AuditFilter {
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .expect("audit")
+            .is_empty(),
+        "no people, no events"
+    );
 }
