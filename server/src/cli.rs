@@ -17,6 +17,7 @@ Settings (environment variables):
   DATABASE_URL      sqlite:<path> or postgres://user@host:port/db (default: SQLite in CIRCLE_DATA_DIR)
   CIRCLE_DATA_DIR   directory of the embedded database (default: data)
   CIRCLE_DEMO       auto: load demo data into a new embedded database (default); off: never
+  CIRCLE_PUBLIC_URL the address people use; https://... marks the session cookie Secure
   LEPTOS_SITE_ADDR  address to listen on (default: 127.0.0.1:3000)
   LEPTOS_SITE_ROOT  directory of the built site (default: target/site)
   RUST_LOG          log filter (default: info)";

@@ -46,6 +46,9 @@ pub struct Config {
     pub demo: DemoData,
     /// Leptos's own settings (`LEPTOS_SITE_ADDR`, `LEPTOS_SITE_ROOT`, …).
     pub leptos: LeptosOptions,
+    /// `CIRCLE_PUBLIC_URL`: the address people use, e.g. `https://circle.example.org` behind a
+    /// TLS proxy. When it starts with `https://`, the session cookie is marked `Secure`.
+    pub public_url: Option<String>,
 }
 
 impl Config {
@@ -79,7 +82,15 @@ impl Config {
                 .map_or_else(|| PathBuf::from("data"), PathBuf::from),
             demo,
             leptos,
+            public_url: var("CIRCLE_PUBLIC_URL").filter(|v| !v.trim().is_empty()),
         })
+    }
+
+    /// Whether people reach Circle over TLS, so cookies must be `Secure`.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|url| url.trim().starts_with("https://"))
     }
 
     /// True when Circle runs on its own SQLite file rather than a configured database.

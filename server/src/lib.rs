@@ -21,8 +21,11 @@ use tokio::net::TcpListener;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+pub mod account;
+pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod csrf;
 pub mod sync;
 pub mod telemetry;
 
@@ -60,6 +63,16 @@ pub enum StartupError {
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub services: AppServices,
+    /// Failed sign-ins per account, to slow down guessing.
+    pub throttle: Arc<auth::Throttle>,
+    /// Failed sign-ins and invitation redemptions per network address.
+    pub throttle_addr: Arc<auth::Throttle>,
+}
+
+impl FromRef<AppState> for Arc<dyn Store> {
+    fn from_ref(state: &AppState) -> Self {
+        state.services.store.clone()
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -80,27 +93,46 @@ pub async fn open_store(config: &Config) -> Result<Arc<dyn Store>, StartupError>
     Ok(store)
 }
 
-/// The whole HTTP surface: the Leptos pages and server functions, static files, `/healthz`.
+/// The whole HTTP surface over plain HTTP (session cookies without `Secure`), as tests and a
+/// local install use it.
 pub fn router(store: Arc<dyn Store>, leptos_options: LeptosOptions) -> Router {
+    router_with(store, leptos_options, false)
+}
+
+/// The whole HTTP surface: the Leptos pages and server functions, the sync API, the account
+/// forms, static files, `/healthz`. `secure_cookies` when people reach Circle over TLS.
+pub fn router_with(
+    store: Arc<dyn Store>,
+    leptos_options: LeptosOptions,
+    secure_cookies: bool,
+) -> Router {
     let state = AppState {
         leptos_options,
-        services: AppServices { store },
+        services: AppServices {
+            store: store.clone(),
+        },
+        throttle: Arc::default(),
+        throttle_addr: Arc::new(auth::Throttle::new(auth::Throttle::FREE_TRIES_PER_ADDRESS)),
     };
     let routes = generate_route_list(app::App);
     let services = state.services.clone();
     Router::new()
         .route("/healthz", get(healthz))
         .merge(sync::routes())
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            move || provide_context(services.clone()),
-            {
-                let options = state.leptos_options.clone();
-                move || app::shell(options.clone())
-            },
-        )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
+        .merge(account::routes())
+        .leptos_routes_with_context(&state, routes, move || provide_context(services.clone()), {
+            let options = state.leptos_options.clone();
+            move || app::shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
+            app::shell,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::resolve_user,
+        ))
+        .layer(auth::session_layer(store, secure_cookies))
+        .layer(axum::middleware::from_fn(csrf::refuse_cross_site))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
                 // The matched route, never the query string: a search may hold a name.
@@ -109,7 +141,8 @@ pub fn router(store: Arc<dyn Store>, leptos_options: LeptosOptions) -> Router {
                     .get::<MatchedPath>()
                     .map_or("", MatchedPath::as_str)
                     .to_owned();
-                tracing::info_span!("request", method = %req.method(), route, path = %req.uri().path())
+                let path = logged_path(req.uri().path());
+                tracing::info_span!("request", method = %req.method(), route, path)
             }),
         )
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -120,7 +153,30 @@ pub fn router(store: Arc<dyn Store>, leptos_options: LeptosOptions) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("no-referrer"),
         ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::HeaderName::from_static("cross-origin-opener-policy"),
+            HeaderValue::from_static("same-origin"),
+        ))
         .with_state(state)
+}
+
+/// A request's path as logs may hold it: an invitation link is a secret, so its token is
+/// never written down.
+fn logged_path(path: &str) -> String {
+    for prefix in ["/invitations/", "/auth/invitations/"] {
+        if path.starts_with(prefix) {
+            return format!("{prefix}…");
+        }
+    }
+    path.to_owned()
 }
 
 /// `GET /healthz`: 200 when the database answers, 503 when it does not.
@@ -157,7 +213,11 @@ impl Application {
             .await
             .map_err(|source| StartupError::Bind { addr, source })?;
         let store = open_store(&config).await?;
-        let router = router(store.clone(), config.leptos.clone());
+        let router = router_with(
+            store.clone(),
+            config.leptos.clone(),
+            config.secure_cookies(),
+        );
         Ok(Self {
             listener,
             store,
@@ -177,15 +237,33 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), StartupError> {
+        // Ended sessions are removed from the database once an hour.
+        let sweeper = tokio::spawn({
+            let store = self.store.clone();
+            async move {
+                let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+                loop {
+                    every.tick().await;
+                    if let Err(error) = store.delete_expired_sessions(auth::now_ms()).await {
+                        tracing::warn!(%error, "could not remove ended sessions");
+                    }
+                }
+            }
+        });
         tracing::info!(
             addr = %self.local_addr(),
             database = self.store.backend().name(),
             "Circle is listening on http://{}",
             self.local_addr()
         );
-        let served = axum::serve(self.listener, self.router.into_make_service())
-            .with_graceful_shutdown(shutdown)
-            .await;
+        let served = axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await;
+        sweeper.abort();
         self.store.close().await;
         tracing::info!("Circle stopped");
         served.map_err(StartupError::Serve)
@@ -213,4 +291,19 @@ pub async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down: finishing requests in flight");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::logged_path;
+
+    #[test]
+    fn invitation_tokens_never_reach_the_logs() {
+        assert_eq!(logged_path("/invitations/abc123"), "/invitations/…");
+        assert_eq!(
+            logged_path("/auth/invitations/abc123"),
+            "/auth/invitations/…"
+        );
+        assert_eq!(logged_path("/people/1"), "/people/1");
+    }
 }

@@ -15,52 +15,52 @@ pub fn leptos_options() -> LeptosOptions {
         .build()
 }
 
-/// A router over a fresh database holding the demo dataset.
-pub struct TestApp {
+/// Far longer than any request takes; only a hung response reaches it.
+const ANSWER_WITHIN: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The demo registered manager: staff of every demo service.
+pub const MANAGER: &str = "grace@circle.example";
+
+/// Someone making requests: the router and, when signed in, their session cookie.
+#[derive(Clone)]
+pub struct Client {
     pub router: Router,
-    pub store: Arc<dyn Store>,
-    db: TestDatabase,
+    pub cookie: Option<String>,
 }
 
-impl TestApp {
-    pub async fn with_demo(backend: Backend) -> Self {
-        let db = TestDatabase::new(backend).await;
-        let store = db.store().await;
-        store::load_demo(store.as_ref()).await.expect("demo data");
-        let router = server::router(store.clone(), leptos_options());
-        Self { router, store, db }
-    }
-
+impl Client {
     pub async fn get(&self, uri: &str) -> (StatusCode, String) {
-        let response = self
-            .router
-            .clone()
-            .oneshot(Request::get(uri).body(Body::empty()).expect("request"))
+        let request = self.with_cookie(Request::get(uri));
+        self.send(request.body(Body::empty()).expect("request"))
             .await
-            .expect("response");
-        let status = response.status();
-        let body = axum::body::to_bytes(response.into_body(), 4 << 20)
-            .await
-            .expect("body");
-        (status, String::from_utf8_lossy(&body).into_owned())
     }
 
     pub async fn post(&self, uri: &str, body: impl Into<Body>) -> (StatusCode, String) {
-        let request = Request::post(uri)
-            .header("content-type", "application/json")
-            .body(body.into())
-            .expect("request");
+        let request =
+            self.with_cookie(Request::post(uri).header("content-type", "application/json"));
+        self.send(request.body(body.into()).expect("request")).await
+    }
+
+    /// Posts an HTML form (`application/x-www-form-urlencoded`): status and `Location`.
+    pub async fn post_form(&self, uri: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
+        let body = fields
+            .iter()
+            .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let request = self.with_cookie(
+            Request::post(uri).header("content-type", "application/x-www-form-urlencoded"),
+        );
         let response = self
-            .router
-            .clone()
-            .oneshot(request)
-            .await
-            .expect("response");
-        let status = response.status();
-        let body = axum::body::to_bytes(response.into_body(), 4 << 20)
-            .await
-            .expect("body");
-        (status, String::from_utf8_lossy(&body).into_owned())
+            .respond(request.body(Body::from(body)).expect("request"))
+            .await;
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        (response.status(), location)
     }
 
     /// POSTs `body` as JSON; a 200 answer is decoded into `R`.
@@ -76,6 +76,144 @@ impl TestApp {
         serde_json::from_str(&text).expect("response json")
     }
 
+    fn with_cookie(&self, request: axum::http::request::Builder) -> axum::http::request::Builder {
+        match &self.cookie {
+            Some(cookie) => request.header("cookie", cookie),
+            None => request,
+        }
+    }
+
+    async fn respond(&self, request: Request<Body>) -> axum::response::Response {
+        let what = format!("{} {}", request.method(), request.uri());
+        tokio::time::timeout(ANSWER_WITHIN, self.router.clone().oneshot(request))
+            .await
+            .unwrap_or_else(|_| panic!("{what} gave no answer within {ANSWER_WITHIN:?}"))
+            .expect("response")
+    }
+
+    /// Runs one request through the router: its status and body as text.
+    pub async fn send(&self, request: Request<Body>) -> (StatusCode, String) {
+        let what = format!("{} {}", request.method(), request.uri());
+        let answer = async {
+            let response = self.respond(request).await;
+            let status = response.status();
+            let body = axum::body::to_bytes(response.into_body(), 4 << 20)
+                .await
+                .expect("body");
+            (status, String::from_utf8_lossy(&body).into_owned())
+        };
+        // A response that never ends is a failure to report, not a run to wait out.
+        tokio::time::timeout(ANSWER_WITHIN, answer)
+            .await
+            .unwrap_or_else(|_| panic!("{what} gave no complete answer within {ANSWER_WITHIN:?}"))
+    }
+
+    /// Posts the sign-in form; the session cookie when it worked.
+    pub async fn sign_in(&self, email: &str, password: &str) -> Option<String> {
+        let anonymous = Client {
+            router: self.router.clone(),
+            cookie: None,
+        };
+        let request = Request::post("/auth/sign-in")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(format!(
+                "email={}&password={}",
+                urlencode(email),
+                urlencode(password)
+            )))
+            .expect("request");
+        let response = anonymous.respond(request).await;
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        if location.starts_with("/sign-in") {
+            return None;
+        }
+        response
+            .headers()
+            .get("set-cookie")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .map(str::to_owned)
+    }
+}
+
+/// A router over a fresh database holding the demo dataset. Its own requests are made by the
+/// demo registered manager; [`TestApp::as_user`] makes a client for anyone else.
+pub struct TestApp {
+    client: Client,
+    pub router: Router,
+    pub store: Arc<dyn Store>,
+    db: TestDatabase,
+}
+
+impl std::ops::Deref for TestApp {
+    type Target = Client;
+    fn deref(&self) -> &Client {
+        &self.client
+    }
+}
+
+impl TestApp {
+    pub async fn with_demo(backend: Backend) -> Self {
+        let db = TestDatabase::new(backend).await;
+        let store = db.store().await;
+        store::load_demo(store.as_ref()).await.expect("demo data");
+        let router = server::router(store.clone(), leptos_options());
+        let mut client = Client {
+            router: router.clone(),
+            cookie: None,
+        };
+        client.cookie = Some(
+            client
+                .sign_in(MANAGER, store::demo::DEMO_PASSWORD)
+                .await
+                .expect("the demo manager signs in"),
+        );
+        Self {
+            client,
+            router,
+            store,
+            db,
+        }
+    }
+
+    /// A client signed in as `email` (a demo account).
+    pub async fn as_user(&self, email: &str) -> Client {
+        let cookie = self
+            .client
+            .sign_in(email, store::demo::DEMO_PASSWORD)
+            .await
+            .unwrap_or_else(|| panic!("{email} signs in"));
+        Client {
+            router: self.router.clone(),
+            cookie: Some(cookie),
+        }
+    }
+
+    /// A client signed in as `email` with `password`.
+    pub async fn as_cookie_of(&self, email: &str, password: &str) -> Client {
+        let cookie = self
+            .client
+            .sign_in(email, password)
+            .await
+            .unwrap_or_else(|| panic!("{email} signs in"));
+        Client {
+            router: self.router.clone(),
+            cookie: Some(cookie),
+        }
+    }
+
+    /// A client that has not signed in.
+    pub fn anonymous(&self) -> Client {
+        Client {
+            router: self.router.clone(),
+            cookie: None,
+        }
+    }
+
     /// A second server process over the same database (meaningful for PostgreSQL).
     pub async fn second_server(&self) -> (Router, Arc<dyn Store>) {
         let store = self.db.store().await;
@@ -83,9 +221,26 @@ impl TestApp {
     }
 
     pub async fn finish(self) {
-        self.store.close().await;
-        self.db.remove().await;
+        let done = async {
+            self.store.close().await;
+            self.db.remove().await;
+        };
+        tokio::time::timeout(ANSWER_WITHIN, done)
+            .await
+            .expect("the test database closes and is removed");
     }
+}
+
+pub fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
 
 /// Declares the same test for SQLite and PostgreSQL.
@@ -93,11 +248,11 @@ impl TestApp {
 macro_rules! on_both_backends {
     ($($check:ident),* $(,)?) => {
         mod sqlite {
-            $(#[tokio::test]
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn $check() { super::$check(store::Backend::Sqlite).await })*
         }
         mod postgres {
-            $(#[tokio::test]
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn $check() { super::$check(store::Backend::Postgres).await })*
         }
     };

@@ -1,5 +1,6 @@
 //! The server's integration tests: one binary (link once), one module per area.
 
+mod access;
 mod helpers;
 mod pages;
 mod process;

@@ -28,7 +28,7 @@ async fn health_check_reports_the_database_it_answered_from(backend: Backend) {
 async fn home_page_lists_every_demo_person_with_strengths_before_details(backend: Backend) {
     let app = TestApp::with_demo(backend).await;
     let (status, html) = app.get("/").await;
-    assert_eq!(status, StatusCode::OK);
+    assert_eq!(status, StatusCode::OK, "{html}");
     for (name, strength, service) in [
         (
             "Maggie",
@@ -114,5 +114,50 @@ async fn an_unknown_address_is_a_404_page(backend: Backend) {
     let (status, html) = app.get("/no/such/page").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(html.contains("Page not found"));
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_page_allows_only_circles_own_scripts_and_the_bootstrap_carrying_its_nonce() {
+    use tower::ServiceExt;
+    let app = TestApp::with_demo(Backend::Sqlite).await;
+    let response = app
+        .router
+        .clone()
+        .oneshot(
+            axum::http::Request::get("/")
+                .header("cookie", app.cookie.clone().expect("signed in"))
+                .body(axum::body::Body::empty())
+                .expect("request"),
+        )
+        .await
+        .expect("response");
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let policy = header("content-security-policy");
+    assert!(policy.contains("default-src 'self'"), "{policy}");
+    assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+    assert_eq!(header("x-frame-options"), "DENY");
+    assert_eq!(header("x-content-type-options"), "nosniff");
+    let nonce = policy
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("a nonce in the policy")
+        .to_owned();
+    let body = axum::body::to_bytes(response.into_body(), 4 << 20)
+        .await
+        .expect("body");
+    let html = String::from_utf8_lossy(&body);
+    assert!(
+        html.contains(&format!("nonce=\"{nonce}\"")),
+        "the page's inline scripts carry the policy's nonce"
+    );
     app.finish().await;
 }

@@ -2,7 +2,9 @@
 
 use axum::http::StatusCode;
 use domain::plan::{GoalId, Op};
-use domain::sync::{ClientId, PullRequest, PullResponse, PushRequest, PushResponse, Replica};
+use domain::sync::{
+    ClientId, DeviceReport, PullRequest, PullResponse, PushRequest, PushResponse, Replica,
+};
 use store::{Backend, demo};
 use uuid::Uuid;
 
@@ -17,13 +19,20 @@ on_both_backends!(
     syncing_an_unknown_plan_is_a_404,
     a_device_ahead_of_the_server_is_told_to_reload,
     an_edit_pokes_every_device_watching_that_plan_and_no_other,
+    a_device_is_listed_as_synced_only_once_the_server_has_all_its_edits_and_it_has_every_change,
+    the_plan_page_shows_the_plan_as_the_server_holds_it,
 );
 
 #[tokio::test]
 async fn an_edit_on_one_server_pokes_devices_watching_through_another() {
     let app = TestApp::with_demo(Backend::Postgres).await;
     let (other_router, other_store) = app.second_server().await;
-    let mut watching = open_live(&other_router, demo::DAN).await;
+    let mut watching = open_live(
+        &other_router,
+        app.cookie.as_deref().expect("signed in"),
+        demo::DAN,
+    )
+    .await;
     let mut phone = device(&app, 1).await;
     phone.edit(Op::CreateGoal {
         goal: GoalId(Uuid::from_u128(5)),
@@ -40,9 +49,10 @@ async fn an_edit_on_one_server_pokes_devices_watching_through_another() {
 
 type Live = axum::body::BodyDataStream;
 
-async fn open_live(router: &axum::Router, person: domain::PersonId) -> Live {
+async fn open_live(router: &axum::Router, cookie: &str, person: domain::PersonId) -> Live {
     use tower::ServiceExt;
     let request = axum::http::Request::get(format!("/api/sync/live?person={person}"))
+        .header("cookie", cookie)
         .body(axum::body::Body::empty())
         .expect("request");
     let response = router.clone().oneshot(request).await.expect("response");
@@ -83,9 +93,18 @@ async fn sync(app: &TestApp, r: &mut Replica) {
     };
     let PushResponse { acks } = app.post_json("/api/sync/push", &push).await;
     r.on_acks(&acks);
+    pull(app, r).await;
+}
+
+async fn pull(app: &TestApp, r: &mut Replica) {
     let pull = PullRequest {
         person: demo::DAN,
         since: r.cursor(),
+        topics: None,
+        device: Some(DeviceReport {
+            client: r.client,
+            last_seq: r.last_seq(),
+        }),
     };
     let response: PullResponse = app.post_json("/api/sync/pull", &pull).await;
     r.on_pull(&response);
@@ -162,6 +181,8 @@ async fn syncing_an_unknown_plan_is_a_404(backend: Backend) {
     let pull = PullRequest {
         person: nobody,
         since: 0,
+        topics: None,
+        device: None,
     };
     let (status, _) = app
         .post(
@@ -190,6 +211,8 @@ async fn a_device_ahead_of_the_server_is_told_to_reload(backend: Backend) {
     let pull = PullRequest {
         person: demo::DAN,
         since: 7,
+        topics: None,
+        device: None,
     };
     let (status, text) = app
         .post(
@@ -204,8 +227,18 @@ async fn a_device_ahead_of_the_server_is_told_to_reload(backend: Backend) {
 
 async fn an_edit_pokes_every_device_watching_that_plan_and_no_other(backend: Backend) {
     let app = TestApp::with_demo(backend).await;
-    let mut watching_dan = open_live(&app.router, demo::DAN).await;
-    let mut watching_priya = open_live(&app.router, demo::PRIYA).await;
+    let mut watching_dan = open_live(
+        &app.router,
+        app.cookie.as_deref().expect("signed in"),
+        demo::DAN,
+    )
+    .await;
+    let mut watching_priya = open_live(
+        &app.router,
+        app.cookie.as_deref().expect("signed in"),
+        demo::PRIYA,
+    )
+    .await;
     let mut phone = device(&app, 1).await;
     phone.edit(Op::CreateGoal {
         goal: GoalId(Uuid::from_u128(5)),
@@ -224,5 +257,130 @@ async fn an_edit_pokes_every_device_watching_that_plan_and_no_other(backend: Bac
     assert!(quiet.is_err(), "Priya's plan did not change: no poke");
     let (status, _) = app.get("/api/sync/live?person=not-a-person").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_sync_route_and_the_ops_it_accepts() {
+    let app = TestApp::with_demo(Backend::Sqlite).await;
+    let (status, text) = app.get("/api/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    let doc: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+    for path in ["/api/sync/push", "/api/sync/pull", "/api/sync/live"] {
+        assert!(doc["paths"][path].is_object(), "{path} documented");
+    }
+    // Every op the domain serialises is one the document names.
+    let ops = doc["components"]["schemas"]["Op"]["oneOf"].to_string();
+    let goal = GoalId(Uuid::from_u128(1));
+    for op in [
+        Op::CreateGoal {
+            goal,
+            wording: "x".into(),
+        },
+        Op::DeleteGoal { goal },
+        Op::RestoreGoal { goal },
+        Op::Dismiss { conflict: 1 },
+        Op::AddStep {
+            goal,
+            step: domain::plan::StepId(Uuid::from_u128(2)),
+            text: "x".into(),
+        },
+        Op::Set {
+            field: domain::plan::Field::GoalWording { goal },
+            before: domain::plan::Value::Flag(true),
+            after: domain::plan::Value::Flag(false),
+        },
+    ] {
+        let name = serde_json::to_value(&op).expect("json")["op"]
+            .as_str()
+            .expect("tag")
+            .to_owned();
+        assert!(ops.contains(&format!("\"{name}\"")), "{name} documented");
+    }
+    app.finish().await;
+}
+
+async fn a_device_is_listed_as_synced_only_once_the_server_has_all_its_edits_and_it_has_every_change(
+    backend: Backend,
+) {
+    let app = TestApp::with_demo(backend).await;
+    let mut phone = device(&app, 1).await;
+    phone.edit(Op::CreateGoal {
+        goal: GoalId(Uuid::from_u128(5)),
+        wording: "Cook a curry for my housemates".into(),
+    });
+    pull(&app, &mut phone).await;
+    assert!(
+        app.store.device_syncs().await.expect("list").is_empty(),
+        "an edit is still waiting on the phone"
+    );
+    let (_, page) = app.get("/devices").await;
+    assert!(page.contains("No device has synced a plan yet"), "{page}");
+
+    sync(&app, &mut phone).await;
+    let synced = app.store.device_syncs().await.expect("list");
+    assert_eq!(synced.len(), 1);
+    assert_eq!(synced[0].client, phone.client);
+    let (status, page) = app.get("/devices").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Dan"), "{page}");
+    assert!(page.contains("A browser on an unknown system"), "{page}");
+    app.finish().await;
+}
+
+async fn the_plan_page_shows_the_plan_as_the_server_holds_it(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let mut phone = device(&app, 1).await;
+    phone.edit(Op::CreateGoal {
+        goal: GoalId(Uuid::from_u128(5)),
+        wording: "Get the late bus home on my own".into(),
+    });
+    sync(&app, &mut phone).await;
+    let (status, page) = app.get(&format!("/people/{}/plan", demo::DAN)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("Dan&#x27;s plan") || page.contains("Dan's plan"),
+        "{page}"
+    );
+    assert!(page.contains("Get the late bus home on my own"), "{page}");
+    assert!(page.contains("Editing needs JavaScript"), "{page}");
+    let (status, _) = app
+        .get(&format!("/people/{}/plan", Uuid::from_u128(0xdead)))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_push_sent_from_another_website_is_refused_and_changes_nothing() {
+    use tower::ServiceExt;
+    let app = TestApp::with_demo(Backend::Sqlite).await;
+    let mut r = device(&app, 1).await;
+    r.edit(Op::CreateGoal {
+        goal: GoalId(Uuid::from_u128(5)),
+        wording: "Go to the gig".into(),
+    });
+    let body = serde_json::to_string(&PushRequest {
+        person: demo::DAN,
+        client: r.client,
+        mutations: r.push_request(),
+    })
+    .expect("json");
+    let send = |origin: &'static str| {
+        let request = axum::http::Request::post("/api/sync/push")
+            .header("content-type", "application/json")
+            .header("host", "circle.example")
+            .header("origin", origin)
+            .header("cookie", app.cookie.clone().expect("signed in"))
+            .body(axum::body::Body::from(body.clone()))
+            .expect("request");
+        app.router.clone().oneshot(request)
+    };
+    let refused = send("https://evil.example").await.expect("response");
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    assert_eq!(version(&app).await, 0, "nothing changed");
+    let accepted = send("https://circle.example").await.expect("response");
+    assert_eq!(accepted.status(), StatusCode::OK);
+    assert_eq!(version(&app).await, 1);
     app.finish().await;
 }

@@ -1,0 +1,850 @@
+//! The forms behind signing in and out, invitations, consent and the audit export. Plain HTML
+//! form posts answered with a redirect, so they work with JavaScript off; the pages that hold
+//! the forms are Leptos pages in `app/src/pages`.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use axum::extract::{ConnectInfo, Form, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Router};
+use base64::Engine;
+use domain::access::{Action, CircleRole, StaffRole, Subject, Topic, UserId, authorize};
+use domain::audit::{AuditEvent, AuditFilter, AuditKind};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use tower_sessions::Session;
+
+use crate::AppState;
+use crate::auth::{
+    NEW_LINK_KEY, USER_KEY, check_new_password, encode, hash_password, now_ms, safe_next,
+    verify_password,
+};
+use app::server::CurrentUser;
+
+/// How long an invitation link works.
+pub const INVITATION_DAYS: i64 = 7;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/auth/sign-in", post(sign_in))
+        .route("/auth/sign-out", post(sign_out))
+        .route("/auth/sign-out-everywhere", post(sign_out_everywhere))
+        .route("/auth/invitations/{token}", post(accept_invitation))
+        .route("/people/{id}/circle/invite", post(invite))
+        .route("/people/{id}/circle/consent", post(save_consent))
+        .route(
+            "/people/{id}/circle/early-warnings",
+            post(add_early_warning),
+        )
+        .route(
+            "/people/{id}/circle/early-warnings/{warning}/remove",
+            post(remove_early_warning),
+        )
+        .route("/admin/staff", post(add_staff_role))
+        .route("/admin/staff/remove", post(remove_staff_role))
+        .route("/audit.csv", get(audit_csv))
+}
+
+/// A form handler's failure: the store could not be reached.
+struct Unavailable;
+
+impl IntoResponse for Unavailable {
+    fn into_response(self) -> Response {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Circle can't reach its database just now. Nothing is lost: go back and try again in a minute.",
+        )
+            .into_response()
+    }
+}
+
+impl From<store::StoreError> for Unavailable {
+    fn from(error: store::StoreError) -> Self {
+        tracing::error!(%error, "store error in a form");
+        Unavailable
+    }
+}
+
+impl From<tower_sessions::session::Error> for Unavailable {
+    fn from(error: tower_sessions::session::Error) -> Self {
+        tracing::error!(%error, "session error");
+        Unavailable
+    }
+}
+
+fn device(headers: &HeaderMap) -> String {
+    domain::sync::device_label(
+        headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or(""),
+    )
+}
+
+/// The client's address, for slowing down guessing (absent in in-process tests).
+fn client_key(connect: Option<Extension<ConnectInfo<SocketAddr>>>) -> String {
+    connect.map_or_else(
+        || "local".to_owned(),
+        |Extension(ConnectInfo(addr))| addr.ip().to_string(),
+    )
+}
+
+fn event(
+    user: Option<(UserId, &str)>,
+    device: String,
+    person: Option<domain::PersonId>,
+    kind: AuditKind,
+    summary: String,
+) -> AuditEvent {
+    AuditEvent {
+        id: uuid::Uuid::now_v7(),
+        at_ms: now_ms(),
+        user: user.map(|(id, _)| id),
+        user_name: user.map_or_else(String::new, |(_, name)| name.to_owned()),
+        device,
+        person,
+        kind,
+        summary,
+        before: None,
+        after: None,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct SignInForm {
+    email: String,
+    password: String,
+    #[serde(default)]
+    next: Option<String>,
+}
+
+/// `POST /auth/sign-in`. One answer for a wrong email and a wrong password; repeated failures
+/// for an email or from an address must wait.
+async fn sign_in(
+    State(state): State<AppState>,
+    session: Session,
+    headers: HeaderMap,
+    connect: Option<Extension<ConnectInfo<SocketAddr>>>,
+    Form(form): Form<SignInForm>,
+) -> Result<Response, Unavailable> {
+    let next = safe_next(form.next.as_deref());
+    let email = form.email.trim().to_lowercase();
+    let address = client_key(connect);
+    let now = Instant::now();
+    let wait = state
+        .throttle
+        .wait(&email, now)
+        .max(state.throttle_addr.wait(&address, now));
+    if !wait.is_zero() {
+        let seconds = wait.as_secs().max(1);
+        return Ok(
+            Redirect::to(&format!("/sign-in?wait={seconds}&next={}", encode(&next)))
+                .into_response(),
+        );
+    }
+    let store = &state.services.store;
+    let user = store.user_by_email(&email).await?;
+    let hash = user.as_ref().and_then(|u| u.password_hash.clone());
+    let password = form.password;
+    let matched = tokio::task::spawn_blocking(move || verify_password(&password, hash.as_deref()))
+        .await
+        .unwrap_or(false);
+    let Some(user) = user.filter(|_| matched) else {
+        state.throttle.failed(&email, now);
+        state.throttle_addr.failed(&address, now);
+        tracing::info!("a sign-in failed");
+        return Ok(
+            Redirect::to(&format!("/sign-in?failed=1&next={}", encode(&next))).into_response(),
+        );
+    };
+    state.throttle.succeeded(&email);
+    session.cycle_id().await?;
+    session.insert(USER_KEY, user.id.to_string()).await?;
+    store
+        .audit(&[event(
+            Some((user.id, &user.name)),
+            device(&headers),
+            None,
+            AuditKind::SignedIn,
+            "Signed in".into(),
+        )])
+        .await?;
+    Ok(Redirect::to(&next).into_response())
+}
+
+/// `POST /auth/sign-out`: ends this session. (The page wipes the device's copy first.)
+async fn sign_out(
+    State(state): State<AppState>,
+    session: Session,
+    user: Option<Extension<CurrentUser>>,
+    headers: HeaderMap,
+) -> Result<Response, Unavailable> {
+    if let Some(Extension(CurrentUser(actor))) = user {
+        state
+            .services
+            .store
+            .audit(&[event(
+                Some((actor.user, &actor.name)),
+                device(&headers),
+                None,
+                AuditKind::SignedOut,
+                "Signed out".into(),
+            )])
+            .await?;
+    }
+    session.flush().await?;
+    Ok(Redirect::to("/sign-in?signed_out=1").into_response())
+}
+
+/// `POST /auth/sign-out-everywhere`: ends every session of this user, on every device.
+async fn sign_out_everywhere(
+    State(state): State<AppState>,
+    session: Session,
+    user: Option<Extension<CurrentUser>>,
+    headers: HeaderMap,
+) -> Result<Response, Unavailable> {
+    if let Some(Extension(CurrentUser(actor))) = user {
+        let store = &state.services.store;
+        store.delete_sessions_of(actor.user).await?;
+        store
+            .audit(&[event(
+                Some((actor.user, &actor.name)),
+                device(&headers),
+                None,
+                AuditKind::SignedOut,
+                "Signed out of all devices".into(),
+            )])
+            .await?;
+    }
+    session.flush().await?;
+    Ok(Redirect::to("/sign-in?signed_out=all").into_response())
+}
+
+/// The stored form of an invitation token: its SHA-256, so a leaked table opens nothing.
+pub fn token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[derive(Deserialize)]
+pub struct AcceptForm {
+    password: String,
+    again: String,
+}
+
+/// `POST /auth/invitations/{token}`: sets the invited person's password (once), signs them in
+/// and opens the record they were invited to.
+async fn accept_invitation(
+    State(state): State<AppState>,
+    session: Session,
+    headers: HeaderMap,
+    connect: Option<Extension<ConnectInfo<SocketAddr>>>,
+    Path(token): Path<String>,
+    Form(form): Form<AcceptForm>,
+) -> Result<Response, Unavailable> {
+    let back = |problem: &str| {
+        Redirect::to(&format!(
+            "/invitations/{}?problem={problem}",
+            encode(&token)
+        ))
+        .into_response()
+    };
+    let key = format!("invite:{}", client_key(connect));
+    let now = Instant::now();
+    if !state.throttle_addr.wait(&key, now).is_zero() {
+        return Ok(back("wait"));
+    }
+    if let Err(problem) = check_new_password(&form.password, &form.again) {
+        let code = if problem.contains("different") {
+            "mismatch"
+        } else {
+            "length"
+        };
+        return Ok(back(code));
+    }
+    let password = form.password;
+    let Ok(Ok(hash)) = tokio::task::spawn_blocking(move || hash_password(&password)).await else {
+        return Err(Unavailable);
+    };
+    let store = &state.services.store;
+    let hashed = token_hash(&token);
+    let problem_code = |problem| match problem {
+        store::InvitationProblem::Unknown => "unknown",
+        store::InvitationProblem::Used => "used",
+        store::InvitationProblem::Expired => "expired",
+    };
+    let invitation = match store.redeem_invitation(&hashed, now_ms(), &hash).await? {
+        Ok(invitation) => invitation,
+        // Not a link into a circle: perhaps one for a new member of staff.
+        Err(store::InvitationProblem::Unknown) => {
+            return match store
+                .redeem_account_invitation(&hashed, now_ms(), &hash)
+                .await?
+            {
+                Ok(user) => {
+                    session.cycle_id().await?;
+                    session.insert(USER_KEY, user.to_string()).await?;
+                    Ok(Redirect::to("/").into_response())
+                }
+                Err(problem) => {
+                    state.throttle_addr.failed(&key, now);
+                    Ok(back(problem_code(problem)))
+                }
+            };
+        }
+        Err(problem) => {
+            state.throttle_addr.failed(&key, now);
+            return Ok(back(problem_code(problem)));
+        }
+    };
+    let name = store
+        .user(invitation.user)
+        .await?
+        .map(|u| u.name)
+        .unwrap_or_default();
+    session.cycle_id().await?;
+    session
+        .insert(USER_KEY, invitation.user.to_string())
+        .await?;
+    store
+        .audit(&[event(
+            Some((invitation.user, &name)),
+            device(&headers),
+            Some(invitation.person),
+            AuditKind::JoinedCircle,
+            "Accepted the invitation and set a password".into(),
+        )])
+        .await?;
+    Ok(Redirect::to(&format!("/people/{}", invitation.person)).into_response())
+}
+
+/// The record `id` names, if the actor may do `action` with it.
+async fn subject_for(
+    state: &AppState,
+    actor: &domain::access::Actor,
+    id: &str,
+    action: Action,
+) -> Result<Option<(domain::Person, Subject)>, Unavailable> {
+    let Ok(id) = id.parse::<domain::PersonId>() else {
+        return Ok(None);
+    };
+    let Some(person) = state.services.store.person(id).await? else {
+        return Ok(None);
+    };
+    let subject = Subject {
+        person: person.id,
+        service: person.service_id,
+    };
+    Ok(authorize(actor, subject, Topic::AboutMe, action)
+        .is_ok()
+        .then_some((person, subject)))
+}
+
+fn refused() -> Response {
+    (
+        StatusCode::FORBIDDEN,
+        "You can't change who is in this circle or what they see.",
+    )
+        .into_response()
+}
+
+#[derive(Deserialize)]
+pub struct InviteForm {
+    name: String,
+    email: String,
+    role: String,
+}
+
+/// `POST /people/{id}/circle/invite`: adds someone to the person's circle (sharing nothing
+/// yet) and makes a single-use link, valid for [`INVITATION_DAYS`] days, shown once to the
+/// inviter. Someone who already has an account is added without a link.
+async fn invite(
+    State(state): State<AppState>,
+    Extension(CurrentUser(actor)): Extension<CurrentUser>,
+    session: Session,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<InviteForm>,
+) -> Result<Response, Unavailable> {
+    let Some((person, _)) = subject_for(&state, &actor, &id, Action::SetConsent).await? else {
+        return Ok(refused());
+    };
+    let back = format!("/people/{}/circle", person.id);
+    let name = form.name.trim();
+    let email = form.email.trim().to_lowercase();
+    let role = CircleRole::from_key(&form.role).filter(|r| *r != CircleRole::Person);
+    let (Some(role), false, true) = (role, name.is_empty(), email.contains('@')) else {
+        return Ok(Redirect::to(&format!("{back}?problem=invite")).into_response());
+    };
+    let store = &state.services.store;
+    let existing = store.user_by_email(&email).await?;
+    let user = match &existing {
+        Some(user) => user.id,
+        None => {
+            let id = UserId(uuid::Uuid::now_v7());
+            store
+                .put_user(&store::UserRecord {
+                    id,
+                    email: email.clone(),
+                    name: name.to_owned(),
+                    password_hash: None,
+                })
+                .await?;
+            id
+        }
+    };
+    store.add_to_circle(person.id, user, role).await?;
+    let has_password = existing.is_some_and(|u| u.password_hash.is_some());
+    if !has_password {
+        let token = new_token();
+        let created_ms = now_ms();
+        store
+            .put_invitation(&store::InvitationRecord {
+                token_hash: token_hash(&token),
+                person: person.id,
+                user,
+                invited_by: actor.user,
+                created_ms,
+                expires_ms: created_ms + INVITATION_DAYS * 24 * 60 * 60 * 1000,
+                used_ms: None,
+            })
+            .await?;
+        session
+            .insert(NEW_LINK_KEY, format!("/invitations/{token}"))
+            .await?;
+    }
+    store
+        .audit(&[event(
+            Some((actor.user, &actor.name)),
+            device(&headers),
+            Some(person.id),
+            AuditKind::Invited,
+            format!("Invited {name} ({}) to the circle", role.title()),
+        )])
+        .await?;
+    let added = if has_password { "existing" } else { "invited" };
+    Ok(Redirect::to(&format!("{back}?{added}=1")).into_response())
+}
+
+/// `POST /people/{id}/circle/consent`: the whole grid. A ticked box named
+/// `share.<member>.<topic>` shares that topic; every change is written with who made it and
+/// why. Staff must say on what basis (the person's documented instruction, or a best-interests
+/// decision); the person needs to give no reason.
+async fn save_consent(
+    State(state): State<AppState>,
+    Extension(CurrentUser(actor)): Extension<CurrentUser>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, Unavailable> {
+    let reason = form.get("reason").map(|r| r.trim()).unwrap_or("");
+    let (person, back) = match consent_editor(&state, &actor, &id, reason).await? {
+        Ok(found) => found,
+        Err(answer) => return Ok(answer),
+    };
+    let store = &state.services.store;
+    let device = device(&headers);
+    let mut changed = 0;
+    for member in store.circle(person.id).await? {
+        if member.role == CircleRole::Person {
+            continue;
+        }
+        for topic in Topic::ALL {
+            let wanted = form.contains_key(&format!("share.{}.{}", member.user, topic.key()));
+            let now = member.shared.contains(&topic);
+            if wanted == now {
+                continue;
+            }
+            let verb = if wanted { "Shared" } else { "Stopped sharing" };
+            let basis = basis(&actor, person.id, reason);
+            let mut audit = event(
+                Some((actor.user, &actor.name)),
+                device.clone(),
+                Some(person.id),
+                AuditKind::ConsentChanged,
+                format!("{verb} “{}” with {}{basis}", topic.title(), member.name),
+            );
+            audit.before = Some(if now { "shared" } else { "not shared" }.into());
+            audit.after = Some(if wanted { "shared" } else { "not shared" }.into());
+            store
+                .set_consent(person.id, member.user, topic, wanted, &audit)
+                .await?;
+            changed += 1;
+        }
+    }
+    Ok(Redirect::to(&format!("{back}?saved={changed}")).into_response())
+}
+
+/// Whether the actor is the person whose record this is (who need give no reason).
+fn is_the_person(actor: &domain::access::Actor, person: domain::PersonId) -> bool {
+    actor
+        .circles
+        .iter()
+        .any(|m| m.person == person && m.role == CircleRole::Person)
+}
+
+/// " (recorded by staff: <reason>)", or nothing for the person themself.
+fn basis(actor: &domain::access::Actor, person: domain::PersonId, reason: &str) -> String {
+    if is_the_person(actor, person) {
+        String::new()
+    } else {
+        format!(" (recorded by staff: {reason})")
+    }
+}
+
+/// The record `id` for someone deciding who sees what, and the page to go back to; or the
+/// answer to give instead: refused, or (staff giving no basis) asked for one.
+async fn consent_editor(
+    state: &AppState,
+    actor: &domain::access::Actor,
+    id: &str,
+    reason: &str,
+) -> Result<Result<(domain::Person, String), Response>, Unavailable> {
+    let Some((person, _)) = subject_for(state, actor, id, Action::SetConsent).await? else {
+        return Ok(Err(refused()));
+    };
+    let back = format!("/people/{}/circle", person.id);
+    if !is_the_person(actor, person.id) && reason.trim().is_empty() {
+        return Ok(Err(
+            Redirect::to(&format!("{back}?problem=reason")).into_response()
+        ));
+    }
+    Ok(Ok((person, back)))
+}
+
+#[derive(Deserialize)]
+pub struct EarlyWarningForm {
+    indicator: String,
+    contact: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /people/{id}/circle/early-warnings`: the person agrees that if a named indicator is
+/// seen, staff may contact a named member of their circle.
+async fn add_early_warning(
+    State(state): State<AppState>,
+    Extension(CurrentUser(actor)): Extension<CurrentUser>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<EarlyWarningForm>,
+) -> Result<Response, Unavailable> {
+    let reason = form.reason.trim();
+    let (person, back) = match consent_editor(&state, &actor, &id, reason).await? {
+        Ok(found) => found,
+        Err(answer) => return Ok(answer),
+    };
+    let Ok(indicator) = domain::required_text(
+        "What would be noticed",
+        &form.indicator,
+        domain::access::EarlyWarning::MAX_INDICATOR,
+    ) else {
+        return Ok(Redirect::to(&format!("{back}?problem=warning")).into_response());
+    };
+    let store = &state.services.store;
+    let circle = store.circle(person.id).await?;
+    let Some(contact) = circle
+        .iter()
+        .find(|m| m.user.to_string() == form.contact && m.role != CircleRole::Person)
+    else {
+        return Ok(Redirect::to(&format!("{back}?problem=warning")).into_response());
+    };
+    let warning = domain::access::EarlyWarning {
+        id: uuid::Uuid::now_v7(),
+        person: person.id,
+        indicator: indicator.clone(),
+        contact: contact.user,
+        contact_name: contact.name.clone(),
+        agreed_ms: now_ms(),
+    };
+    let mut audit = event(
+        Some((actor.user, &actor.name)),
+        device(&headers),
+        Some(person.id),
+        AuditKind::ConsentChanged,
+        format!(
+            "Agreed an early warning: if “{indicator}” is seen, staff may contact {}{}",
+            contact.name,
+            basis(&actor, person.id, reason)
+        ),
+    );
+    audit.after = Some(indicator);
+    store
+        .add_early_warning(&warning, actor.user, &audit)
+        .await?;
+    Ok(Redirect::to(&format!("{back}?warning_saved=1")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct ReasonForm {
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /people/{id}/circle/early-warnings/{warning}/remove`: ends an agreement.
+async fn remove_early_warning(
+    State(state): State<AppState>,
+    Extension(CurrentUser(actor)): Extension<CurrentUser>,
+    headers: HeaderMap,
+    Path((id, warning)): Path<(String, String)>,
+    Form(form): Form<ReasonForm>,
+) -> Result<Response, Unavailable> {
+    let reason = form.reason.trim();
+    let (person, back) = match consent_editor(&state, &actor, &id, reason).await? {
+        Ok(found) => found,
+        Err(answer) => return Ok(answer),
+    };
+    let store = &state.services.store;
+    let Some(found) = store
+        .early_warnings(person.id)
+        .await?
+        .into_iter()
+        .find(|w| w.id.to_string() == warning)
+    else {
+        return Ok(Redirect::to(&back).into_response());
+    };
+    let mut audit = event(
+        Some((actor.user, &actor.name)),
+        device(&headers),
+        Some(person.id),
+        AuditKind::ConsentChanged,
+        format!(
+            "Ended the early warning: “{}” (contact {}){}",
+            found.indicator,
+            found.contact_name,
+            basis(&actor, person.id, reason)
+        ),
+    );
+    audit.before = Some(found.indicator.clone());
+    store
+        .remove_early_warning(person.id, found.id, &audit)
+        .await?;
+    Ok(Redirect::to(&format!("{back}?warning_removed=1")).into_response())
+}
+
+/// A fresh single-use token (256 random bits, URL-safe).
+fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    bytes[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+    bytes[16..].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Whether `actor` administers `service`.
+fn administers(actor: &domain::access::Actor, service: domain::ServiceId) -> bool {
+    actor
+        .staff
+        .iter()
+        .any(|(s, r)| *s == service && *r == StaffRole::Admin)
+}
+
+#[derive(Deserialize)]
+pub struct StaffForm {
+    #[serde(default)]
+    name: String,
+    email: String,
+    service: String,
+    role: String,
+}
+
+/// `POST /admin/staff`: gives someone a role in a service. A new account gets a single-use
+/// link (7 days) to set its password, shown once to the administrator.
+async fn add_staff_role(
+    State(state): State<AppState>,
+    Extension(CurrentUser(actor)): Extension<CurrentUser>,
+    session: Session,
+    headers: HeaderMap,
+    Form(form): Form<StaffForm>,
+) -> Result<Response, Unavailable> {
+    let service = form.service.parse::<domain::ServiceId>().ok();
+    let Some(service) = service.filter(|s| administers(&actor, *s)) else {
+        return Ok((
+            StatusCode::FORBIDDEN,
+            "Only an administrator of that service can give roles in it.",
+        )
+            .into_response());
+    };
+    let email = form.email.trim().to_lowercase();
+    let name = form.name.trim();
+    let Some(role) = StaffRole::from_key(&form.role) else {
+        return Ok(Redirect::to("/admin?problem=staff").into_response());
+    };
+    if !email.contains('@') {
+        return Ok(Redirect::to("/admin?problem=staff").into_response());
+    }
+    let store = &state.services.store;
+    let existing = store.user_by_email(&email).await?;
+    let (user, user_name) = match &existing {
+        Some(user) => (user.id, user.name.clone()),
+        None if name.is_empty() => {
+            return Ok(Redirect::to("/admin?problem=staff").into_response());
+        }
+        None => {
+            let id = UserId(uuid::Uuid::now_v7());
+            store
+                .put_user(&store::UserRecord {
+                    id,
+                    email: email.clone(),
+                    name: name.to_owned(),
+                    password_hash: None,
+                })
+                .await?;
+            (id, name.to_owned())
+        }
+    };
+    store.grant_staff_role(user, service, role).await?;
+    if existing.as_ref().is_none_or(|u| u.password_hash.is_none()) {
+        let token = new_token();
+        let created_ms = now_ms();
+        store
+            .put_account_invitation(
+                &token_hash(&token),
+                user,
+                actor.user,
+                created_ms,
+                created_ms + INVITATION_DAYS * 24 * 60 * 60 * 1000,
+            )
+            .await?;
+        session
+            .insert(NEW_LINK_KEY, format!("/invitations/{token}"))
+            .await?;
+    }
+    store
+        .audit(&[event(
+            Some((actor.user, &actor.name)),
+            device(&headers),
+            None,
+            AuditKind::Invited,
+            format!("Gave {user_name} the role {} ({service})", role.title()),
+        )])
+        .await?;
+    Ok(Redirect::to("/admin?added=1").into_response())
+}
+
+#[derive(Deserialize)]
+pub struct RemoveStaffForm {
+    user: String,
+    service: String,
+    role: String,
+}
+
+/// `POST /admin/staff/remove`: takes a role away. The user's sessions see the change at once
+/// (roles are read on every request).
+async fn remove_staff_role(
+    State(state): State<AppState>,
+    Extension(CurrentUser(actor)): Extension<CurrentUser>,
+    headers: HeaderMap,
+    Form(form): Form<RemoveStaffForm>,
+) -> Result<Response, Unavailable> {
+    let (Ok(user), Ok(service), Some(role)) = (
+        form.user.parse::<UserId>(),
+        form.service.parse::<domain::ServiceId>(),
+        StaffRole::from_key(&form.role),
+    ) else {
+        return Ok(Redirect::to("/admin?problem=staff").into_response());
+    };
+    if !administers(&actor, service) {
+        return Ok((
+            StatusCode::FORBIDDEN,
+            "Only an administrator of that service can take roles away in it.",
+        )
+            .into_response());
+    }
+    if user == actor.user && role == StaffRole::Admin {
+        return Ok(Redirect::to("/admin?problem=self").into_response());
+    }
+    let store = &state.services.store;
+    store.revoke_staff_role(user, service, role).await?;
+    store
+        .audit(&[event(
+            Some((actor.user, &actor.name)),
+            device(&headers),
+            None,
+            AuditKind::Invited,
+            format!(
+                "Took the role {} ({service}) from user {user}",
+                role.title()
+            ),
+        )])
+        .await?;
+    Ok(Redirect::to("/admin?removed=1").into_response())
+}
+
+#[derive(Deserialize, Default)]
+pub struct AuditQuery {
+    #[serde(default)]
+    pub person: Option<String>,
+    #[serde(default)]
+    pub user: Option<String>,
+    #[serde(default)]
+    pub from: Option<String>,
+    #[serde(default)]
+    pub to: Option<String>,
+}
+
+/// `GET /audit.csv`: the audit trail the asker may read, filtered like the audit page.
+async fn audit_csv(
+    State(state): State<AppState>,
+    Extension(CurrentUser(actor)): Extension<CurrentUser>,
+    headers: HeaderMap,
+    Query(query): Query<AuditQuery>,
+) -> Result<Response, Unavailable> {
+    let store = &state.services.store;
+    let people = store.people().await?;
+    let mut auditable = Vec::new();
+    for summary in &people {
+        if let Some(person) = store.person(summary.id).await? {
+            let subject = Subject {
+                person: person.id,
+                service: person.service_id,
+            };
+            if authorize(&actor, subject, Topic::AboutMe, Action::ReadAudit).is_ok() {
+                auditable.push(person.id);
+            }
+        }
+    }
+    if auditable.is_empty() {
+        return Ok((StatusCode::FORBIDDEN, "Only registered managers, nominated individuals and the person themselves can read the audit trail.").into_response());
+    }
+    let filter = AuditFilter::from_form(
+        auditable,
+        query.person.as_deref(),
+        query.user.as_deref(),
+        query.from.as_deref(),
+        query.to.as_deref(),
+        50_000,
+    );
+    let events = store.audit_events(&filter).await?;
+    let names: HashMap<_, _> = people
+        .iter()
+        .map(|p| (p.id, p.display_name.clone()))
+        .collect();
+    let csv = domain::audit::to_csv(&events, |id| names.get(&id).cloned().unwrap_or_default());
+    store
+        .audit(&[event(
+            Some((actor.user, &actor.name)),
+            device(&headers),
+            None,
+            AuditKind::Exported,
+            format!("Downloaded the audit trail ({} events)", events.len()),
+        )])
+        .await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"circle-audit.csv\"",
+            ),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        csv,
+    )
+        .into_response())
+}
