@@ -15,6 +15,8 @@ pub enum AppError {
     Unavailable,
     #[error("{0}")]
     Invalid(String),
+    #[error("{0}")]
+    Forbidden(String),
     #[error("Circle couldn't reach the server ({0}). Check the connection and try again.")]
     Transport(String),
 }
@@ -44,5 +46,11 @@ impl From<store::StoreError> for AppError {
 impl From<domain::DomainError> for AppError {
     fn from(error: domain::DomainError) -> Self {
         AppError::Invalid(error.to_string())
+    }
+}
+
+impl From<domain::access::Denied> for AppError {
+    fn from(denied: domain::access::Denied) -> Self {
+        AppError::Forbidden(denied.to_string())
     }
 }

@@ -2,12 +2,16 @@
 //! (`api/`), shared pieces of screen live in `components/`. Components show prepared data and
 //! dispatch actions; the rules live in the `domain` crate.
 
+// Leptos views are deeply nested types; the plan editor needs more than the default depth.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod components;
 pub mod error;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod sync;
 
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
@@ -21,6 +25,8 @@ pub use error::AppError;
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    server::set_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en-GB">
@@ -47,6 +53,7 @@ pub fn App() -> impl IntoView {
         if let Some(body) = document().body() {
             let _ = body.set_attribute("data-hydrated", "true");
         }
+        sync::register_service_worker();
     });
     view! {
         <Stylesheet id="leptos" href="/pkg/circle.css" />
@@ -58,6 +65,7 @@ pub fn App() -> impl IntoView {
             if page.is_empty() { "Circle".to_owned() } else { format!("{page} · Circle") }
         } />
         <Router>
+            <KeepPagesOffline />
             <components::SiteHeader />
             <main id="main">
                 // Async: every page is complete HTML before it is sent, so it reads with
@@ -65,10 +73,25 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=pages::NotFound>
                     <Route path=StaticSegment("") view=pages::HomePage ssr=SsrMode::Async />
                     <Route path=path!("/people/:id") view=pages::PersonPage ssr=SsrMode::Async />
+                    <Route path=path!("/people/:id/plan") view=pages::PlanPage ssr=SsrMode::Async />
+                    <Route path=path!("/devices") view=pages::DevicesPage ssr=SsrMode::Async />
+                    <Route path=path!("/sign-in") view=pages::SignInPage ssr=SsrMode::Async />
+                    <Route path=path!("/invitations/:token") view=pages::InvitationPage ssr=SsrMode::Async />
+                    <Route path=path!("/people/:id/circle") view=pages::CirclePageView ssr=SsrMode::Async />
+                    <Route path=path!("/audit") view=pages::AuditPageView ssr=SsrMode::Async />
+                    <Route path=path!("/admin") view=pages::AdminPageView ssr=SsrMode::Async />
+                    <Route path=path!("/people/:id/summary") view=pages::SummaryPage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>
     }
+}
+
+/// Every page a person opens is kept on the device, so it opens again with no network.
+#[component]
+fn KeepPagesOffline() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |_| sync::keep_page_offline(location.pathname.get()));
 }
 
 /// The browser entry point: hydrate the server-rendered page, nothing else.

@@ -32,3 +32,127 @@ pub fn set_status(status: u16) {
         options.set_status(code);
     }
 }
+
+/// The signed-in user of a request. The server's sign-in middleware puts it into the request;
+/// nothing else decides who is asking.
+#[derive(Clone, Debug)]
+pub struct CurrentUser(pub Arc<domain::access::Actor>);
+
+/// Who is asking: the signed-in user, or `Forbidden` (the middleware sends anyone signed out to
+/// the sign-in page before a page renders, so this is the rare case of a session ending
+/// mid-request).
+pub fn actor() -> Result<Arc<domain::access::Actor>, AppError> {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<CurrentUser>().cloned())
+        .map(|user| user.0)
+        .ok_or_else(|| AppError::Forbidden("Please sign in again.".into()))
+}
+
+/// A short description of the asking device ("Chrome on Android") for the audit trail.
+pub fn device() -> String {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| {
+            parts
+                .headers
+                .get(http::header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .map(domain::sync::device_label)
+        })
+        .unwrap_or_else(|| "Unknown device".to_owned())
+}
+
+/// Milliseconds since 1970-01-01 UTC, for the audit trail.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// Records that `actor` looked at (or otherwise used) `person`'s record. A failure to write it
+/// is logged; it does not hide the page from someone allowed to see it.
+pub async fn audit(
+    store: &dyn Store,
+    actor: &domain::access::Actor,
+    person: Option<domain::PersonId>,
+    kind: domain::audit::AuditKind,
+    summary: String,
+) {
+    let event = domain::audit::AuditEvent {
+        id: uuid::Uuid::now_v7(),
+        at_ms: now_ms(),
+        user: Some(actor.user),
+        user_name: actor.name.clone(),
+        device: device(),
+        person,
+        kind,
+        summary,
+        before: None,
+        after: None,
+    };
+    if let Err(error) = store.audit(&[event]).await {
+        tracing::error!(%error, "could not write the audit trail");
+    }
+}
+
+/// The invitation link made by the last invite form, shown once: the server's account routes
+/// leave it in the session (`tower-sessions`, read here through the request's extensions).
+pub async fn take_new_link() -> Option<String> {
+    let parts = use_context::<http::request::Parts>()?;
+    let session = parts.extensions.get::<tower_sessions::Session>()?.clone();
+    session
+        .remove::<String>("new_invitation_link")
+        .await
+        .ok()
+        .flatten()
+}
+
+/// The name of the service `id` ("" if it has gone).
+pub async fn service_name(store: &dyn Store, id: domain::ServiceId) -> Result<String, AppError> {
+    Ok(store
+        .services()
+        .await?
+        .into_iter()
+        .find(|s| s.id == id)
+        .map(|s| s.name)
+        .unwrap_or_default())
+}
+
+/// Whose record it is and which service supports them; `NotFound` for an unknown id, and
+/// the same `NotFound` for a record the actor may not open (which must not reveal it exists).
+pub async fn subject(
+    store: &dyn Store,
+    actor: &domain::access::Actor,
+    id: &str,
+) -> Result<(domain::Person, domain::access::Subject), AppError> {
+    let id: domain::PersonId = id.parse().map_err(|_| AppError::NotFound)?;
+    let person = store.person(id).await?.ok_or(AppError::NotFound)?;
+    let subject = domain::access::Subject {
+        person: person.id,
+        service: person.service_id,
+    };
+    if !domain::access::may_open(actor, subject) {
+        return Err(AppError::NotFound);
+    }
+    Ok((person, subject))
+}
+
+/// Sets the page's Content-Security-Policy: scripts only from Circle itself plus the inline
+/// bootstrap that carries this response's nonce (Leptos adds it), WebAssembly allowed, nothing
+/// framed, no plugins, forms and connections to Circle only.
+pub fn set_security_policy() {
+    let (Some(options), Some(nonce)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        leptos::nonce::use_nonce(),
+    ) else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; worker-src 'self'; \
+         manifest-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; \
+         object-src 'none'"
+    );
+    if let Ok(value) = http::HeaderValue::from_str(&policy) {
+        options.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}

@@ -7,6 +7,7 @@ use crate::AppError;
 /// The bar at the top of every page, with a skip link for keyboard and screen-reader users.
 #[component]
 pub fn SiteHeader() -> impl IntoView {
+    let me = Resource::new(|| (), |_| crate::api::account::whoami());
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="site-header">
@@ -14,7 +15,64 @@ pub fn SiteHeader() -> impl IntoView {
                 <img src="/icon.svg" alt="" width="32" height="32" />
                 <span>"Circle"</span>
             </a>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    me.await.ok().flatten().map(|me| view! { <SignedIn me /> })
+                })}
+            </Suspense>
         </header>
+    }
+}
+
+/// The header's part for a signed-in user: where they can go, who they are, signing out.
+#[component]
+fn SignedIn(me: crate::api::account::Me) -> impl IntoView {
+    let (warning, set_warning) = signal(None::<String>);
+    // Signing out wipes this device's copy first. Edits not yet sent would be lost with it,
+    // so the person is asked before that happens.
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let form: Option<leptos::web_sys::HtmlFormElement> = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into(t).ok());
+        leptos::task::spawn_local(async move {
+            let pending = crate::sync::pending_edits().await;
+            if pending > 0 {
+                let question = format!(
+                    "{pending} edit(s) on this device haven't reached Circle yet. Signing out now deletes them from this device. Sign out anyway?"
+                );
+                let go = window().confirm_with_message(&question).unwrap_or(false);
+                if !go {
+                    set_warning.set(Some(format!(
+                        "Not signed out: {pending} edit(s) are still waiting to be sent. Connect to the internet and wait until the plan says all changes are saved."
+                    )));
+                    return;
+                }
+            }
+            crate::sync::wipe_device().await;
+            if let Some(form) = form {
+                let _ = form.submit();
+            }
+        });
+    };
+    view! {
+        <leptos_meta::Meta name="circle-user" content=me.id.clone() />
+        <nav class="site-nav" aria-label="Main">
+            <a href="/">"People"</a>
+            {me.staff.then(|| view! { <a href="/devices">"Devices"</a> })}
+            {me.reads_audit.then(|| view! { <a href="/audit">"Audit trail"</a> })}
+            {me.admin.then(|| view! { <a href="/admin">"Administration"</a> })}
+        </nav>
+        <div class="account">
+            <span class="who">{format!("Signed in as {}", me.name)}</span>
+            <form method="post" action="/auth/sign-out" on:submit=on_submit>
+                <button type="submit" class="link-button">"Sign out"</button>
+            </form>
+            <form method="post" action="/auth/sign-out-everywhere">
+                <button type="submit" class="link-button">"Sign out of all devices"</button>
+            </form>
+        </div>
+        {move || warning.get().map(|w| view! { <p class="panel panel-error" role="alert">{w}</p> })}
     }
 }
 
@@ -25,16 +83,86 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
     crate::server::set_status(match error {
         AppError::NotFound => 404,
         AppError::Invalid(_) => 400,
+        AppError::Forbidden(_) => 403,
         AppError::Unavailable | AppError::Transport(_) => 503,
     });
     view! {
         <div class="panel panel-error" role="alert">
             <h2>{match error {
                 AppError::NotFound => "Not found",
+                AppError::Forbidden(_) => "No access",
                 _ => "Something went wrong",
             }}</h2>
             <p>{error.to_string()}</p>
             <p><a href="/">"Go to the list of people"</a></p>
         </div>
     }
+}
+
+/// Where this device stands with the server, always visible and announced to screen readers:
+/// online or offline, edits waiting, when it last synced completely, problems to act on.
+#[component]
+pub fn SyncStatusBar(sync: crate::sync::PlanSync) -> impl IntoView {
+    let status = sync.status;
+    let conflicts = Memo::new(move |_| sync.plan.with(|p| p.conflicts.len()));
+    let connection = move || {
+        let s = status.get();
+        if !s.running {
+            "Not connected yet"
+        } else if s.online {
+            "Online"
+        } else {
+            "Offline"
+        }
+    };
+    let saved = move || {
+        let s = status.get();
+        match s.waiting {
+            _ if !s.running => "Showing the plan as the server holds it.".to_owned(),
+            0 => "All changes saved.".to_owned(),
+            1 => "1 edit waiting on this device.".to_owned(),
+            n => format!("{n} edits waiting on this device."),
+        }
+    };
+    let last = move || {
+        status
+            .get()
+            .last_complete_ms
+            .map(|ms| format!("Last synced at {}.", local_time(ms)))
+    };
+    let to_settle = move || match conflicts.get() {
+        0 => None,
+        1 => Some("1 conflict to settle.".to_owned()),
+        n => Some(format!("{n} conflicts to settle.")),
+    };
+    view! {
+        <div class="sync-status" role="status" aria-live="polite"
+            data-online=move || status.get().online.to_string()
+            data-waiting=move || status.get().waiting.to_string()>
+            <span class=move || if status.get().online { "dot dot-online" } else { "dot dot-offline" }
+                aria-hidden="true"></span>
+            <strong>{connection}</strong>
+            " · "
+            <span>{saved}</span>
+            " "
+            <span>{last}</span>
+            " "
+            <a href="#conflicts-heading">{to_settle}</a>
+            {move || status.get().problem.map(|p| view! { <p class="sync-problem">{p}</p> })}
+            {move || status.get().storage_problem.map(|p| view! { <p class="sync-problem">{p}</p> })}
+            {move || status.get().notice.map(|p| view! { <p class="sync-problem">{p}</p> })}
+        </div>
+    }
+    .into_any()
+}
+
+/// A time of day in the reader's own time zone (the browser's clock and settings).
+fn local_time(ms: f64) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        let date = js_sys::Date::new(&ms.into());
+        String::from(date.to_locale_time_string("en-GB"))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    domain::utc_label(ms as i64)
 }

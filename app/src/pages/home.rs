@@ -47,6 +47,15 @@ pub fn HomePage() -> impl IntoView {
 #[component]
 fn PeopleList(people: Vec<PersonSummary>, query: ReadSignal<String>) -> impl IntoView {
     let total = people.len();
+    // Everyone listed here may be visited with no signal: keep their pages and plans on the
+    // device (the browser only; effects do not run on the server).
+    let ids = people.iter().map(|p| p.id).collect::<Vec<_>>();
+    Effect::new(move |_| {
+        for id in &ids {
+            crate::sync::keep_page_offline(format!("/people/{id}"));
+            crate::sync::keep_page_offline(format!("/people/{id}/plan"));
+        }
+    });
     let shown = Memo::new(move |_| {
         query.with(|q| {
             filter_people(&people, q)

@@ -34,7 +34,16 @@ fn Profile(profile: PersonProfile) -> impl IntoView {
     let PersonProfile {
         person,
         service_name,
+        topics,
+        may_manage_circle,
+        early_warnings_for_me,
     } = profile;
+    let all_shared = topics.len() == domain::access::Topic::ALL.len();
+    let shared_titles = topics
+        .iter()
+        .map(|t| t.title())
+        .collect::<Vec<_>>()
+        .join(", ");
     let name = person.display_name().to_owned();
     let mut details = Vec::new();
     if person.preferred_name.is_some() {
@@ -54,6 +63,29 @@ fn Profile(profile: PersonProfile) -> impl IntoView {
         <article class="profile" aria-labelledby="person-name">
             <h1 id="person-name">{name}</h1>
             <p class="person-details">{details.join(" · ")}</p>
+            {(!all_shared).then(|| view! {
+                <p class="shared-note" role="note">
+                    {if shared_titles.is_empty() {
+                        format!("{} hasn't shared any part of their record with you yet.", person.display_name())
+                    } else {
+                        format!("{} shares with you: {shared_titles}. Nothing else of this record is shown to you.", person.display_name())
+                    }}
+                </p>
+            })}
+            {(!early_warnings_for_me.is_empty()).then(|| view! {
+                <section class="panel" aria-labelledby="warnings-for-me">
+                    <h2 id="warnings-for-me">"When staff may contact you"</h2>
+                    <p>{format!("{} has agreed that staff may contact you if they notice:", person.display_name())}</p>
+                    <ul>{early_warnings_for_me.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}</ul>
+                </section>
+            })}
+            <p class="actions">
+                <a class="button-link" href=format!("/people/{}/plan", person.id)>"Open my plan to edit"</a>
+                {may_manage_circle.then(|| view! {
+                    <a class="button-link secondary" href=format!("/people/{}/circle", person.id)>"My circle: who sees what"</a>
+                    <a class="button-link secondary" href=format!("/people/{}/summary", person.id)>"Printable summary"</a>
+                })}
+            </p>
             <section class="panel strengths-panel" aria-labelledby="strengths-heading">
                 <h2 id="strengths-heading">"My strengths"</h2>
                 {if strengths.is_empty() {

@@ -1,0 +1,38 @@
+//! Who is signed in, for the header and the pages that depend on it.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::AppError;
+
+/// The signed-in user as pages show them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub id: String,
+    pub name: String,
+    /// Works in a service (sees lists of people and devices).
+    pub staff: bool,
+    /// May read an audit trail: a manager, or a person reading their own record's.
+    pub reads_audit: bool,
+    /// Administers a service: manages staff and their roles.
+    pub admin: bool,
+}
+
+/// The signed-in user, or `None` on the sign-in and invitation pages.
+#[server(endpoint = "me")]
+pub async fn whoami() -> Result<Option<Me>, AppError> {
+    let Ok(actor) = crate::server::actor() else {
+        return Ok(None);
+    };
+    let is_person = actor
+        .circles
+        .iter()
+        .any(|m| m.role == domain::access::CircleRole::Person);
+    Ok(Some(Me {
+        id: actor.user.to_string(),
+        name: actor.name.clone(),
+        staff: actor.is_staff(),
+        reads_audit: !actor.managed_services().is_empty() || is_person,
+        admin: actor.is_admin(),
+    }))
+}

@@ -1,0 +1,137 @@
+//! The person's circle (who is in it and what each sees) and the audit trail, for their pages.
+
+use std::collections::BTreeSet;
+
+use domain::access::{CircleRole, Topic};
+use domain::audit::AuditEvent;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::AppError;
+
+/// One member of the circle as the consent grid shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberRow {
+    pub user: String,
+    pub name: String,
+    pub role: CircleRole,
+    pub shared: BTreeSet<Topic>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CirclePage {
+    pub person: domain::PersonId,
+    pub name: String,
+    pub members: Vec<MemberRow>,
+    /// The person themself is setting this (no reason needed); staff record a basis.
+    pub is_the_person: bool,
+    /// An invitation link made just now, shown this once.
+    pub new_link: Option<String>,
+    pub early_warnings: Vec<domain::access::EarlyWarning>,
+}
+
+/// The circle of `id` for someone who may decide who sees what.
+#[server(endpoint = "circle/get")]
+pub async fn get_circle(id: String) -> Result<CirclePage, AppError> {
+    use domain::access::{Action, authorize};
+    let store = crate::server::store()?;
+    let actor = crate::server::actor()?;
+    let (person, subject) = crate::server::subject(store.as_ref(), &actor, &id).await?;
+    authorize(&actor, subject, Topic::AboutMe, Action::SetConsent)?;
+    let members = store
+        .circle(person.id)
+        .await?
+        .into_iter()
+        .filter(|m| m.role != CircleRole::Person)
+        .map(|m| MemberRow {
+            user: m.user.to_string(),
+            name: m.name,
+            role: m.role,
+            shared: m.shared,
+        })
+        .collect();
+    let is_the_person = actor
+        .circles
+        .iter()
+        .any(|m| m.person == person.id && m.role == CircleRole::Person);
+    Ok(CirclePage {
+        person: person.id,
+        name: person.display_name().to_owned(),
+        members,
+        is_the_person,
+        new_link: crate::server::take_new_link().await,
+        early_warnings: store.early_warnings(person.id).await?,
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRow {
+    pub event: AuditEvent,
+    pub person_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub rows: Vec<AuditRow>,
+    /// The records the reader may audit: id and name, for the filter.
+    pub people: Vec<(String, String)>,
+}
+
+/// The audit trail of the records the asker may audit, newest first, filtered.
+#[server(endpoint = "audit/list")]
+pub async fn get_audit(
+    person: Option<String>,
+    user: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+) -> Result<AuditPage, AppError> {
+    use domain::access::{Action, Subject, authorize};
+    let store = crate::server::store()?;
+    let actor = crate::server::actor()?;
+    let mut people = Vec::new();
+    for summary in store.people().await? {
+        if let Some(p) = store.person(summary.id).await? {
+            let subject = Subject {
+                person: p.id,
+                service: p.service_id,
+            };
+            if authorize(&actor, subject, Topic::AboutMe, Action::ReadAudit).is_ok() {
+                people.push((p.id, p.display_name().to_owned()));
+            }
+        }
+    }
+    if people.is_empty() {
+        return Err(AppError::Forbidden(
+            "Only registered managers, nominated individuals and the person themselves can read the audit trail.".into(),
+        ));
+    }
+    let filter = domain::audit::AuditFilter::from_form(
+        people.iter().map(|(id, _)| *id).collect(),
+        person.as_deref(),
+        user.as_deref(),
+        from.as_deref(),
+        to.as_deref(),
+        500,
+    );
+    let events = store.audit_events(&filter).await?;
+    let name_of = |id| {
+        people
+            .iter()
+            .find(|(p, _)| *p == id)
+            .map(|(_, n)| n.clone())
+            .unwrap_or_default()
+    };
+    Ok(AuditPage {
+        rows: events
+            .into_iter()
+            .map(|event| AuditRow {
+                person_name: event.person.map(name_of).unwrap_or_default(),
+                event,
+            })
+            .collect(),
+        people: people
+            .into_iter()
+            .map(|(id, name)| (id.to_string(), name))
+            .collect(),
+    })
+}

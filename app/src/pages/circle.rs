@@ -1,0 +1,218 @@
+//! `/people/:id/circle`: who is in the person's circle and, topic by topic, what each sees; and
+//! inviting someone new. Plain forms (they work with JavaScript off) posting to the server's
+//! account routes, which audit every change.
+
+use domain::access::{CircleRole, Topic};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::api::circle::{CirclePage, get_circle};
+use crate::components::ErrorPanel;
+
+#[component]
+pub fn CirclePageView() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let circle = Resource::new(
+        move || params.read().get("id").unwrap_or_default(),
+        get_circle,
+    );
+    let notice = move || {
+        query.with_untracked(|q| {
+            if let Some(n) = q.get("saved") {
+                Some(("status", format!("Saved. {n} change(s) to who sees what.")))
+            } else if q.get("invited").is_some() {
+                Some(("status", "Invitation made. Copy the link below and send it to them: it works once, for 7 days.".to_owned()))
+            } else if q.get("existing").is_some() {
+                Some(("status", "They already have a Circle account: they're in the circle now and will see what you share with them next time they sign in.".to_owned()))
+            } else {
+                if q.get("warning_saved").is_some() {
+                    return Some(("status", "Early warning saved.".to_owned()));
+                }
+                if q.get("warning_removed").is_some() {
+                    return Some(("status", "Early warning ended.".to_owned()));
+                }
+                match q.get("problem").as_deref() {
+                    Some("reason") => Some(("alert", "Nothing was changed: say on what basis you are recording this (the person's instruction, or a best-interests decision).".to_owned())),
+                    Some("warning") => Some(("alert", "Nothing was saved: say what would be noticed, and choose who may be contacted.".to_owned())),
+                    Some("invite") => Some(("alert", "Nothing was sent: give their name, their email and how they know the person.".to_owned())),
+                    _ => None,
+                }
+            }
+        })
+    };
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match circle.await {
+                    Ok(page) => view! { <Circle page notice=notice() /> }.into_any(),
+                    Err(error) => view! { <Title text="Circle" /> <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Circle(page: CirclePage, notice: Option<(&'static str, String)>) -> impl IntoView {
+    let title = format!("{}'s circle", page.name);
+    let action = format!("/people/{}/circle/consent", page.person);
+    let invite = format!("/people/{}/circle/invite", page.person);
+    let back = format!("/people/{}", page.person);
+    let intro = if page.is_the_person {
+        "Tick what each person may see. You can change this at any time; when you untick something, it is removed from their phone or tablet the next time it connects."
+    } else {
+        "Record what the person has decided each member may see. Say on what basis: the person's own instruction (written down), or a best-interests decision. Every change is kept in the audit trail with your name."
+    };
+    let members = page.members.clone();
+    let page_for_warnings = page.clone();
+    view! {
+        <Title text=title.clone() />
+        <nav class="breadcrumbs" aria-label="Breadcrumb">
+            <a href=back>{page.name.clone()}</a>
+        </nav>
+        <h1>{title}</h1>
+        {notice.map(|(role, text)| view! { <div class="panel" role=role><p>{text}</p></div> })}
+        {page.new_link.map(|link| view! {
+            <p class="panel invitation-link">
+                <strong>"Invitation link: "</strong>
+                <code>{link}</code>
+            </p>
+        })}
+        <section class="panel" aria-labelledby="share-heading">
+            <h2 id="share-heading">"Who sees what"</h2>
+            <p class="hint">{intro}</p>
+            {if members.is_empty() {
+                view! { <p>"Nobody has been invited yet."</p> }.into_any()
+            } else {
+                view! {
+                    <form method="post" action=action>
+                        {members.into_iter().map(|m| {
+                            let legend = format!("{} ({})", m.name, m.role.title());
+                            view! {
+                                <fieldset class="consent">
+                                    <legend>{legend}</legend>
+                                    {Topic::ALL.into_iter().map(|t| {
+                                        let name = format!("share.{}.{}", m.user, t.key());
+                                        let id = format!("share-{}-{}", m.user, t.key());
+                                        view! {
+                                            <p class="check">
+                                                <input type="checkbox" id=id.clone() name=name checked=m.shared.contains(&t) />
+                                                <label for=id>{t.title()}<span class="hint">{format!(" — {}", t.explained())}</span></label>
+                                            </p>
+                                        }
+                                    }).collect_view()}
+                                </fieldset>
+                            }
+                        }).collect_view()}
+                        {(!page.is_the_person).then(|| view! {
+                            <p>
+                                <label for="reason">"On what basis are you recording this?"</label>
+                                <input id="reason" name="reason" type="text" required
+                                    placeholder="e.g. Maggie asked me on 23 Nov, written in her notes" />
+                            </p>
+                        })}
+                        <p><button type="submit">"Save who sees what"</button></p>
+                    </form>
+                }.into_any()
+            }}
+        </section>
+        <EarlyWarnings page=page_for_warnings />
+        <section class="panel" aria-labelledby="invite-heading">
+            <h2 id="invite-heading">"Invite someone"</h2>
+            <p class="hint">"They get a link to set a password. They see nothing until you tick what they may see."</p>
+            <form method="post" action=invite>
+                <p><label for="invite-name">"Their name"</label><input id="invite-name" name="name" type="text" required /></p>
+                <p><label for="invite-email">"Their email"</label><input id="invite-email" name="email" type="email" required /></p>
+                <p>
+                    <label for="invite-role">"Who they are to the person"</label>
+                    <select id="invite-role" name="role">
+                        {CircleRole::ALL.into_iter().filter(|r| *r != CircleRole::Person).map(|r| view! {
+                            <option value=r.key()>{r.title()}</option>
+                        }).collect_view()}
+                    </select>
+                </p>
+                <p><button type="submit">"Make an invitation link"</button></p>
+            </form>
+        </section>
+    }
+}
+
+/// Early-warning agreements: named indicators that, if seen, let staff contact a named member.
+#[component]
+fn EarlyWarnings(page: CirclePage) -> impl IntoView {
+    let add = format!("/people/{}/circle/early-warnings", page.person);
+    let person = page.person;
+    let is_the_person = page.is_the_person;
+    let members: Vec<_> = page
+        .members
+        .iter()
+        .map(|m| (m.user.clone(), m.name.clone()))
+        .collect();
+    let reason_field = move |id: String| {
+        (!is_the_person).then(|| {
+            view! {
+                <p>
+                    <label for=id.clone()>"On what basis are you recording this?"</label>
+                    <input id=id name="reason" type="text" required />
+                </p>
+            }
+        })
+    };
+    view! {
+        <section class="panel" aria-labelledby="warnings-heading">
+            <h2 id="warnings-heading">"Early warnings"</h2>
+            <p class="hint">"Things that, if staff notice them, mean they may contact someone you name. Nothing else is shared with them because of this."</p>
+            {if page.early_warnings.is_empty() {
+                view! { <p>"No early warnings agreed."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="warnings">
+                        {page.early_warnings.into_iter().map(|w| {
+                            let remove = format!("/people/{person}/circle/early-warnings/{}/remove", w.id);
+                            let label = format!("If “{}” is seen, staff may contact {}", w.indicator, w.contact_name);
+                            let button = format!("End: {}", w.indicator);
+                            view! {
+                                <li>
+                                    <span>{label}</span>
+                                    <form method="post" action=remove class="inline">
+                                        {reason_field(format!("reason-{}", w.id))}
+                                        <button type="submit" class="secondary" aria-label=button>"End this"</button>
+                                    </form>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            {if members.is_empty() {
+                view! { <p>"Invite someone first: an early warning names who may be contacted."</p> }.into_any()
+            } else {
+                view! {
+                    <form method="post" action=add>
+                        <p>
+                            <label for="warning-indicator">"If staff notice"</label>
+                            <input id="warning-indicator" name="indicator" type="text" required maxlength="200"
+                                list="warning-examples" placeholder="e.g. I miss two appointments in a row" />
+                            <datalist id="warning-examples">
+                                <option value="I miss two appointments in a row"></option>
+                                <option value="I am eating much less than usual"></option>
+                                <option value="I call the crisis line several times in a week"></option>
+                                <option value="I don't answer the door for two days"></option>
+                            </datalist>
+                        </p>
+                        <p>
+                            <label for="warning-contact">"they may contact"</label>
+                            <select id="warning-contact" name="contact">
+                                {members.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                            </select>
+                        </p>
+                        {reason_field("warning-reason".to_owned())}
+                        <p><button type="submit">"Agree this early warning"</button></p>
+                    </form>
+                }.into_any()
+            }}
+        </section>
+    }
+}

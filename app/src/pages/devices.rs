@@ -1,0 +1,54 @@
+//! `/devices`: for managers, when each device last synced each plan completely, so that a
+//! device that has been offline for a long time (with edits possibly waiting on it) is noticed.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::plans::list_devices;
+use crate::components::ErrorPanel;
+
+#[component]
+pub fn DevicesPage() -> impl IntoView {
+    let rows = Resource::new(|| (), |_| list_devices());
+    view! {
+        <Title text="Devices" />
+        <h1>"Devices"</h1>
+        <p class="hint">
+            "When each device last synced each plan completely: every edit made on it reached Circle, and it held every change. A device that has not synced for a long time may hold edits nobody else has seen."
+        </p>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match rows.await {
+                    Ok(rows) if rows.is_empty() => view! {
+                        <p>"No device has synced a plan yet."</p>
+                    }.into_any(),
+                    Ok(rows) => view! {
+                        <table class="devices">
+                            <caption>"Last complete sync, newest first"</caption>
+                            <thead>
+                                <tr>
+                                    <th scope="col">"Device"</th>
+                                    <th scope="col">"Plan"</th>
+                                    <th scope="col">"Last complete sync"</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {rows.into_iter().map(|row| {
+                                    let short = row.client.0.simple().to_string();
+                                    view! {
+                                        <tr>
+                                            <td>{row.label} <span class="device-id">{format!(" ({})", &short[..8])}</span></td>
+                                            <td><a href=format!("/people/{}/plan", row.person)>{row.person_name}</a></td>
+                                            <td>{domain::utc_label(row.at_ms)}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
