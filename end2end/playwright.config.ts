@@ -6,10 +6,13 @@ import * as path from "node:path";
 // port with a fresh embedded database holding the demo data. scripts/test.sh sets these.
 const port = Number(process.env.CIRCLE_E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
+// The sync tests edit plans, so each viewport gets a server and database of its own.
+const phoneSyncPort = port + 1;
+const tabletSyncPort = port + 2;
 const targetDir = process.env.CARGO_TARGET_DIR ?? path.resolve(__dirname, "../target");
 const server = process.env.CIRCLE_E2E_SERVER ?? path.join(targetDir, "release/server");
 const siteRoot = process.env.LEPTOS_SITE_ROOT ?? path.join(targetDir, "site");
-const dataDir = path.join(os.tmpdir(), `circle-e2e-${process.pid}`);
+const dataDir = (p: number) => path.join(os.tmpdir(), `circle-e2e-${process.pid}-${p}`);
 
 const chromium = {
   browserName: "chromium" as const,
@@ -38,25 +41,28 @@ export default defineConfig({
   use: { baseURL, trace: "retain-on-failure" },
   projects: [
     // Every page, server-rendered only: what a browser with JavaScript off gets.
-    { name: "phone-no-js", use: { ...chromium, ...phone, javaScriptEnabled: false }, testMatch: /pages\.spec|no-js\.spec/ },
-    { name: "tablet-no-js", use: { ...chromium, ...tablet, javaScriptEnabled: false }, testMatch: /pages\.spec|no-js\.spec/ },
+    { name: "phone-no-js", use: { ...chromium, ...phone, javaScriptEnabled: false }, testMatch: /pages\.spec|no-js\.spec|account\.spec/ },
+    { name: "tablet-no-js", use: { ...chromium, ...tablet, javaScriptEnabled: false }, testMatch: /pages\.spec|no-js\.spec|account\.spec/ },
     // Every page again, hydrated, plus what only works once the app is interactive.
-    { name: "phone", use: { ...chromium, ...phone }, testMatch: /pages\.spec|hydrated\.spec/ },
-    { name: "tablet", use: { ...chromium, ...tablet }, testMatch: /pages\.spec|hydrated\.spec/ },
+    { name: "phone", use: { ...chromium, ...phone }, testMatch: /pages\.spec|hydrated\.spec|account\.spec/ },
+    { name: "tablet", use: { ...chromium, ...tablet }, testMatch: /pages\.spec|hydrated\.spec|account\.spec/ },
+    // Several devices editing one plan, online and offline: one file at a time per server.
+    { name: "phone-sync", use: { ...chromium, ...phone, baseURL: `http://127.0.0.1:${phoneSyncPort}` }, testMatch: /sync\.spec|circle\.spec/, fullyParallel: false },
+    { name: "tablet-sync", use: { ...chromium, ...tablet, baseURL: `http://127.0.0.1:${tabletSyncPort}` }, testMatch: /sync\.spec|circle\.spec/, fullyParallel: false },
   ],
-  webServer: {
-    command: `rm -rf "${dataDir}" && "${server}"`,
-    url: `${baseURL}/healthz`,
+  webServer: [port, phoneSyncPort, tabletSyncPort].map((p) => ({
+    command: `rm -rf "${dataDir(p)}" && "${server}"`,
+    url: `http://127.0.0.1:${p}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,
-    stdout: "ignore",
-    stderr: "pipe",
+    stdout: "ignore" as const,
+    stderr: "pipe" as const,
     env: {
-      CIRCLE_DATA_DIR: dataDir,
-      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+      CIRCLE_DATA_DIR: dataDir(p),
+      LEPTOS_SITE_ADDR: `127.0.0.1:${p}`,
       LEPTOS_SITE_ROOT: siteRoot,
       DATABASE_URL: "",
       RUST_LOG: "warn",
     },
-  },
+  })),
 });

@@ -10,6 +10,7 @@ set -euo pipefail
 CARGO_LEPTOS_VERSION=0.3.11
 WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen locked in Cargo.lock
 BINARYEN_VERSION=123.0.0       # never Debian's binaryen 108: it silently breaks hydration
+NEXTEST_VERSION=0.9.143        # only installed where missing (machines of this kind have it)
 
 here=$(cd "$(dirname "$0")/.." && pwd)
 tools=${CIRCLE_TOOLS:-$HOME/.cache/circle-tools}
@@ -37,6 +38,11 @@ fast_install() {
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   log "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
+fi
+
+if ! cargo nextest --version >/dev/null 2>&1; then
+  log "installing cargo-nextest $NEXTEST_VERSION (the test runner)"
+  fast_install "cargo-nextest@$NEXTEST_VERSION"
 fi
 
 if [ "$(cargo-leptos --version 2>/dev/null | awk '{print $2}')" != "$CARGO_LEPTOS_VERSION" ]; then

@@ -27,9 +27,12 @@ cargo fmt --all -- --check
 
 step "cargo clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+# The browser-only code (the sync engine) is compiled only for wasm: lint that build too.
+cargo clippy -p app --no-default-features --features hydrate --target wasm32-unknown-unknown --locked -- -D warnings
 
 step "unit, contract and integration tests (SQLite and PostgreSQL)"
-cargo test --workspace --locked
+# nextest: each test in its own process, bounded in time (see .config/nextest.toml).
+cargo nextest run --workspace --locked
 
 step "release build (server + hydrated wasm)"
 cargo leptos build --release

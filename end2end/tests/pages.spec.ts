@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 
 // Run with JavaScript off and hydrated, on a phone and a tablet.
 
@@ -41,4 +41,20 @@ test("an unknown person gets a clear message and a way back", async ({ page }) =
   await expect(page.getByRole("alert")).toContainText("We couldn't find that record");
   await page.getByRole("link", { name: "Go to the list of people" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "People we support" })).toBeVisible();
+});
+
+test("a person's plan opens from their page, with About me and goals to edit", async ({ page }) => {
+  await page.goto("/");
+  await page.getByRole("link", { name: "Dan", exact: true }).click();
+  await page.getByRole("link", { name: "Open my plan to edit" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Dan's plan" })).toBeVisible();
+  await expect(page.getByLabel("How best to support me", { exact: true })).toHaveValue(/\S/);
+  await expect(page.getByRole("heading", { name: "My goals" })).toBeVisible();
+  await expect(page.getByLabel("A new goal, in my own words")).toBeVisible();
+  await expect(page.getByRole("status")).toBeVisible();
+});
+
+test("the devices page explains itself when no device has synced", async ({ page }) => {
+  await page.goto("/devices");
+  await expect(page.getByRole("heading", { level: 1, name: "Devices" })).toBeVisible();
 });

@@ -1,0 +1,185 @@
+import { type Page, expect, test } from "@playwright/test";
+import { signedInContext } from "./fixtures";
+
+// Invitations and consent by topic, across devices. Runs on the sync servers (one per viewport),
+// which these tests change.
+
+test.describe.configure({ mode: "serial" });
+
+const MAGGIE_ID = "01930000-0000-7000-8000-000000000b01";
+const DAN = "/people/01930000-0000-7000-8000-000000000b02";
+
+/** What this browser keeps of a plan in IndexedDB (empty when nothing). */
+function stored(page: Page, person: string): Promise<string> {
+  return page.evaluate(
+    (key) =>
+      new Promise<string>((resolve) => {
+        const open = indexedDB.open("circle");
+        open.onerror = () => resolve("");
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains("plans")) return resolve("");
+          const get = db.transaction("plans").objectStore("plans").get(key);
+          get.onsuccess = () => resolve(typeof get.result === "string" ? get.result : "");
+          get.onerror = () => resolve("");
+        };
+      }),
+    `plan.${person}`,
+  );
+}
+
+test("a relative accepts an invitation on their own device and sees only what is shared", async ({ browser }) => {
+  const staff = await signedInContext(browser, "tom@elmcourt.example");
+  const tom = await staff.newPage();
+  await tom.goto(`${DAN}/circle`);
+  await tom.getByLabel("Their name").fill("Kim Price");
+  await tom.getByLabel("Their email").fill("kim@family.example");
+  await tom.getByLabel("Who they are to the person").selectOption({ label: "Family or friend" });
+  await tom.getByRole("button", { name: "Make an invitation link" }).click();
+  await expect(tom.getByRole("status")).toContainText("Invitation made");
+  const link = (await tom.locator(".invitation-link code").textContent())?.trim() ?? "";
+  expect(link).toMatch(/^\/invitations\//);
+
+  const kimContext = await browser.newContext();
+  const kim = await kimContext.newPage();
+  await kim.goto(link);
+  await kim.getByLabel("Choose a password").fill("kims own long password");
+  await kim.getByLabel("Type it again").fill("kims own long password");
+  await kim.getByRole("button", { name: "Join" }).click();
+  await expect(kim.getByRole("heading", { level: 1, name: "Dan" })).toBeVisible();
+  await expect(kim.getByRole("note")).toContainText("hasn't shared any part of their record with you yet");
+
+  // Dan tells Tom he wants Kim to see his goals, and nothing else.
+  await tom.goto(`${DAN}/circle`);
+  await tom.getByRole("group", { name: "Kim Price (Family or friend)" }).getByLabel(/^Goals and progress/).check();
+  await tom
+    .getByRole("region", { name: "Who sees what" })
+    .getByLabel("On what basis are you recording this?")
+    .fill("Dan asked me at his review today");
+  await tom.getByRole("button", { name: "Save who sees what" }).click();
+  await expect(tom.getByRole("status")).toContainText("1 change(s)");
+
+  await kim.goto(`${DAN}/plan`);
+  await expect(kim.getByRole("heading", { name: "My goals" })).toBeVisible();
+  await expect(kim.getByRole("heading", { name: "About me" })).toHaveCount(0);
+  await expect(kim.getByRole("heading", { name: "Meetings and reviews" })).toHaveCount(0);
+  // The link worked once only.
+  const again = await (await browser.newContext()).newPage();
+  await again.goto(link);
+  await again.getByLabel("Choose a password").fill("someone elses password");
+  await again.getByLabel("Type it again").fill("someone elses password");
+  await again.getByRole("button", { name: "Join" }).click();
+  await expect(again.getByRole("alert")).toContainText("already been used");
+  await staff.close();
+  await kimContext.close();
+});
+
+test("a topic revoked while a relative is offline leaves their browser's storage and screen when it reconnects", async ({
+  browser,
+}) => {
+  const support = "Stand back and let me try two steps";
+  const ruthContext = await signedInContext(browser, "ruth@family.example");
+  const ruth = await ruthContext.newPage();
+  await ruth.goto(`/people/${MAGGIE_ID}/plan`);
+  await expect(ruth.locator("body[data-hydrated]")).toHaveCount(1);
+  await expect(ruth.getByRole("status")).toContainText("All changes saved");
+  await expect(ruth.getByLabel("How best to support me", { exact: true })).toHaveValue(new RegExp(support));
+  await expect.poll(() => stored(ruth, MAGGIE_ID)).toContain(support);
+
+  await ruthContext.setOffline(true);
+  const maggieContext = await signedInContext(browser, "maggie@home.example");
+  const maggie = await maggieContext.newPage();
+  await maggie.goto(`/people/${MAGGIE_ID}/circle`);
+  await maggie.getByRole("group", { name: "Ruth Okafor (Family or friend)" }).getByLabel(/^About me/).uncheck();
+  await maggie.getByRole("button", { name: "Save who sees what" }).click();
+  await expect(maggie.getByRole("status")).toContainText("1 change(s)");
+
+  await ruthContext.setOffline(false);
+  await expect.poll(() => stored(ruth, MAGGIE_ID), { timeout: 30_000 }).not.toContain(support);
+  expect(await stored(ruth, MAGGIE_ID)).toContain('"goals"'); // the copy is still there, without About me
+  await expect(ruth.getByLabel("How best to support me", { exact: true })).not.toHaveValue(new RegExp(support));
+  await ruth.reload();
+  await expect(ruth.getByRole("heading", { name: "About me" })).toHaveCount(0);
+  await expect(ruth.getByRole("heading", { name: "My goals" })).toBeVisible();
+  await ruthContext.close();
+  await maggieContext.close();
+});
+
+test("signing out wipes this device's copy, after warning about edits not yet sent", async ({ browser }) => {
+  const context = await signedInContext(browser, "asha@riverside.example");
+  const page = await context.newPage();
+  await page.goto(`/people/${MAGGIE_ID}/plan`);
+  await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
+  await expect(page.getByRole("status")).toContainText("All changes saved");
+  await context.setOffline(true);
+  // (A field the sync tests, which run beside these on the same server, never look at.)
+  const admired = page.getByLabel("What people like and admire about me", { exact: true });
+  await admired.fill("Her allotment, her crosswords and her laugh");
+  await admired.blur();
+  await expect(page.getByRole("status")).toContainText("1 edit waiting on this device");
+  // With an edit waiting, signing out asks first; saying no keeps everything.
+  page.once("dialog", (dialog) => dialog.dismiss());
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Not signed out" })).toBeVisible();
+  expect(await stored(page, MAGGIE_ID)).toContain("Her allotment, her crosswords and her laugh");
+  // Back online the edit is sent; signing out then wipes the device without asking.
+  await context.setOffline(false);
+  await expect(page.getByRole("status")).toContainText("All changes saved", { timeout: 30_000 });
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Sign in to Circle" })).toBeVisible();
+  expect(await stored(page, MAGGIE_ID)).toBe("");
+  const kept = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("circle.")));
+  expect(kept).toEqual([]);
+  await context.close();
+});
+
+test("the person agrees an early warning and the person it names sees when they may be contacted", async ({
+  browser,
+}) => {
+  const maggieContext = await signedInContext(browser, "maggie@home.example");
+  const maggie = await maggieContext.newPage();
+  await maggie.goto(`/people/${MAGGIE_ID}`);
+  await maggie.getByRole("link", { name: "My circle: who sees what" }).click();
+  await maggie.getByLabel("If staff notice").fill("I am eating much less than usual");
+  await maggie.getByLabel("they may contact").selectOption({ label: "Ruth Okafor" });
+  await maggie.getByRole("button", { name: "Agree this early warning" }).click();
+  await expect(maggie.getByRole("status")).toContainText("Early warning saved");
+  await expect(maggie.getByText("If “I am eating much less than usual” is seen, staff may contact Ruth Okafor")).toBeVisible();
+
+  const ruthContext = await signedInContext(browser, "ruth@family.example");
+  const ruth = await ruthContext.newPage();
+  await ruth.goto(`/people/${MAGGIE_ID}`);
+  const warnings = ruth.getByRole("region", { name: "When staff may contact you" });
+  await expect(warnings.getByRole("listitem")).toHaveText(["I am eating much less than usual"]);
+  await maggieContext.close();
+  await ruthContext.close();
+});
+
+test("an administrator gives a new key worker a role, and they join through their link", async ({ browser }) => {
+  const adminContext = await signedInContext(browser, "admin@circle.example");
+  const admin = await adminContext.newPage();
+  await admin.goto("/");
+  await admin.getByRole("link", { name: "Administration" }).click();
+  await admin.getByLabel("Name (for someone new)").fill("Bea Lowe");
+  await admin.getByLabel("Email", { exact: true }).fill("bea@riverside.example");
+  await admin.getByLabel("Service", { exact: true }).selectOption({ label: "Riverside Reablement" });
+  await admin.getByLabel("Role", { exact: true }).selectOption({ label: "Key worker" });
+  await admin.getByRole("button", { name: "Give this role" }).click();
+  await expect(admin.getByRole("status")).toContainText("Role given");
+  await expect(admin.getByRole("cell", { name: "Bea Lowe", exact: true })).toBeVisible();
+  const link = (await admin.locator(".invitation-link code").textContent())?.trim() ?? "";
+  expect(link).toMatch(/^\/invitations\//);
+
+  const beaContext = await browser.newContext();
+  const bea = await beaContext.newPage();
+  await bea.goto(link);
+  await bea.getByLabel("Choose a password").fill("beas own long password");
+  await bea.getByLabel("Type it again").fill("beas own long password");
+  await bea.getByRole("button", { name: "Join" }).click();
+  await expect(bea.getByRole("heading", { level: 1, name: "People we support" })).toBeVisible();
+  const people = bea.getByRole("list", { name: "People supported" });
+  await expect(people.getByRole("link")).toHaveCount(1);
+  await expect(people.getByRole("link", { name: "Maggie", exact: true })).toBeVisible();
+  await adminContext.close();
+  await beaContext.close();
+});

@@ -1,0 +1,245 @@
+import { type Browser, type BrowserContext, type Page, expect, test } from "@playwright/test";
+import { signedInContext } from "./fixtures";
+
+// Several devices on one plan, online and offline. Each viewport has its own server (see
+// playwright.config.ts) and these run one after another on it, each on its own person's plan.
+
+test.describe.configure({ mode: "serial" });
+
+const MAGGIE = "/people/01930000-0000-7000-8000-000000000b01/plan";
+const DAN = "/people/01930000-0000-7000-8000-000000000b02/plan";
+const PRIYA = "/people/01930000-0000-7000-8000-000000000b03/plan";
+
+/** A new browser (its own storage: another device) with the plan open and in step. */
+async function device(browser: Browser, plan: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await signedInContext(browser);
+  const page = await context.newPage();
+  await open(page, plan);
+  return { context, page };
+}
+
+async function open(page: Page, plan: string) {
+  await page.goto(plan);
+  await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
+  await expect(page.getByRole("status")).toContainText("All changes saved");
+}
+
+/** Waits until the service worker controls the page and holds `path` (default: this page). */
+async function keptOffline(page: Page, path?: string) {
+  await expect
+    .poll(() =>
+      page.evaluate(async (p) => {
+        const hit = await caches.match(p ?? location.pathname);
+        return hit !== undefined && navigator.serviceWorker.controller !== null;
+      }, path),
+    )
+    .toBe(true);
+}
+
+/** Waits until the server's copy of the plan holds `text` (the status line alone can lag). */
+async function onServer(page: Page, plan: string, text: string) {
+  const person = plan.split("/")[2];
+  await expect
+    .poll(async () => (await page.request.post("/api/sync/pull", { data: { person, since: 0 } })).text())
+    .toContain(text);
+}
+
+async function typeInto(page: Page, label: string, text: string) {
+  const box = page.getByLabel(label, { exact: true });
+  await box.fill(text);
+  await box.blur();
+}
+
+test("an edit on one device appears on another without a reload", async ({ browser }) => {
+  const a = await device(browser, MAGGIE);
+  const b = await device(browser, MAGGIE);
+  await typeInto(a.page, "My hobbies and interests", "Baking bread with my granddaughter");
+  await expect(a.page.getByRole("status")).toContainText("All changes saved");
+  await expect(b.page.getByLabel("My hobbies and interests", { exact: true })).toHaveValue(
+    "Baking bread with my granddaughter",
+  );
+  // And it is on the server: a third device opening the plan now sees it.
+  const c = await device(browser, MAGGIE);
+  await expect(c.page.getByLabel("My hobbies and interests", { exact: true })).toHaveValue(
+    "Baking bread with my granddaughter",
+  );
+  for (const d of [a, b, c]) await d.context.close();
+});
+
+test("a device offline keeps working through a reload, and on reconnecting nothing is lost and the conflict can be settled", async ({
+  browser,
+}) => {
+  test.setTimeout(90_000);
+  const phone = await device(browser, DAN);
+  const tablet = await device(browser, DAN);
+
+  await phone.page.getByLabel("A new goal, in my own words").fill("Get the late bus home");
+  await phone.page.getByRole("button", { name: "Add goal" }).click();
+  await expect(tablet.page.getByLabel("Goal", { exact: true })).toHaveValue("Get the late bus home");
+  await keptOffline(phone.page);
+
+  // The phone loses its signal, edits, and is reloaded while still offline.
+  await phone.context.setOffline(true);
+  await expect(phone.page.getByRole("status")).toContainText("Offline");
+  await typeInto(phone.page, "Goal", "Get the late bus home on my own");
+  await expect(phone.page.getByRole("status")).toContainText("1 edit waiting on this device");
+  await phone.page.reload();
+  await expect(phone.page.locator("body[data-hydrated]")).toHaveCount(1);
+  await expect(phone.page.getByLabel("Goal", { exact: true })).toHaveValue("Get the late bus home on my own");
+  await expect(phone.page.getByRole("status")).toContainText("1 edit waiting on this device");
+  await phone.page.getByLabel("A new step").fill("Check the timetable on my phone");
+  await phone.page.getByRole("button", { name: "Add step" }).click();
+  await expect(phone.page.getByRole("status")).toContainText("2 edits waiting on this device");
+
+  // Meanwhile the tablet changes the same goal's words.
+  await typeInto(tablet.page, "Goal", "Get the bus home with Sam");
+  await onServer(tablet.page, DAN, "Get the bus home with Sam");
+
+  // Back online: both devices agree, both words are kept, and the conflict is shown on both.
+  await phone.context.setOffline(false);
+  for (const page of [phone.page, tablet.page]) {
+    await expect(page.getByRole("status")).toContainText("All changes saved", { timeout: 20_000 });
+    await expect(page.getByLabel("Goal", { exact: true })).toHaveValue("Get the late bus home on my own");
+    await expect(page.getByLabel("Step", { exact: true })).toHaveValue("Check the timetable on my phone");
+    const conflicts = page.getByRole("region", { name: "To settle together" });
+    await expect(conflicts).toContainText("Get the bus home with Sam");
+    await expect(page.getByRole("status")).toContainText("1 conflict to settle");
+  }
+
+  // Dan, on the tablet, prefers the other words: settled there, settled everywhere.
+  await tablet.page.getByRole("button", { name: /^Use the other version/ }).click();
+  for (const page of [phone.page, tablet.page]) {
+    await expect(page.getByLabel("Goal", { exact: true })).toHaveValue("Get the bus home with Sam");
+    await expect(page.getByRole("region", { name: "To settle together" })).toHaveCount(0);
+    await expect(page.getByRole("status")).toContainText("All changes saved");
+  }
+  await phone.context.close();
+  await tablet.context.close();
+});
+
+test("an edit the server refuses is shown with the words that were typed", async ({ browser }) => {
+  test.setTimeout(60_000);
+  const phone = await device(browser, PRIYA);
+  const tablet = await device(browser, PRIYA);
+  for (const goal of ["Go to the poetry group", "Cook for my sister"]) {
+    await tablet.page.getByLabel("A new goal, in my own words").fill(goal);
+    await tablet.page.getByRole("button", { name: "Add goal" }).click();
+  }
+  await expect(phone.page.getByLabel("Goal", { exact: true })).toHaveCount(2);
+
+  // Offline, the phone adds a third goal; online, the tablet adds another third one first.
+  await phone.context.setOffline(true);
+  await expect(phone.page.getByRole("status")).toContainText("Offline");
+  await phone.page.getByLabel("A new goal, in my own words").fill("Sleep before midnight");
+  await phone.page.getByRole("button", { name: "Add goal" }).click();
+  await tablet.page.getByLabel("A new goal, in my own words").fill("Walk by the river");
+  await tablet.page.getByRole("button", { name: "Add goal" }).click();
+  await onServer(tablet.page, PRIYA, "Walk by the river");
+  await phone.context.setOffline(false);
+
+  const refused = phone.page.getByRole("region", { name: "Edits that could not be saved" });
+  await expect(refused).toContainText("at most 3 goals", { timeout: 20_000 });
+  await expect(refused.getByRole("textbox")).toHaveValue("Sleep before midnight");
+  await expect(phone.page.getByLabel("Goal", { exact: true })).toHaveCount(3);
+  await refused.getByRole("button", { name: /^Dismiss/ }).click();
+  await expect(refused).toHaveCount(0);
+  await phone.context.close();
+  await tablet.context.close();
+});
+
+test("when the device's storage is full the person is told, and the edit still reaches the server", async ({
+  browser,
+}) => {
+  const context = await signedInContext(browser);
+  await context.addInitScript(() => {
+    // What a browser does when the site's storage is full: the write is refused.
+    const put = IDBObjectStore.prototype.put;
+    IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: [unknown, IDBValidKey?]) {
+      if ((window as any).__storageFull) {
+        throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
+      }
+      return put.apply(this, args);
+    };
+  });
+  const page = await context.newPage();
+  await open(page, PRIYA);
+  await page.evaluate(() => ((window as any).__storageFull = true));
+  await typeInto(page, "My wishes", "To publish a little book of my poems");
+  await expect(page.getByRole("status")).toContainText("storage is full");
+  const other = await device(browser, PRIYA);
+  await expect(other.page.getByLabel("My wishes", { exact: true })).toHaveValue(
+    "To publish a little book of my poems",
+  );
+  await other.context.close();
+  await context.close();
+});
+
+test("two people writing meeting notes at the same moment both keep their words", async ({ browser }) => {
+  test.setTimeout(60_000);
+  const advocate = await device(browser, DAN);
+  const staff = await device(browser, DAN);
+  await advocate.page.getByLabel(/^A new meeting or review/).fill("Review, 3 March");
+  await advocate.page.getByRole("button", { name: "Add meeting" }).click();
+  const notes = (page: Page) => page.getByLabel("Notes: Review, 3 March");
+  await expect(notes(staff.page)).toBeVisible();
+  await notes(advocate.page).pressSequentially("Dan wants to go to the gig.");
+  await expect(notes(staff.page)).toHaveValue("Dan wants to go to the gig.");
+
+  // The advocate types at the end while a member of staff types at the start.
+  await notes(advocate.page).focus();
+  await advocate.page.evaluate(() => {
+    const box = document.activeElement as HTMLTextAreaElement;
+    box.setSelectionRange(box.value.length, box.value.length);
+  });
+  await notes(staff.page).focus();
+  await staff.page.evaluate(() => (document.activeElement as HTMLTextAreaElement).setSelectionRange(0, 0));
+  await Promise.all([
+    advocate.page.keyboard.type(" He'd like Sam to come.", { delay: 40 }),
+    staff.page.keyboard.type("Agreed: ", { delay: 40 }),
+  ]);
+  for (const page of [advocate.page, staff.page]) {
+    await expect(notes(page)).toHaveValue("Agreed: Dan wants to go to the gig. He'd like Sam to come.", {
+      timeout: 10_000,
+    });
+  }
+  await advocate.context.close();
+  await staff.context.close();
+});
+
+test("every plan listed on the home page opens with no signal, even one never opened before", async ({ browser }) => {
+  const context = await signedInContext(browser);
+  const page = await context.newPage();
+  await page.goto("/");
+  await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
+  await keptOffline(page, PRIYA);
+  await context.setOffline(true);
+  await page.goto(PRIYA);
+  await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
+  await expect(page.getByRole("heading", { level: 1, name: "Priya Shah's plan" })).toBeVisible();
+  await typeInto(page, "What matters to me", "My sister, my poetry group and my cat");
+  await expect(page.getByRole("status")).toContainText("1 edit waiting on this device");
+  await context.setOffline(false);
+  await expect(page.getByRole("status")).toContainText("All changes saved", { timeout: 20_000 });
+  await context.close();
+});
+
+test("a plan opened in a second tab is edited there, and the first tab says so", async ({ browser }) => {
+  const context = await signedInContext(browser);
+  const first = await context.newPage();
+  await open(first, MAGGIE);
+  const second = await context.newPage();
+  await open(second, MAGGIE);
+  await expect(first.getByRole("status")).toContainText("now open in another tab");
+  await typeInto(second, "My wishes", "To see the sea this summer");
+  await expect(second.getByRole("status")).toContainText("All changes saved");
+  await context.close();
+});
+
+test("a manager sees when each device last synced each plan completely", async ({ browser }) => {
+  const d = await device(browser, MAGGIE);
+  await d.page.getByRole("link", { name: "Devices" }).click();
+  const table = d.page.getByRole("table");
+  await expect(table).toBeVisible();
+  await expect(table.getByRole("row").filter({ hasText: "Maggie" }).first()).toContainText("Chrome");
+  await d.context.close();
+});
