@@ -290,15 +290,6 @@ impl Actor {
         self.staff.iter().any(|(_, role)| *role == StaffRole::Admin)
     }
 
-    /// Services whose audit trail this user may read.
-    pub fn managed_services(&self) -> Vec<ServiceId> {
-        self.staff
-            .iter()
-            .filter(|(_, role)| role.is_manager())
-            .map(|(s, _)| *s)
-            .collect()
-    }
-
     /// Whether the user works in any service (staff see lists of people).
     pub fn is_staff(&self) -> bool {
         !self.staff.is_empty()
@@ -363,6 +354,52 @@ pub fn readable_topics(actor: &Actor, subject: Subject) -> BTreeSet<Topic> {
         .into_iter()
         .filter(|t| authorize(actor, subject, *t, Action::Read).is_ok())
         .collect()
+}
+
+/// Of `people`, those whose audit trail `actor` may read.
+pub fn auditable_people(actor: &Actor, people: &[crate::PersonSummary]) -> Vec<PersonId> {
+    people
+        .iter()
+        .filter(|p| authorize(actor, p.subject(), Topic::AboutMe, Action::ReadAudit).is_ok())
+        .map(|p| p.id)
+        .collect()
+}
+
+/// The services whose running (staff roles given and taken away, the service added or renamed)
+/// `actor` may read in the audit trail: those they manage or administer.
+pub fn auditable_services(actor: &Actor) -> Vec<ServiceId> {
+    let mut services: Vec<ServiceId> = actor
+        .staff
+        .iter()
+        .filter(|(_, role)| role.is_manager() || *role == StaffRole::Admin)
+        .map(|(s, _)| *s)
+        .collect();
+    services.sort();
+    services.dedup();
+    services
+}
+
+/// The services `actor` administers.
+pub fn administered_services(actor: &Actor) -> Vec<ServiceId> {
+    let mut services: Vec<ServiceId> = actor
+        .staff
+        .iter()
+        .filter(|(_, role)| *role == StaffRole::Admin)
+        .map(|(s, _)| *s)
+        .collect();
+    services.sort();
+    services.dedup();
+    services
+}
+
+impl crate::PersonSummary {
+    /// The record as the access rules see it.
+    pub fn subject(&self) -> Subject {
+        Subject {
+            person: self.id,
+            service: self.service_id,
+        }
+    }
 }
 
 /// Whether `actor` may see that `subject` exists at all (any topic, or the record's audit).

@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use crate::PersonId;
 use crate::access::UserId;
+use crate::service::ServiceId;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -19,10 +20,12 @@ pub enum AuditKind {
     SignedOut,
     Invited,
     JoinedCircle,
+    /// Staff roles given or taken away, services added or renamed.
+    Administered,
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 8] = [
+    pub const ALL: [AuditKind; 9] = [
         AuditKind::Viewed,
         AuditKind::Changed,
         AuditKind::Exported,
@@ -31,6 +34,7 @@ impl AuditKind {
         AuditKind::SignedOut,
         AuditKind::Invited,
         AuditKind::JoinedCircle,
+        AuditKind::Administered,
     ];
 
     pub fn key(self) -> &'static str {
@@ -43,6 +47,7 @@ impl AuditKind {
             AuditKind::SignedOut => "signed_out",
             AuditKind::Invited => "invited",
             AuditKind::JoinedCircle => "joined_circle",
+            AuditKind::Administered => "administered",
         }
     }
 
@@ -60,6 +65,7 @@ impl AuditKind {
             AuditKind::SignedOut => "Signed out",
             AuditKind::Invited => "Invited someone",
             AuditKind::JoinedCircle => "Joined the circle",
+            AuditKind::Administered => "Changed staff or services",
         }
     }
 }
@@ -77,6 +83,9 @@ pub struct AuditEvent {
     pub device: String,
     /// Whose record, when it was about a record.
     pub person: Option<PersonId>,
+    /// Which service, when it was about running one (staff roles, the service itself).
+    #[serde(default)]
+    pub service: Option<ServiceId>,
     pub kind: AuditKind,
     /// What happened, in words.
     pub summary: String,
@@ -84,11 +93,13 @@ pub struct AuditEvent {
     pub after: Option<String>,
 }
 
-/// Which events to list. Only events about `people` are ever returned: the caller puts there
-/// the records its reader may audit.
+/// Which events to list. Only events about `people`, or about running `services`, are ever
+/// returned: the caller puts there the records and services its reader may audit.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditFilter {
     pub people: Vec<PersonId>,
+    #[serde(default)]
+    pub services: Vec<ServiceId>,
     pub user: Option<UserId>,
     pub from_ms: Option<i64>,
     pub to_ms: Option<i64>,
@@ -98,9 +109,12 @@ pub struct AuditFilter {
 impl AuditFilter {
     /// A filter from the audit page's fields: `person` and `user` are ids (blank for all),
     /// `from` and `to` dates as `YYYY-MM-DD` (UTC, both days included). Only people in
-    /// `auditable` are ever included, whatever `person` says.
+    /// `auditable` are ever included, whatever `person` says; the administration of
+    /// `auditable_services` is included unless one person was chosen.
+    #[allow(clippy::too_many_arguments)]
     pub fn from_form(
         auditable: Vec<PersonId>,
+        auditable_services: Vec<ServiceId>,
         person: Option<&str>,
         user: Option<&str>,
         from: Option<&str>,
@@ -110,6 +124,7 @@ impl AuditFilter {
         let chosen = person
             .filter(|p| !p.trim().is_empty())
             .and_then(|p| p.trim().parse::<PersonId>().ok());
+        let one_person = person.map(str::trim).is_some_and(|p| !p.is_empty());
         let people = match (person.map(str::trim).filter(|p| !p.is_empty()), chosen) {
             (None, _) => auditable,
             (Some(_), Some(p)) if auditable.contains(&p) => vec![p],
@@ -118,6 +133,11 @@ impl AuditFilter {
         const DAY: i64 = 24 * 60 * 60 * 1000;
         AuditFilter {
             people,
+            services: if one_person {
+                Vec::new()
+            } else {
+                auditable_services
+            },
             user: user
                 .map(str::trim)
                 .filter(|u| !u.is_empty())
@@ -151,14 +171,19 @@ pub fn day_start_ms(date: &str) -> Option<i64> {
 
 /// The events as CSV (RFC 4180), one row each, with a header. Cells that a spreadsheet would
 /// run as a formula are prefixed with an apostrophe.
-pub fn to_csv(events: &[AuditEvent], person_name: impl Fn(PersonId) -> String) -> String {
-    let mut out = String::from("time_utc,user,device,person,what,summary,before,after\r\n");
+pub fn to_csv(
+    events: &[AuditEvent],
+    person_name: impl Fn(PersonId) -> String,
+    service_name: impl Fn(ServiceId) -> String,
+) -> String {
+    let mut out = String::from("time_utc,user,device,person,service,what,summary,before,after\r\n");
     for e in events {
         let cells = [
             crate::utc_label(e.at_ms),
             e.user_name.clone(),
             e.device.clone(),
             e.person.map(&person_name).unwrap_or_default(),
+            e.service.map(&service_name).unwrap_or_default(),
             e.kind.title().to_owned(),
             e.summary.clone(),
             e.before.clone().unwrap_or_default(),
@@ -196,6 +221,7 @@ mod tests {
             user_name: "Asha Patel".into(),
             device: "Chrome on Android".into(),
             person: Some(PersonId(Uuid::from_u128(2))),
+            service: None,
             kind: AuditKind::Changed,
             summary: summary.into(),
             before: Some("old, \"quoted\"".into()),
@@ -205,14 +231,18 @@ mod tests {
 
     #[test]
     fn csv_quotes_commas_and_quotes_and_defuses_formulas() {
-        let csv = to_csv(&[event("Goal wording")], |_| "Maggie".into());
+        let csv = to_csv(
+            &[event("Goal wording")],
+            |_| "Maggie".into(),
+            |_| String::new(),
+        );
         let mut lines = csv.lines();
         assert_eq!(
             lines.next(),
-            Some("time_utc,user,device,person,what,summary,before,after")
+            Some("time_utc,user,device,person,service,what,summary,before,after")
         );
         let row = lines.next().expect("one row");
-        assert!(row.contains("Asha Patel,Chrome on Android,Maggie,Changed,Goal wording"));
+        assert!(row.contains("Asha Patel,Chrome on Android,Maggie,,Changed,Goal wording"));
         assert!(row.contains("\"old, \"\"quoted\"\"\""));
         assert!(row.contains("\"'=HYPERLINK(\"\"x\"\")\""));
     }
@@ -229,13 +259,21 @@ mod tests {
     fn a_filter_never_reaches_beyond_the_records_the_reader_may_audit() {
         let mine = PersonId(Uuid::from_u128(1));
         let other = PersonId(Uuid::from_u128(2));
-        let all = AuditFilter::from_form(vec![mine], None, None, None, None, 10);
+        let all = AuditFilter::from_form(vec![mine], Vec::new(), None, None, None, None, 10);
         assert_eq!(all.people, vec![mine]);
-        let asked =
-            AuditFilter::from_form(vec![mine], Some(&other.to_string()), None, None, None, 10);
+        let asked = AuditFilter::from_form(
+            vec![mine],
+            Vec::new(),
+            Some(&other.to_string()),
+            None,
+            None,
+            None,
+            10,
+        );
         assert!(asked.people.is_empty());
         let day = AuditFilter::from_form(
             vec![mine],
+            Vec::new(),
             None,
             None,
             Some("1970-01-02"),
@@ -244,6 +282,25 @@ mod tests {
         );
         assert_eq!(day.from_ms, Some(86_400_000));
         assert_eq!(day.to_ms, Some(2 * 86_400_000));
+    }
+
+    #[test]
+    fn the_administration_of_services_is_listed_unless_one_person_is_chosen() {
+        let mine = PersonId(Uuid::from_u128(1));
+        let site = ServiceId(Uuid::from_u128(3));
+        let all = AuditFilter::from_form(vec![mine], vec![site], None, None, None, None, 10);
+        assert_eq!(all.services, vec![site]);
+        let one = AuditFilter::from_form(
+            vec![mine],
+            vec![site],
+            Some(&mine.to_string()),
+            None,
+            None,
+            None,
+            10,
+        );
+        assert_eq!(one.people, vec![mine]);
+        assert!(one.services.is_empty());
     }
 
     #[test]

@@ -137,6 +137,7 @@ impl Person {
             full_name: self.name.clone(),
             pronouns: self.pronouns.clone(),
             strengths: self.about_me.strengths.clone(),
+            service_id: self.service_id,
             service_name: service_name.to_owned(),
         }
     }
@@ -150,6 +151,7 @@ pub struct PersonSummary {
     pub full_name: String,
     pub pronouns: Option<Pronouns>,
     pub strengths: Vec<String>,
+    pub service_id: ServiceId,
     pub service_name: String,
 }
 

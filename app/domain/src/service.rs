@@ -63,6 +63,14 @@ impl ServiceKind {
     }
 }
 
+/// The longest a service's name may be.
+pub const SERVICE_NAME_MAX: usize = 120;
+
+/// A service's name as typed: trimmed, present and not too long.
+pub fn checked_name(name: &str) -> Result<String, crate::DomainError> {
+    crate::required_text("A service's name", name, SERVICE_NAME_MAX)
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Service {
     pub id: ServiceId,
@@ -80,5 +88,12 @@ mod tests {
             assert_eq!(ServiceKind::from_code(kind.code()), Some(kind));
         }
         assert_eq!(ServiceKind::from_code("hospital"), None);
+    }
+
+    #[test]
+    fn a_service_needs_a_name_of_at_most_120_characters() {
+        assert_eq!(checked_name("  Hillside  ").as_deref(), Ok("Hillside"));
+        assert!(checked_name("   ").is_err());
+        assert!(checked_name(&"x".repeat(SERVICE_NAME_MAX + 1)).is_err());
     }
 }

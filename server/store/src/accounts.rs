@@ -97,17 +97,30 @@ pub(crate) const DELETE_SESSION: &str = "DELETE FROM sessions WHERE id = $1";
 pub(crate) const DELETE_SESSIONS_OF_USER: &str = "DELETE FROM sessions WHERE user_id = $1";
 pub(crate) const DELETE_EXPIRED_SESSIONS: &str = "DELETE FROM sessions WHERE expires_ms <= $1";
 pub(crate) const INSERT_AUDIT: &str = "INSERT INTO audit_events \
-     (id, at_ms, user_id, user_name, device, person_id, kind, summary, before, after) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
-/// The audit query for `people` people: `$1` user ('' for anyone), `$2`..`$3` the time range,
-/// `$4` the limit, then one placeholder per person.
-pub(crate) fn select_audit(people: usize) -> String {
-    let placeholders: Vec<String> = (0..people).map(|i| format!("${}", i + 5)).collect();
+     (id, at_ms, user_id, user_name, device, person_id, kind, summary, before, after, service_id) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+/// The audit query for `people` people and `services` services: `$1` user ('' for anyone),
+/// `$2`..`$3` the time range, `$4` the limit, then one placeholder per person, then one per
+/// service.
+pub(crate) fn select_audit(people: usize, services: usize) -> String {
+    let list = |from: usize, n: usize| {
+        if n == 0 {
+            // Nothing equals NULL: an empty list matches no row.
+            "NULL".to_owned()
+        } else {
+            (from..from + n)
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    };
     format!(
-        "SELECT id, at_ms, user_id, user_name, device, person_id, kind, summary, before, after \
-         FROM audit_events WHERE ($1 = '' OR user_id = $1) AND at_ms >= $2 AND at_ms < $3 \
-         AND person_id IN ({}) ORDER BY at_ms DESC, id DESC LIMIT $4",
-        placeholders.join(", ")
+        "SELECT id, at_ms, user_id, user_name, device, person_id, kind, summary, before, after, \
+         service_id FROM audit_events WHERE ($1 = '' OR user_id = $1) AND at_ms >= $2 \
+         AND at_ms < $3 AND (person_id IN ({}) OR (person_id IS NULL AND service_id IN ({}))) \
+         ORDER BY at_ms DESC, id DESC LIMIT $4",
+        list(5, people),
+        list(5 + people, services)
     )
 }
 
@@ -183,6 +196,7 @@ pub(crate) type AuditRow = (
     Option<String>,
     String,
     String,
+    Option<String>,
     Option<String>,
     Option<String>,
 );
@@ -279,7 +293,7 @@ pub(crate) fn circle(
 }
 
 pub(crate) fn audit_from_row(row: AuditRow) -> Result<AuditEvent, StoreError> {
-    let (id, at_ms, user, user_name, device, person, kind, summary, before, after) = row;
+    let (id, at_ms, user, user_name, device, person, kind, summary, before, after, service) = row;
     Ok(AuditEvent {
         id: uuid("audit_events.id", &id)?,
         at_ms,
@@ -290,6 +304,9 @@ pub(crate) fn audit_from_row(row: AuditRow) -> Result<AuditEvent, StoreError> {
         device,
         person: person
             .map(|p| uuid("audit_events.person_id", &p).map(PersonId))
+            .transpose()?,
+        service: service
+            .map(|s| uuid("audit_events.service_id", &s).map(domain::ServiceId))
             .transpose()?,
         kind: AuditKind::from_key(&kind)
             .ok_or_else(|| StoreError::Corrupt(format!("audit kind {kind:?}")))?,

@@ -276,6 +276,7 @@ pub async fn load_accounts(store: &dyn crate::Store) -> Result<(), crate::StoreE
                     user_name: "Demo data".into(),
                     device: "Circle".into(),
                     person: Some(person),
+                    service: None,
                     kind: AuditKind::ConsentChanged,
                     summary: format!(
                         "Shared “{}” with {} (demo data)",

@@ -162,6 +162,15 @@ pub trait Store: Send + Sync + 'static {
 
     async fn set_password(&self, user: UserId, password_hash: &str) -> Result<(), StoreError>;
 
+    /// Adds a service or renames one, with its audit event, in one transaction. `admin`, when
+    /// given, is made an administrator of it (whoever adds a service runs it at first).
+    async fn save_service(
+        &self,
+        service: &Service,
+        admin: Option<UserId>,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+
     async fn grant_staff_role(
         &self,
         user: UserId,

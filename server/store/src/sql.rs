@@ -528,6 +528,33 @@ macro_rules! sql_store {
                 Ok(())
             }
 
+            async fn save_service(
+                &self,
+                service: &domain::Service,
+                admin: Option<domain::access::UserId>,
+                audit: &domain::audit::AuditEvent,
+            ) -> Result<(), $crate::StoreError> {
+                use $crate::accounts::*;
+                let mut tx = self.pool.begin().await?;
+                sqlx::query($crate::sql::UPSERT_SERVICE)
+                    .bind(service.id.to_string())
+                    .bind(&service.name)
+                    .bind(service.kind.code())
+                    .execute(&mut *tx)
+                    .await?;
+                if let Some(admin) = admin {
+                    sqlx::query(INSERT_STAFF_ROLE)
+                        .bind(admin.to_string())
+                        .bind(service.id.to_string())
+                        .bind(domain::access::StaffRole::Admin.key())
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                insert_audit!(tx, audit);
+                tx.commit().await?;
+                Ok(())
+            }
+
             async fn grant_staff_role(
                 &self,
                 user: domain::access::UserId,
@@ -942,10 +969,10 @@ macro_rules! sql_store {
                 filter: &domain::audit::AuditFilter,
             ) -> Result<Vec<domain::audit::AuditEvent>, $crate::StoreError> {
                 use $crate::accounts::*;
-                if filter.people.is_empty() {
+                if filter.people.is_empty() && filter.services.is_empty() {
                     return Ok(Vec::new());
                 }
-                let sql = select_audit(filter.people.len());
+                let sql = select_audit(filter.people.len(), filter.services.len());
                 let mut query = sqlx::query_as::<_, AuditRow>(&sql)
                     .bind(filter.user.map(|u| u.to_string()).unwrap_or_default())
                     .bind(filter.from_ms.unwrap_or(i64::MIN))
@@ -953,6 +980,9 @@ macro_rules! sql_store {
                     .bind(i64::from(filter.limit.max(1)));
                 for person in &filter.people {
                     query = query.bind(person.to_string());
+                }
+                for service in &filter.services {
+                    query = query.bind(service.to_string());
                 }
                 query
                     .fetch_all(&self.pool)
@@ -986,6 +1016,7 @@ macro_rules! insert_audit {
             .bind(&event.summary)
             .bind(&event.before)
             .bind(&event.after)
+            .bind(event.service.map(|s| s.to_string()))
             .execute(&mut *$tx)
             .await?;
     }};

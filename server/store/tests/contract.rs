@@ -48,6 +48,7 @@ contract!(
     an_invitation_is_redeemed_once_and_not_after_it_expires,
     a_session_lives_until_it_expires_and_a_new_one_never_takes_anothers_id,
     the_audit_trail_is_filtered_by_person_user_and_time,
+    a_new_service_is_saved_with_its_administrator_and_audit_event_and_renamed,
 );
 
 fn service(n: u128, name: &str) -> Service {
@@ -445,6 +446,7 @@ fn audit_event(
         user_name: "Someone".into(),
         device: "Firefox on Linux".into(),
         person,
+        service: None,
         kind: domain::audit::AuditKind::Viewed,
         summary: format!("Event {n}"),
         before: None,
@@ -738,5 +740,74 @@ async fn the_audit_trail_is_filtered_by_person_user_and_time(store: Arc<dyn Stor
             .expect("audit")
             .is_empty(),
         "no people, no events"
+    );
+}
+
+async fn a_new_service_is_saved_with_its_administrator_and_audit_event_and_renamed(
+    store: Arc<dyn Store>,
+    _: String,
+) {
+    use domain::access::StaffRole;
+    use domain::audit::{AuditFilter, AuditKind};
+    store::load_demo(store.as_ref()).await.expect("demo");
+    let admin = user_of("admin@circle.example");
+    let site = service(0x5e1, "Hillside Reablement");
+    let mut added = audit_event(10, None, 500, Some(admin));
+    added.service = Some(site.id);
+    added.kind = AuditKind::Administered;
+    store
+        .save_service(&site, Some(admin), &added)
+        .await
+        .expect("add");
+    assert!(store.services().await.expect("list").contains(&site));
+    let actor = store.actor(admin).await.expect("actor").expect("exists");
+    assert!(actor.staff.contains(&(site.id, StaffRole::Admin)));
+
+    let renamed = Service {
+        name: "Hillside Reablement Team".into(),
+        ..site.clone()
+    };
+    let mut rename = audit_event(11, None, 600, Some(admin));
+    rename.service = Some(site.id);
+    rename.kind = AuditKind::Administered;
+    store
+        .save_service(&renamed, None, &rename)
+        .await
+        .expect("rename");
+    let names: Vec<String> = store
+        .services()
+        .await
+        .expect("list")
+        .into_iter()
+        .filter(|s| s.id == site.id)
+        .map(|s| s.name)
+        .collect();
+    assert_eq!(names, ["Hillside Reablement Team"]);
+
+    let of_site = |services: Vec<ServiceId>| AuditFilter {
+        services,
+        to_ms: Some(1_000),
+        limit: 10,
+        ..Default::default()
+    };
+    let events = store
+        .audit_events(&of_site(vec![site.id]))
+        .await
+        .expect("audit");
+    assert_eq!(
+        events
+            .iter()
+            .map(|e| e.summary.as_str())
+            .collect::<Vec<_>>(),
+        ["Event 11", "Event 10"]
+    );
+    assert!(events.iter().all(|e| e.service == Some(site.id)));
+    let elsewhere = store
+        .audit_events(&of_site(vec![ServiceId(Uuid::from_u128(0x5e2))]))
+        .await
+        .expect("audit");
+    assert!(
+        elsewhere.is_empty(),
+        "another service's administration stays out"
     );
 }
