@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
 use base64::Engine;
-use domain::access::{Action, CircleRole, StaffRole, Subject, Topic, UserId, authorize};
+use domain::access::{Action, CircleRole, Subject, Topic, UserId, authorize};
 use domain::audit::{AuditEvent, AuditFilter, AuditKind};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -44,13 +44,11 @@ pub fn routes() -> Router<AppState> {
             "/people/{id}/circle/early-warnings/{warning}/remove",
             post(remove_early_warning),
         )
-        .route("/admin/staff", post(add_staff_role))
-        .route("/admin/staff/remove", post(remove_staff_role))
         .route("/audit.csv", get(audit_csv))
 }
 
 /// A form handler's failure: the store could not be reached.
-struct Unavailable;
+pub(crate) struct Unavailable;
 
 impl IntoResponse for Unavailable {
     fn into_response(self) -> Response {
@@ -76,7 +74,7 @@ impl From<tower_sessions::session::Error> for Unavailable {
     }
 }
 
-fn device(headers: &HeaderMap) -> String {
+pub(crate) fn device(headers: &HeaderMap) -> String {
     domain::sync::device_label(
         headers
             .get(header::USER_AGENT)
@@ -93,7 +91,7 @@ fn client_key(connect: Option<Extension<ConnectInfo<SocketAddr>>>) -> String {
     )
 }
 
-fn event(
+pub(crate) fn event(
     user: Option<(UserId, &str)>,
     device: String,
     person: Option<domain::PersonId>,
@@ -107,6 +105,7 @@ fn event(
         user_name: user.map_or_else(String::new, |(_, name)| name.to_owned()),
         device,
         person,
+        service: None,
         kind,
         summary,
         before: None,
@@ -361,6 +360,48 @@ pub struct InviteForm {
     role: String,
 }
 
+/// An account found by its email, or made for someone new.
+pub(crate) struct Account {
+    pub id: UserId,
+    pub name: String,
+    /// False for an account made just now, or one whose owner has not set a password yet:
+    /// they need a link to do so.
+    pub has_password: bool,
+}
+
+/// The account for `email` (already lower-case): the existing one, or a new one named `name`.
+/// `None` when there is none and no name was given.
+pub(crate) async fn account_for(
+    store: &dyn store::Store,
+    email: &str,
+    name: &str,
+) -> Result<Option<Account>, store::StoreError> {
+    if let Some(user) = store.user_by_email(email).await? {
+        return Ok(Some(Account {
+            id: user.id,
+            name: user.name,
+            has_password: user.password_hash.is_some(),
+        }));
+    }
+    if name.is_empty() {
+        return Ok(None);
+    }
+    let id = UserId(uuid::Uuid::now_v7());
+    store
+        .put_user(&store::UserRecord {
+            id,
+            email: email.to_owned(),
+            name: name.to_owned(),
+            password_hash: None,
+        })
+        .await?;
+    Ok(Some(Account {
+        id,
+        name: name.to_owned(),
+        has_password: false,
+    }))
+}
+
 /// `POST /people/{id}/circle/invite`: adds someone to the person's circle (sharing nothing
 /// yet) and makes a single-use link, valid for [`INVITATION_DAYS`] days, shown once to the
 /// inviter. Someone who already has an account is added without a link.
@@ -383,24 +424,11 @@ async fn invite(
         return Ok(Redirect::to(&format!("{back}?problem=invite")).into_response());
     };
     let store = &state.services.store;
-    let existing = store.user_by_email(&email).await?;
-    let user = match &existing {
-        Some(user) => user.id,
-        None => {
-            let id = UserId(uuid::Uuid::now_v7());
-            store
-                .put_user(&store::UserRecord {
-                    id,
-                    email: email.clone(),
-                    name: name.to_owned(),
-                    password_hash: None,
-                })
-                .await?;
-            id
-        }
+    let Some(account) = account_for(store.as_ref(), &email, name).await? else {
+        return Ok(Redirect::to(&format!("{back}?problem=invite")).into_response());
     };
+    let (user, has_password) = (account.id, account.has_password);
     store.add_to_circle(person.id, user, role).await?;
-    let has_password = existing.is_some_and(|u| u.password_hash.is_some());
     if !has_password {
         let token = new_token();
         let created_ms = now_ms();
@@ -629,151 +657,11 @@ async fn remove_early_warning(
 }
 
 /// A fresh single-use token (256 random bits, URL-safe).
-fn new_token() -> String {
+pub(crate) fn new_token() -> String {
     let mut bytes = [0u8; 32];
     bytes[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
     bytes[16..].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-}
-
-/// Whether `actor` administers `service`.
-fn administers(actor: &domain::access::Actor, service: domain::ServiceId) -> bool {
-    actor
-        .staff
-        .iter()
-        .any(|(s, r)| *s == service && *r == StaffRole::Admin)
-}
-
-#[derive(Deserialize)]
-pub struct StaffForm {
-    #[serde(default)]
-    name: String,
-    email: String,
-    service: String,
-    role: String,
-}
-
-/// `POST /admin/staff`: gives someone a role in a service. A new account gets a single-use
-/// link (7 days) to set its password, shown once to the administrator.
-async fn add_staff_role(
-    State(state): State<AppState>,
-    Extension(CurrentUser(actor)): Extension<CurrentUser>,
-    session: Session,
-    headers: HeaderMap,
-    Form(form): Form<StaffForm>,
-) -> Result<Response, Unavailable> {
-    let service = form.service.parse::<domain::ServiceId>().ok();
-    let Some(service) = service.filter(|s| administers(&actor, *s)) else {
-        return Ok((
-            StatusCode::FORBIDDEN,
-            "Only an administrator of that service can give roles in it.",
-        )
-            .into_response());
-    };
-    let email = form.email.trim().to_lowercase();
-    let name = form.name.trim();
-    let Some(role) = StaffRole::from_key(&form.role) else {
-        return Ok(Redirect::to("/admin?problem=staff").into_response());
-    };
-    if !email.contains('@') {
-        return Ok(Redirect::to("/admin?problem=staff").into_response());
-    }
-    let store = &state.services.store;
-    let existing = store.user_by_email(&email).await?;
-    let (user, user_name) = match &existing {
-        Some(user) => (user.id, user.name.clone()),
-        None if name.is_empty() => {
-            return Ok(Redirect::to("/admin?problem=staff").into_response());
-        }
-        None => {
-            let id = UserId(uuid::Uuid::now_v7());
-            store
-                .put_user(&store::UserRecord {
-                    id,
-                    email: email.clone(),
-                    name: name.to_owned(),
-                    password_hash: None,
-                })
-                .await?;
-            (id, name.to_owned())
-        }
-    };
-    store.grant_staff_role(user, service, role).await?;
-    if existing.as_ref().is_none_or(|u| u.password_hash.is_none()) {
-        let token = new_token();
-        let created_ms = now_ms();
-        store
-            .put_account_invitation(
-                &token_hash(&token),
-                user,
-                actor.user,
-                created_ms,
-                created_ms + INVITATION_DAYS * 24 * 60 * 60 * 1000,
-            )
-            .await?;
-        session
-            .insert(NEW_LINK_KEY, format!("/invitations/{token}"))
-            .await?;
-    }
-    store
-        .audit(&[event(
-            Some((actor.user, &actor.name)),
-            device(&headers),
-            None,
-            AuditKind::Invited,
-            format!("Gave {user_name} the role {} ({service})", role.title()),
-        )])
-        .await?;
-    Ok(Redirect::to("/admin?added=1").into_response())
-}
-
-#[derive(Deserialize)]
-pub struct RemoveStaffForm {
-    user: String,
-    service: String,
-    role: String,
-}
-
-/// `POST /admin/staff/remove`: takes a role away. The user's sessions see the change at once
-/// (roles are read on every request).
-async fn remove_staff_role(
-    State(state): State<AppState>,
-    Extension(CurrentUser(actor)): Extension<CurrentUser>,
-    headers: HeaderMap,
-    Form(form): Form<RemoveStaffForm>,
-) -> Result<Response, Unavailable> {
-    let (Ok(user), Ok(service), Some(role)) = (
-        form.user.parse::<UserId>(),
-        form.service.parse::<domain::ServiceId>(),
-        StaffRole::from_key(&form.role),
-    ) else {
-        return Ok(Redirect::to("/admin?problem=staff").into_response());
-    };
-    if !administers(&actor, service) {
-        return Ok((
-            StatusCode::FORBIDDEN,
-            "Only an administrator of that service can take roles away in it.",
-        )
-            .into_response());
-    }
-    if user == actor.user && role == StaffRole::Admin {
-        return Ok(Redirect::to("/admin?problem=self").into_response());
-    }
-    let store = &state.services.store;
-    store.revoke_staff_role(user, service, role).await?;
-    store
-        .audit(&[event(
-            Some((actor.user, &actor.name)),
-            device(&headers),
-            None,
-            AuditKind::Invited,
-            format!(
-                "Took the role {} ({service}) from user {user}",
-                role.title()
-            ),
-        )])
-        .await?;
-    Ok(Redirect::to("/admin?removed=1").into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -796,24 +684,12 @@ async fn audit_csv(
     Query(query): Query<AuditQuery>,
 ) -> Result<Response, Unavailable> {
     let store = &state.services.store;
-    let people = store.people().await?;
-    let mut auditable = Vec::new();
-    for summary in &people {
-        if let Some(person) = store.person(summary.id).await? {
-            let subject = Subject {
-                person: person.id,
-                service: person.service_id,
-            };
-            if authorize(&actor, subject, Topic::AboutMe, Action::ReadAudit).is_ok() {
-                auditable.push(person.id);
-            }
-        }
-    }
-    if auditable.is_empty() {
-        return Ok((StatusCode::FORBIDDEN, "Only registered managers, nominated individuals and the person themselves can read the audit trail.").into_response());
-    }
+    let Some(scope) = app::server::audit_scope(store.as_ref(), &actor).await? else {
+        return Ok((StatusCode::FORBIDDEN, app::server::NO_AUDIT).into_response());
+    };
     let filter = AuditFilter::from_form(
-        auditable,
+        scope.people.iter().map(|(id, _)| *id).collect(),
+        scope.services.iter().map(|(id, _)| *id).collect(),
         query.person.as_deref(),
         query.user.as_deref(),
         query.from.as_deref(),
@@ -821,11 +697,7 @@ async fn audit_csv(
         50_000,
     );
     let events = store.audit_events(&filter).await?;
-    let names: HashMap<_, _> = people
-        .iter()
-        .map(|p| (p.id, p.display_name.clone()))
-        .collect();
-    let csv = domain::audit::to_csv(&events, |id| names.get(&id).cloned().unwrap_or_default());
+    let csv = domain::audit::to_csv(&events, |p| scope.person_name(p), |s| scope.service_name(s));
     store
         .audit(&[event(
             Some((actor.user, &actor.name)),

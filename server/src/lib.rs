@@ -22,6 +22,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 pub mod account;
+pub mod admin;
 pub mod auth;
 pub mod cli;
 pub mod config;
@@ -120,6 +121,7 @@ pub fn router_with(
         .route("/healthz", get(healthz))
         .merge(sync::routes())
         .merge(account::routes())
+        .merge(admin::routes())
         .leptos_routes_with_context(&state, routes, move || provide_context(services.clone()), {
             let options = state.leptos_options.clone();
             move || app::shell(options.clone())

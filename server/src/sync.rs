@@ -160,6 +160,7 @@ async fn push(
                 user_name: actor.name.clone(),
                 device: device.clone(),
                 person: Some(request.person),
+                service: None,
                 kind: AuditKind::Changed,
                 summary,
                 before: before_text,

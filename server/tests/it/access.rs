@@ -24,6 +24,7 @@ on_both_backends!(
     an_early_warning_names_who_may_be_contacted_and_only_the_person_or_staff_set_it,
     a_printable_summary_is_for_the_person_and_staff_and_is_audited,
     an_administrator_gives_a_new_member_of_staff_a_role_they_join_through_their_link,
+    an_administrator_adds_and_renames_a_service_and_it_is_audited_for_that_service_only,
 );
 
 /// Every demo account and what it may read of each demo person's record (`None`: nothing, not
@@ -257,11 +258,15 @@ async fn every_role_reads_and_writes_exactly_what_the_rules_and_the_persons_cons
                 }
             }
         }
-        // Export: the audit trail's download is for managers and the person only.
-        let (status, _) = user.get("/audit.csv").await;
+        // Export: the audit trail's download is for managers and the person; administrators
+        // get the running of their services only, nothing about anyone's record.
+        let (status, csv) = user.get("/audit.csv").await;
         let may_export = matches!(
             account.email,
-            "grace@circle.example" | "sam@circle.example" | "maggie@home.example"
+            "grace@circle.example"
+                | "sam@circle.example"
+                | "maggie@home.example"
+                | "admin@circle.example"
         );
         assert_eq!(
             status == StatusCode::OK,
@@ -269,6 +274,14 @@ async fn every_role_reads_and_writes_exactly_what_the_rules_and_the_persons_cons
             "{}: audit export {status}",
             account.email
         );
+        if account.email == "admin@circle.example" {
+            for record in ["Maggie", "Dan", "Priya", "demo data"] {
+                assert!(
+                    !csv.contains(record),
+                    "the administrator read {record}: {csv}"
+                );
+            }
+        }
     }
     // Someone signed out reads and writes nothing.
     let nobody = app.anonymous();
@@ -488,7 +501,7 @@ async fn the_person_and_managers_read_the_audit_trail_and_a_relative_does_not(ba
     let maggie = app.as_user("maggie@home.example").await;
     let (status, csv) = maggie.get("/audit.csv").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(csv.starts_with("time_utc,user,device,person,what,summary,before,after"));
+    assert!(csv.starts_with("time_utc,user,device,person,service,what,summary,before,after"));
     assert!(
         csv.contains("Ruth Okafor"),
         "Maggie sees that Ruth looked: {csv}"
@@ -674,5 +687,67 @@ async fn an_administrator_gives_a_new_member_of_staff_a_role_they_join_through_t
     assert!(location.ends_with("removed=1"), "{location}");
     let (status, _) = bea.get(&format!("/people/{}", demo::MAGGIE)).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    // Riverside's registered manager reads both in the audit trail.
+    let (_, csv) = app.get("/audit.csv").await;
+    assert!(csv.contains("Gave Bea Lowe the role Key worker"), "{csv}");
+    assert!(csv.contains("from Bea Lowe"), "{csv}");
+    app.finish().await;
+}
+
+async fn an_administrator_adds_and_renames_a_service_and_it_is_audited_for_that_service_only(
+    backend: Backend,
+) {
+    let app = TestApp::with_demo(backend).await;
+    let fields = [("name", "Hillside Reablement"), ("kind", "reablement")];
+    let (status, _) = app.post_form("/admin/services", &fields).await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "a registered manager adds no services"
+    );
+    let admin = app.as_user("admin@circle.example").await;
+    let (_, location) = admin
+        .post_form(
+            "/admin/services",
+            &[("name", "   "), ("kind", "reablement")],
+        )
+        .await;
+    assert!(location.ends_with("problem=service"), "{location}");
+    let (_, location) = admin.post_form("/admin/services", &fields).await;
+    assert!(location.ends_with("service_added=1"), "{location}");
+    let hillside = app
+        .store
+        .services()
+        .await
+        .expect("store")
+        .into_iter()
+        .find(|s| s.name == "Hillside Reablement")
+        .expect("added")
+        .id;
+    let rename = format!("/admin/services/{hillside}");
+    let (status, _) = app.post_form(&rename, &[("name", "Hillside Team")]).await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "only its administrator renames it"
+    );
+    let (_, location) = admin
+        .post_form(&rename, &[("name", "Hillside Reablement Team")])
+        .await;
+    assert!(location.ends_with("renamed=1"), "{location}");
+    let (status, html) = admin.get("/admin").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Hillside Reablement Team"));
+    assert!(html.contains("Renamed the service Hillside Reablement to Hillside Reablement Team"));
+    // Its administrator reads it in the audit trail; a manager of other services does not.
+    let (_, csv) = admin.get("/audit.csv").await;
+    assert!(
+        csv.contains("Added the service Hillside Reablement"),
+        "{csv}"
+    );
+    let (_, page) = admin.get("/audit").await;
+    assert!(page.contains("Service: Hillside Reablement Team"), "{page}");
+    let (_, csv) = app.get("/audit.csv").await;
+    assert!(!csv.contains("Hillside"), "{csv}");
     app.finish().await;
 }
