@@ -84,6 +84,7 @@ pub async fn audit(
         user_name: actor.name.clone(),
         device: device(),
         person,
+        service: None,
         kind,
         summary,
         before: None,
@@ -116,6 +117,65 @@ pub async fn service_name(store: &dyn Store, id: domain::ServiceId) -> Result<St
         .map(|s| s.name)
         .unwrap_or_default())
 }
+
+/// What a reader may read of the audit trail: the records and the services (with their names)
+/// whose events they may list.
+pub struct AuditScope {
+    pub people: Vec<(domain::PersonId, String)>,
+    pub services: Vec<(domain::ServiceId, String)>,
+}
+
+impl AuditScope {
+    pub fn person_name(&self, id: domain::PersonId) -> String {
+        name_in(&self.people, id)
+    }
+
+    pub fn service_name(&self, id: domain::ServiceId) -> String {
+        name_in(&self.services, id)
+    }
+}
+
+fn name_in<K: PartialEq>(names: &[(K, String)], key: K) -> String {
+    names
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, n)| n.clone())
+        .unwrap_or_default()
+}
+
+/// The audit scope of `actor`, or `None` when they may read none of the audit trail.
+pub async fn audit_scope(
+    store: &dyn Store,
+    actor: &domain::access::Actor,
+) -> Result<Option<AuditScope>, store::StoreError> {
+    use domain::access::{auditable_people, auditable_services};
+    let summaries = store.people().await?;
+    let people: Vec<_> = auditable_people(actor, &summaries)
+        .into_iter()
+        .map(|id| {
+            let name = summaries
+                .iter()
+                .find(|s| s.id == id)
+                .map(|s| s.display_name.clone())
+                .unwrap_or_default();
+            (id, name)
+        })
+        .collect();
+    let mut services = Vec::new();
+    let auditable = auditable_services(actor);
+    if !auditable.is_empty() {
+        for service in store.services().await? {
+            if auditable.contains(&service.id) {
+                services.push((service.id, service.name));
+            }
+        }
+    }
+    Ok((!people.is_empty() || !services.is_empty()).then_some(AuditScope { people, services }))
+}
+
+/// The message for someone who may read none of the audit trail.
+pub const NO_AUDIT: &str = "Only registered managers, nominated individuals, administrators and \
+     the person themselves can read the audit trail.";
 
 /// Whose record it is and which service supports them; `NotFound` for an unknown id, and
 /// the same `NotFound` for a record the actor may not open (which must not reveal it exists).

@@ -12,7 +12,8 @@ pub struct Me {
     pub name: String,
     /// Works in a service (sees lists of people and devices).
     pub staff: bool,
-    /// May read an audit trail: a manager, or a person reading their own record's.
+    /// May read an audit trail: a manager or administrator, or a person reading their own
+    /// record's.
     pub reads_audit: bool,
     /// Administers a service: manages staff and their roles.
     pub admin: bool,
@@ -32,7 +33,7 @@ pub async fn whoami() -> Result<Option<Me>, AppError> {
         id: actor.user.to_string(),
         name: actor.name.clone(),
         staff: actor.is_staff(),
-        reads_audit: !actor.managed_services().is_empty() || is_person,
+        reads_audit: !domain::access::auditable_services(&actor).is_empty() || is_person,
         admin: actor.is_admin(),
     }))
 }

@@ -1,4 +1,5 @@
-//! The administration page: who holds which role in the services the asker administers.
+//! The administration page: the services the asker administers, who holds which role there,
+//! and the latest changes to both.
 
 use domain::access::StaffRole;
 use leptos::prelude::*;
@@ -17,9 +18,26 @@ pub struct StaffRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceRow {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+}
+
+/// A change to staff or services, for the administration page's "Recent changes".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminEvent {
+    pub at_ms: i64,
+    pub who: String,
+    pub summary: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AdminPage {
-    /// The services the asker administers: id and name.
-    pub services: Vec<(String, String)>,
+    /// The services the asker administers, by name.
+    pub services: Vec<ServiceRow>,
+    /// The latest changes to staff and services there, newest first.
+    pub recent: Vec<AdminEvent>,
     pub staff: Vec<StaffRow>,
     /// A link for a new account made just now, shown this once.
     pub new_link: Option<String>,
@@ -30,30 +48,20 @@ pub struct AdminPage {
 pub async fn get_admin() -> Result<AdminPage, AppError> {
     let store = crate::server::store()?;
     let actor = crate::server::actor()?;
-    let administered: Vec<domain::ServiceId> = actor
-        .staff
-        .iter()
-        .filter(|(_, r)| *r == StaffRole::Admin)
-        .map(|(s, _)| *s)
-        .collect();
+    let administered = domain::access::administered_services(&actor);
     if administered.is_empty() {
         return Err(AppError::Forbidden(
             "The administration page is for administrators.".into(),
         ));
     }
-    let services: Vec<(domain::ServiceId, String)> = store
+    let services: Vec<domain::Service> = store
         .services()
         .await?
         .into_iter()
         .filter(|s| administered.contains(&s.id))
-        .map(|s| (s.id, s.name))
         .collect();
-    let name_of = |id: domain::ServiceId| {
-        services
-            .iter()
-            .find(|(s, _)| *s == id)
-            .map(|(_, n)| n.clone())
-    };
+    let name_of =
+        |id: domain::ServiceId| services.iter().find(|s| s.id == id).map(|s| s.name.clone());
     let staff = store
         .staff()
         .await?
@@ -69,11 +77,30 @@ pub async fn get_admin() -> Result<AdminPage, AppError> {
             })
         })
         .collect();
+    let recent = store
+        .audit_events(&domain::audit::AuditFilter {
+            services: administered,
+            limit: 20,
+            ..Default::default()
+        })
+        .await?
+        .into_iter()
+        .map(|e| AdminEvent {
+            at_ms: e.at_ms,
+            who: e.user_name,
+            summary: e.summary,
+        })
+        .collect();
     Ok(AdminPage {
         services: services
             .into_iter()
-            .map(|(id, name)| (id.to_string(), name))
+            .map(|s| ServiceRow {
+                id: s.id.to_string(),
+                name: s.name,
+                kind: s.kind.label().to_owned(),
+            })
             .collect(),
+        recent,
         staff,
         new_link: crate::server::take_new_link().await,
         me: actor.user.to_string(),

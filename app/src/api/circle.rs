@@ -68,6 +68,8 @@ pub async fn get_circle(id: String) -> Result<CirclePage, AppError> {
 pub struct AuditRow {
     pub event: AuditEvent,
     pub person_name: String,
+    /// For an event about running a service: its name.
+    pub service_name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -85,28 +87,14 @@ pub async fn get_audit(
     from: Option<String>,
     to: Option<String>,
 ) -> Result<AuditPage, AppError> {
-    use domain::access::{Action, Subject, authorize};
     let store = crate::server::store()?;
     let actor = crate::server::actor()?;
-    let mut people = Vec::new();
-    for summary in store.people().await? {
-        if let Some(p) = store.person(summary.id).await? {
-            let subject = Subject {
-                person: p.id,
-                service: p.service_id,
-            };
-            if authorize(&actor, subject, Topic::AboutMe, Action::ReadAudit).is_ok() {
-                people.push((p.id, p.display_name().to_owned()));
-            }
-        }
-    }
-    if people.is_empty() {
-        return Err(AppError::Forbidden(
-            "Only registered managers, nominated individuals and the person themselves can read the audit trail.".into(),
-        ));
-    }
+    let Some(scope) = crate::server::audit_scope(store.as_ref(), &actor).await? else {
+        return Err(AppError::Forbidden(crate::server::NO_AUDIT.into()));
+    };
     let filter = domain::audit::AuditFilter::from_form(
-        people.iter().map(|(id, _)| *id).collect(),
+        scope.people.iter().map(|(id, _)| *id).collect(),
+        scope.services.iter().map(|(id, _)| *id).collect(),
         person.as_deref(),
         user.as_deref(),
         from.as_deref(),
@@ -114,22 +102,23 @@ pub async fn get_audit(
         500,
     );
     let events = store.audit_events(&filter).await?;
-    let name_of = |id| {
-        people
-            .iter()
-            .find(|(p, _)| *p == id)
-            .map(|(_, n)| n.clone())
-            .unwrap_or_default()
-    };
     Ok(AuditPage {
         rows: events
             .into_iter()
             .map(|event| AuditRow {
-                person_name: event.person.map(name_of).unwrap_or_default(),
+                person_name: event
+                    .person
+                    .map(|p| scope.person_name(p))
+                    .unwrap_or_default(),
+                service_name: event
+                    .service
+                    .map(|s| scope.service_name(s))
+                    .unwrap_or_default(),
                 event,
             })
             .collect(),
-        people: people
+        people: scope
+            .people
             .into_iter()
             .map(|(id, name)| (id.to_string(), name))
             .collect(),

@@ -21,18 +21,12 @@ pub struct PersonProfile {
 /// only where "About me" is shared with them).
 #[server(endpoint = "people/list")]
 pub async fn list_people() -> Result<Vec<PersonSummary>, AppError> {
-    use domain::access::{Subject, Topic, may_open, readable_topics};
+    use domain::access::{Topic, may_open, readable_topics};
     let store = crate::server::store()?;
     let actor = crate::server::actor()?;
     let mut people = Vec::new();
     for mut summary in store.people().await? {
-        let Some(person) = store.person(summary.id).await? else {
-            continue;
-        };
-        let subject = Subject {
-            person: person.id,
-            service: person.service_id,
-        };
+        let subject = summary.subject();
         if !may_open(&actor, subject) {
             continue;
         }

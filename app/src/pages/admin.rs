@@ -1,5 +1,6 @@
-//! `/admin`: administrators give and take away staff roles in their services; a new member of
-//! staff gets a single-use link to set their password.
+//! `/admin`: administrators add and rename services, give and take away staff roles in them
+//! (a new member of staff gets a single-use link to set their password), and see the latest
+//! changes to both.
 
 use domain::access::StaffRole;
 use leptos::prelude::*;
@@ -18,9 +19,14 @@ pub fn AdminPageView() -> impl IntoView {
             Some(("status", "Role given. A new member of staff gets the link below to set their password: it works once, for 7 days."))
         } else if q.get("removed").is_some() {
             Some(("status", "Role taken away. It stops applying on their next request."))
+        } else if q.get("service_added").is_some() {
+            Some(("status", "Service added. You are its administrator: give its staff their roles below."))
+        } else if q.get("renamed").is_some() {
+            Some(("status", "Service renamed."))
         } else {
             match q.get("problem").as_deref() {
                 Some("self") => Some(("alert", "You can't take away your own administrator role. Ask another administrator.")),
+                Some("service") => Some(("alert", "Nothing was changed: a service needs a name of at most 120 characters, and a kind.")),
                 Some(_) => Some(("alert", "Nothing was changed: give an email, a name for someone new, a service and a role.")),
                 None => None,
             }
@@ -48,6 +54,34 @@ fn Admin(page: AdminPage) -> impl IntoView {
         {page.new_link.map(|link| view! {
             <p class="panel invitation-link"><strong>"Link for the new account: "</strong><code>{link}</code></p>
         })}
+        <section class="panel" aria-labelledby="services-heading">
+            <h2 id="services-heading">"Services"</h2>
+            <ul class="services">
+                {page.services.into_iter().map(|service| {
+                    let field = format!("service-name-{}", service.id);
+                    view! {
+                        <li>
+                            <form method="post" action=format!("/admin/services/{}", service.id) class="inline">
+                                <label for=field.clone()>{format!("Name of {} ({})", service.name, service.kind)}</label>
+                                <input id=field name="name" type="text" required maxlength="120" value=service.name.clone() />
+                                <button type="submit" class="secondary" aria-label=format!("Rename {}", service.name)>"Rename"</button>
+                            </form>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <h3>"Add a service"</h3>
+            <form method="post" action="/admin/services">
+                <p><label for="new-service-name">"Name of the new service"</label><input id="new-service-name" name="name" type="text" required maxlength="120" /></p>
+                <p>
+                    <label for="new-service-kind">"Kind of support"</label>
+                    <select id="new-service-kind" name="kind">
+                        {domain::ServiceKind::ALL.into_iter().map(|k| view! { <option value=k.code()>{k.label()}</option> }).collect_view()}
+                    </select>
+                </p>
+                <p><button type="submit">"Add service"</button></p>
+            </form>
+        </section>
         <section class="panel" aria-labelledby="staff-heading">
             <h2 id="staff-heading">"Staff and their roles"</h2>
             <table class="audit">
@@ -91,7 +125,7 @@ fn Admin(page: AdminPage) -> impl IntoView {
                 <p>
                     <label for="staff-service">"Service"</label>
                     <select id="staff-service" name="service">
-                        {services.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                        {services.into_iter().map(|s| view! { <option value=s.id>{s.name}</option> }).collect_view()}
                     </select>
                 </p>
                 <p>
@@ -102,6 +136,21 @@ fn Admin(page: AdminPage) -> impl IntoView {
                 </p>
                 <p><button type="submit">"Give this role"</button></p>
             </form>
+        </section>
+        <section class="panel" aria-labelledby="recent-heading">
+            <h2 id="recent-heading">"Recent changes to staff and services"</h2>
+            {if page.recent.is_empty() {
+                view! { <p>"No changes yet."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="recent-changes">
+                        {page.recent.into_iter().map(|e| view! {
+                            <li>{format!("{} · {}: {}", domain::utc_label(e.at_ms), e.who, e.summary)}</li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            <p class="hint">"The full record is in the "<a href="/audit">"audit trail"</a>"."</p>
         </section>
     }
 }

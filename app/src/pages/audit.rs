@@ -1,5 +1,6 @@
 //! `/audit`: who looked at and changed which record, when and from which device. For registered
-//! managers and nominated individuals (their services) and for the person (their own record).
+//! managers and nominated individuals (their services' records, and who was given which role
+//! there), administrators (the running of their services) and the person (their own record).
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -78,7 +79,11 @@ pub fn AuditPageView() -> impl IntoView {
                                                         Some(href) => view! { <a href=href>{e.user_name}</a> }.into_any(),
                                                         None => view! { <span>{e.user_name}</span> }.into_any(),
                                                     }}</td>
-                                                    <td>{row.person_name}</td>
+                                                    <td>{if row.service_name.is_empty() {
+                                                        row.person_name
+                                                    } else {
+                                                        format!("Service: {}", row.service_name)
+                                                    }}</td>
                                                     <td>{format!("{}: {}{change}", e.kind.title(), e.summary)}</td>
                                                     <td>{e.device}</td>
                                                 </tr>

@@ -149,6 +149,7 @@ mod tests {
             full_name: "Margaret Okafor".into(),
             pronouns: Some("she/her".into()),
             strengths: vec![],
+            service_id: domain::ServiceId(Default::default()),
             service_name: "Riverside".into(),
         };
         assert_eq!(card_details(&p), "Margaret Okafor · she/her · Riverside");
