@@ -11,9 +11,23 @@ const CACHE = "circle-shell-v1";
 const SHELL = ["/pkg/circle.js", "/pkg/circle.wasm", "/pkg/circle.css", "/icon.svg", "/manifest.webmanifest"];
 const NETWORK_TIMEOUT_MS = 4000;
 
+// Sync traffic goes straight to the network without waking this worker, where the browser
+// supports it (ServiceWorker static routing): a push, a pull and the live channel then behave
+// exactly as the page's own requests, online and offline, and cost no trip through the worker.
+const DIRECT = [{ condition: { urlPattern: "/api/*" }, source: "network" }];
+
 self.addEventListener("install", (event) => {
+  let direct = Promise.resolve();
+  try {
+    if (event.addRoutes) direct = Promise.resolve(event.addRoutes(DIRECT)).catch(() => undefined);
+  } catch {
+    // Older browsers: the fetch handler below lets /api/ requests through untouched.
+  }
   event.waitUntil(
-    caches.open(CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()),
+    direct
+      .then(() => caches.open(CACHE))
+      .then((cache) => cache.addAll(SHELL))
+      .then(() => self.skipWaiting()),
   );
 });
 

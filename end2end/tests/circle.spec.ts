@@ -1,5 +1,5 @@
 import { type Page, expect, test } from "@playwright/test";
-import { signedInContext } from "./fixtures";
+import { goOffline, goOnline, signedInContext } from "./fixtures";
 
 // Invitations and consent by topic, across devices. Runs on the sync servers (one per viewport),
 // which these tests change.
@@ -86,7 +86,7 @@ test("a topic revoked while a relative is offline leaves their browser's storage
   await expect(ruth.getByLabel("How best to support me", { exact: true })).toHaveValue(new RegExp(support));
   await expect.poll(() => stored(ruth, MAGGIE_ID)).toContain(support);
 
-  await ruthContext.setOffline(true);
+  await goOffline(ruthContext);
   const maggieContext = await signedInContext(browser, "maggie@home.example");
   const maggie = await maggieContext.newPage();
   await maggie.goto(`/people/${MAGGIE_ID}/circle`);
@@ -94,7 +94,7 @@ test("a topic revoked while a relative is offline leaves their browser's storage
   await maggie.getByRole("button", { name: "Save who sees what" }).click();
   await expect(maggie.getByRole("status")).toContainText("1 change(s)");
 
-  await ruthContext.setOffline(false);
+  await goOnline(ruthContext);
   await expect.poll(() => stored(ruth, MAGGIE_ID), { timeout: 30_000 }).not.toContain(support);
   expect(await stored(ruth, MAGGIE_ID)).toContain('"goals"'); // the copy is still there, without About me
   await expect(ruth.getByLabel("How best to support me", { exact: true })).not.toHaveValue(new RegExp(support));
@@ -111,7 +111,7 @@ test("signing out wipes this device's copy, after warning about edits not yet se
   await page.goto(`/people/${MAGGIE_ID}/plan`);
   await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
   await expect(page.getByRole("status")).toContainText("All changes saved");
-  await context.setOffline(true);
+  await goOffline(context);
   // (A field the sync tests, which run beside these on the same server, never look at.)
   const admired = page.getByLabel("What people like and admire about me", { exact: true });
   await admired.fill("Her allotment, her crosswords and her laugh");
@@ -123,7 +123,7 @@ test("signing out wipes this device's copy, after warning about edits not yet se
   await expect(page.getByRole("alert").filter({ hasText: "Not signed out" })).toBeVisible();
   expect(await stored(page, MAGGIE_ID)).toContain("Her allotment, her crosswords and her laugh");
   // Back online the edit is sent; signing out then wipes the device without asking.
-  await context.setOffline(false);
+  await goOnline(context);
   await expect(page.getByRole("status")).toContainText("All changes saved", { timeout: 30_000 });
   await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Sign in to Circle" })).toBeVisible();
@@ -182,4 +182,26 @@ test("an administrator gives a new key worker a role, and they join through thei
   await expect(people.getByRole("link", { name: "Maggie", exact: true })).toBeVisible();
   await adminContext.close();
   await beaContext.close();
+});
+
+test("an administrator adds a service and renames it, and both changes are listed", async ({ browser }) => {
+  const context = await signedInContext(browser, "admin@circle.example");
+  const admin = await context.newPage();
+  await admin.goto("/admin");
+  await admin.getByLabel("Name of the new service").fill("Hillside Reablement");
+  await admin.getByLabel("Kind of support").selectOption({ label: "Reablement" });
+  await admin.getByRole("button", { name: "Add service" }).click();
+  await expect(admin.getByRole("status")).toContainText("Service added");
+
+  await admin.getByLabel("Name of Hillside Reablement (Reablement)").fill("Hillside Reablement Team");
+  await admin.getByRole("button", { name: "Rename Hillside Reablement" }).click();
+  await expect(admin.getByRole("status")).toContainText("Service renamed");
+  const recent = admin.getByRole("region", { name: "Recent changes to staff and services" });
+  await expect(recent).toContainText("Added the service Hillside Reablement");
+  await expect(recent).toContainText("Renamed the service Hillside Reablement to Hillside Reablement Team");
+  // Its administrator can now give roles in it.
+  await expect(
+    admin.getByLabel("Service", { exact: true }).locator("option", { hasText: "Hillside Reablement Team" }),
+  ).toHaveCount(1);
+  await context.close();
 });

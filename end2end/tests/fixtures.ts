@@ -30,3 +30,20 @@ export const test = base.extend<{ page: Page }>({
 });
 
 export { expect };
+
+/**
+ * Takes a browser (its context: one device) off the network: it reports itself offline and
+ * Circle's requests fail. (Chromium's offline emulation has been seen to let one request reach
+ * the server while reporting it failed, which a device with no signal could not do; so the
+ * tests never depend on the moment an offline device's edit would have been sent.)
+ */
+export async function goOffline(context: BrowserContext) {
+  await context.route("**/api/**", (route) => route.abort("internetdisconnected"));
+  await context.setOffline(true);
+}
+
+/** Brings a device taken off by `goOffline` back onto the network. */
+export async function goOnline(context: BrowserContext) {
+  await context.unroute("**/api/**");
+  await context.setOffline(false);
+}

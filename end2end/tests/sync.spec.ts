@@ -1,5 +1,5 @@
 import { type Browser, type BrowserContext, type Page, expect, test } from "@playwright/test";
-import { signedInContext } from "./fixtures";
+import { goOffline, goOnline, signedInContext } from "./fixtures";
 
 // Several devices on one plan, online and offline. Each viewport has its own server (see
 // playwright.config.ts) and these run one after another on it, each on its own person's plan.
@@ -78,9 +78,15 @@ test("a device offline keeps working through a reload, and on reconnecting nothi
   await expect(tablet.page.getByLabel("Goal", { exact: true })).toHaveValue("Get the late bus home");
   await keptOffline(phone.page);
 
-  // The phone loses its signal, edits, and is reloaded while still offline.
-  await phone.context.setOffline(true);
+  // The phone loses its signal. Meanwhile the tablet changes the goal's words.
+  await goOffline(phone.context);
   await expect(phone.page.getByRole("status")).toContainText("Offline");
+  await typeInto(tablet.page, "Goal", "Get the bus home with Sam");
+  await onServer(tablet.page, DAN, "Get the bus home with Sam");
+
+  // The phone, still offline and still showing the old words, changes them too, and is
+  // reloaded while still offline.
+  await expect(phone.page.getByLabel("Goal", { exact: true })).toHaveValue("Get the late bus home");
   await typeInto(phone.page, "Goal", "Get the late bus home on my own");
   await expect(phone.page.getByRole("status")).toContainText("1 edit waiting on this device");
   await phone.page.reload();
@@ -91,12 +97,8 @@ test("a device offline keeps working through a reload, and on reconnecting nothi
   await phone.page.getByRole("button", { name: "Add step" }).click();
   await expect(phone.page.getByRole("status")).toContainText("2 edits waiting on this device");
 
-  // Meanwhile the tablet changes the same goal's words.
-  await typeInto(tablet.page, "Goal", "Get the bus home with Sam");
-  await onServer(tablet.page, DAN, "Get the bus home with Sam");
-
   // Back online: both devices agree, both words are kept, and the conflict is shown on both.
-  await phone.context.setOffline(false);
+  await goOnline(phone.context);
   for (const page of [phone.page, tablet.page]) {
     await expect(page.getByRole("status")).toContainText("All changes saved", { timeout: 20_000 });
     await expect(page.getByLabel("Goal", { exact: true })).toHaveValue("Get the late bus home on my own");
@@ -127,15 +129,17 @@ test("an edit the server refuses is shown with the words that were typed", async
   }
   await expect(phone.page.getByLabel("Goal", { exact: true })).toHaveCount(2);
 
-  // Offline, the phone adds a third goal; online, the tablet adds another third one first.
-  await phone.context.setOffline(true);
+  // With the phone offline, the tablet adds a third goal; the phone, not knowing, adds
+  // another third one.
+  await goOffline(phone.context);
   await expect(phone.page.getByRole("status")).toContainText("Offline");
-  await phone.page.getByLabel("A new goal, in my own words").fill("Sleep before midnight");
-  await phone.page.getByRole("button", { name: "Add goal" }).click();
   await tablet.page.getByLabel("A new goal, in my own words").fill("Walk by the river");
   await tablet.page.getByRole("button", { name: "Add goal" }).click();
   await onServer(tablet.page, PRIYA, "Walk by the river");
-  await phone.context.setOffline(false);
+  await expect(phone.page.getByLabel("Goal", { exact: true })).toHaveCount(2);
+  await phone.page.getByLabel("A new goal, in my own words").fill("Sleep before midnight");
+  await phone.page.getByRole("button", { name: "Add goal" }).click();
+  await goOnline(phone.context);
 
   const refused = phone.page.getByRole("region", { name: "Edits that could not be saved" });
   await expect(refused).toContainText("at most 3 goals", { timeout: 20_000 });
@@ -212,13 +216,13 @@ test("every plan listed on the home page opens with no signal, even one never op
   await page.goto("/");
   await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
   await keptOffline(page, PRIYA);
-  await context.setOffline(true);
+  await goOffline(context);
   await page.goto(PRIYA);
   await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
   await expect(page.getByRole("heading", { level: 1, name: "Priya Shah's plan" })).toBeVisible();
   await typeInto(page, "What matters to me", "My sister, my poetry group and my cat");
   await expect(page.getByRole("status")).toContainText("1 edit waiting on this device");
-  await context.setOffline(false);
+  await goOnline(context);
   await expect(page.getByRole("status")).toContainText("All changes saved", { timeout: 20_000 });
   await context.close();
 });
