@@ -76,6 +76,11 @@ impl PostgresStore {
     fn on_close(&self) {
         self.listener.abort();
     }
+
+    /// Several servers share the database: plan writes take turns on the plan's row lock.
+    async fn write_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        None
+    }
 }
 
 /// Turns NOTIFY payloads into local announcements. sqlx reconnects a lost listener; changes

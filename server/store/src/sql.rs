@@ -286,6 +286,7 @@ macro_rules! sql_store {
                 &self,
                 person: domain::PersonId,
             ) -> Result<(domain::plan::Plan, u64), $crate::StoreError> {
+                let _turn = self.write_turn().await;
                 let mut tx = self.pool.begin_with($begin_write).await?;
                 let plan = $crate::sql::load_plan!(tx, person);
                 tx.commit().await?;
@@ -309,6 +310,7 @@ macro_rules! sql_store {
                 let from = batch.iter().map(|m| m.seq).min().unwrap_or(u64::MAX);
                 // One push per plan at a time: lock the plan row (creating the plan first if
                 // needed), then read it, so that several servers over one database take turns.
+                let _turn = self.write_turn().await;
                 let mut tx = self.pool.begin_with($begin_write).await?;
                 if sqlx::query(LOCK_PLAN)
                     .bind(&pid)

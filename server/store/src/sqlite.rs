@@ -15,6 +15,10 @@ pub struct SqliteStore {
     pool: SqlitePool,
     /// One process owns the file, so changes are announced in process.
     changes: broadcast::Sender<PlanChanged>,
+    /// SQLite has one writer at a time. Plan writes queue here, first come first served,
+    /// rather than in SQLite's busy handler, which polls, favours no one, and after
+    /// `busy_timeout` fails a push that waited behind many others ("database is locked").
+    writer: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 impl SqliteStore {
@@ -45,6 +49,7 @@ impl SqliteStore {
         Ok(Self {
             pool,
             changes: broadcast::channel(1024).0,
+            writer: std::sync::Arc::default(),
         })
     }
 
@@ -61,6 +66,10 @@ impl SqliteStore {
     }
 
     fn on_close(&self) {}
+
+    async fn write_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        Some(self.writer.lock().await)
+    }
 }
 
 // Writes that read first take the write lock up front ("BEGIN IMMEDIATE").
