@@ -27,6 +27,8 @@ use app::server::CurrentUser;
 
 /// How long an invitation link works.
 pub const INVITATION_DAYS: i64 = 7;
+/// The same, in milliseconds.
+pub const INVITATION_MS: i64 = INVITATION_DAYS * 24 * 60 * 60 * 1000;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -439,7 +441,7 @@ async fn invite(
                 user,
                 invited_by: actor.user,
                 created_ms,
-                expires_ms: created_ms + INVITATION_DAYS * 24 * 60 * 60 * 1000,
+                expires_ms: created_ms + INVITATION_MS,
                 used_ms: None,
             })
             .await?;

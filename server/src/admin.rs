@@ -8,14 +8,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use axum::{Extension, Router};
 use domain::access::{Actor, StaffRole, UserId};
-use domain::audit::AuditKind;
+use domain::audit::{AuditEvent, AuditKind};
 use domain::{Service, ServiceId, ServiceKind};
 use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::AppState;
 use crate::account::{
-    INVITATION_DAYS, Unavailable, account_for, device, event, new_token, token_hash,
+    INVITATION_MS, Unavailable, account_for, device, event, new_token, token_hash,
 };
 use crate::auth::{NEW_LINK_KEY, now_ms};
 use app::server::CurrentUser;
@@ -30,10 +30,25 @@ pub fn routes() -> Router<AppState> {
 
 /// Whether `actor` administers `service`.
 fn administers(actor: &Actor, service: ServiceId) -> bool {
-    actor
-        .staff
-        .iter()
-        .any(|(s, r)| *s == service && *r == StaffRole::Admin)
+    domain::access::administered_services(actor).contains(&service)
+}
+
+/// An administration event by `actor` about `service`.
+fn service_event(
+    actor: &Actor,
+    headers: &HeaderMap,
+    service: ServiceId,
+    summary: String,
+) -> AuditEvent {
+    let mut event = event(
+        Some((actor.user, &actor.name)),
+        device(headers),
+        None,
+        AuditKind::Administered,
+        summary,
+    );
+    event.service = Some(service);
+    event
 }
 
 /// Writes an administration event about `service`.
@@ -44,14 +59,7 @@ async fn audit(
     service: ServiceId,
     summary: String,
 ) -> Result<(), Unavailable> {
-    let mut event = event(
-        Some((actor.user, &actor.name)),
-        device(headers),
-        None,
-        AuditKind::Administered,
-        summary,
-    );
-    event.service = Some(service);
+    let event = service_event(actor, headers, service, summary);
     state.services.store.audit(&[event]).await?;
     Ok(())
 }
@@ -118,7 +126,7 @@ async fn add_staff_role(
                 account.id,
                 actor.user,
                 created_ms,
-                created_ms + INVITATION_DAYS * 24 * 60 * 60 * 1000,
+                created_ms + INVITATION_MS,
             )
             .await?;
         session
@@ -212,14 +220,12 @@ async fn add_service(
         name,
         kind,
     };
-    let mut audit = event(
-        Some((actor.user, &actor.name)),
-        device(&headers),
-        None,
-        AuditKind::Administered,
+    let mut audit = service_event(
+        &actor,
+        &headers,
+        service.id,
         format!("Added the service {} ({})", service.name, kind.label()),
     );
-    audit.service = Some(service.id);
     audit.after = Some(service.name.clone());
     state
         .services
@@ -256,14 +262,12 @@ async fn rename_service(
     if current.name == name {
         return Ok(Redirect::to("/admin").into_response());
     }
-    let mut audit = event(
-        Some((actor.user, &actor.name)),
-        device(&headers),
-        None,
-        AuditKind::Administered,
+    let mut audit = service_event(
+        &actor,
+        &headers,
+        id,
         format!("Renamed the service {} to {name}", current.name),
     );
-    audit.service = Some(id);
     audit.before = Some(current.name.clone());
     audit.after = Some(name.clone());
     let renamed = Service { name, ..current };
