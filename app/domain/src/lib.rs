@@ -8,6 +8,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod calendar;
 pub mod notes;
 pub mod people;
 pub mod plan;
@@ -33,6 +34,10 @@ pub enum DomainError {
     Empty { field: &'static str },
     #[error("{field} is too long: at most {max} characters")]
     TooLong { field: &'static str, max: usize },
+    #[error(
+        "{field} holds an invisible control character Circle can't keep (it may have come from copying and pasting): type it again"
+    )]
+    ControlCharacter { field: &'static str },
 }
 
 /// Trims `value` and checks it is present and not over `max` characters.
@@ -44,7 +49,9 @@ pub fn required_text(field: &'static str, value: &str, max: usize) -> Result<Str
     optional_text(field, value, max).map(|v| v.unwrap_or_default())
 }
 
-/// Trims `value`; blank becomes `None`; over `max` characters is an error.
+/// Trims `value`; blank becomes `None`; over `max` characters is an error, and so is a control
+/// character other than a tab or a line break (a NUL, say: PostgreSQL cannot store one, so
+/// neither database is given one).
 pub fn optional_text(
     field: &'static str,
     value: &str,
@@ -54,7 +61,16 @@ pub fn optional_text(
     if value.chars().count() > max {
         return Err(DomainError::TooLong { field, max });
     }
+    if has_control_character(value) {
+        return Err(DomainError::ControlCharacter { field });
+    }
     Ok((!value.is_empty()).then(|| value.to_owned()))
+}
+
+/// Whether `text` holds a control character other than tab, line feed or carriage return.
+pub fn has_control_character(text: &str) -> bool {
+    text.chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
 }
 
 #[cfg(test)]
@@ -79,6 +95,22 @@ mod tests {
                 field: "Name",
                 max: 3
             })
+        );
+    }
+
+    #[test]
+    fn text_with_a_nul_or_other_control_character_is_refused_but_line_breaks_are_kept() {
+        assert_eq!(
+            optional_text("A goal", "Walk\0 to the shop", 100),
+            Err(DomainError::ControlCharacter { field: "A goal" })
+        );
+        assert_eq!(
+            required_text("A goal", "Bell \u{7} rings", 100),
+            Err(DomainError::ControlCharacter { field: "A goal" })
+        );
+        assert_eq!(
+            optional_text("About me", "Line one\r\nLine two\twith a tab", 100),
+            Ok(Some("Line one\r\nLine two\twith a tab".into()))
         );
     }
 
