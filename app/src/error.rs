@@ -21,6 +21,18 @@ pub enum AppError {
     Transport(String),
 }
 
+impl AppError {
+    /// The HTTP status that says the same.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::NotFound => 404,
+            AppError::Invalid(_) => 400,
+            AppError::Forbidden(_) => 403,
+            AppError::Unavailable | AppError::Transport(_) => 503,
+        }
+    }
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 

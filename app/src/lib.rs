@@ -27,12 +27,25 @@ pub use error::AppError;
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     server::set_security_policy();
+    // Who the page is for and what they may see: the browser checks both before anything else
+    // runs (a shared tablet's last user's copies, copies made under consent since withdrawn).
+    #[cfg(feature = "ssr")]
+    let identity = server::page_identity();
+    #[cfg(not(feature = "ssr"))]
+    let identity: Option<(String, String)> = None;
+    let identity = identity.map(|(user, access)| {
+        view! {
+            <meta name="circle-user" content=user />
+            <meta name="circle-access" content=access />
+        }
+    });
     view! {
         <!DOCTYPE html>
         <html lang="en-GB">
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
+                {identity}
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -62,7 +75,9 @@ pub fn App() -> impl IntoView {
         <Meta name="theme-color" content="#1d4f5c" />
         <Meta name="description" content="Circle: plan together with the people who matter to you." />
         <Title formatter=|page: String| {
-            if page.is_empty() { "Circle".to_owned() } else { format!("{page} · Circle") }
+            components::title_text(
+                if page.is_empty() { "Circle".to_owned() } else { format!("{page} · Circle") },
+            )
         } />
         <Router>
             <KeepPagesOffline />
@@ -75,6 +90,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/people/:id") view=pages::PersonPage ssr=SsrMode::Async />
                     <Route path=path!("/people/:id/plan") view=pages::PlanPage ssr=SsrMode::Async />
                     <Route path=path!("/devices") view=pages::DevicesPage ssr=SsrMode::Async />
+                    <Route path=path!("/account") view=pages::AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/sign-in") view=pages::SignInPage ssr=SsrMode::Async />
                     <Route path=path!("/invitations/:token") view=pages::InvitationPage ssr=SsrMode::Async />
                     <Route path=path!("/people/:id/circle") view=pages::CirclePageView ssr=SsrMode::Async />
@@ -99,5 +115,8 @@ fn KeepPagesOffline() -> impl IntoView {
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
+    // Before anything reads this device's storage: wipe another user's copies, drop copies made
+    // under access that has since changed. Everything that uses storage waits for it.
+    sync::prepare_device();
     leptos::mount::hydrate_body(App);
 }

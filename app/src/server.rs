@@ -33,6 +33,19 @@ pub fn set_status(status: u16) {
     }
 }
 
+/// A server function's answer, with its HTTP status set from the error when it failed: 404 for
+/// not found, 403 for forbidden, 400 for bad input, 503 when the database is unreachable (the
+/// same as pages say), rather than 500 for everything.
+pub async fn answer<T>(
+    result: impl std::future::Future<Output = Result<T, AppError>>,
+) -> Result<T, AppError> {
+    let result = result.await;
+    if let Err(error) = &result {
+        set_status(error.status());
+    }
+    result
+}
+
 /// The signed-in user of a request. The server's sign-in middleware puts it into the request;
 /// nothing else decides who is asking.
 #[derive(Clone, Debug)]
@@ -46,6 +59,13 @@ pub fn actor() -> Result<Arc<domain::access::Actor>, AppError> {
         .and_then(|parts| parts.extensions.get::<CurrentUser>().cloned())
         .map(|user| user.0)
         .ok_or_else(|| AppError::Forbidden("Please sign in again.".into()))
+}
+
+/// Who a page is rendered for: the signed-in user's id and the fingerprint of what they may
+/// see (`Actor::access_fingerprint`), written into the page's `<head>` for the browser.
+pub fn page_identity() -> Option<(String, String)> {
+    let actor = actor().ok()?;
+    Some((actor.user.to_string(), actor.access_fingerprint()))
 }
 
 /// A short description of the asking device ("Chrome on Android") for the audit trail.
@@ -123,9 +143,21 @@ pub async fn service_name(store: &dyn Store, id: domain::ServiceId) -> Result<St
 pub struct AuditScope {
     pub people: Vec<(domain::PersonId, String)>,
     pub services: Vec<(domain::ServiceId, String)>,
+    /// Whose account events (signing in and out, downloads) the reader may list: their own,
+    /// and a manager's staff's.
+    pub account_users: Vec<domain::access::UserId>,
 }
 
 impl AuditScope {
+    /// The ids the audit filter is limited to.
+    pub fn auditable(&self) -> domain::audit::Auditable {
+        domain::audit::Auditable {
+            people: self.people.iter().map(|(id, _)| *id).collect(),
+            services: self.services.iter().map(|(id, _)| *id).collect(),
+            account_users: self.account_users.clone(),
+        }
+    }
+
     pub fn person_name(&self, id: domain::PersonId) -> String {
         name_in(&self.people, id)
     }
@@ -170,7 +202,24 @@ pub async fn audit_scope(
             }
         }
     }
-    Ok((!people.is_empty() || !services.is_empty()).then_some(AuditScope { people, services }))
+    if people.is_empty() && services.is_empty() {
+        return Ok(None);
+    }
+    // Managers also see the account events of the staff of the services they manage.
+    let managed = domain::access::managed_services(actor);
+    let mut account_users = vec![actor.user];
+    if !managed.is_empty() {
+        for member in store.staff().await? {
+            if managed.contains(&member.service) && !account_users.contains(&member.user) {
+                account_users.push(member.user);
+            }
+        }
+    }
+    Ok(Some(AuditScope {
+        people,
+        services,
+        account_users,
+    }))
 }
 
 /// The message for someone who may read none of the audit trail.

@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::time::Instant;
 
 use axum::extract::{ConnectInfo, Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -20,8 +19,9 @@ use tower_sessions::Session;
 
 use crate::AppState;
 use crate::auth::{
-    NEW_LINK_KEY, USER_KEY, check_new_password, encode, hash_password, now_ms, safe_next,
-    verify_password,
+    FREE_TRIES, FREE_TRIES_PER_ADDRESS, NEW_LINK_KEY, THROTTLE_WINDOW, USER_KEY, address_key,
+    check_new_password, client_address, email_key, encode, hash_password, next_is_malformed,
+    now_ms, safe_next, throttle_wait, verify_password,
 };
 use app::server::CurrentUser;
 
@@ -36,6 +36,8 @@ pub fn routes() -> Router<AppState> {
         .route("/auth/sign-out", post(sign_out))
         .route("/auth/sign-out-everywhere", post(sign_out_everywhere))
         .route("/auth/invitations/{token}", post(accept_invitation))
+        .route("/circles/{person}/accept", post(accept_offer))
+        .route("/circles/{person}/decline", post(decline_offer))
         .route("/people/{id}/circle/invite", post(invite))
         .route("/people/{id}/circle/consent", post(save_consent))
         .route(
@@ -85,12 +87,49 @@ pub(crate) fn device(headers: &HeaderMap) -> String {
     )
 }
 
-/// The client's address, for slowing down guessing (absent in in-process tests).
-fn client_key(connect: Option<Extension<ConnectInfo<SocketAddr>>>) -> String {
-    connect.map_or_else(
-        || "local".to_owned(),
-        |Extension(ConnectInfo(addr))| addr.ip().to_string(),
-    )
+/// The key the throttle counts a client's failures of `kind` against: their address (absent
+/// in in-process tests, which all count as one local client).
+fn client_key(
+    state: &AppState,
+    kind: &str,
+    connect: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: &HeaderMap,
+) -> String {
+    let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
+    match client_address(
+        connect.map(|Extension(ConnectInfo(addr))| addr),
+        forwarded,
+        &state.http.trusted_proxies,
+    ) {
+        Some(ip) => address_key(kind, ip),
+        None => format!("{kind}:local"),
+    }
+}
+
+/// How long the client must wait before another try, counted against every key given.
+async fn wait_for(
+    store: &dyn store::Store,
+    keys: &[(&str, u32)],
+) -> Result<std::time::Duration, Unavailable> {
+    let now = now_ms();
+    let mut wait = std::time::Duration::ZERO;
+    for (key, free) in keys {
+        wait = wait.max(throttle_wait(
+            store.sign_in_failures(key).await?,
+            now,
+            *free,
+        ));
+    }
+    Ok(wait)
+}
+
+/// Counts one failure against each key.
+async fn failed(store: &dyn store::Store, keys: &[&str]) -> Result<(), Unavailable> {
+    let window = i64::try_from(THROTTLE_WINDOW.as_millis()).unwrap_or(i64::MAX);
+    for key in keys {
+        store.record_sign_in_failure(key, now_ms(), window).await?;
+    }
+    Ok(())
 }
 
 pub(crate) fn event(
@@ -132,14 +171,25 @@ async fn sign_in(
     connect: Option<Extension<ConnectInfo<SocketAddr>>>,
     Form(form): Form<SignInForm>,
 ) -> Result<Response, Unavailable> {
+    // A `next` holding a line break or a NUL is not a mistake a browser makes: refuse it before
+    // anything is looked up or written.
+    if next_is_malformed(form.next.as_deref()) {
+        return Ok((
+            StatusCode::BAD_REQUEST,
+            "The sign-in form was not understood: the page to go back to is not valid.",
+        )
+            .into_response());
+    }
     let next = safe_next(form.next.as_deref());
     let email = form.email.trim().to_lowercase();
-    let address = client_key(connect);
-    let now = Instant::now();
-    let wait = state
-        .throttle
-        .wait(&email, now)
-        .max(state.throttle_addr.wait(&address, now));
+    let address = client_key(&state, "addr", connect, &headers);
+    let account = email_key(&email);
+    let store = &state.services.store;
+    let wait = wait_for(
+        store.as_ref(),
+        &[(&account, FREE_TRIES), (&address, FREE_TRIES_PER_ADDRESS)],
+    )
+    .await?;
     if !wait.is_zero() {
         let seconds = wait.as_secs().max(1);
         return Ok(
@@ -147,7 +197,6 @@ async fn sign_in(
                 .into_response(),
         );
     }
-    let store = &state.services.store;
     let user = store.user_by_email(&email).await?;
     let hash = user.as_ref().and_then(|u| u.password_hash.clone());
     let password = form.password;
@@ -155,14 +204,13 @@ async fn sign_in(
         .await
         .unwrap_or(false);
     let Some(user) = user.filter(|_| matched) else {
-        state.throttle.failed(&email, now);
-        state.throttle_addr.failed(&address, now);
+        failed(store.as_ref(), &[&account, &address]).await?;
         tracing::info!("a sign-in failed");
         return Ok(
             Redirect::to(&format!("/sign-in?failed=1&next={}", encode(&next))).into_response(),
         );
     };
-    state.throttle.succeeded(&email);
+    store.clear_sign_in_failures(&account).await?;
     session.cycle_id().await?;
     session.insert(USER_KEY, user.id.to_string()).await?;
     store
@@ -256,9 +304,12 @@ async fn accept_invitation(
         ))
         .into_response()
     };
-    let key = format!("invite:{}", client_key(connect));
-    let now = Instant::now();
-    if !state.throttle_addr.wait(&key, now).is_zero() {
+    let key = client_key(&state, "invite", connect, &headers);
+    let store = &state.services.store;
+    if !wait_for(store.as_ref(), &[(&key, FREE_TRIES_PER_ADDRESS)])
+        .await?
+        .is_zero()
+    {
         return Ok(back("wait"));
     }
     if let Err(problem) = check_new_password(&form.password, &form.again) {
@@ -273,12 +324,12 @@ async fn accept_invitation(
     let Ok(Ok(hash)) = tokio::task::spawn_blocking(move || hash_password(&password)).await else {
         return Err(Unavailable);
     };
-    let store = &state.services.store;
     let hashed = token_hash(&token);
     let problem_code = |problem| match problem {
         store::InvitationProblem::Unknown => "unknown",
         store::InvitationProblem::Used => "used",
         store::InvitationProblem::Expired => "expired",
+        store::InvitationProblem::Ended => "ended",
     };
     let invitation = match store.redeem_invitation(&hashed, now_ms(), &hash).await? {
         Ok(invitation) => invitation,
@@ -294,13 +345,13 @@ async fn accept_invitation(
                     Ok(Redirect::to("/").into_response())
                 }
                 Err(problem) => {
-                    state.throttle_addr.failed(&key, now);
+                    failed(store.as_ref(), &[&key]).await?;
                     Ok(back(problem_code(problem)))
                 }
             };
         }
         Err(problem) => {
-            state.throttle_addr.failed(&key, now);
+            failed(store.as_ref(), &[&key]).await?;
             return Ok(back(problem_code(problem)));
         }
     };
@@ -323,6 +374,58 @@ async fn accept_invitation(
         )])
         .await?;
     Ok(Redirect::to(&format!("/people/{}", invitation.person)).into_response())
+}
+
+/// `POST /circles/{person}/accept`: the signed-in user accepts the place in `person`'s circle
+/// they were offered.
+async fn accept_offer(
+    State(state): State<AppState>,
+    Extension(CurrentUser(actor)): Extension<CurrentUser>,
+    headers: HeaderMap,
+    Path(person): Path<String>,
+) -> Result<Response, Unavailable> {
+    let Ok(person) = person.parse::<domain::PersonId>() else {
+        return Ok(Redirect::to("/").into_response());
+    };
+    let store = &state.services.store;
+    if store.accept_circle(person, actor.user, now_ms()).await? {
+        store
+            .audit(&[event(
+                Some((actor.user, &actor.name)),
+                device(&headers),
+                Some(person),
+                AuditKind::JoinedCircle,
+                "Accepted a place in the circle".into(),
+            )])
+            .await?;
+        return Ok(Redirect::to(&format!("/people/{person}")).into_response());
+    }
+    Ok(Redirect::to("/").into_response())
+}
+
+/// `POST /circles/{person}/decline`: the signed-in user turns down a place offered to them.
+async fn decline_offer(
+    State(state): State<AppState>,
+    Extension(CurrentUser(actor)): Extension<CurrentUser>,
+    headers: HeaderMap,
+    Path(person): Path<String>,
+) -> Result<Response, Unavailable> {
+    let Ok(person) = person.parse::<domain::PersonId>() else {
+        return Ok(Redirect::to("/").into_response());
+    };
+    let store = &state.services.store;
+    if store.decline_circle(person, actor.user).await? {
+        store
+            .audit(&[event(
+                Some((actor.user, &actor.name)),
+                device(&headers),
+                Some(person),
+                AuditKind::JoinedCircle,
+                "Declined a place in the circle".into(),
+            )])
+            .await?;
+    }
+    Ok(Redirect::to("/?declined=1").into_response())
 }
 
 /// The record `id` names, if the actor may do `action` with it.
@@ -404,9 +507,10 @@ pub(crate) async fn account_for(
     }))
 }
 
-/// `POST /people/{id}/circle/invite`: adds someone to the person's circle (sharing nothing
-/// yet) and makes a single-use link, valid for [`INVITATION_DAYS`] days, shown once to the
-/// inviter. Someone who already has an account is added without a link.
+/// `POST /people/{id}/circle/invite`: offers someone a place in the person's circle (sharing
+/// nothing yet) and makes a single-use link, valid for [`INVITATION_DAYS`] days, shown once to
+/// the inviter. Someone who already has an account gets no link: they see the offer when they
+/// sign in and accept or decline it; until they accept they see nothing of the record.
 async fn invite(
     State(state): State<AppState>,
     Extension(CurrentUser(actor)): Extension<CurrentUser>,
@@ -430,6 +534,14 @@ async fn invite(
         return Ok(Redirect::to(&format!("{back}?problem=invite")).into_response());
     };
     let (user, has_password) = (account.id, account.has_password);
+    // The person is already at the centre of their own circle: never a member of it.
+    if store.actor(user).await?.is_some_and(|a| {
+        a.circles
+            .iter()
+            .any(|m| m.person == person.id && m.role == CircleRole::Person)
+    }) {
+        return Ok(Redirect::to(&format!("{back}?problem=self")).into_response());
+    }
     store.add_to_circle(person.id, user, role).await?;
     if !has_password {
         let token = new_token();
@@ -443,6 +555,7 @@ async fn invite(
                 created_ms,
                 expires_ms: created_ms + INVITATION_MS,
                 used_ms: None,
+                ended_ms: None,
             })
             .await?;
         session
@@ -678,6 +791,17 @@ pub struct AuditQuery {
     pub to: Option<String>,
 }
 
+impl AuditQuery {
+    pub fn form(&self) -> domain::audit::AuditForm<'_> {
+        domain::audit::AuditForm {
+            person: self.person.as_deref(),
+            user: self.user.as_deref(),
+            from: self.from.as_deref(),
+            to: self.to.as_deref(),
+        }
+    }
+}
+
 /// `GET /audit.csv`: the audit trail the asker may read, filtered like the audit page.
 async fn audit_csv(
     State(state): State<AppState>,
@@ -689,15 +813,7 @@ async fn audit_csv(
     let Some(scope) = app::server::audit_scope(store.as_ref(), &actor).await? else {
         return Ok((StatusCode::FORBIDDEN, app::server::NO_AUDIT).into_response());
     };
-    let filter = AuditFilter::from_form(
-        scope.people.iter().map(|(id, _)| *id).collect(),
-        scope.services.iter().map(|(id, _)| *id).collect(),
-        query.person.as_deref(),
-        query.user.as_deref(),
-        query.from.as_deref(),
-        query.to.as_deref(),
-        50_000,
-    );
+    let filter = AuditFilter::from_form(scope.auditable(), query.form(), 50_000);
     let events = store.audit_events(&filter).await?;
     let csv = domain::audit::to_csv(&events, |p| scope.person_name(p), |s| scope.service_name(s));
     store

@@ -116,7 +116,13 @@ async fn add_staff_role(
     let Some(account) = account_for(store.as_ref(), &email, form.name.trim()).await? else {
         return Ok(problem("staff"));
     };
-    store.grant_staff_role(account.id, service, role).await?;
+    // Nobody gives themselves a role: an administrator who could would read care records.
+    if account.id == actor.user {
+        return Ok(problem("grant-self"));
+    }
+    store
+        .grant_staff_role(account.id, service, role, Some(actor.user), now_ms())
+        .await?;
     if !account.has_password {
         let token = new_token();
         let created_ms = now_ms();

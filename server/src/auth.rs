@@ -7,11 +7,12 @@
 //! - [`resolve_user`] puts the signed-in user's [`Actor`] (roles, circles, consent) into each
 //!   request; pages and the sync routes read it from there. Nothing else decides who is asking.
 //! - Sign-in failures are answered with one message whatever was wrong, and repeated failures
-//!   for one email or from one address are slowed down ([`Throttle`]).
+//!   for one email or from one address are slowed down ([`throttle_wait`]); the counts are kept
+//!   in the database, so several servers share them.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -26,10 +27,10 @@ use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 use tower_sessions::{Expiry, Session, SessionManagerLayer};
 
-/// A session ends after this long without a request.
-pub const IDLE_MINUTES: i64 = 30;
 /// The session key holding the signed-in user's id.
 pub const USER_KEY: &str = "user";
+/// The session key holding when the session was last extended (milliseconds since 1970).
+pub const SEEN_KEY: &str = "seen";
 /// The session key holding an invitation link to show once, after it was made.
 pub const NEW_LINK_KEY: &str = "new_invitation_link";
 
@@ -113,14 +114,32 @@ impl SessionStore for DbSessions {
 }
 
 /// The session middleware: the cookie's name and flags, the idle timeout.
-pub fn session_layer(store: Arc<dyn Store>, secure: bool) -> SessionManagerLayer<DbSessions> {
+pub fn session_layer(
+    store: Arc<dyn Store>,
+    secure: bool,
+    idle: Duration,
+) -> SessionManagerLayer<DbSessions> {
     SessionManagerLayer::new(DbSessions(store))
         .with_name("circle_session")
         .with_http_only(true)
         .with_same_site(tower_sessions::cookie::SameSite::Lax)
         .with_secure(secure)
         .with_path("/")
-        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(IDLE_MINUTES)))
+        .with_expiry(Expiry::OnInactivity(idle_expiry(idle)))
+}
+
+fn idle_expiry(idle: Duration) -> time::Duration {
+    time::Duration::seconds(i64::try_from(idle.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// Whether a session last extended at `seen_ms` should be extended again at `now_ms`: each
+/// use keeps it alive for the whole idle time, but it is written at most once a minute (or a
+/// tenth of the idle time, when that is shorter), not on every request.
+pub fn needs_extending(seen_ms: Option<i64>, now_ms: i64, idle: Duration) -> bool {
+    let every = i64::try_from((idle / 10).min(Duration::from_secs(60)).as_millis())
+        .unwrap_or(60_000)
+        .max(1);
+    seen_ms.is_none_or(|seen| now_ms - seen >= every)
 }
 
 pub fn now_ms() -> i64 {
@@ -166,69 +185,64 @@ pub fn check_new_password(password: &str, again: &str) -> Result<(), &'static st
     Ok(())
 }
 
-/// Slows down guessing: after [`Throttle::FREE_TRIES`] failures for one key within
-/// [`Throttle::WINDOW`], each further try must wait, doubling up to [`Throttle::MAX_WAIT`].
-/// Kept in memory per server process.
-#[derive(Debug)]
-pub struct Throttle {
-    free_tries: u32,
-    failures: Mutex<HashMap<String, (u32, Instant)>>,
+/// Failures allowed per account before waiting starts.
+pub const FREE_TRIES: u32 = 5;
+/// Failures allowed per network address (a care home's staff may share one).
+pub const FREE_TRIES_PER_ADDRESS: u32 = 50;
+/// Failures older than this are forgotten.
+pub const THROTTLE_WINDOW: Duration = Duration::from_secs(15 * 60);
+pub const MAX_WAIT: Duration = Duration::from_secs(15 * 60);
+
+/// How long someone must still wait before another try, after `failures` failures of which
+/// the last was at `last_ms` (zero: go ahead). After `free_tries` failures within
+/// [`THROTTLE_WINDOW`] each further try must wait, doubling from 2 s up to [`MAX_WAIT`].
+pub fn throttle_wait(failures: Option<(u32, i64)>, now_ms: i64, free_tries: u32) -> Duration {
+    let Some((count, last_ms)) = failures else {
+        return Duration::ZERO;
+    };
+    let since = Duration::from_millis(u64::try_from(now_ms - last_ms).unwrap_or(0));
+    if count < free_tries || since > THROTTLE_WINDOW {
+        return Duration::ZERO;
+    }
+    let exponent = (count - free_tries).min(10);
+    let wait = Duration::from_secs(2u64.pow(exponent) * 2).min(MAX_WAIT);
+    wait.saturating_sub(since)
 }
 
-impl Default for Throttle {
-    fn default() -> Self {
-        Self::new(Self::FREE_TRIES)
-    }
+/// What the throttle counts failures against.
+pub fn email_key(email: &str) -> String {
+    format!("email:{email}")
 }
 
-impl Throttle {
-    /// Failures allowed per account before waiting starts.
-    pub const FREE_TRIES: u32 = 5;
-    /// Failures allowed per network address (a care home's staff may share one).
-    pub const FREE_TRIES_PER_ADDRESS: u32 = 50;
-    pub const WINDOW: Duration = Duration::from_secs(15 * 60);
-    pub const MAX_WAIT: Duration = Duration::from_secs(15 * 60);
+pub fn address_key(kind: &str, address: IpAddr) -> String {
+    format!("{kind}:{address}")
+}
 
-    pub fn new(free_tries: u32) -> Self {
-        Self {
-            free_tries,
-            failures: Mutex::default(),
-        }
+/// The address a request came from, for slowing down guessing. Behind a trusted reverse proxy
+/// (`CIRCLE_TRUSTED_PROXIES`), the nearest address in `X-Forwarded-For` that is not itself a
+/// trusted proxy; otherwise the connection's own. (A client can put anything in that header,
+/// so it is believed only when the connection comes from a proxy we run.)
+pub fn client_address(
+    peer: Option<SocketAddr>,
+    forwarded_for: Option<&str>,
+    trusted: &[crate::config::IpNet],
+) -> Option<IpAddr> {
+    let peer = peer?.ip();
+    let is_trusted = |ip: IpAddr| trusted.iter().any(|net| net.contains(ip));
+    if !is_trusted(peer) {
+        return Some(peer);
     }
-
-    /// How long `key` must still wait before another try (zero: go ahead).
-    pub fn wait(&self, key: &str, now: Instant) -> Duration {
-        let failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        let Some((count, last)) = failures.get(key) else {
-            return Duration::ZERO;
-        };
-        if *count < self.free_tries || now.duration_since(*last) > Self::WINDOW {
-            return Duration::ZERO;
-        }
-        let exponent = (*count - self.free_tries).min(10);
-        let wait = Duration::from_secs(2u64.pow(exponent) * 2).min(Self::MAX_WAIT);
-        wait.saturating_sub(now.duration_since(*last))
-    }
-
-    pub fn failed(&self, key: &str, now: Instant) {
-        let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        if failures.len() > 100_000 {
-            failures.retain(|_, (_, last)| now.duration_since(*last) <= Self::WINDOW);
-        }
-        let entry = failures.entry(key.to_owned()).or_insert((0, now));
-        if now.duration_since(entry.1) > Self::WINDOW {
-            *entry = (0, now);
-        }
-        entry.0 += 1;
-        entry.1 = now;
-    }
-
-    pub fn succeeded(&self, key: &str) {
-        self.failures
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(key);
-    }
+    let hops: Vec<IpAddr> = forwarded_for
+        .unwrap_or("")
+        .split(',')
+        .filter_map(|hop| hop.trim().parse().ok())
+        .collect();
+    Some(
+        hops.into_iter()
+            .rev()
+            .find(|ip| !is_trusted(*ip))
+            .unwrap_or(peer),
+    )
 }
 
 /// Addresses anyone may open: the sign-in and invitation pages and their forms, the health
@@ -252,7 +266,7 @@ fn is_public(path: &str) -> bool {
 
 /// The app's own files (the wasm bundle, styles, icons, service worker, manifest): the same
 /// for everyone, holding nothing personal.
-fn is_static(path: &str) -> bool {
+pub fn is_static(path: &str) -> bool {
     const FILES: [&str; 5] = [
         "/sw.js",
         "/manifest.webmanifest",
@@ -266,11 +280,12 @@ fn is_static(path: &str) -> bool {
 /// Finds who is asking. A signed-in user's [`Actor`] goes into the request's extensions; anyone
 /// else asking for anything but a public address is sent to sign in (pages) or told 401 (API).
 pub async fn resolve_user(
-    State(store): State<Arc<dyn Store>>,
+    State(state): State<crate::AppState>,
     session: Session,
     mut request: Request,
     next: Next,
 ) -> Response {
+    let store = &state.services.store;
     let path = request.uri().path().to_owned();
     let user = if is_static(&path) {
         None
@@ -282,6 +297,14 @@ pub async fn resolve_user(
             .flatten()
             .and_then(|id| id.parse::<UserId>().ok())
     };
+    // Use keeps a session alive: "30 minutes without use", not 30 minutes after signing in.
+    if user.is_some() {
+        let now = now_ms();
+        let seen = session.get::<i64>(SEEN_KEY).await.ok().flatten();
+        if needs_extending(seen, now, state.http.session_idle) {
+            let _ = session.insert(SEEN_KEY, now).await;
+        }
+    }
     let actor = match user {
         Some(user) => match store.actor(user).await {
             Ok(actor) => actor,
@@ -343,19 +366,42 @@ pub fn encode(text: &str) -> String {
     out
 }
 
-/// Where to go after signing in: only a path on this site, never another site.
+/// Where to go after signing in: only a path on this site, never another site. A browser
+/// reads `/\t/evil.example` or `/\\evil.example` as another site, so only a plain path is
+/// followed: it starts with one `/`, holds no backslash, space or control character, and no
+/// scheme or host. Anything else goes to the list of people.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(path)
-            if path.starts_with('/')
-                && !path.starts_with("//")
-                && !path.starts_with("/\\")
-                && !path.starts_with("/sign-in") =>
-        {
-            path.to_owned()
-        }
+        Some(path) if is_plain_path(path) && !path.starts_with("/sign-in") => path.to_owned(),
         _ => "/".to_owned(),
     }
+}
+
+fn is_plain_path(path: &str) -> bool {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@%/?".contains(c);
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && path.len() <= 2000
+        && path.chars().all(allowed)
+        && !percent_decoded_is_risky(path)
+}
+
+/// `%2F%2F`, `%5C` or an encoded control character would become one of the risky forms once
+/// decoded by a browser or a proxy.
+fn percent_decoded_is_risky(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    lower.starts_with("/%2f")
+        || lower.contains("%5c")
+        || lower.split('%').skip(1).any(|rest| {
+            u8::from_str_radix(rest.get(..2).unwrap_or("zz"), 16)
+                .is_ok_and(|b| b < 0x20 || b == 0x7f)
+        })
+}
+
+/// Whether a `next` given with a sign-in holds a control character (CR, LF, NUL…): such a
+/// request is refused as invalid before anything is written.
+pub fn next_is_malformed(next: Option<&str>) -> bool {
+    next.is_some_and(|n| n.chars().any(char::is_control))
 }
 
 #[cfg(test)]
@@ -372,31 +418,78 @@ mod tests {
 
     #[test]
     fn after_five_failures_each_try_waits_longer() {
-        let throttle = Throttle::default();
-        let t0 = Instant::now();
-        for _ in 0..Throttle::FREE_TRIES {
-            assert_eq!(throttle.wait("a@x", t0), Duration::ZERO);
-            throttle.failed("a@x", t0);
+        let t0 = 1_000_000;
+        for n in 0..FREE_TRIES {
+            assert_eq!(throttle_wait(Some((n, t0)), t0, FREE_TRIES), Duration::ZERO);
         }
-        let first = throttle.wait("a@x", t0);
+        let first = throttle_wait(Some((FREE_TRIES, t0)), t0, FREE_TRIES);
         assert!(first > Duration::ZERO);
-        throttle.failed("a@x", t0);
-        assert!(throttle.wait("a@x", t0) > first);
+        assert!(throttle_wait(Some((FREE_TRIES + 1, t0)), t0, FREE_TRIES) > first);
+        assert_eq!(throttle_wait(None, t0, FREE_TRIES), Duration::ZERO);
+        let later = t0 + i64::try_from(THROTTLE_WINDOW.as_millis()).expect("ms") + 1;
         assert_eq!(
-            throttle.wait("b@x", t0),
+            throttle_wait(Some((FREE_TRIES + 3, t0)), later, FREE_TRIES),
             Duration::ZERO,
-            "other keys are free"
+            "old failures are forgotten"
         );
-        throttle.succeeded("a@x");
-        assert_eq!(throttle.wait("a@x", t0), Duration::ZERO);
     }
 
     #[test]
     fn only_paths_on_this_site_are_followed_after_sign_in() {
         assert_eq!(safe_next(Some("/people/1")), "/people/1");
-        assert_eq!(safe_next(Some("//evil.example/")), "/");
-        assert_eq!(safe_next(Some("https://evil.example/")), "/");
+        assert_eq!(safe_next(Some("/?q=drums")), "/?q=drums");
+        for bad in [
+            "//evil.example/",
+            "https://evil.example/",
+            "/\t/evil.example",
+            "/\\evil.example",
+            "/%2F%2Fevil.example",
+            "/%5Cevil.example",
+            "/%09/evil.example",
+            "/ /evil.example",
+            "evil.example",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
+        }
         assert_eq!(safe_next(None), "/");
+        assert!(next_is_malformed(Some("/a\r\nSet-Cookie: x")));
+        assert!(next_is_malformed(Some("/a\0")));
+        assert!(!next_is_malformed(Some("/people/1")));
+    }
+
+    #[test]
+    fn a_session_is_extended_by_use_but_written_at_most_once_a_minute() {
+        let idle = Duration::from_secs(30 * 60);
+        assert!(needs_extending(None, 0, idle));
+        assert!(!needs_extending(Some(0), 59_999, idle));
+        assert!(needs_extending(Some(0), 60_000, idle));
+        let short = Duration::from_secs(3);
+        assert!(needs_extending(Some(0), 300, short));
+    }
+
+    #[test]
+    fn forwarded_addresses_are_believed_only_from_a_trusted_proxy() {
+        let proxy: crate::config::IpNet = "10.0.0.5".parse().expect("net");
+        let peer = |ip: &str| Some(SocketAddr::new(ip.parse().expect("ip"), 1234));
+        let ip = |text: &str| text.parse::<IpAddr>().ok();
+        assert_eq!(
+            client_address(peer("203.0.113.9"), Some("198.51.100.1"), &[proxy]),
+            ip("203.0.113.9"),
+            "a client naming someone else is not believed"
+        );
+        assert_eq!(
+            client_address(
+                peer("10.0.0.5"),
+                Some("198.51.100.1, 203.0.113.7"),
+                &[proxy]
+            ),
+            ip("203.0.113.7")
+        );
+        assert_eq!(
+            client_address(peer("10.0.0.5"), Some("198.51.100.1"), &[]),
+            ip("10.0.0.5"),
+            "no proxy is trusted by default"
+        );
     }
 
     #[test]

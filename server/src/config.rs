@@ -2,7 +2,9 @@
 //! setup (SQLite under `./data`, demo data on first start, http://127.0.0.1:3000).
 
 use std::fmt;
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use leptos::config::LeptosOptions;
 
@@ -47,8 +49,111 @@ pub struct Config {
     /// Leptos's own settings (`LEPTOS_SITE_ADDR`, `LEPTOS_SITE_ROOT`, …).
     pub leptos: LeptosOptions,
     /// `CIRCLE_PUBLIC_URL`: the address people use, e.g. `https://circle.example.org` behind a
-    /// TLS proxy. When it starts with `https://`, the session cookie is marked `Secure`.
+    /// TLS proxy. When it starts with `https://`, the session cookie is marked `Secure` and
+    /// browsers are told to use https only (`Strict-Transport-Security`).
     pub public_url: Option<String>,
+    /// `CIRCLE_SESSION_IDLE`: a session ends after this long without use (`30m` by default;
+    /// `45s`, `20m`, `2h` also work).
+    pub session_idle: Duration,
+    /// `CIRCLE_TRUSTED_PROXIES`: the addresses of reverse proxies in front of Circle, comma
+    /// separated (`10.0.0.5, 10.0.1.0/24`). Only a request arriving from one of these has its
+    /// client's address taken from `X-Forwarded-For`; by default nobody is trusted and the
+    /// connection's own address counts (for slowing down password guessing).
+    pub trusted_proxies: Vec<IpNet>,
+}
+
+/// The HTTP behaviour the configuration decides (the router's part of [`Config`]).
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    /// Cookies marked `Secure` and `Strict-Transport-Security` sent: people use https.
+    pub https: bool,
+    pub session_idle: Duration,
+    pub trusted_proxies: Vec<IpNet>,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        Self {
+            https: false,
+            session_idle: DEFAULT_SESSION_IDLE,
+            trusted_proxies: Vec::new(),
+        }
+    }
+}
+
+/// A session ends after 30 minutes without use unless configured otherwise.
+pub const DEFAULT_SESSION_IDLE: Duration = Duration::from_secs(30 * 60);
+
+/// An address or a block of addresses (`10.0.1.0/24`, `fd00::/8`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IpNet {
+    pub addr: IpAddr,
+    pub prefix: u8,
+}
+
+impl IpNet {
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        match (self.addr, ip) {
+            (IpAddr::V4(net), IpAddr::V4(ip)) => {
+                let bits = u32::from(self.prefix.min(32));
+                let mask = if bits == 0 {
+                    0
+                } else {
+                    u32::MAX << (32 - bits)
+                };
+                u32::from(net) & mask == u32::from(ip) & mask
+            }
+            (IpAddr::V6(net), IpAddr::V6(ip)) => {
+                let bits = u32::from(self.prefix.min(128));
+                let mask = if bits == 0 {
+                    0
+                } else {
+                    u128::MAX << (128 - bits)
+                };
+                u128::from(net) & mask == u128::from(ip) & mask
+            }
+            _ => false,
+        }
+    }
+}
+
+impl std::str::FromStr for IpNet {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        let (addr, prefix) = match text.split_once('/') {
+            Some((addr, prefix)) => (addr, Some(prefix)),
+            None => (text, None),
+        };
+        let addr: IpAddr = addr
+            .parse()
+            .map_err(|_| format!("`{text}` is not an IP address"))?;
+        let max = if addr.is_ipv4() { 32 } else { 128 };
+        let prefix = match prefix {
+            None => max,
+            Some(p) => p
+                .parse::<u8>()
+                .ok()
+                .filter(|p| *p <= max)
+                .ok_or_else(|| format!("`{text}` has a bad prefix length"))?,
+        };
+        Ok(IpNet { addr, prefix })
+    }
+}
+
+/// A duration written as a number and a unit: `45s`, `30m`, `2h`.
+pub fn parse_duration(text: &str) -> Option<Duration> {
+    let text = text.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit())?;
+    let (number, unit) = text.split_at(split);
+    let n: u64 = number.parse().ok().filter(|n| *n > 0)?;
+    let seconds = match unit.trim() {
+        "s" => n,
+        "m" => n.checked_mul(60)?,
+        "h" => n.checked_mul(3600)?,
+        _ => return None,
+    };
+    Some(Duration::from_secs(seconds))
 }
 
 impl Config {
@@ -73,7 +178,26 @@ impl Config {
                 )));
             }
         };
+        let session_idle = match var("CIRCLE_SESSION_IDLE").filter(|v| !v.trim().is_empty()) {
+            None => DEFAULT_SESSION_IDLE,
+            Some(text) => parse_duration(&text).ok_or_else(|| {
+                StartupError::Config(format!(
+                    "CIRCLE_SESSION_IDLE must be a number with s, m or h (like `30m`), not `{text}`"
+                ))
+            })?,
+        };
+        let trusted_proxies = var("CIRCLE_TRUSTED_PROXIES")
+            .unwrap_or_default()
+            .split(',')
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| {
+                p.parse::<IpNet>()
+                    .map_err(|e| StartupError::Config(format!("CIRCLE_TRUSTED_PROXIES: {e}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Self {
+            session_idle,
+            trusted_proxies,
             database_url: var("DATABASE_URL")
                 .filter(|v| !v.trim().is_empty())
                 .map(Secret::new),
@@ -91,6 +215,15 @@ impl Config {
         self.public_url
             .as_deref()
             .is_some_and(|url| url.trim().starts_with("https://"))
+    }
+
+    /// What the router needs of the configuration.
+    pub fn http(&self) -> HttpSettings {
+        HttpSettings {
+            https: self.secure_cookies(),
+            session_idle: self.session_idle,
+            trusted_proxies: self.trusted_proxies.clone(),
+        }
     }
 
     /// True when Circle runs on its own SQLite file rather than a configured database.
@@ -153,6 +286,27 @@ mod tests {
         let c = config(&[("DATABASE_URL", "postgres://u:hunter2@db/circle")]).expect("config");
         assert!(!format!("{c:?}").contains("hunter2"));
         assert!(!c.is_embedded());
+    }
+
+    #[test]
+    fn the_session_idle_time_and_trusted_proxies_are_read_with_clear_errors() {
+        let c = config(&[
+            ("CIRCLE_SESSION_IDLE", "20m"),
+            ("CIRCLE_TRUSTED_PROXIES", "10.0.0.5, 10.0.1.0/24"),
+        ])
+        .expect("config");
+        assert_eq!(c.session_idle, Duration::from_secs(1200));
+        assert_eq!(c.trusted_proxies.len(), 2);
+        assert!(c.trusted_proxies[1].contains("10.0.1.77".parse().expect("ip")));
+        assert!(!c.trusted_proxies[1].contains("10.0.2.1".parse().expect("ip")));
+        assert_eq!(
+            config(&[]).expect("defaults").session_idle,
+            DEFAULT_SESSION_IDLE
+        );
+        let err = config(&[("CIRCLE_SESSION_IDLE", "soon")]).expect_err("refused");
+        assert!(err.to_string().contains("CIRCLE_SESSION_IDLE"), "{err}");
+        let err = config(&[("CIRCLE_TRUSTED_PROXIES", "proxy.local")]).expect_err("refused");
+        assert!(err.to_string().contains("not an IP address"), "{err}");
     }
 
     #[test]

@@ -27,10 +27,11 @@ pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod csrf;
+pub mod guard;
 pub mod sync;
 pub mod telemetry;
 
-pub use config::{Config, DemoData, Secret};
+pub use config::{Config, DemoData, HttpSettings, Secret};
 
 /// Why Circle could not start, in one line a person can act on.
 #[derive(Debug, thiserror::Error)]
@@ -64,10 +65,8 @@ pub enum StartupError {
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub services: AppServices,
-    /// Failed sign-ins per account, to slow down guessing.
-    pub throttle: Arc<auth::Throttle>,
-    /// Failed sign-ins and invitation redemptions per network address.
-    pub throttle_addr: Arc<auth::Throttle>,
+    /// What the configuration decides about HTTP: https, the session idle time, trusted proxies.
+    pub http: Arc<HttpSettings>,
 }
 
 impl FromRef<AppState> for Arc<dyn Store> {
@@ -94,26 +93,27 @@ pub async fn open_store(config: &Config) -> Result<Arc<dyn Store>, StartupError>
     Ok(store)
 }
 
-/// The whole HTTP surface over plain HTTP (session cookies without `Secure`), as tests and a
-/// local install use it.
+/// The whole HTTP surface over plain HTTP with the default settings (session cookies without
+/// `Secure`, 30 minutes idle, no trusted proxy), as tests and a local install use it.
 pub fn router(store: Arc<dyn Store>, leptos_options: LeptosOptions) -> Router {
-    router_with(store, leptos_options, false)
+    router_with(store, leptos_options, HttpSettings::default())
 }
 
 /// The whole HTTP surface: the Leptos pages and server functions, the sync API, the account
-/// forms, static files, `/healthz`. `secure_cookies` when people reach Circle over TLS.
+/// forms, static files, `/healthz`.
 pub fn router_with(
     store: Arc<dyn Store>,
     leptos_options: LeptosOptions,
-    secure_cookies: bool,
+    http: HttpSettings,
 ) -> Router {
+    let https = http.https;
+    let idle = http.session_idle;
     let state = AppState {
         leptos_options,
         services: AppServices {
             store: store.clone(),
         },
-        throttle: Arc::default(),
-        throttle_addr: Arc::new(auth::Throttle::new(auth::Throttle::FREE_TRIES_PER_ADDRESS)),
+        http: Arc::new(http),
     };
     let routes = generate_route_list(app::App);
     let services = state.services.clone();
@@ -133,8 +133,14 @@ pub fn router_with(
             state.clone(),
             auth::resolve_user,
         ))
-        .layer(auth::session_layer(store, secure_cookies))
+        .layer(auth::session_layer(store, https, idle))
+        .layer(axum::middleware::from_fn(guard::server_fn_status))
+        .layer(axum::middleware::from_fn(guard::refuse_nul))
         .layer(axum::middleware::from_fn(csrf::refuse_cross_site))
+        .layer(axum::middleware::from_fn_with_state(
+            https,
+            guard::cache_and_transport,
+        ))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
                 // The matched route, never the query string: a search may hold a name.
@@ -215,11 +221,7 @@ impl Application {
             .await
             .map_err(|source| StartupError::Bind { addr, source })?;
         let store = open_store(&config).await?;
-        let router = router_with(
-            store.clone(),
-            config.leptos.clone(),
-            config.secure_cookies(),
-        );
+        let router = router_with(store.clone(), config.leptos.clone(), config.http());
         Ok(Self {
             listener,
             store,
@@ -248,6 +250,11 @@ impl Application {
                     every.tick().await;
                     if let Err(error) = store.delete_expired_sessions(auth::now_ms()).await {
                         tracing::warn!(%error, "could not remove ended sessions");
+                    }
+                    let window = i64::try_from(auth::THROTTLE_WINDOW.as_millis()).unwrap_or(0);
+                    let before = auth::now_ms() - window;
+                    if let Err(error) = store.delete_old_sign_in_failures(before).await {
+                        tracing::warn!(%error, "could not forget old sign-in failures");
                     }
                 }
             }

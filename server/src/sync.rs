@@ -15,13 +15,13 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use domain::access::{Action, Actor, Subject, authorize, may_open, readable_topics};
-use domain::audit::{AuditEvent, AuditKind};
+use domain::audit::Editor;
 use domain::sync::{
     DeviceSync, MAX_PULL_CHANGES, PullRequest, PullResponse, PushRequest, PushResponse, Reset,
     Snapshot,
 };
 use futures_util::Stream;
-use store::StoreError;
+use store::{StoreError, StoreEvent};
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::AppState;
@@ -113,6 +113,29 @@ fn may_follow(actor: &Actor, subject: Subject) -> Result<(), SyncError> {
     }
 }
 
+/// A device belongs to the user who first used it: anyone else naming it is refused, so that
+/// nobody can read another device's stored outcomes or spend its edit numbers.
+async fn own_device(
+    state: &AppState,
+    actor: &Actor,
+    client: domain::sync::ClientId,
+) -> Result<(), SyncError> {
+    if state
+        .services
+        .store
+        .claim_device(client, actor.user, now_ms())
+        .await?
+    {
+        Ok(())
+    } else {
+        Err(SyncError(
+            StatusCode::FORBIDDEN,
+            "This device is registered to another account. Sign out and sign in again on this device; nothing was changed."
+                .into(),
+        ))
+    }
+}
+
 async fn push(
     State(state): State<AppState>,
     Extension(CurrentUser(actor)): Extension<CurrentUser>,
@@ -125,6 +148,7 @@ async fn push(
         .map_err(|message| SyncError(StatusCode::UNPROCESSABLE_ENTITY, message))?;
     let subject = subject(&state, request.person).await?;
     may_follow(&actor, subject)?;
+    own_device(&state, &actor, request.client).await?;
     let store = &state.services.store;
     // Each edit must be to a topic this user may write (settling a conflict is a write to the
     // topic the conflict is about, which only the plan knows). One that is not is rejected,
@@ -133,46 +157,22 @@ async fn push(
         authorize(&actor, subject, plan.topic_of(op), Action::Write)
             .map_err(|denied| format!("{denied} This edit was not saved; its words are kept here."))
     };
-    let before = store.client_seq(request.person, request.client).await?;
-    let acks = store
-        .sync_push_checked(request.person, request.client, &request.mutations, &allowed)
-        .await?;
-    // The audit trail: each edit this push decided for the first time, with what it changed.
-    let at_ms = now_ms();
-    let device = device_label(&headers);
-    let fresh = acks.iter().any(|ack| ack.seq > before);
-    let plan = if fresh {
-        Some(store.plan(request.person).await?.0)
-    } else {
-        None
+    // Every edit decided by this push is audited in its transaction, with what it changed.
+    let editor = Editor {
+        user: Some(actor.user),
+        name: actor.name.clone(),
+        device: device_label(&headers),
+        at_ms: now_ms(),
     };
-    let events: Vec<AuditEvent> = acks
-        .iter()
-        .filter(|ack| ack.seq > before)
-        .filter_map(|ack| {
-            let m = request.mutations.iter().find(|m| m.seq == ack.seq)?;
-            let (summary, before_text, after_text) =
-                plan.as_ref()?.audit_lines(&m.op, &ack.outcome);
-            Some(AuditEvent {
-                id: uuid::Uuid::now_v7(),
-                at_ms,
-                user: Some(actor.user),
-                user_name: actor.name.clone(),
-                device: device.clone(),
-                person: Some(request.person),
-                service: None,
-                kind: AuditKind::Changed,
-                summary,
-                before: before_text,
-                after: after_text,
-            })
-        })
-        .collect();
-    if !events.is_empty()
-        && let Err(error) = store.audit(&events).await
-    {
-        tracing::error!(%error, "could not write the audit trail for a push");
-    }
+    let acks = store
+        .sync_push_checked(
+            request.person,
+            request.client,
+            &request.mutations,
+            &allowed,
+            &editor,
+        )
+        .await?;
     Ok(Json(PushResponse { acks }))
 }
 
@@ -185,14 +185,18 @@ async fn pull(
     let Json(request) = body?;
     let subject = subject(&state, request.person).await?;
     may_follow(&actor, subject)?;
+    let device = request.device.map(|d| d.client);
+    if let Some(client) = device {
+        own_device(&state, &actor, client).await?;
+    }
     let topics = readable_topics(&actor, subject);
     let store = &state.services.store;
     // What this user may see changed since the device's copy was made (a topic shared or
     // revoked): send the plan afresh, as they may see it now, instead of changes.
     if request.topics.as_ref().is_some_and(|held| *held != topics) {
         let (plan, version) = store.plan(request.person).await?;
-        let applied_through = match request.device {
-            Some(device) => store.client_seq(request.person, device.client).await?,
+        let applied_through = match device {
+            Some(client) => store.client_seq(request.person, client).await?,
             None => 0,
         };
         return Ok(Json(PullResponse {
@@ -231,11 +235,13 @@ async fn pull(
                     person: request.person,
                     label: device_label(&headers),
                     at_ms: now_ms(),
+                    owner: None,
+                    owner_name: String::new(),
                 })
                 .await?;
         }
     }
-    Ok(Json(response.for_reader(&topics)))
+    Ok(Json(response.for_reader(&topics, device)))
 }
 
 use crate::auth::now_ms;
@@ -254,13 +260,22 @@ pub struct LiveQuery {
     person: domain::PersonId,
 }
 
+/// How often a live channel checks that its session still stands even when nothing happens
+/// (a session that ended by idling, with no event to say so).
+const LIVE_RECHECK: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// `GET /api/sync/live?person=<id>`: server-sent events. A `changed` event (data: the new
-/// version) each time the plan changes; a `resync` event when this server fell behind and the
-/// device should pull. The device pulls on connect and on each event; a dropped connection is
-/// re-opened by the browser's EventSource, which then pulls to catch up.
+/// version) each time the plan changes; a `resync` event when this server may have missed
+/// changes and the device should pull. The device pulls on connect and on each event; a dropped
+/// connection is re-opened by the device, which then pulls to catch up.
+///
+/// The channel ends as soon as its user may no longer follow the plan: their session ended
+/// (signed out here or everywhere, or idle), a role was taken away, the person's record was
+/// closed to them. It checks again whenever their access changes, and every minute.
 async fn live(
     State(state): State<AppState>,
     Extension(CurrentUser(actor)): Extension<CurrentUser>,
+    session: tower_sessions::Session,
     query: Result<Query<LiveQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, std::convert::Infallible>>>, SyncError> {
     let Query(LiveQuery { person }) = query.map_err(|rejection| {
@@ -270,20 +285,77 @@ async fn live(
         )
     })?;
     // Subscribe before checking the plan, so no change between the two is missed.
-    let changes = state.services.store.plan_changes();
-    may_follow(&actor, subject(&state, person).await?)?;
-    let events = futures_util::stream::unfold(changes, move |mut changes| async move {
-        loop {
-            let event = match changes.recv().await {
-                Ok(changed) if changed.person == person => Event::default()
-                    .event("changed")
-                    .data(changed.version.to_string()),
-                Ok(_) => continue,
-                Err(RecvError::Lagged(_)) => Event::default().event("resync").data(""),
-                Err(RecvError::Closed) => return None,
-            };
-            return Some((Ok(event), changes));
+    let events = state.services.store.events();
+    let subject = subject(&state, person).await?;
+    may_follow(&actor, subject)?;
+    let watch = Watch {
+        state: state.clone(),
+        user: actor.user,
+        session: session.id().map(|id| id.to_string()),
+        subject,
+    };
+    let stream =
+        futures_util::stream::unfold((events, watch), move |(mut events, watch)| async move {
+            loop {
+                let next = tokio::time::timeout(LIVE_RECHECK, events.recv()).await;
+                let event = match next {
+                    Err(_elapsed) => {
+                        if !watch.still_allowed().await {
+                            return None;
+                        }
+                        continue;
+                    }
+                    Ok(Ok(StoreEvent::Plan(changed))) if changed.person == person => {
+                        Event::default()
+                            .event("changed")
+                            .data(changed.version.to_string())
+                    }
+                    Ok(Ok(StoreEvent::Plan(_))) => continue,
+                    Ok(Ok(StoreEvent::Access(user))) if user == watch.user => {
+                        if !watch.still_allowed().await {
+                            return None;
+                        }
+                        // What they may see may have changed: their device pulls and learns.
+                        Event::default().event("resync").data("")
+                    }
+                    Ok(Ok(StoreEvent::Access(_))) => continue,
+                    Ok(Ok(StoreEvent::Resync)) | Ok(Err(RecvError::Lagged(_))) => {
+                        if !watch.still_allowed().await {
+                            return None;
+                        }
+                        Event::default().event("resync").data("")
+                    }
+                    Ok(Err(RecvError::Closed)) => return None,
+                };
+                return Some((Ok(event), (events, watch)));
+            }
+        });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}
+
+/// What a live channel checks to know it may go on.
+struct Watch {
+    state: AppState,
+    user: domain::access::UserId,
+    session: Option<String>,
+    subject: Subject,
+}
+
+impl Watch {
+    /// The session still stands and its user may still open the record. A database that
+    /// cannot answer ends the channel too: the device re-opens it and is checked afresh.
+    async fn still_allowed(&self) -> bool {
+        let store = &self.state.services.store;
+        let Some(session) = &self.session else {
+            return false;
+        };
+        match store.session(session, now_ms()).await {
+            Ok(Some(_)) => {}
+            _ => return false,
         }
-    });
-    Ok(Sse::new(events).keep_alive(KeepAlive::default()))
+        match store.actor(self.user).await {
+            Ok(Some(actor)) => may_open(&actor, self.subject),
+            _ => false,
+        }
+    }
 }

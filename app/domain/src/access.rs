@@ -294,6 +294,40 @@ impl Actor {
     pub fn is_staff(&self) -> bool {
         !self.staff.is_empty()
     }
+
+    /// A short fingerprint of everything that decides what this user may see: their roles,
+    /// their places in circles and the topics shared with them. Pages carry it, so that a
+    /// device notices, at its next contact with the server, that what its user may see has
+    /// changed, and drops the copies (offline pages, stored plans) made under the old rules.
+    /// The same access always gives the same fingerprint.
+    pub fn access_fingerprint(&self) -> String {
+        let mut staff: Vec<String> = self
+            .staff
+            .iter()
+            .map(|(service, role)| format!("s {service} {}", role.key()))
+            .collect();
+        staff.sort();
+        let mut circles: Vec<String> = self
+            .circles
+            .iter()
+            .map(|m| {
+                let topics: Vec<&str> = m.shared.iter().map(|t| t.key()).collect();
+                format!("c {} {} {}", m.person, m.role.key(), topics.join(","))
+            })
+            .collect();
+        circles.sort();
+        let canonical = format!(
+            "{}\n{}\n{}",
+            self.user,
+            staff.join("\n"),
+            circles.join("\n")
+        );
+        // FNV-1a, 64 bits: a fingerprint to compare, not a secret.
+        let hash = canonical.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+        format!("{hash:016x}")
+    }
 }
 
 /// The record being asked about: whose it is and which service supports them.
@@ -377,6 +411,28 @@ pub fn auditable_services(actor: &Actor) -> Vec<ServiceId> {
     services.sort();
     services.dedup();
     services
+}
+
+/// The services `actor` manages (registered manager or nominated individual).
+pub fn managed_services(actor: &Actor) -> Vec<ServiceId> {
+    let mut services: Vec<ServiceId> = actor
+        .staff
+        .iter()
+        .filter(|(_, role)| role.is_manager())
+        .map(|(s, _)| *s)
+        .collect();
+    services.sort();
+    services.dedup();
+    services
+}
+
+/// Whether `actor` may see that a device owned by `owner` synced `subject`'s plan: their own
+/// devices, for records they may open; every device, for the managers of the person's service
+/// (who look for devices offline with edits on them). Nobody else learns of other people's
+/// devices.
+pub fn may_see_device(actor: &Actor, subject: Subject, owner: Option<UserId>) -> bool {
+    let manages = managed_services(actor).contains(&subject.service);
+    manages || (owner == Some(actor.user) && may_open(actor, subject))
 }
 
 /// The services `actor` administers.
@@ -635,6 +691,50 @@ mod tests {
             plan.topic_of(&Op::Dismiss { conflict: 9 }),
             Topic::GoalsAndProgress
         );
+    }
+
+    #[test]
+    fn the_access_fingerprint_changes_exactly_when_what_a_user_may_see_changes() {
+        let ruth = member(
+            CircleRole::FamilyOrFriend,
+            &[Topic::GoalsAndProgress, Topic::AboutMe],
+        );
+        let mut reordered = ruth.clone();
+        reordered.circles[0].shared = [Topic::AboutMe, Topic::GoalsAndProgress].into();
+        assert_eq!(ruth.access_fingerprint(), reordered.access_fingerprint());
+        let mut unshared = ruth.clone();
+        unshared.circles[0].shared.remove(&Topic::AboutMe);
+        assert_ne!(ruth.access_fingerprint(), unshared.access_fingerprint());
+        let mut renamed = ruth.clone();
+        renamed.name = "Ruth O.".into();
+        assert_eq!(ruth.access_fingerprint(), renamed.access_fingerprint());
+        let mut promoted = ruth.clone();
+        promoted
+            .staff
+            .push((ServiceId(Uuid::from_u128(HOME)), StaffRole::KeyWorker));
+        assert_ne!(ruth.access_fingerprint(), promoted.access_fingerprint());
+    }
+
+    #[test]
+    fn devices_are_shown_to_their_owner_and_to_the_managers_of_the_service_only() {
+        let ruth = member(CircleRole::FamilyOrFriend, &[Topic::GoalsAndProgress]);
+        let asha = staff(HOME, StaffRole::KeyWorker);
+        let grace = staff(HOME, StaffRole::RegisteredManager);
+        let admin = staff(HOME, StaffRole::Admin);
+        let hers = Some(ruth.user);
+        assert!(may_see_device(&ruth, subject(), hers));
+        assert!(!may_see_device(&ruth, subject(), Some(asha.user)));
+        assert!(
+            !may_see_device(&asha, subject(), hers),
+            "a key worker sees only their own"
+        );
+        assert!(may_see_device(&grace, subject(), hers));
+        assert!(!may_see_device(&admin, subject(), hers));
+        assert!(!may_see_device(
+            &staff(7, StaffRole::RegisteredManager),
+            subject(),
+            hers
+        ));
     }
 
     #[test]

@@ -93,6 +93,88 @@ pub struct AuditEvent {
     pub after: Option<String>,
 }
 
+/// The audit trail's words for one edit: what happened, and the value before and after where
+/// the edit set one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditLines {
+    pub summary: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// Who made the edits of one push, as the audit trail names them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Editor {
+    pub user: Option<UserId>,
+    /// Their name as it is now.
+    pub name: String,
+    /// Which device ("Chrome on Android").
+    pub device: String,
+    /// Milliseconds since 1970-01-01 UTC.
+    pub at_ms: i64,
+}
+
+impl Editor {
+    /// Circle itself (imports, the demo dataset, benchmarks and tests).
+    pub fn system(at_ms: i64) -> Editor {
+        Editor {
+            user: None,
+            name: "Circle".to_owned(),
+            device: "Circle".to_owned(),
+            at_ms,
+        }
+    }
+
+    /// The audit event of one edit to `person`'s record, under the id `id` (the caller makes
+    /// ids: this crate has no source of randomness).
+    pub fn changed(&self, id: Uuid, person: PersonId, lines: AuditLines) -> AuditEvent {
+        AuditEvent {
+            id,
+            at_ms: self.at_ms,
+            user: self.user,
+            user_name: self.name.clone(),
+            device: self.device.clone(),
+            person: Some(person),
+            service: None,
+            kind: AuditKind::Changed,
+            summary: lines.summary,
+            before: lines.before,
+            after: lines.after,
+        }
+    }
+}
+
+impl AuditEvent {
+    /// The event with every control character a database could refuse (a NUL, above all:
+    /// PostgreSQL cannot store one) replaced by U+FFFD, so that recording an edit never fails
+    /// because of what was typed, on either database.
+    pub fn storable(&self) -> AuditEvent {
+        let clean = |text: &str| {
+            if crate::has_control_character(text) {
+                text.chars()
+                    .map(|c| {
+                        if c.is_control() && !matches!(c, '\t' | '\n' | '\r') {
+                            '\u{FFFD}'
+                        } else {
+                            c
+                        }
+                    })
+                    .collect()
+            } else {
+                text.to_owned()
+            }
+        };
+        AuditEvent {
+            user_name: clean(&self.user_name),
+            device: clean(&self.device),
+            summary: clean(&self.summary),
+            before: self.before.as_deref().map(clean),
+            after: self.after.as_deref().map(clean),
+            ..self.clone()
+        }
+    }
+}
+
 /// Which events to list. Only events about `people`, or about running `services`, are ever
 /// returned: the caller puts there the records and services its reader may audit.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -100,50 +182,64 @@ pub struct AuditFilter {
     pub people: Vec<PersonId>,
     #[serde(default)]
     pub services: Vec<ServiceId>,
+    /// Users whose account events (signing in and out, downloads: events about no record and
+    /// no service) are listed too: the reader's own, and a manager's staff's.
+    #[serde(default)]
+    pub account_users: Vec<UserId>,
     pub user: Option<UserId>,
     pub from_ms: Option<i64>,
     pub to_ms: Option<i64>,
     pub limit: u32,
 }
 
+/// What one reader may list of the audit trail: events about these records, about running
+/// these services, and the account events of these users.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Auditable {
+    pub people: Vec<PersonId>,
+    pub services: Vec<ServiceId>,
+    pub account_users: Vec<UserId>,
+}
+
+/// The audit page's filter fields as typed: `person` and `user` are ids (blank for all),
+/// `from` and `to` dates as `YYYY-MM-DD` (both days included).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AuditForm<'a> {
+    pub person: Option<&'a str>,
+    pub user: Option<&'a str>,
+    pub from: Option<&'a str>,
+    pub to: Option<&'a str>,
+}
+
 impl AuditFilter {
-    /// A filter from the audit page's fields: `person` and `user` are ids (blank for all),
-    /// `from` and `to` dates as `YYYY-MM-DD` (UTC, both days included). Only people in
-    /// `auditable` are ever included, whatever `person` says; the administration of
-    /// `auditable_services` is included unless one person was chosen.
-    #[allow(clippy::too_many_arguments)]
-    pub fn from_form(
-        auditable: Vec<PersonId>,
-        auditable_services: Vec<ServiceId>,
-        person: Option<&str>,
-        user: Option<&str>,
-        from: Option<&str>,
-        to: Option<&str>,
-        limit: u32,
-    ) -> AuditFilter {
-        let chosen = person
-            .filter(|p| !p.trim().is_empty())
-            .and_then(|p| p.trim().parse::<PersonId>().ok());
-        let one_person = person.map(str::trim).is_some_and(|p| !p.is_empty());
-        let people = match (person.map(str::trim).filter(|p| !p.is_empty()), chosen) {
-            (None, _) => auditable,
-            (Some(_), Some(p)) if auditable.contains(&p) => vec![p],
+    /// A filter from the audit page's fields. Only what `auditable` holds is ever included,
+    /// whatever the form says; the running of services and account events are included unless
+    /// one person was chosen.
+    pub fn from_form(auditable: Auditable, form: AuditForm<'_>, limit: u32) -> AuditFilter {
+        let person = form.person.map(str::trim).filter(|p| !p.is_empty());
+        let chosen = person.and_then(|p| p.parse::<PersonId>().ok());
+        let people = match (person, chosen) {
+            (None, _) => auditable.people,
+            (Some(_), Some(p)) if auditable.people.contains(&p) => vec![p],
             (Some(_), _) => Vec::new(),
         };
         const DAY: i64 = 24 * 60 * 60 * 1000;
+        let (services, account_users) = if person.is_some() {
+            (Vec::new(), Vec::new())
+        } else {
+            (auditable.services, auditable.account_users)
+        };
         AuditFilter {
             people,
-            services: if one_person {
-                Vec::new()
-            } else {
-                auditable_services
-            },
-            user: user
+            services,
+            account_users,
+            user: form
+                .user
                 .map(str::trim)
                 .filter(|u| !u.is_empty())
                 .and_then(|u| u.parse().ok()),
-            from_ms: from.and_then(day_start_ms),
-            to_ms: to.and_then(day_start_ms).map(|ms| ms + DAY),
+            from_ms: form.from.and_then(day_start_ms),
+            to_ms: form.to.and_then(day_start_ms).map(|ms| ms + DAY),
             limit,
         }
     }
@@ -259,25 +355,29 @@ mod tests {
     fn a_filter_never_reaches_beyond_the_records_the_reader_may_audit() {
         let mine = PersonId(Uuid::from_u128(1));
         let other = PersonId(Uuid::from_u128(2));
-        let all = AuditFilter::from_form(vec![mine], Vec::new(), None, None, None, None, 10);
+        let scope = || Auditable {
+            people: vec![mine],
+            ..Auditable::default()
+        };
+        let all = AuditFilter::from_form(scope(), AuditForm::default(), 10);
         assert_eq!(all.people, vec![mine]);
+        let other = other.to_string();
         let asked = AuditFilter::from_form(
-            vec![mine],
-            Vec::new(),
-            Some(&other.to_string()),
-            None,
-            None,
-            None,
+            scope(),
+            AuditForm {
+                person: Some(&other),
+                ..AuditForm::default()
+            },
             10,
         );
         assert!(asked.people.is_empty());
         let day = AuditFilter::from_form(
-            vec![mine],
-            Vec::new(),
-            None,
-            None,
-            Some("1970-01-02"),
-            Some("1970-01-02"),
+            scope(),
+            AuditForm {
+                from: Some("1970-01-02"),
+                to: Some("1970-01-02"),
+                ..AuditForm::default()
+            },
             10,
         );
         assert_eq!(day.from_ms, Some(86_400_000));
@@ -285,22 +385,30 @@ mod tests {
     }
 
     #[test]
-    fn the_administration_of_services_is_listed_unless_one_person_is_chosen() {
+    fn the_running_of_services_and_account_events_are_listed_unless_one_person_is_chosen() {
         let mine = PersonId(Uuid::from_u128(1));
         let site = ServiceId(Uuid::from_u128(3));
-        let all = AuditFilter::from_form(vec![mine], vec![site], None, None, None, None, 10);
+        let me = UserId(Uuid::from_u128(4));
+        let scope = || Auditable {
+            people: vec![mine],
+            services: vec![site],
+            account_users: vec![me],
+        };
+        let all = AuditFilter::from_form(scope(), AuditForm::default(), 10);
         assert_eq!(all.services, vec![site]);
+        assert_eq!(all.account_users, vec![me]);
+        let mine_text = mine.to_string();
         let one = AuditFilter::from_form(
-            vec![mine],
-            vec![site],
-            Some(&mine.to_string()),
-            None,
-            None,
-            None,
+            scope(),
+            AuditForm {
+                person: Some(&mine_text),
+                ..AuditForm::default()
+            },
             10,
         );
         assert_eq!(one.people, vec![mine]);
         assert!(one.services.is_empty());
+        assert!(one.account_users.is_empty());
     }
 
     #[test]

@@ -474,12 +474,15 @@ impl Plan {
 impl Plan {
     /// The audit trail's words for an edit and what became of it: a summary, and the value
     /// before and after where the edit set one.
-    pub fn audit_lines(
-        &self,
-        op: &Op,
-        outcome: &Outcome,
-    ) -> (String, Option<String>, Option<String>) {
-        let what = self.describe_op(op);
+    pub fn audit_lines(&self, op: &Op, outcome: &Outcome) -> crate::audit::AuditLines {
+        audit_lines_of(self.describe_op(op), op, outcome)
+    }
+}
+
+/// The audit trail's words for `op`, described as `what` (from the plan before it applied), and
+/// what became of it.
+pub fn audit_lines_of(what: String, op: &Op, outcome: &Outcome) -> crate::audit::AuditLines {
+    {
         let summary = match outcome {
             Outcome::Applied => what,
             Outcome::Merged => format!("{what} (it already said this)"),
@@ -489,12 +492,16 @@ impl Plan {
             Outcome::Rejected { reason } => format!("{what} (not saved: {reason})"),
         };
         match op {
-            Op::Set { before, after, .. } => (
+            Op::Set { before, after, .. } => crate::audit::AuditLines {
                 summary,
-                Some(describe_value(before)),
-                Some(describe_value(after)),
-            ),
-            _ => (summary, None, None),
+                before: Some(describe_value(before)),
+                after: Some(describe_value(after)),
+            },
+            _ => crate::audit::AuditLines {
+                summary,
+                before: None,
+                after: None,
+            },
         }
     }
 }

@@ -81,18 +81,43 @@ pub struct Reset {
     pub applied_through: u64,
 }
 
+/// The client id put in place of another device's: readers never learn other devices' ids
+/// (with one, someone could try to push or pull as that device).
+pub const ANOTHER_DEVICE: ClientId = ClientId(Uuid::nil());
+
 impl PullResponse {
-    /// The response as a reader who may see only `topics` gets it: changes of other topics
-    /// are withheld, keeping only their place in the order.
-    pub fn for_reader(mut self, topics: &BTreeSet<Topic>) -> PullResponse {
+    /// The response as `device` gets it when its user may see only `topics`: changes of other
+    /// topics are withheld, keeping only their place in the order, and every change not made
+    /// by `device` names [`ANOTHER_DEVICE`] instead of the device that made it.
+    pub fn for_reader(
+        mut self,
+        topics: &BTreeSet<Topic>,
+        device: Option<ClientId>,
+    ) -> PullResponse {
+        let mine = |client: ClientId| Some(client) == device;
         let (shown, hidden): (Vec<Change>, Vec<Change>) = std::mem::take(&mut self.changes)
             .into_iter()
             .partition(|c| topics.contains(&c.op.topic()));
-        self.changes = shown;
+        self.changes = shown
+            .into_iter()
+            .map(|c| Change {
+                client: if mine(c.client) {
+                    c.client
+                } else {
+                    ANOTHER_DEVICE
+                },
+                seq: if mine(c.client) { c.seq } else { 0 },
+                ..c
+            })
+            .collect();
         self.withheld.extend(hidden.into_iter().map(|c| Withheld {
             version: c.version,
-            client: c.client,
-            seq: c.seq,
+            client: if mine(c.client) {
+                c.client
+            } else {
+                ANOTHER_DEVICE
+            },
+            seq: if mine(c.client) { c.seq } else { 0 },
         }));
         self.withheld.sort_by_key(|w| w.version);
         self
@@ -171,18 +196,36 @@ impl Authority {
     /// stands at that point): one it refuses is rejected with the reason given, its content
     /// kept on the device, and the mutations after it go on.
     pub fn push_checked(&mut self, batch: &[Mutation], allowed: &Allowed<'_>) -> Vec<Ack> {
+        self.push_audited(batch, allowed)
+            .into_iter()
+            .map(|(ack, _)| ack)
+            .collect()
+    }
+
+    /// [`Authority::push_checked`], also giving, for each mutation decided by this push (not
+    /// a replay), the audit trail's words for it: worded from the plan as it stood just before
+    /// it, so that "the goal “…”" names the goal the person saw.
+    pub fn push_audited(
+        &mut self,
+        batch: &[Mutation],
+        allowed: &Allowed<'_>,
+    ) -> Vec<(Ack, Option<crate::audit::AuditLines>)> {
         let mut acks = Vec::new();
         for m in batch {
             if let Some(outcome) = self.outcomes.get(&(m.client, m.seq)) {
-                acks.push(Ack {
-                    seq: m.seq,
-                    outcome: outcome.clone(),
-                });
+                acks.push((
+                    Ack {
+                        seq: m.seq,
+                        outcome: outcome.clone(),
+                    },
+                    None,
+                ));
                 continue;
             }
             if m.seq != self.next_seq(m.client) {
                 continue;
             }
+            let what = self.plan.describe_op(&m.op);
             let outcome = if m.schema != SCHEMA_VERSION {
                 Outcome::Rejected {
                     reason: format!(
@@ -190,6 +233,8 @@ impl Authority {
                         m.schema
                     ),
                 }
+            } else if let Err(reason) = written_by_its_device(m) {
+                Outcome::Rejected { reason }
             } else if let Err(reason) = allowed(&self.plan, &m.op) {
                 Outcome::Rejected { reason }
             } else {
@@ -205,10 +250,14 @@ impl Authority {
                 });
             }
             self.outcomes.insert((m.client, m.seq), outcome.clone());
-            acks.push(Ack {
-                seq: m.seq,
-                outcome,
-            });
+            let lines = crate::plan::audit_lines_of(what, &m.op, &outcome);
+            acks.push((
+                Ack {
+                    seq: m.seq,
+                    outcome,
+                },
+                Some(lines),
+            ));
         }
         acks
     }
@@ -223,6 +272,24 @@ impl Authority {
             withheld: Vec::new(),
             reset: None,
         }
+    }
+}
+
+/// Notes are written by a device under its own document id only (see
+/// [`crate::notes::writers`]).
+fn written_by_its_device(m: &Mutation) -> Result<(), String> {
+    let crate::plan::Op::EditNotes { update, .. } = &m.op else {
+        return Ok(());
+    };
+    let own = crate::notes::device_doc_id(m.client.0);
+    match crate::notes::writers(update) {
+        Ok(writers) if writers.iter().all(|w| *w == own) => Ok(()),
+        Ok(_) => Err(
+            "This change to the notes was written as another device. It is kept \
+                      here: type it again."
+                .to_owned(),
+        ),
+        Err(e) => Err(e.to_string()),
     }
 }
 
@@ -247,6 +314,16 @@ impl Replica {
             cursor,
             outbox: Vec::new(),
             attention: Vec::new(),
+        }
+    }
+
+    /// The same replica (its id, edit numbers, outbox and refused edits) over another confirmed
+    /// plan at `cursor`: for a copy that must forget what it held.
+    pub fn rebased(&self, confirmed: Plan, cursor: u64) -> Replica {
+        Replica {
+            confirmed,
+            cursor,
+            ..self.clone()
         }
     }
 
@@ -420,6 +497,11 @@ pub struct DeviceSync {
     pub label: String,
     /// Milliseconds since 1970-01-01 UTC.
     pub at_ms: i64,
+    /// Whose device it is (the user who first used it), when known; filled in by the store.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<crate::access::UserId>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub owner_name: String,
 }
 
 /// A plan as the server holds it, for a device starting to follow it.
@@ -463,6 +545,13 @@ impl PushRequest {
         }
         if self.mutations.iter().any(|m| m.seq == 0) {
             return Err("Edit numbers start at 1.".to_owned());
+        }
+        let mut seen = BTreeSet::new();
+        if let Some(m) = self.mutations.iter().find(|m| !seen.insert(m.seq)) {
+            return Err(format!(
+                "Edit {} appears twice in this push: each edit is sent once, with its own number.",
+                m.seq
+            ));
         }
         Ok(())
     }

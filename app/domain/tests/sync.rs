@@ -663,3 +663,96 @@ fn a_server_resumed_from_stored_state_decides_as_one_that_kept_running() {
         "before its base, a resumed server reads storage"
     );
 }
+
+#[test]
+fn notes_written_under_another_devices_id_are_rejected_and_its_own_are_applied() {
+    let meeting = MeetingId(Uuid::from_u128(50));
+    let mut server = Authority::new(start());
+    let mut staff = replica(10);
+    staff.edit(Op::AddMeeting {
+        meeting,
+        title: "Review".into(),
+    });
+    sync(&mut staff, &mut server);
+    let notes = staff.view().meetings[0].clone();
+    // Device 11 types, but under device 10's document id.
+    let forged = notes
+        .edit_to(device_doc_id(Uuid::from_u128(10)), "Not mine")
+        .expect("update");
+    let honest = notes
+        .edit_to(device_doc_id(Uuid::from_u128(11)), "Mine")
+        .expect("update");
+    let mut other = replica(11);
+    other.edit(Op::EditNotes {
+        meeting,
+        update: forged,
+    });
+    other.edit(Op::EditNotes {
+        meeting,
+        update: honest,
+    });
+    let acks = server.push(&other.push_request());
+    assert!(
+        matches!(&acks[0].outcome, Outcome::Rejected { reason } if reason.contains("another device")),
+        "{:?}",
+        acks[0]
+    );
+    assert_eq!(acks[1].outcome, Outcome::Applied);
+    assert_eq!(server.plan().meetings[0].text(), "Mine");
+}
+
+#[test]
+fn a_push_naming_one_edit_number_twice_is_refused_before_anything_is_decided() {
+    let client = ClientId(Uuid::from_u128(10));
+    let m = |seq| Mutation {
+        client,
+        seq,
+        schema: SCHEMA_VERSION,
+        op: Op::DeleteGoal { goal: goal(1) },
+    };
+    let request = domain::sync::PushRequest {
+        person: PersonId(Uuid::from_u128(1)),
+        client,
+        mutations: vec![m(1), m(1), m(2)],
+    };
+    let refused = request.validate().expect_err("refused");
+    assert!(refused.contains("Edit 1 appears twice"), "{refused}");
+}
+
+#[test]
+fn a_pull_names_only_the_asking_devices_own_edits_and_hides_every_other_devices_id() {
+    use domain::access::Topic;
+    let mut server = Authority::new(start());
+    let (mut mine, mut theirs) = (replica(10), replica(11));
+    theirs.edit(Op::CreateGoal {
+        goal: goal(1),
+        wording: "Theirs".into(),
+    });
+    sync(&mut theirs, &mut server);
+    theirs.edit(Op::Set {
+        field: Field::AboutMe {
+            field: AboutMeField::Wishes,
+        },
+        before: text(""),
+        after: text("Hidden from goals-only readers"),
+    });
+    sync(&mut theirs, &mut server);
+    mine.edit(Op::CreateGoal {
+        goal: goal(2),
+        wording: "Mine".into(),
+    });
+    server.push(&mine.push_request());
+    let goals_only = [Topic::GoalsAndProgress].into_iter().collect();
+    let response = server.pull(0).for_reader(&goals_only, Some(mine.client));
+    let named: Vec<ClientId> = response.changes.iter().map(|c| c.client).collect();
+    assert_eq!(named, [domain::sync::ANOTHER_DEVICE, mine.client]);
+    assert_eq!(response.withheld.len(), 1);
+    assert_eq!(response.withheld[0].client, domain::sync::ANOTHER_DEVICE);
+    assert_eq!(response.withheld[0].seq, 0);
+    mine.on_pull(&response);
+    assert!(
+        mine.outbox().is_empty(),
+        "its own edit still leaves its outbox"
+    );
+    assert_eq!(mine.cursor(), response.version);
+}

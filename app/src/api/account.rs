@@ -22,18 +22,55 @@ pub struct Me {
 /// The signed-in user, or `None` on the sign-in and invitation pages.
 #[server(endpoint = "me")]
 pub async fn whoami() -> Result<Option<Me>, AppError> {
-    let Ok(actor) = crate::server::actor() else {
-        return Ok(None);
-    };
-    let is_person = actor
-        .circles
-        .iter()
-        .any(|m| m.role == domain::access::CircleRole::Person);
-    Ok(Some(Me {
-        id: actor.user.to_string(),
-        name: actor.name.clone(),
-        staff: actor.is_staff(),
-        reads_audit: !domain::access::auditable_services(&actor).is_empty() || is_person,
-        admin: actor.is_admin(),
-    }))
+    crate::server::answer(async move {
+        let Ok(actor) = crate::server::actor() else {
+            return Ok(None);
+        };
+        let is_person = actor
+            .circles
+            .iter()
+            .any(|m| m.role == domain::access::CircleRole::Person);
+        Ok(Some(Me {
+            id: actor.user.to_string(),
+            name: actor.name.clone(),
+            staff: actor.is_staff(),
+            reads_audit: !domain::access::auditable_services(&actor).is_empty() || is_person,
+            admin: actor.is_admin(),
+        }))
+    })
+    .await
+}
+
+/// The account page: who is signed in, and what their account did lately (signing in and out,
+/// downloads), newest first, so that they notice a sign-in that was not theirs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountPage {
+    pub name: String,
+    pub email: String,
+    pub events: Vec<domain::audit::AuditEvent>,
+}
+
+#[server(endpoint = "account/get")]
+pub async fn get_account() -> Result<AccountPage, AppError> {
+    crate::server::answer(async move {
+        let store = crate::server::store()?;
+        let actor = crate::server::actor()?;
+        let email = store
+            .user(actor.user)
+            .await?
+            .map(|u| u.email)
+            .unwrap_or_default();
+        let filter = domain::audit::AuditFilter {
+            account_users: vec![actor.user],
+            user: Some(actor.user),
+            limit: 50,
+            ..Default::default()
+        };
+        Ok(AccountPage {
+            name: actor.name.clone(),
+            email,
+            events: store.audit_events(&filter).await?,
+        })
+    })
+    .await
 }

@@ -46,63 +46,66 @@ pub struct AdminPage {
 
 #[server(endpoint = "admin/get")]
 pub async fn get_admin() -> Result<AdminPage, AppError> {
-    let store = crate::server::store()?;
-    let actor = crate::server::actor()?;
-    let administered = domain::access::administered_services(&actor);
-    if administered.is_empty() {
-        return Err(AppError::Forbidden(
-            "The administration page is for administrators.".into(),
-        ));
-    }
-    let services: Vec<domain::Service> = store
-        .services()
-        .await?
-        .into_iter()
-        .filter(|s| administered.contains(&s.id))
-        .collect();
-    let name_of =
-        |id: domain::ServiceId| services.iter().find(|s| s.id == id).map(|s| s.name.clone());
-    let staff = store
-        .staff()
-        .await?
-        .into_iter()
-        .filter_map(|m| {
-            Some(StaffRow {
-                service_name: name_of(m.service)?,
-                user: m.user.to_string(),
-                name: m.name,
-                email: m.email,
-                service: m.service.to_string(),
-                role: m.role,
-            })
-        })
-        .collect();
-    let recent = store
-        .audit_events(&domain::audit::AuditFilter {
-            services: administered,
-            limit: 20,
-            ..Default::default()
-        })
-        .await?
-        .into_iter()
-        .map(|e| AdminEvent {
-            at_ms: e.at_ms,
-            who: e.user_name,
-            summary: e.summary,
-        })
-        .collect();
-    Ok(AdminPage {
-        services: services
+    crate::server::answer(async move {
+        let store = crate::server::store()?;
+        let actor = crate::server::actor()?;
+        let administered = domain::access::administered_services(&actor);
+        if administered.is_empty() {
+            return Err(AppError::Forbidden(
+                "The administration page is for administrators.".into(),
+            ));
+        }
+        let services: Vec<domain::Service> = store
+            .services()
+            .await?
             .into_iter()
-            .map(|s| ServiceRow {
-                id: s.id.to_string(),
-                name: s.name,
-                kind: s.kind.label().to_owned(),
+            .filter(|s| administered.contains(&s.id))
+            .collect();
+        let name_of =
+            |id: domain::ServiceId| services.iter().find(|s| s.id == id).map(|s| s.name.clone());
+        let staff = store
+            .staff()
+            .await?
+            .into_iter()
+            .filter_map(|m| {
+                Some(StaffRow {
+                    service_name: name_of(m.service)?,
+                    user: m.user.to_string(),
+                    name: m.name,
+                    email: m.email,
+                    service: m.service.to_string(),
+                    role: m.role,
+                })
             })
-            .collect(),
-        recent,
-        staff,
-        new_link: crate::server::take_new_link().await,
-        me: actor.user.to_string(),
+            .collect();
+        let recent = store
+            .audit_events(&domain::audit::AuditFilter {
+                services: administered,
+                limit: 20,
+                ..Default::default()
+            })
+            .await?
+            .into_iter()
+            .map(|e| AdminEvent {
+                at_ms: e.at_ms,
+                who: e.user_name,
+                summary: e.summary,
+            })
+            .collect();
+        Ok(AdminPage {
+            services: services
+                .into_iter()
+                .map(|s| ServiceRow {
+                    id: s.id.to_string(),
+                    name: s.name,
+                    kind: s.kind.label().to_owned(),
+                })
+                .collect(),
+            recent,
+            staff,
+            new_link: crate::server::take_new_link().await,
+            me: actor.user.to_string(),
+        })
     })
+    .await
 }

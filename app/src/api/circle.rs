@@ -16,6 +16,8 @@ pub struct MemberRow {
     pub name: String,
     pub role: CircleRole,
     pub shared: BTreeSet<Topic>,
+    /// False while they have been offered a place and not yet accepted it.
+    pub accepted: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,35 +35,39 @@ pub struct CirclePage {
 /// The circle of `id` for someone who may decide who sees what.
 #[server(endpoint = "circle/get")]
 pub async fn get_circle(id: String) -> Result<CirclePage, AppError> {
-    use domain::access::{Action, authorize};
-    let store = crate::server::store()?;
-    let actor = crate::server::actor()?;
-    let (person, subject) = crate::server::subject(store.as_ref(), &actor, &id).await?;
-    authorize(&actor, subject, Topic::AboutMe, Action::SetConsent)?;
-    let members = store
-        .circle(person.id)
-        .await?
-        .into_iter()
-        .filter(|m| m.role != CircleRole::Person)
-        .map(|m| MemberRow {
-            user: m.user.to_string(),
-            name: m.name,
-            role: m.role,
-            shared: m.shared,
+    crate::server::answer(async move {
+        use domain::access::{Action, authorize};
+        let store = crate::server::store()?;
+        let actor = crate::server::actor()?;
+        let (person, subject) = crate::server::subject(store.as_ref(), &actor, &id).await?;
+        authorize(&actor, subject, Topic::AboutMe, Action::SetConsent)?;
+        let members = store
+            .circle(person.id)
+            .await?
+            .into_iter()
+            .filter(|m| m.role != CircleRole::Person)
+            .map(|m| MemberRow {
+                user: m.user.to_string(),
+                name: m.name,
+                role: m.role,
+                shared: m.shared,
+                accepted: m.accepted,
+            })
+            .collect();
+        let is_the_person = actor
+            .circles
+            .iter()
+            .any(|m| m.person == person.id && m.role == CircleRole::Person);
+        Ok(CirclePage {
+            person: person.id,
+            name: person.display_name().to_owned(),
+            members,
+            is_the_person,
+            new_link: crate::server::take_new_link().await,
+            early_warnings: store.early_warnings(person.id).await?,
         })
-        .collect();
-    let is_the_person = actor
-        .circles
-        .iter()
-        .any(|m| m.person == person.id && m.role == CircleRole::Person);
-    Ok(CirclePage {
-        person: person.id,
-        name: person.display_name().to_owned(),
-        members,
-        is_the_person,
-        new_link: crate::server::take_new_link().await,
-        early_warnings: store.early_warnings(person.id).await?,
     })
+    .await
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,40 +93,41 @@ pub async fn get_audit(
     from: Option<String>,
     to: Option<String>,
 ) -> Result<AuditPage, AppError> {
-    let store = crate::server::store()?;
-    let actor = crate::server::actor()?;
-    let Some(scope) = crate::server::audit_scope(store.as_ref(), &actor).await? else {
-        return Err(AppError::Forbidden(crate::server::NO_AUDIT.into()));
-    };
-    let filter = domain::audit::AuditFilter::from_form(
-        scope.people.iter().map(|(id, _)| *id).collect(),
-        scope.services.iter().map(|(id, _)| *id).collect(),
-        person.as_deref(),
-        user.as_deref(),
-        from.as_deref(),
-        to.as_deref(),
-        500,
-    );
-    let events = store.audit_events(&filter).await?;
-    Ok(AuditPage {
-        rows: events
-            .into_iter()
-            .map(|event| AuditRow {
-                person_name: event
-                    .person
-                    .map(|p| scope.person_name(p))
-                    .unwrap_or_default(),
-                service_name: event
-                    .service
-                    .map(|s| scope.service_name(s))
-                    .unwrap_or_default(),
-                event,
-            })
-            .collect(),
-        people: scope
-            .people
-            .into_iter()
-            .map(|(id, name)| (id.to_string(), name))
-            .collect(),
+    crate::server::answer(async move {
+        let store = crate::server::store()?;
+        let actor = crate::server::actor()?;
+        let Some(scope) = crate::server::audit_scope(store.as_ref(), &actor).await? else {
+            return Err(AppError::Forbidden(crate::server::NO_AUDIT.into()));
+        };
+        let form = domain::audit::AuditForm {
+            person: person.as_deref(),
+            user: user.as_deref(),
+            from: from.as_deref(),
+            to: to.as_deref(),
+        };
+        let filter = domain::audit::AuditFilter::from_form(scope.auditable(), form, 500);
+        let events = store.audit_events(&filter).await?;
+        Ok(AuditPage {
+            rows: events
+                .into_iter()
+                .map(|event| AuditRow {
+                    person_name: event
+                        .person
+                        .map(|p| scope.person_name(p))
+                        .unwrap_or_default(),
+                    service_name: event
+                        .service
+                        .map(|s| scope.service_name(s))
+                        .unwrap_or_default(),
+                    event,
+                })
+                .collect(),
+            people: scope
+                .people
+                .into_iter()
+                .map(|(id, name)| (id.to_string(), name))
+                .collect(),
+        })
     })
+    .await
 }

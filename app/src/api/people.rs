@@ -21,61 +21,149 @@ pub struct PersonProfile {
 /// only where "About me" is shared with them).
 #[server(endpoint = "people/list")]
 pub async fn list_people() -> Result<Vec<PersonSummary>, AppError> {
-    use domain::access::{Topic, may_open, readable_topics};
-    let store = crate::server::store()?;
-    let actor = crate::server::actor()?;
-    let mut people = Vec::new();
-    for mut summary in store.people().await? {
-        let subject = summary.subject();
-        if !may_open(&actor, subject) {
-            continue;
+    crate::server::answer(async move {
+        use domain::access::{Topic, may_open, readable_topics};
+        let store = crate::server::store()?;
+        let actor = crate::server::actor()?;
+        let mut people = Vec::new();
+        for mut summary in store.people().await? {
+            let subject = summary.subject();
+            if !may_open(&actor, subject) {
+                continue;
+            }
+            if !readable_topics(&actor, subject).contains(&Topic::AboutMe) {
+                summary.strengths.clear();
+            }
+            people.push(summary);
         }
-        if !readable_topics(&actor, subject).contains(&Topic::AboutMe) {
-            summary.strengths.clear();
-        }
-        people.push(summary);
-    }
-    Ok(people)
+        Ok(people)
+    })
+    .await
 }
 
 /// One person's profile. `id` comes from the URL, so it is checked here; the view is audited.
 #[server(endpoint = "people/get")]
 pub async fn get_person(id: String) -> Result<PersonProfile, AppError> {
-    use domain::access::{Topic, readable_topics};
-    let store = crate::server::store()?;
-    let actor = crate::server::actor()?;
-    let (mut person, subject) = crate::server::subject(store.as_ref(), &actor, &id).await?;
-    let topics = readable_topics(&actor, subject);
-    if !topics.contains(&Topic::AboutMe) {
-        person.about_me = domain::AboutMe::default();
-    }
-    crate::server::audit(
-        store.as_ref(),
-        &actor,
-        Some(person.id),
-        domain::audit::AuditKind::Viewed,
-        "Opened the profile".into(),
-    )
-    .await;
-    let service_name = crate::server::service_name(store.as_ref(), person.service_id).await?;
-    let early_warnings_for_me = store
-        .early_warnings(person.id)
-        .await?
-        .into_iter()
-        .filter(|w| w.contact == actor.user)
-        .map(|w| w.indicator)
-        .collect();
-    Ok(PersonProfile {
-        early_warnings_for_me,
-        person,
-        service_name,
-        topics,
-        may_manage_circle: domain::access::authorize(
+    crate::server::answer(async move {
+        use domain::access::{Topic, readable_topics};
+        let store = crate::server::store()?;
+        let actor = crate::server::actor()?;
+        let (mut person, subject) = crate::server::subject(store.as_ref(), &actor, &id).await?;
+        let topics = readable_topics(&actor, subject);
+        if !topics.contains(&Topic::AboutMe) {
+            person.about_me = domain::AboutMe::default();
+        }
+        crate::server::audit(
+            store.as_ref(),
             &actor,
-            subject,
-            Topic::AboutMe,
-            domain::access::Action::SetConsent,
+            Some(person.id),
+            domain::audit::AuditKind::Viewed,
+            "Opened the profile".into(),
         )
-        .is_ok(),
+        .await;
+        let service_name = crate::server::service_name(store.as_ref(), person.service_id).await?;
+        let early_warnings_for_me = store
+            .early_warnings(person.id)
+            .await?
+            .into_iter()
+            .filter(|w| w.contact == actor.user)
+            .map(|w| w.indicator)
+            .collect();
+        Ok(PersonProfile {
+            early_warnings_for_me,
+            person,
+            service_name,
+            topics,
+            may_manage_circle: domain::access::authorize(
+                &actor,
+                subject,
+                Topic::AboutMe,
+                domain::access::Action::SetConsent,
+            )
+            .is_ok(),
+        })
     })
+    .await
+}
+
+/// A place in someone's circle offered to the signed-in user, waiting for their answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Offer {
+    pub person: domain::PersonId,
+    pub person_name: String,
+    pub role: domain::access::CircleRole,
+}
+
+/// Care access given by an administrator at a service the reader manages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CareGrant {
+    pub name: String,
+    pub role: domain::access::StaffRole,
+    pub service_name: String,
+    pub granted_by: String,
+    pub at_ms: i64,
+}
+
+/// What the home page tells the signed-in user before the list: places offered to them, and
+/// (for registered managers and nominated individuals) care roles given at their services by
+/// someone else in the last 30 days.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notices {
+    pub offers: Vec<Offer>,
+    pub grants: Vec<CareGrant>,
+}
+
+#[server(endpoint = "people/notices")]
+pub async fn home_notices() -> Result<Notices, AppError> {
+    crate::server::answer(async move {
+        const MONTH_MS: i64 = 30 * 24 * 60 * 60 * 1000;
+        let store = crate::server::store()?;
+        let actor = crate::server::actor()?;
+        let mut offers = Vec::new();
+        for offer in store.circle_offers(actor.user).await? {
+            if let Some(person) = store.person(offer.person).await? {
+                offers.push(Offer {
+                    person: person.id,
+                    person_name: person.display_name().to_owned(),
+                    role: offer.role,
+                });
+            }
+        }
+        let managed = domain::access::managed_services(&actor);
+        let mut grants = Vec::new();
+        if !managed.is_empty() {
+            let since = crate::server::now_ms() - MONTH_MS;
+            let staff = store.staff().await?;
+            let services = store.services().await?;
+            for member in &staff {
+                let (Some(by), Some(at_ms)) = (member.granted_by, member.granted_ms) else {
+                    continue;
+                };
+                if !managed.contains(&member.service)
+                    || member.role == domain::access::StaffRole::Admin
+                    || by == actor.user
+                    || at_ms < since
+                {
+                    continue;
+                }
+                grants.push(CareGrant {
+                    name: member.name.clone(),
+                    role: member.role,
+                    service_name: services
+                        .iter()
+                        .find(|s| s.id == member.service)
+                        .map(|s| s.name.clone())
+                        .unwrap_or_default(),
+                    granted_by: staff
+                        .iter()
+                        .find(|s| s.user == by)
+                        .map_or_else(|| "An administrator".to_owned(), |s| s.name.clone()),
+                    at_ms,
+                });
+            }
+            grants.sort_by_key(|g| std::cmp::Reverse(g.at_ms));
+        }
+        Ok(Notices { offers, grants })
+    })
+    .await
 }

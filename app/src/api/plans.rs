@@ -1,5 +1,5 @@
 use domain::PersonId;
-use domain::sync::{ClientId, Snapshot};
+use domain::sync::Snapshot;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -16,7 +16,7 @@ pub struct PlanPage {
 /// One row of the devices view: a device's last complete sync of one plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeviceRow {
-    pub client: ClientId,
+    /// "Your Chrome on Android", or for managers "Asha Patel's Chrome on Android".
     pub label: String,
     pub person: PersonId,
     pub person_name: String,
@@ -26,62 +26,69 @@ pub struct DeviceRow {
 /// A person's plan for the editor. `id` comes from the URL, so it is checked here.
 #[server(endpoint = "plans/get")]
 pub async fn get_plan(id: String) -> Result<PlanPage, AppError> {
-    let store = crate::server::store()?;
-    let actor = crate::server::actor()?;
-    let (person, subject) = crate::server::subject(store.as_ref(), &actor, &id).await?;
-    let topics = domain::access::readable_topics(&actor, subject);
-    let (plan, version) = store.plan(person.id).await?;
-    crate::server::audit(
-        store.as_ref(),
-        &actor,
-        Some(person.id),
-        domain::audit::AuditKind::Viewed,
-        "Opened the plan".into(),
-    )
-    .await;
-    Ok(PlanPage {
-        person: person.id,
-        name: person.display_name().to_owned(),
-        snapshot: Snapshot {
-            plan: plan.redacted(&topics),
-            version,
-            topics,
-        },
+    crate::server::answer(async move {
+        let store = crate::server::store()?;
+        let actor = crate::server::actor()?;
+        let (person, subject) = crate::server::subject(store.as_ref(), &actor, &id).await?;
+        let topics = domain::access::readable_topics(&actor, subject);
+        let (plan, version) = store.plan(person.id).await?;
+        crate::server::audit(
+            store.as_ref(),
+            &actor,
+            Some(person.id),
+            domain::audit::AuditKind::Viewed,
+            "Opened the plan".into(),
+        )
+        .await;
+        Ok(PlanPage {
+            person: person.id,
+            name: person.display_name().to_owned(),
+            snapshot: Snapshot {
+                plan: plan.redacted(&topics),
+                version,
+                topics,
+            },
+        })
     })
+    .await
 }
 
 /// When each device last synced each plan completely, newest first, for the plans the asker
 /// may read.
 #[server(endpoint = "devices/list")]
 pub async fn list_devices() -> Result<Vec<DeviceRow>, AppError> {
-    let store = crate::server::store()?;
-    let actor = crate::server::actor()?;
-    let mut rows = Vec::new();
-    for sync in store.device_syncs().await? {
-        let Some(person) = store.person(sync.person).await? else {
-            continue;
-        };
-        let subject = domain::access::Subject {
-            person: person.id,
-            service: person.service_id,
-        };
-        if !actor
-            .staff
-            .iter()
-            .any(|(service, _)| *service == subject.service)
-            && !domain::access::may_open(&actor, subject)
-        {
-            continue;
+    crate::server::answer(async move {
+        let store = crate::server::store()?;
+        let actor = crate::server::actor()?;
+        let mut rows = Vec::new();
+        for sync in store.device_syncs().await? {
+            let Some(person) = store.person(sync.person).await? else {
+                continue;
+            };
+            let subject = domain::access::Subject {
+                person: person.id,
+                service: person.service_id,
+            };
+            if !domain::access::may_see_device(&actor, subject, sync.owner) {
+                continue;
+            }
+            let label = if sync.owner == Some(actor.user) {
+                format!("Your {}", sync.label)
+            } else if sync.owner_name.is_empty() {
+                format!("Someone's {}", sync.label)
+            } else {
+                format!("{}'s {}", sync.owner_name, sync.label)
+            };
+            rows.push(DeviceRow {
+                label,
+                person: sync.person,
+                person_name: person.display_name().to_owned(),
+                at_ms: sync.at_ms,
+            });
         }
-        rows.push(DeviceRow {
-            client: sync.client,
-            label: sync.label,
-            person: sync.person,
-            person_name: person.display_name().to_owned(),
-            at_ms: sync.at_ms,
-        });
-    }
-    Ok(rows)
+        Ok(rows)
+    })
+    .await
 }
 
 /// A printable summary of a record: what a person takes to a review or keeps on paper.
@@ -101,47 +108,50 @@ pub struct Summary {
 /// staff of their service) get one, holding only what they may read; each one is audited.
 #[server(endpoint = "plans/summary")]
 pub async fn get_summary(id: String) -> Result<Summary, AppError> {
-    use domain::access::{Action, Topic, authorize, readable_topics};
-    let store = crate::server::store()?;
-    let actor = crate::server::actor()?;
-    let (person, subject) = crate::server::subject(store.as_ref(), &actor, &id).await?;
-    authorize(&actor, subject, Topic::AboutMe, Action::Export).map_err(|_| {
-        AppError::Forbidden(
-            "Printing or downloading a summary is for the person and their care staff. You can read what is shared with you on screen.".into(),
+    crate::server::answer(async move {
+        use domain::access::{Action, Topic, authorize, readable_topics};
+        let store = crate::server::store()?;
+        let actor = crate::server::actor()?;
+        let (person, subject) = crate::server::subject(store.as_ref(), &actor, &id).await?;
+        authorize(&actor, subject, Topic::AboutMe, Action::Export).map_err(|_| {
+            AppError::Forbidden(
+                "Printing or downloading a summary is for the person and their care staff. You can read what is shared with you on screen.".into(),
+            )
+        })?;
+        let topics = readable_topics(&actor, subject);
+        let (plan, _) = store.plan(person.id).await?;
+        let plan = plan.redacted(&topics);
+        let service_name = crate::server::service_name(store.as_ref(), person.service_id).await?;
+        crate::server::audit(
+            store.as_ref(),
+            &actor,
+            Some(person.id),
+            domain::audit::AuditKind::Exported,
+            "Opened the printable summary".into(),
         )
-    })?;
-    let topics = readable_topics(&actor, subject);
-    let (plan, _) = store.plan(person.id).await?;
-    let plan = plan.redacted(&topics);
-    let service_name = crate::server::service_name(store.as_ref(), person.service_id).await?;
-    crate::server::audit(
-        store.as_ref(),
-        &actor,
-        Some(person.id),
-        domain::audit::AuditKind::Exported,
-        "Opened the printable summary".into(),
-    )
-    .await;
-    Ok(Summary {
-        name: person.display_name().to_owned(),
-        service_name,
-        about_me: plan.about_me.clone(),
-        goals: plan
-            .goals
-            .iter()
-            .filter(|g| !g.deleted)
-            .map(|g| {
-                (
-                    g.wording.clone(),
-                    g.steps.iter().map(|s| (s.text.clone(), s.done)).collect(),
-                )
-            })
-            .collect(),
-        meetings: plan
-            .meetings
-            .iter()
-            .map(|m| (m.title.clone(), m.text()))
-            .collect(),
-        topics,
+        .await;
+        Ok(Summary {
+            name: person.display_name().to_owned(),
+            service_name,
+            about_me: plan.about_me.clone(),
+            goals: plan
+                .goals
+                .iter()
+                .filter(|g| !g.deleted)
+                .map(|g| {
+                    (
+                        g.wording.clone(),
+                        g.steps.iter().map(|s| (s.text.clone(), s.done)).collect(),
+                    )
+                })
+                .collect(),
+            meetings: plan
+                .meetings
+                .iter()
+                .map(|m| (m.title.clone(), m.text()))
+                .collect(),
+            topics,
+        })
     })
+    .await
 }

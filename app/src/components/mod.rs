@@ -56,7 +56,6 @@ fn SignedIn(me: crate::api::account::Me) -> impl IntoView {
         });
     };
     view! {
-        <leptos_meta::Meta name="circle-user" content=me.id.clone() />
         <nav class="site-nav" aria-label="Main">
             <a href="/">"People"</a>
             {me.staff.then(|| view! { <a href="/devices">"Devices"</a> })}
@@ -64,15 +63,39 @@ fn SignedIn(me: crate::api::account::Me) -> impl IntoView {
             {me.admin.then(|| view! { <a href="/admin">"Administration"</a> })}
         </nav>
         <div class="account">
-            <span class="who">{format!("Signed in as {}", me.name)}</span>
+            <a class="who" href="/account" aria-label=format!("Your account: signed in as {}", me.name)>{me.name.clone()}</a>
             <form method="post" action="/auth/sign-out" on:submit=on_submit>
                 <button type="submit" class="link-button">"Sign out"</button>
             </form>
-            <form method="post" action="/auth/sign-out-everywhere">
-                <button type="submit" class="link-button">"Sign out of all devices"</button>
-            </form>
         </div>
         {move || warning.get().map(|w| view! { <p class="panel panel-error" role="alert">{w}</p> })}
+    }
+}
+
+/// `text` escaped for a place where the server writes it into HTML unchanged: the content of a
+/// `<textarea>` (given as `inner_html`, never as a child: Leptos writes a textarea's children
+/// raw) and the page `<title>`. The browser decodes the entities back, so the person sees
+/// exactly what was typed, and `</textarea><meta …>` stays text.
+pub fn escaped_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A page title as the server writes it into `<title>` (escaped: Leptos writes it raw) and as
+/// the browser sets `document.title` (plain text).
+pub fn title_text(text: String) -> String {
+    if cfg!(feature = "ssr") {
+        escaped_text(&text)
+    } else {
+        text
     }
 }
 
@@ -80,12 +103,7 @@ fn SignedIn(me: crate::api::account::Me) -> impl IntoView {
 #[component]
 pub fn ErrorPanel(error: AppError) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    crate::server::set_status(match error {
-        AppError::NotFound => 404,
-        AppError::Invalid(_) => 400,
-        AppError::Forbidden(_) => 403,
-        AppError::Unavailable | AppError::Transport(_) => 503,
-    });
+    crate::server::set_status(error.status());
     view! {
         <div class="panel panel-error" role="alert">
             <h2>{match error {

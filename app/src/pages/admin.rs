@@ -26,6 +26,7 @@ pub fn AdminPageView() -> impl IntoView {
         } else {
             match q.get("problem").as_deref() {
                 Some("self") => Some(("alert", "You can't take away your own administrator role. Ask another administrator.")),
+                Some("grant-self") => Some(("alert", "You can't give yourself a role. Ask another administrator, or the service's registered manager, to do it.")),
                 Some("service") => Some(("alert", "Nothing was changed: a service needs a name of at most 120 characters, and a kind.")),
                 Some(_) => Some(("alert", "Nothing was changed: give an email, a name for someone new, a service and a role.")),
                 None => None,

@@ -25,7 +25,7 @@ pub fn CirclePageView() -> impl IntoView {
             } else if q.get("invited").is_some() {
                 Some(("status", "Invitation made. Copy the link below and send it to them: it works once, for 7 days.".to_owned()))
             } else if q.get("existing").is_some() {
-                Some(("status", "They already have a Circle account: they're in the circle now and will see what you share with them next time they sign in.".to_owned()))
+                Some(("status", "They already have a Circle account: they've been offered a place in the circle. Once they accept it, signed in, they see what you share with them; until then, nothing.".to_owned()))
             } else {
                 if q.get("warning_saved").is_some() {
                     return Some(("status", "Early warning saved.".to_owned()));
@@ -37,6 +37,7 @@ pub fn CirclePageView() -> impl IntoView {
                     Some("reason") => Some(("alert", "Nothing was changed: say on what basis you are recording this (the person's instruction, or a best-interests decision).".to_owned())),
                     Some("warning") => Some(("alert", "Nothing was saved: say what would be noticed, and choose who may be contacted.".to_owned())),
                     Some("invite") => Some(("alert", "Nothing was sent: give their name, their email and how they know the person.".to_owned())),
+                    Some("self") => Some(("alert", "Nothing was sent: that is the email of the person themselves. They are at the centre of their circle already.".to_owned())),
                     _ => None,
                 }
             }
@@ -89,7 +90,11 @@ fn Circle(page: CirclePage, notice: Option<(&'static str, String)>) -> impl Into
                 view! {
                     <form method="post" action=action>
                         {members.into_iter().map(|m| {
-                            let legend = format!("{} ({})", m.name, m.role.title());
+                            let legend = if m.accepted {
+                                format!("{} ({})", m.name, m.role.title())
+                            } else {
+                                format!("{} ({}, invited: sees nothing until they accept)", m.name, m.role.title())
+                            };
                             view! {
                                 <fieldset class="consent">
                                     <legend>{legend}</legend>

@@ -1,5 +1,6 @@
-//! `/devices`: for managers, when each device last synced each plan completely, so that a
-//! device that has been offline for a long time (with edits possibly waiting on it) is noticed.
+//! `/devices`: when each device last synced each plan completely, so that a device that has
+//! been offline for a long time (with edits possibly waiting on it) is noticed. Managers see
+//! every device of their services' people, named by whose it is; everyone else their own.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -34,10 +35,9 @@ pub fn DevicesPage() -> impl IntoView {
                             </thead>
                             <tbody>
                                 {rows.into_iter().map(|row| {
-                                    let short = row.client.0.simple().to_string();
                                     view! {
                                         <tr>
-                                            <td>{row.label} <span class="device-id">{format!(" ({})", &short[..8])}</span></td>
+                                            <td>{row.label}</td>
                                             <td><a href=format!("/people/{}/plan", row.person)>{row.person_name}</a></td>
                                             <td>{domain::utc_label(row.at_ms)}</td>
                                         </tr>

@@ -9,18 +9,24 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::people::list_people;
+use crate::api::people::{Notices, home_notices, list_people};
 use crate::components::ErrorPanel;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
     let people = Resource::new(|| (), |_| list_people());
+    let notices = Resource::new(|| (), |_| home_notices());
     let initial = use_query_map().with_untracked(|q| q.get("q").unwrap_or_default());
     let (query, set_query) = signal(initial.clone());
 
     view! {
         <Title text="People we support" />
         <h1>"People we support"</h1>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                notices.await.ok().map(|notices| view! { <HomeNotices notices /> })
+            })}
+        </Suspense>
         <form class="find" role="search" method="get" action="/"
             on:submit=|ev| ev.prevent_default()>
             <label for="find-person">"Find a person"</label>
@@ -41,6 +47,57 @@ pub fn HomePage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// Places in circles offered to the reader (accept or decline), and care access given at the
+/// services they manage.
+#[component]
+fn HomeNotices(notices: Notices) -> impl IntoView {
+    let Notices { offers, grants } = notices;
+    view! {
+        {(!offers.is_empty()).then(|| view! {
+            <section class="panel" aria-labelledby="offers-heading">
+                <h2 id="offers-heading">"You've been invited into a circle"</h2>
+                <p>"You see nothing of their record until you accept, and then only what they choose to share with you."</p>
+                <ul class="offers">
+                    {offers.into_iter().map(|offer| {
+                        let accept = format!("/circles/{}/accept", offer.person);
+                        let decline = format!("/circles/{}/decline", offer.person);
+                        let what = format!("{}'s circle, as {}", offer.person_name, offer.role.title());
+                        view! {
+                            <li>
+                                <p>{what.clone()}</p>
+                                <form method="post" action=accept class="inline-form">
+                                    <button type="submit" aria-label=format!("Accept: {what}")>"Accept"</button>
+                                </form>
+                                <form method="post" action=decline class="inline-form">
+                                    <button type="submit" class="secondary" aria-label=format!("Decline: {what}")>"Decline"</button>
+                                </form>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
+        {(!grants.is_empty()).then(|| view! {
+            <section class="panel panel-note" aria-labelledby="grants-heading">
+                <h2 id="grants-heading">"Care access given at your services"</h2>
+                <p>"In the last 30 days these roles, which open people's records, were given by someone else. Check each is right."</p>
+                <ul>
+                    {grants.into_iter().map(|g| view! {
+                        <li>{format!(
+                            "{} gave {} the role {} at {} on {}",
+                            g.granted_by,
+                            g.name,
+                            g.role.title(),
+                            g.service_name,
+                            domain::calendar::london_label(g.at_ms)
+                        )}</li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
     }
 }
 

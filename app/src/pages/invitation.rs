@@ -12,6 +12,7 @@ pub fn InvitationPage() -> impl IntoView {
     let message = problem.as_deref().map(|p| match p {
         "used" => "This invitation has already been used. Sign in instead, or ask for a new one.",
         "expired" => "This invitation has expired. Ask the person who invited you, or their key worker, for a new one.",
+        "ended" => "This link no longer works: the account already has a password, or a newer link was used. Sign in instead.",
         "unknown" => "This invitation link isn't one Circle sent. Check you copied all of it.",
         "mismatch" => "The two passwords are different. Type the same password twice.",
         "length" => "Choose a password of at least 10 characters. A few words together work well.",

@@ -1,5 +1,6 @@
 //! One module per page, named after its URL.
 
+mod account;
 mod admin;
 mod audit;
 mod circle;
@@ -12,6 +13,7 @@ mod plan;
 mod sign_in;
 mod summary;
 
+pub use account::AccountPage;
 pub use admin::AdminPageView;
 pub use audit::AuditPageView;
 pub use circle::CirclePageView;

@@ -12,7 +12,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::plans::{PlanPage as PlanData, get_plan};
-use crate::components::{ErrorPanel, SyncStatusBar};
+use crate::components::{ErrorPanel, SyncStatusBar, escaped_text};
 use crate::sync::{PlanSync, RejectedEdit};
 
 #[component]
@@ -45,12 +45,12 @@ fn PlanEditor(data: PlanData) -> impl IntoView {
     // Effects run only in the browser, after hydration: the engine takes over from here.
     Effect::new(move |_| sync.start(snapshot.clone()));
     let title = format!("{}'s plan", data.name);
-    // Only the parts of the plan the person shares with this reader are shown (and held).
-    let topics = data.snapshot.topics.clone();
-    let shows = move |t: domain::access::Topic| topics.contains(&t);
-    let about = shows(domain::access::Topic::AboutMe);
-    let goals = shows(domain::access::Topic::GoalsAndProgress);
-    let meetings = shows(domain::access::Topic::MeetingsAndReviews);
+    // Only the parts of the plan the person shares with this reader are shown (and held); a
+    // change of what is shared takes them away (or brings them) without a reload.
+    let shows = move |t: domain::access::Topic| sync.topics.with(|topics| topics.contains(&t));
+    let about = move || shows(domain::access::Topic::AboutMe);
+    let goals = move || shows(domain::access::Topic::GoalsAndProgress);
+    let meetings = move || shows(domain::access::Topic::MeetingsAndReviews);
     view! {
         <Title text=title.clone() />
         <h1>{title}</h1>
@@ -62,7 +62,7 @@ fn PlanEditor(data: PlanData) -> impl IntoView {
         </p>
         <ConflictsPanel />
         <RejectedPanel />
-        {about.then(|| view! {
+        {move || about().then(|| view! {
             <section class="panel" aria-labelledby="about-heading">
                 <h2 id="about-heading">"About me"</h2>
                 {AboutMeField::ALL
@@ -79,8 +79,8 @@ fn PlanEditor(data: PlanData) -> impl IntoView {
                     .collect_view()}
             </section>
         })}
-        {goals.then(|| view! { <GoalsEditor /> })}
-        {meetings.then(|| view! { <MeetingsEditor /> })}
+        {move || goals().then(|| view! { <GoalsEditor /> })}
+        {move || meetings().then(|| view! { <MeetingsEditor /> })}
     }
     .into_any()
 }
@@ -149,9 +149,8 @@ fn TextEditor(field: Field, label: String, rows: u32) -> impl IntoView {
                 on:focus=move |_| before.set_value(current.get_untracked())
                 on:change=on_change
                 on:blur=on_blur
-            >
-                {current.get_untracked()}
-            </textarea>
+                inner_html=escaped_text(&current.get_untracked())
+            ></textarea>
             <p class="field-error" id=error_id role="alert">
                 {move || error.get()}
             </p>
@@ -433,9 +432,8 @@ fn NotesEditor(meeting: MeetingId, title: String) -> impl IntoView {
             <h3>{title.clone()}</h3>
             <label for=id.clone()>{format!("Notes: {title}")}</label>
             <textarea id=id rows=6 node_ref=node aria-describedby=error_id.clone()
-                on:input=on_input on:blur=move |_| flush()>
-                {text.get_untracked()}
-            </textarea>
+                on:input=on_input on:blur=move |_| flush()
+                inner_html=escaped_text(&text.get_untracked())></textarea>
             <p class="field-error" id=error_id role="alert">{move || error.get()}</p>
         </div>
     }
@@ -601,7 +599,7 @@ fn RejectedCard(edit: RejectedEdit) -> impl IntoView {
             {text.map(|t| view! {
                 <label>
                     "What was typed"
-                    <textarea readonly rows=2>{t}</textarea>
+                    <textarea readonly rows=2 inner_html=escaped_text(&t)></textarea>
                 </label>
             })}
             <button type="button" class="secondary" aria-label=format!("Dismiss: {what}")

@@ -50,6 +50,22 @@ struct StoredPlan {
     topics: BTreeSet<Topic>,
 }
 
+impl StoredPlan {
+    /// This copy with nothing of the record left but this device's own edits (waiting, or
+    /// refused with their words): the next sync fills it in afresh, as its user may see now.
+    fn blanked(&self) -> StoredPlan {
+        let person = self.replica.confirmed().person;
+        StoredPlan {
+            replica: self.replica.rebased(
+                domain::plan::Plan::new(person, domain::AboutMe::default()),
+                0,
+            ),
+            last_complete_ms: None,
+            topics: BTreeSet::new(),
+        }
+    }
+}
+
 fn every_topic() -> BTreeSet<Topic> {
     Topic::ALL.into_iter().collect()
 }
@@ -59,23 +75,138 @@ const USER_KEY: &str = "circle.v1.user";
 /// The service worker's cache (pages hold personal data too).
 const PAGE_CACHE: &str = "circle-shell-v1";
 
+/// The fingerprint of what this device's user may see, when its copies were made
+/// (`Actor::access_fingerprint`).
+const ACCESS_KEY: &str = "circle.v1.access";
+
+thread_local! {
+    /// Settles once [`prepare`] has run for this page load; everything that reads or writes
+    /// the device's storage waits for it.
+    static READY: std::cell::RefCell<Option<js_sys::Promise>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Starts [`prepare`] (once per page load). Called by the wasm entry before hydrating.
+pub fn prepare_device() {
+    READY.with(|ready| {
+        let mut ready = ready.borrow_mut();
+        if ready.is_none() {
+            *ready = Some(wasm_bindgen_futures::future_to_promise(async {
+                prepare().await;
+                Ok(wasm_bindgen::JsValue::UNDEFINED)
+            }));
+        }
+    });
+}
+
+/// Waits until this device's storage is ready to use for the page's user.
+pub async fn ready() {
+    prepare_device();
+    if let Some(promise) = READY.with(|ready| ready.borrow().clone()) {
+        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    }
+}
+
+/// Runs first on every page load, before anything touches the device's storage:
+/// - a page for another user than the device's last one (a shared tablet whose last session
+///   ended without signing out) wipes every copy first;
+/// - a page for the same user whose access has changed since the copies were made (a topic
+///   unshared, a role taken away) drops the pages kept for offline use and the stored plans
+///   made under the old access. Edits still waiting to be sent are kept (they are what this
+///   user typed); the plan they sit on is fetched afresh, as the user may see it now.
+async fn prepare() {
+    let (Some(user), access) = (page_meta("circle-user"), page_meta("circle-access")) else {
+        return; // signed out: nothing of anyone's is shown
+    };
+    claim_device(&user).await;
+    let storage = LocalStorage::raw();
+    let held = storage.get_item(ACCESS_KEY).ok().flatten();
+    if let Some(access) = access {
+        if held.as_deref().is_some_and(|held| held != access) {
+            forget_copies_made_under_old_access().await;
+        }
+        let _ = storage.set_item(ACCESS_KEY, &access);
+    }
+}
+
 /// Makes this device's copies belong to `user`. Copies of anyone else (a shared tablet after
 /// another person's session ended without signing out) are wiped first.
 pub async fn claim_device(user: &str) {
     let previous = LocalStorage::raw().get_item(USER_KEY).ok().flatten();
-    if previous.as_deref().is_some_and(|p| p != user) {
+    if previous.as_deref() != Some(user) {
         wipe_device().await;
     }
     let _ = LocalStorage::raw().set_item(USER_KEY, user);
 }
 
-/// The signed-in user the page was rendered for (`<meta name="circle-user">`).
-pub fn page_user() -> Option<String> {
+/// A `<meta>` the server put in the page's head for the browser.
+fn page_meta(name: &str) -> Option<String> {
     document()
-        .query_selector("meta[name=circle-user]")
+        .query_selector(&format!("meta[name={name}]"))
         .ok()
         .flatten()
         .and_then(|meta| meta.get_attribute("content"))
+}
+
+/// Drops every page kept for offline use and every stored plan copy made under other access;
+/// edits waiting to be sent, and refused edits, stay (on a blank copy that the next sync
+/// replaces with what the user may see now).
+async fn forget_copies_made_under_old_access() {
+    forget_pages(|_| true).await;
+    for key in idb::keys().await.unwrap_or_default() {
+        if !key.starts_with(PLAN_PREFIX) {
+            continue;
+        }
+        let Ok(Some(raw)) = idb::get(&key).await else {
+            let _ = idb::delete(&key).await;
+            continue;
+        };
+        match serde_json::from_str::<StoredPlan>(&raw) {
+            Ok(stored)
+                if !stored.replica.outbox().is_empty()
+                    || !stored.replica.attention().is_empty() =>
+            {
+                let blank = stored.blanked();
+                if let Ok(json) = serde_json::to_string(&blank) {
+                    idb::write(key.clone(), json, |_| {});
+                }
+            }
+            _ => {
+                let _ = idb::delete(&key).await;
+            }
+        }
+    }
+}
+
+/// Removes the offline copies of the pages whose paths `which` picks (never the app's own
+/// files).
+pub async fn forget_pages(which: impl Fn(&str) -> bool) {
+    let Ok(caches) = window().caches() else {
+        return;
+    };
+    let Ok(cache) = wasm_bindgen_futures::JsFuture::from(caches.open(PAGE_CACHE)).await else {
+        return;
+    };
+    let cache: web_sys::Cache = cache.unchecked_into();
+    let Ok(requests) = wasm_bindgen_futures::JsFuture::from(cache.keys()).await else {
+        return;
+    };
+    let requests: js_sys::Array = requests.unchecked_into();
+    for request in requests.iter() {
+        let request: web_sys::Request = request.unchecked_into();
+        let Ok(url) = web_sys::Url::new(&request.url()) else {
+            continue;
+        };
+        let path = url.pathname();
+        if is_app_file(&path) || !which(&path) {
+            continue;
+        }
+        let _ = wasm_bindgen_futures::JsFuture::from(cache.delete_with_request(&request)).await;
+    }
+}
+
+/// The app's own files in the offline cache: the same for everyone, holding nothing personal.
+fn is_app_file(path: &str) -> bool {
+    path.starts_with("/pkg/") || path == "/icon.svg" || path == "/manifest.webmanifest"
 }
 
 /// Edits on this device that have not reached the server yet, over every plan.
@@ -144,9 +275,7 @@ pub fn start(sync: PlanSync, snapshot: Snapshot) {
         *n
     });
     spawn_local(async move {
-        if let Some(user) = page_user() {
-            claim_device(&user).await;
-        }
+        ready().await;
         let (stored, unreadable) = load(sync, snapshot).await;
         // The page may have gone (or been opened again) while the device's copy was read.
         if GENERATION.with(|g| g.borrow().get(&person).copied()) != Some(generation) {
@@ -531,6 +660,14 @@ async fn push_and_pull(sync: PlanSync) -> Result<(), NetError> {
         .unwrap_or(response.version);
         save(sync);
         refresh(sync);
+        if let Some(reset) = &response.reset {
+            // The pages of this person kept offline were made under the old access: drop
+            // them, then keep this one again, as it is now.
+            sync.topics.set(reset.snapshot.topics.clone());
+            let prefix = format!("/people/{person}");
+            forget_pages(|path| path == prefix || path.starts_with(&format!("{prefix}/"))).await;
+            keep_page_offline(window().location().pathname().unwrap_or_default());
+        }
         let moved = !response.changes.is_empty()
             || !response.withheld.is_empty()
             || response.reset.is_some();
@@ -680,6 +817,7 @@ pub fn keep_page_offline(path: String) {
         return;
     };
     spawn_local(async move {
+        self::ready().await;
         let Ok(registration) = wasm_bindgen_futures::JsFuture::from(ready).await else {
             return;
         };

@@ -55,6 +55,8 @@ pub struct PlanSync {
     pub plan: RwSignal<Plan>,
     pub status: RwSignal<SyncStatus>,
     pub rejected: RwSignal<Vec<RejectedEdit>>,
+    /// The topics this reader may see: the sections shown (a reset changes them).
+    pub topics: RwSignal<std::collections::BTreeSet<domain::access::Topic>>,
 }
 
 impl PlanSync {
@@ -64,6 +66,7 @@ impl PlanSync {
             plan: RwSignal::new(snapshot.plan.clone()),
             status: RwSignal::new(SyncStatus::default()),
             rejected: RwSignal::new(Vec::new()),
+            topics: RwSignal::new(snapshot.topics.clone()),
         }
     }
 
@@ -145,6 +148,13 @@ impl PlanSync {
         #[cfg(not(feature = "hydrate"))]
         Err(NEEDS_JAVASCRIPT.to_owned())
     }
+}
+
+/// Gets this device's storage ready for the page's user before anything uses it (see
+/// `browser::prepare`). Called once, by the wasm entry.
+pub fn prepare_device() {
+    #[cfg(feature = "hydrate")]
+    browser::prepare_device();
 }
 
 /// Registers the service worker that lets Circle open with no network.

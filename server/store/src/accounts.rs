@@ -27,6 +27,15 @@ pub struct CircleMember {
     pub name: String,
     pub role: CircleRole,
     pub shared: BTreeSet<Topic>,
+    /// False while the place is offered and not yet accepted: they see nothing until then.
+    pub accepted: bool,
+}
+
+/// A place in someone's circle offered to a user who has not accepted it yet.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CircleOffer {
+    pub person: PersonId,
+    pub role: CircleRole,
 }
 
 /// An invitation as stored: only the hash of its token.
@@ -39,6 +48,8 @@ pub struct InvitationRecord {
     pub created_ms: i64,
     pub expires_ms: i64,
     pub used_ms: Option<i64>,
+    /// When it stopped working because another link of the account was used.
+    pub ended_ms: Option<i64>,
 }
 
 /// Why an invitation can't be used.
@@ -50,6 +61,11 @@ pub enum InvitationProblem {
     Used,
     #[error("This invitation has expired. Ask the person who invited you for a new one.")]
     Expired,
+    /// Another link of the same account was used, or the account already has a password.
+    #[error(
+        "This link no longer works: the account already has a password, or a newer link was used. Sign in instead."
+    )]
+    Ended,
 }
 
 pub(crate) const INSERT_USER: &str = "INSERT INTO users (id, email, name, password_hash) VALUES ($1, $2, $3, $4) \
@@ -60,18 +76,46 @@ pub(crate) const SELECT_USER_BY_EMAIL: &str =
 pub(crate) const SELECT_USER: &str =
     "SELECT id, email, name, password_hash FROM users WHERE id = $1";
 pub(crate) const SET_PASSWORD: &str = "UPDATE users SET password_hash = $1 WHERE id = $2";
-pub(crate) const INSERT_STAFF_ROLE: &str = "INSERT INTO staff_roles (user_id, service_id, role) VALUES ($1, $2, $3) \
+pub(crate) const INSERT_STAFF_ROLE: &str = "INSERT INTO staff_roles \
+     (user_id, service_id, role, granted_by, granted_ms) VALUES ($1, $2, $3, $4, $5) \
      ON CONFLICT (user_id, service_id, role) DO NOTHING";
 pub(crate) const SELECT_STAFF_ROLES: &str =
     "SELECT service_id, role FROM staff_roles WHERE user_id = $1 ORDER BY service_id, role";
-pub(crate) const UPSERT_MEMBER: &str = "INSERT INTO circle_members (person_id, user_id, role) VALUES ($1, $2, $3) \
-     ON CONFLICT (person_id, user_id) DO UPDATE SET role = excluded.role";
-pub(crate) const SELECT_MEMBERSHIPS: &str =
-    "SELECT person_id, role FROM circle_members WHERE user_id = $1 ORDER BY person_id";
+/// An offer of a place: pending (`accepted_ms` NULL) unless already accepted.
+pub(crate) const UPSERT_MEMBER: &str = "INSERT INTO circle_members (person_id, user_id, role, accepted_ms) \
+     VALUES ($1, $2, $3, NULL) ON CONFLICT (person_id, user_id) DO UPDATE SET role = excluded.role";
+pub(crate) const ACCEPT_MEMBER: &str = "UPDATE circle_members SET accepted_ms = $1 \
+     WHERE person_id = $2 AND user_id = $3 AND accepted_ms IS NULL";
+pub(crate) const DECLINE_MEMBER: &str = "DELETE FROM circle_members \
+     WHERE person_id = $1 AND user_id = $2 AND accepted_ms IS NULL";
+pub(crate) const SELECT_OFFERS: &str = "SELECT person_id, role FROM circle_members \
+     WHERE user_id = $1 AND accepted_ms IS NULL ORDER BY person_id";
+/// Only accepted places count: an offer gives nothing until it is accepted.
+pub(crate) const SELECT_MEMBERSHIPS: &str = "SELECT person_id, role FROM circle_members \
+     WHERE user_id = $1 AND accepted_ms IS NOT NULL ORDER BY person_id";
+pub(crate) const SET_FIRST_PASSWORD: &str =
+    "UPDATE users SET password_hash = $1 WHERE id = $2 AND password_hash IS NULL";
+pub(crate) const END_INVITATIONS_OF: &str = "UPDATE invitations SET ended_ms = $1 \
+     WHERE user_id = $2 AND used_ms IS NULL AND ended_ms IS NULL";
+pub(crate) const END_ACCOUNT_INVITATIONS_OF: &str = "UPDATE account_invitations SET ended_ms = $1 \
+     WHERE user_id = $2 AND used_ms IS NULL AND ended_ms IS NULL";
+pub(crate) const CLAIM_DEVICE: &str = "INSERT INTO devices (client_id, user_id, created_ms) \
+     VALUES ($1, $2, $3) ON CONFLICT (client_id) DO NOTHING";
+pub(crate) const SELECT_DEVICE_OWNER: &str = "SELECT user_id FROM devices WHERE client_id = $1";
+pub(crate) const SELECT_FAILURES: &str =
+    "SELECT failures, last_ms FROM sign_in_failures WHERE key = $1";
+/// One more failure; a count whose last failure is older than the window (`$3`) starts again.
+pub(crate) const RECORD_FAILURE: &str = "INSERT INTO sign_in_failures (key, failures, last_ms) \
+     VALUES ($1, 1, $2) ON CONFLICT (key) DO UPDATE SET \
+     failures = CASE WHEN sign_in_failures.last_ms < $2 - $3 THEN 1 \
+     ELSE sign_in_failures.failures + 1 END, last_ms = excluded.last_ms";
+pub(crate) const CLEAR_FAILURES: &str = "DELETE FROM sign_in_failures WHERE key = $1";
+pub(crate) const DELETE_OLD_FAILURES: &str = "DELETE FROM sign_in_failures WHERE last_ms < $1";
+pub(crate) const SELECT_SESSION_USER: &str = "SELECT user_id FROM sessions WHERE id = $1";
 pub(crate) const SELECT_CONSENT_OF_USER: &str =
     "SELECT person_id, topic FROM consent WHERE user_id = $1";
-pub(crate) const SELECT_CIRCLE: &str = "SELECT m.user_id, u.name, m.role FROM circle_members m \
-     JOIN users u ON u.id = m.user_id WHERE m.person_id = $1 ORDER BY u.name";
+pub(crate) const SELECT_CIRCLE: &str = "SELECT m.user_id, u.name, m.role, m.accepted_ms \
+     FROM circle_members m JOIN users u ON u.id = m.user_id WHERE m.person_id = $1 ORDER BY u.name";
 pub(crate) const SELECT_CONSENT_OF_PERSON: &str =
     "SELECT user_id, topic FROM consent WHERE person_id = $1";
 pub(crate) const SHARE_TOPIC: &str = "INSERT INTO consent (person_id, user_id, topic) \
@@ -82,10 +126,10 @@ pub(crate) const INSERT_INVITATION: &str = "INSERT INTO invitations \
      (token_hash, person_id, user_id, invited_by, created_ms, expires_ms, used_ms) \
      VALUES ($1, $2, $3, $4, $5, $6, NULL)";
 pub(crate) const SELECT_INVITATION: &str = "SELECT token_hash, person_id, user_id, invited_by, \
-     created_ms, expires_ms, used_ms FROM invitations WHERE token_hash = $1";
-/// Single use: only the first redemption of an unexpired invitation changes a row.
+     created_ms, expires_ms, used_ms, ended_ms FROM invitations WHERE token_hash = $1";
+/// Single use: only the first redemption of an unexpired, unended invitation changes a row.
 pub(crate) const USE_INVITATION: &str = "UPDATE invitations SET used_ms = $1 \
-     WHERE token_hash = $2 AND used_ms IS NULL AND expires_ms > $1";
+     WHERE token_hash = $2 AND used_ms IS NULL AND ended_ms IS NULL AND expires_ms > $1";
 pub(crate) const SELECT_SESSION: &str =
     "SELECT record FROM sessions WHERE id = $1 AND expires_ms > $2";
 pub(crate) const UPSERT_SESSION: &str = "INSERT INTO sessions (id, user_id, record, expires_ms) VALUES ($1, $2, $3, $4) \
@@ -99,10 +143,10 @@ pub(crate) const DELETE_EXPIRED_SESSIONS: &str = "DELETE FROM sessions WHERE exp
 pub(crate) const INSERT_AUDIT: &str = "INSERT INTO audit_events \
      (id, at_ms, user_id, user_name, device, person_id, kind, summary, before, after, service_id) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
-/// The audit query for `people` people and `services` services: `$1` user ('' for anyone),
-/// `$2`..`$3` the time range, `$4` the limit, then one placeholder per person, then one per
-/// service.
-pub(crate) fn select_audit(people: usize, services: usize) -> String {
+/// The audit query for `people` people, `services` services and `users` users' account events:
+/// `$1` user ('' for anyone), `$2`..`$3` the time range, `$4` the limit, then one placeholder
+/// per person, then one per service, then one per user.
+pub(crate) fn select_audit(people: usize, services: usize, users: usize) -> String {
     let list = |from: usize, n: usize| {
         if n == 0 {
             // Nothing equals NULL: an empty list matches no row.
@@ -117,10 +161,12 @@ pub(crate) fn select_audit(people: usize, services: usize) -> String {
     format!(
         "SELECT id, at_ms, user_id, user_name, device, person_id, kind, summary, before, after, \
          service_id FROM audit_events WHERE ($1 = '' OR user_id = $1) AND at_ms >= $2 \
-         AND at_ms < $3 AND (person_id IN ({}) OR (person_id IS NULL AND service_id IN ({}))) \
+         AND at_ms < $3 AND (person_id IN ({}) OR (person_id IS NULL AND service_id IN ({})) \
+         OR (person_id IS NULL AND service_id IS NULL AND user_id IN ({}))) \
          ORDER BY at_ms DESC, id DESC LIMIT $4",
         list(5, people),
-        list(5 + people, services)
+        list(5 + people, services),
+        list(5 + people + services, users)
     )
 }
 
@@ -149,16 +195,17 @@ pub(crate) fn early_warning_from_row(
 }
 
 pub(crate) const SELECT_ALL_STAFF: &str = "SELECT r.user_id, u.name, u.email, r.service_id, \
-     r.role FROM staff_roles r JOIN users u ON u.id = r.user_id ORDER BY u.name, r.service_id, r.role";
+     r.role, r.granted_by, r.granted_ms FROM staff_roles r JOIN users u ON u.id = r.user_id \
+     ORDER BY u.name, r.service_id, r.role";
 pub(crate) const DELETE_STAFF_ROLE: &str =
     "DELETE FROM staff_roles WHERE user_id = $1 AND service_id = $2 AND role = $3";
 pub(crate) const INSERT_ACCOUNT_INVITATION: &str = "INSERT INTO account_invitations \
      (token_hash, user_id, invited_by, created_ms, expires_ms, used_ms) \
      VALUES ($1, $2, $3, $4, $5, NULL)";
 pub(crate) const USE_ACCOUNT_INVITATION: &str = "UPDATE account_invitations SET used_ms = $1 \
-     WHERE token_hash = $2 AND used_ms IS NULL AND expires_ms > $1";
+     WHERE token_hash = $2 AND used_ms IS NULL AND ended_ms IS NULL AND expires_ms > $1";
 pub(crate) const SELECT_ACCOUNT_INVITATION: &str =
-    "SELECT user_id, used_ms FROM account_invitations WHERE token_hash = $1";
+    "SELECT user_id, used_ms, ended_ms FROM account_invitations WHERE token_hash = $1";
 
 /// A member of staff's role in one service, as the administration page lists it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -168,10 +215,24 @@ pub struct StaffMember {
     pub email: String,
     pub service: ServiceId,
     pub role: StaffRole,
+    /// Who gave the role (`None` for Circle itself, or roles from before this was kept).
+    pub granted_by: Option<UserId>,
+    pub granted_ms: Option<i64>,
 }
 
+/// user, name, email, service, role, granted by, granted at.
+pub(crate) type StaffRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<i64>,
+);
+
 pub(crate) fn staff_member_from_row(
-    (user, name, email, service, role): (String, String, String, String, String),
+    (user, name, email, service, role, by, at): StaffRow,
 ) -> Result<StaffMember, StoreError> {
     Ok(StaffMember {
         user: UserId(uuid("staff_roles.user_id", &user)?),
@@ -179,13 +240,26 @@ pub(crate) fn staff_member_from_row(
         email,
         service: ServiceId(uuid("staff_roles.service_id", &service)?),
         role: staff_role(&role)?,
+        granted_by: by
+            .map(|b| uuid("staff_roles.granted_by", &b).map(UserId))
+            .transpose()?,
+        granted_ms: at,
     })
 }
 
 /// id, email, name, password hash.
 pub(crate) type UserRow = (String, String, String, Option<String>);
-/// token hash, person, user, invited by, created, expires, used.
-pub(crate) type InvitationRow = (String, String, String, String, i64, i64, Option<i64>);
+/// token hash, person, user, invited by, created, expires, used, ended.
+pub(crate) type InvitationRow = (
+    String,
+    String,
+    String,
+    String,
+    i64,
+    i64,
+    Option<i64>,
+    Option<i64>,
+);
 /// id, at, user, user name, device, person, kind, summary, before, after.
 pub(crate) type AuditRow = (
     String,
@@ -215,7 +289,7 @@ pub(crate) fn user_from_row((id, email, name, hash): UserRow) -> Result<UserReco
 }
 
 pub(crate) fn invitation_from_row(row: InvitationRow) -> Result<InvitationRecord, StoreError> {
-    let (token_hash, person, user, by, created_ms, expires_ms, used_ms) = row;
+    let (token_hash, person, user, by, created_ms, expires_ms, used_ms, ended_ms) = row;
     Ok(InvitationRecord {
         token_hash,
         person: PersonId(uuid("invitations.person_id", &person)?),
@@ -224,6 +298,7 @@ pub(crate) fn invitation_from_row(row: InvitationRow) -> Result<InvitationRecord
         created_ms,
         expires_ms,
         used_ms,
+        ended_ms,
     })
 }
 
@@ -273,7 +348,7 @@ pub(crate) fn staff_roles(
 }
 
 pub(crate) fn circle(
-    rows: Vec<(String, String, String)>,
+    rows: Vec<(String, String, String, Option<i64>)>,
     consent: Vec<(String, String)>,
 ) -> Result<Vec<CircleMember>, StoreError> {
     let mut shared: BTreeMap<String, BTreeSet<Topic>> = BTreeMap::new();
@@ -281,12 +356,13 @@ pub(crate) fn circle(
         shared.entry(user).or_default().insert(topic_of(&t)?);
     }
     rows.into_iter()
-        .map(|(user, name, role)| {
+        .map(|(user, name, role, accepted_ms)| {
             Ok(CircleMember {
                 user: UserId(uuid("circle_members.user_id", &user)?),
                 name,
                 role: circle_role(&role)?,
                 shared: shared.remove(&user).unwrap_or_default(),
+                accepted: accepted_ms.is_some(),
             })
         })
         .collect()
@@ -314,4 +390,26 @@ pub(crate) fn audit_from_row(row: AuditRow) -> Result<AuditEvent, StoreError> {
         before,
         after,
     })
+}
+
+pub(crate) fn offers(rows: Vec<(String, String)>) -> Result<Vec<CircleOffer>, StoreError> {
+    rows.into_iter()
+        .map(|(person, role)| {
+            Ok(CircleOffer {
+                person: PersonId(uuid("circle_members.person_id", &person)?),
+                role: circle_role(&role)?,
+            })
+        })
+        .collect()
+}
+
+/// Why a link that did not change a row cannot be used.
+pub(crate) fn invitation_problem(used_ms: Option<i64>, ended_ms: Option<i64>) -> InvitationProblem {
+    if used_ms.is_some() {
+        InvitationProblem::Used
+    } else if ended_ms.is_some() {
+        InvitationProblem::Ended
+    } else {
+        InvitationProblem::Expired
+    }
 }

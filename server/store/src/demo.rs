@@ -264,10 +264,13 @@ pub async fn load_accounts(store: &dyn crate::Store) -> Result<(), crate::StoreE
             })
             .await?;
         for (service, role) in account.staff {
-            store.grant_staff_role(account.id, *service, *role).await?;
+            store
+                .grant_staff_role(account.id, *service, *role, None, now_ms)
+                .await?;
         }
         if let Some((person, role, shared)) = account.circle {
             store.add_to_circle(person, account.id, role).await?;
+            store.accept_circle(person, account.id, now_ms).await?;
             for topic in shared {
                 let note = AuditEvent {
                     id: Uuid::from_u128((account.id.0.as_u128() << 8) | *topic as u128),

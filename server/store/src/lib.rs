@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use domain::access::{Actor, CircleRole, EarlyWarning, StaffRole, Topic, UserId};
-use domain::audit::{AuditEvent, AuditFilter};
+use domain::audit::{AuditEvent, AuditFilter, Editor};
 use domain::plan::Plan;
 use domain::sync::{Ack, ClientId, DeviceSync, Mutation, PullResponse};
 use domain::{Dataset, Person, PersonId, PersonSummary, Service, ServiceId};
@@ -22,7 +22,9 @@ mod sqlite;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use accounts::{CircleMember, InvitationProblem, InvitationRecord, StaffMember, UserRecord};
+pub use accounts::{
+    CircleMember, CircleOffer, InvitationProblem, InvitationRecord, StaffMember, UserRecord,
+};
 
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
@@ -78,6 +80,27 @@ pub struct PlanChanged {
     pub version: u64,
 }
 
+/// Something every server over the database must hear of at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreEvent {
+    /// A plan changed: devices following it pull.
+    Plan(PlanChanged),
+    /// What this user may see or do changed, or one of their sessions ended (signed out, a
+    /// role taken away, a topic unshared): their live channels check again and end if they
+    /// may no longer follow.
+    Access(UserId),
+    /// This server may have missed events (its PostgreSQL listener reconnected): every device
+    /// should pull.
+    Resync,
+}
+
+/// Now, in milliseconds since 1970-01-01 UTC (the store stamps what it writes itself).
+pub(crate) fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
 /// Everything Circle keeps. Object-safe so the app holds an `Arc<dyn Store>` chosen at start.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
@@ -105,27 +128,46 @@ pub trait Store: Send + Sync + 'static {
     async fn plan(&self, person: PersonId) -> Result<(Plan, u64), StoreError>;
 
     /// Runs one client's batch through the sync authority in one transaction: every new
-    /// outcome, every accepted change and the new plan are stored together, or none is.
-    /// Mutations from other clients in the batch are ignored.
+    /// outcome, every accepted change, the new plan and the audit event of every edit decided
+    /// are stored together, or none is. Mutations from other clients in the batch are ignored.
+    /// Edits are audited as made by Circle itself (for imports, benchmarks and tests).
     async fn sync_push(
         &self,
         person: PersonId,
         client: ClientId,
         batch: &[Mutation],
     ) -> Result<Vec<Ack>, StoreError> {
-        self.sync_push_checked(person, client, batch, &|_, _| Ok(()))
-            .await
+        self.sync_push_checked(
+            person,
+            client,
+            batch,
+            &|_, _| Ok(()),
+            &Editor::system(now_ms()),
+        )
+        .await
     }
 
     /// [`Store::sync_push`] with each new mutation put to `allowed` first (the sync route passes
-    /// the access rules): one it refuses gets a stored `Rejected` outcome with the reason.
+    /// the access rules): one it refuses gets a stored `Rejected` outcome with the reason. The
+    /// edits are audited as made by `editor`, in the same transaction: an edit that cannot be
+    /// audited is not saved.
     async fn sync_push_checked(
         &self,
         person: PersonId,
         client: ClientId,
         batch: &[Mutation],
         allowed: &domain::sync::Allowed<'_>,
+        editor: &Editor,
     ) -> Result<Vec<Ack>, StoreError>;
+
+    /// Binds device `client` to `user` the first time it is seen. True when the device is
+    /// `user`'s (now or from before); false when it belongs to someone else.
+    async fn claim_device(
+        &self,
+        client: ClientId,
+        user: UserId,
+        now_ms: i64,
+    ) -> Result<bool, StoreError>;
 
     /// The accepted changes after version `since` (at most `limit`), oldest first.
     async fn sync_pull(
@@ -142,13 +184,14 @@ pub trait Store: Send + Sync + 'static {
     /// Notes that a device synced a plan completely (replacing its earlier note for that plan).
     async fn record_sync(&self, sync: &DeviceSync) -> Result<(), StoreError>;
 
-    /// When each device last synced each plan completely, newest first.
+    /// When each device last synced each plan completely, newest first, with whose device it
+    /// is.
     async fn device_syncs(&self) -> Result<Vec<DeviceSync>, StoreError>;
 
-    /// Every plan change committed from now on, by this process or (PostgreSQL) any other
-    /// over the same database. A receiver that falls behind gets `Lagged`: it should treat
-    /// every plan as changed.
-    fn plan_changes(&self) -> tokio::sync::broadcast::Receiver<PlanChanged>;
+    /// Every event committed from now on, by this process or (PostgreSQL) any other over the
+    /// same database. A receiver that falls behind gets `Lagged`: it should treat every plan as
+    /// changed and check every user's access again.
+    fn events(&self) -> tokio::sync::broadcast::Receiver<StoreEvent>;
 
     // ---- Accounts, roles and circles
 
@@ -171,11 +214,15 @@ pub trait Store: Send + Sync + 'static {
         audit: &AuditEvent,
     ) -> Result<(), StoreError>;
 
+    /// Gives `user` a role in `service`, noting who gave it and when (`None` for Circle itself,
+    /// as in the demo data).
     async fn grant_staff_role(
         &self,
         user: UserId,
         service: ServiceId,
         role: StaffRole,
+        granted_by: Option<UserId>,
+        at_ms: i64,
     ) -> Result<(), StoreError>;
 
     /// Every staff role in every service, by name.
@@ -198,7 +245,8 @@ pub trait Store: Send + Sync + 'static {
         expires_ms: i64,
     ) -> Result<(), StoreError>;
 
-    /// Uses an account invitation once, setting the account's password.
+    /// Uses an account invitation once, setting the account's password and ending every other
+    /// link of that account; refused like [`Store::redeem_invitation`].
     async fn redeem_account_invitation(
         &self,
         token_hash: &str,
@@ -206,7 +254,9 @@ pub trait Store: Send + Sync + 'static {
         password_hash: &str,
     ) -> Result<Result<UserId, InvitationProblem>, StoreError>;
 
-    /// Puts `user` in `person`'s circle (sharing nothing until the person says so).
+    /// Offers `user` a place in `person`'s circle as `role` (sharing nothing until the person
+    /// says so). Until they accept it they see nothing of the record; a place already accepted
+    /// stays accepted, with the new role.
     async fn add_to_circle(
         &self,
         person: PersonId,
@@ -214,11 +264,26 @@ pub trait Store: Send + Sync + 'static {
         role: CircleRole,
     ) -> Result<(), StoreError>;
 
+    /// Accepts the place offered to `user` in `person`'s circle; false when none was offered.
+    async fn accept_circle(
+        &self,
+        person: PersonId,
+        user: UserId,
+        now_ms: i64,
+    ) -> Result<bool, StoreError>;
+
+    /// Turns down a place offered (not yet accepted); false when there was no such offer.
+    async fn decline_circle(&self, person: PersonId, user: UserId) -> Result<bool, StoreError>;
+
+    /// The places in circles offered to `user` and not yet accepted.
+    async fn circle_offers(&self, user: UserId) -> Result<Vec<CircleOffer>, StoreError>;
+
     /// Everything the access rules need about a user: their roles and their circles with what
     /// is shared in each. `None` for an unknown user.
     async fn actor(&self, user: UserId) -> Result<Option<Actor>, StoreError>;
 
-    /// The members of `person`'s circle with what each is shared.
+    /// The members of `person`'s circle with what each is shared, including those offered a
+    /// place who have not accepted it yet.
     async fn circle(&self, person: PersonId) -> Result<Vec<CircleMember>, StoreError>;
 
     /// Shares or stops sharing one topic of `person`'s record with one member, and records who
@@ -257,8 +322,10 @@ pub trait Store: Send + Sync + 'static {
 
     async fn invitation(&self, token_hash: &str) -> Result<Option<InvitationRecord>, StoreError>;
 
-    /// Uses an invitation once: sets the invited account's password. A second use, or one after
-    /// it expired, changes nothing and says why.
+    /// Uses an invitation once: sets the invited account's password, accepts the place it
+    /// offered and ends every other link of that account. A second use, one after it expired or
+    /// was ended, and one for an account that already has a password change nothing and say
+    /// why.
     async fn redeem_invitation(
         &self,
         token_hash: &str,
@@ -293,6 +360,25 @@ pub trait Store: Send + Sync + 'static {
     async fn delete_sessions_of(&self, user: UserId) -> Result<(), StoreError>;
 
     async fn delete_expired_sessions(&self, now_ms: i64) -> Result<(), StoreError>;
+
+    // ---- Sign-in throttling, shared by every server over the database
+
+    /// The failures counted against `key` (an email or an address) and when the last one was.
+    async fn sign_in_failures(&self, key: &str) -> Result<Option<(u32, i64)>, StoreError>;
+
+    /// Counts a failure against `key`; a count whose last failure is older than `window_ms`
+    /// starts again at one.
+    async fn record_sign_in_failure(
+        &self,
+        key: &str,
+        now_ms: i64,
+        window_ms: i64,
+    ) -> Result<(), StoreError>;
+
+    async fn clear_sign_in_failures(&self, key: &str) -> Result<(), StoreError>;
+
+    /// Forgets failures last counted before `before_ms`.
+    async fn delete_old_sign_in_failures(&self, before_ms: i64) -> Result<(), StoreError>;
 
     // ---- Audit trail
 

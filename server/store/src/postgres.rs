@@ -6,14 +6,14 @@ use domain::PersonId;
 use sqlx::postgres::{PgListener, PgPool, PgPoolOptions};
 use tokio::sync::broadcast;
 
-use crate::{Backend, PlanChanged, StoreError};
+use crate::{Backend, PlanChanged, StoreError, StoreEvent};
 
 /// The shared store: PostgreSQL, for several stateless app servers over one database.
 #[derive(Debug, Clone)]
 pub struct PostgresStore {
     pool: PgPool,
-    /// Fed by LISTEN: changes committed by any server over this database, this one included.
-    changes: broadcast::Sender<PlanChanged>,
+    /// Fed by LISTEN: events committed by any server over this database, this one included.
+    changes: broadcast::Sender<StoreEvent>,
     listener: Arc<tokio::task::JoinHandle<()>>,
 }
 
@@ -38,15 +38,9 @@ impl PostgresStore {
                 source,
             })?;
         let changes = broadcast::channel(1024).0;
-        let mut listener =
-            PgListener::connect_with(&pool)
-                .await
-                .map_err(|source| StoreError::Connect {
-                    backend: Backend::Postgres,
-                    source,
-                })?;
-        listener.listen(CHANNEL).await?;
+        let listener = listen(&pool).await?;
         let listener = Arc::new(tokio::spawn(forward_notifications(
+            pool.clone(),
             listener,
             changes.clone(),
         )));
@@ -57,21 +51,26 @@ impl PostgresStore {
         })
     }
 
-    async fn before_commit(
+    /// Called inside the transaction that makes `event` happen: PostgreSQL delivers it to every
+    /// listening server when (and only if) the transaction commits.
+    async fn announce(
         &self,
         tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
-        changed: PlanChanged,
+        event: StoreEvent,
     ) -> Result<(), StoreError> {
-        // Delivered to every listening server when (and only if) the transaction commits.
+        let Some(payload) = payload(event) else {
+            return Ok(());
+        };
         sqlx::query("SELECT pg_notify($1, $2)")
             .bind(CHANNEL)
-            .bind(format!("{} {}", changed.person, changed.version))
+            .bind(payload)
             .execute(&mut **tx)
             .await?;
         Ok(())
     }
 
-    fn after_commit(&self, _changed: PlanChanged) {}
+    /// Called once that transaction committed (nothing to do: LISTEN brings it back).
+    fn announced(&self, _event: StoreEvent) {}
 
     fn on_close(&self) {
         self.listener.abort();
@@ -83,25 +82,90 @@ impl PostgresStore {
     }
 }
 
-/// Turns NOTIFY payloads into local announcements. sqlx reconnects a lost listener; changes
-/// missed meanwhile are caught up by the devices' next pull, which they make on reconnect.
-async fn forward_notifications(mut listener: PgListener, changes: broadcast::Sender<PlanChanged>) {
+/// An event as a NOTIFY payload: `p <person> <version>` or `a <user>`.
+fn payload(event: StoreEvent) -> Option<String> {
+    match event {
+        StoreEvent::Plan(changed) => Some(format!("p {} {}", changed.person, changed.version)),
+        StoreEvent::Access(user) => Some(format!("a {user}")),
+        StoreEvent::Resync => None,
+    }
+}
+
+fn parse_payload(payload: &str) -> Option<StoreEvent> {
+    let mut parts = payload.split(' ');
+    match (parts.next()?, parts.next()?, parts.next()) {
+        ("p", person, Some(version)) => Some(StoreEvent::Plan(PlanChanged {
+            person: person.parse::<PersonId>().ok()?,
+            version: version.parse().ok()?,
+        })),
+        ("a", user, None) => Some(StoreEvent::Access(user.parse().ok()?)),
+        _ => None,
+    }
+}
+
+async fn listen(pool: &PgPool) -> Result<PgListener, StoreError> {
+    let mut listener =
+        PgListener::connect_with(pool)
+            .await
+            .map_err(|source| StoreError::Connect {
+                backend: Backend::Postgres,
+                source,
+            })?;
+    listener.listen(CHANNEL).await?;
+    Ok(listener)
+}
+
+/// Turns NOTIFY payloads into local announcements. When the listening connection is lost,
+/// notifications sent meanwhile are gone: a new connection is made (retrying every second) and
+/// then every live device is told to resync, so nothing missed stays missed.
+async fn forward_notifications(
+    pool: PgPool,
+    mut listener: PgListener,
+    changes: broadcast::Sender<StoreEvent>,
+) {
     loop {
-        match listener.recv().await {
-            Ok(note) => {
-                let mut parts = note.payload().split(' ');
-                if let (Some(Ok(person)), Some(Ok(version))) = (
-                    parts.next().map(str::parse::<PersonId>),
-                    parts.next().map(str::parse::<u64>),
-                ) {
-                    let _ = changes.send(PlanChanged { person, version });
+        match listener.try_recv().await {
+            Ok(Some(note)) => {
+                if let Some(event) = parse_payload(note.payload()) {
+                    let _ = changes.send(event);
                 }
             }
-            Err(error) => {
-                tracing::warn!(%error, "lost the PostgreSQL change listener; reconnecting");
-                tokio::time::sleep(Duration::from_secs(1)).await;
+            Ok(None) | Err(_) => {
+                tracing::warn!("lost the PostgreSQL change listener; reconnecting");
+                listener = loop {
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    match listen(&pool).await {
+                        Ok(listener) => break listener,
+                        Err(error) => tracing::warn!(%error, "could not listen again yet"),
+                    }
+                };
+                tracing::info!("listening for changes again; asking every device to resync");
+                let _ = changes.send(StoreEvent::Resync);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_announced_event_reads_back_from_its_payload() {
+        let person = PersonId(uuid::Uuid::from_u128(7));
+        let user = domain::access::UserId(uuid::Uuid::from_u128(9));
+        for event in [
+            StoreEvent::Plan(PlanChanged {
+                person,
+                version: 42,
+            }),
+            StoreEvent::Access(user),
+        ] {
+            let text = payload(event).expect("a payload");
+            assert_eq!(parse_payload(&text), Some(event));
+        }
+        assert_eq!(payload(StoreEvent::Resync), None);
+        assert_eq!(parse_payload("nonsense"), None);
     }
 }
 

@@ -65,8 +65,10 @@ pub(crate) const UPSERT_DEVICE_SYNC: &str = "INSERT INTO device_syncs \
      (client_id, person_id, label, last_complete_ms) VALUES ($1, $2, $3, $4) \
      ON CONFLICT (client_id, person_id) DO UPDATE SET label = excluded.label, \
      last_complete_ms = excluded.last_complete_ms";
-pub(crate) const SELECT_DEVICE_SYNCS: &str = "SELECT client_id, person_id, label, \
-     last_complete_ms FROM device_syncs ORDER BY last_complete_ms DESC";
+pub(crate) const SELECT_DEVICE_SYNCS: &str = "SELECT s.client_id, s.person_id, s.label, \
+     s.last_complete_ms, d.user_id, u.name FROM device_syncs s \
+     LEFT JOIN devices d ON d.client_id = s.client_id LEFT JOIN users u ON u.id = d.user_id \
+     ORDER BY s.last_complete_ms DESC";
 
 /// A plan row: state as JSON, version.
 pub(crate) type PlanRow = (String, i64);
@@ -106,16 +108,21 @@ pub(crate) fn change_from_row(
 }
 
 /// A device sync row: client id, person id, label, milliseconds.
-pub(crate) type DeviceSyncRow = (String, String, String, i64);
+/// ... then the device's owner and their name, when known.
+pub(crate) type DeviceSyncRow = (String, String, String, i64, Option<String>, Option<String>);
 
 pub(crate) fn device_sync_from_row(
-    (client, person, label, at_ms): DeviceSyncRow,
+    (client, person, label, at_ms, owner, owner_name): DeviceSyncRow,
 ) -> Result<domain::sync::DeviceSync, StoreError> {
     Ok(domain::sync::DeviceSync {
         client: domain::sync::ClientId(uuid("device_syncs.client_id", &client)?),
         person: PersonId(uuid("device_syncs.person_id", &person)?),
         label,
         at_ms,
+        owner: owner
+            .map(|o| uuid("devices.user_id", &o).map(domain::access::UserId))
+            .transpose()?,
+        owner_name: owner_name.unwrap_or_default(),
     })
 }
 
@@ -202,7 +209,7 @@ pub(crate) use load_plan;
 
 macro_rules! sql_store {
     ($store:ty, $backend:expr, begin_write = $begin_write:expr) => {
-        use $crate::sql::insert_audit;
+        use $crate::sql::{end_other_links, insert_audit, set_first_password};
         #[async_trait::async_trait]
         impl $crate::Store for $store {
             fn backend(&self) -> $crate::Backend {
@@ -299,6 +306,7 @@ macro_rules! sql_store {
                 client: domain::sync::ClientId,
                 batch: &[domain::sync::Mutation],
                 allowed: &domain::sync::Allowed<'_>,
+                editor: &domain::audit::Editor,
             ) -> Result<Vec<domain::sync::Ack>, $crate::StoreError> {
                 use $crate::sql::*;
                 let batch: Vec<_> = batch
@@ -346,18 +354,25 @@ macro_rules! sql_store {
                     })
                     .collect::<Result<std::collections::BTreeMap<_, _>, $crate::StoreError>>()?;
                 let mut authority = domain::sync::Authority::resume(plan, version, known.clone());
-                let acks = authority.push_checked(&batch, allowed);
-                for ack in acks
-                    .iter()
-                    .filter(|a| !known.contains_key(&(client, a.seq)))
-                {
-                    sqlx::query(INSERT_OUTCOME)
-                        .bind(&pid)
-                        .bind(&cid)
-                        .bind(signed(ack.seq))
-                        .bind(json(&ack.outcome))
-                        .execute(&mut *tx)
-                        .await?;
+                let decided = authority.push_audited(&batch, allowed);
+                let mut acks = Vec::with_capacity(decided.len());
+                for (ack, lines) in decided {
+                    if !known.contains_key(&(client, ack.seq)) {
+                        sqlx::query(INSERT_OUTCOME)
+                            .bind(&pid)
+                            .bind(&cid)
+                            .bind(signed(ack.seq))
+                            .bind(json(&ack.outcome))
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    // Every edit decided now is audited in this transaction: if the audit
+                    // trail cannot be written, nothing of the push is saved.
+                    if let Some(lines) = lines {
+                        let event = editor.changed(uuid::Uuid::now_v7(), person, lines);
+                        insert_audit!(tx, &event);
+                    }
+                    acks.push(ack);
                 }
                 for change in authority.changes_since(version) {
                     sqlx::query(INSERT_CHANGE)
@@ -387,18 +402,41 @@ macro_rules! sql_store {
                         .execute(&mut *tx)
                         .await?;
                 }
-                let changed = (authority.version() != version).then_some($crate::PlanChanged {
-                    person,
-                    version: authority.version(),
-                });
+                let changed = (authority.version() != version).then_some(
+                    $crate::StoreEvent::Plan($crate::PlanChanged {
+                        person,
+                        version: authority.version(),
+                    }),
+                );
                 if let Some(changed) = changed {
-                    self.before_commit(&mut tx, changed).await?;
+                    self.announce(&mut tx, changed).await?;
                 }
                 tx.commit().await?;
                 if let Some(changed) = changed {
-                    self.after_commit(changed);
+                    self.announced(changed);
                 }
                 Ok(acks)
+            }
+
+            async fn claim_device(
+                &self,
+                client: domain::sync::ClientId,
+                user: domain::access::UserId,
+                now_ms: i64,
+            ) -> Result<bool, $crate::StoreError> {
+                use $crate::accounts::*;
+                let cid = client.0.to_string();
+                sqlx::query(CLAIM_DEVICE)
+                    .bind(&cid)
+                    .bind(user.to_string())
+                    .bind(now_ms)
+                    .execute(&self.pool)
+                    .await?;
+                let (owner,): (String,) = sqlx::query_as(SELECT_DEVICE_OWNER)
+                    .bind(&cid)
+                    .fetch_one(&self.pool)
+                    .await?;
+                Ok(owner == user.to_string())
             }
 
             async fn sync_pull(
@@ -474,7 +512,7 @@ macro_rules! sql_store {
                     .collect()
             }
 
-            fn plan_changes(&self) -> tokio::sync::broadcast::Receiver<$crate::PlanChanged> {
+            fn events(&self) -> tokio::sync::broadcast::Receiver<$crate::StoreEvent> {
                 self.changes.subscribe()
             }
 
@@ -549,6 +587,8 @@ macro_rules! sql_store {
                         .bind(admin.to_string())
                         .bind(service.id.to_string())
                         .bind(domain::access::StaffRole::Admin.key())
+                        .bind(Some(admin.to_string()))
+                        .bind(audit.at_ms)
                         .execute(&mut *tx)
                         .await?;
                 }
@@ -562,20 +602,29 @@ macro_rules! sql_store {
                 user: domain::access::UserId,
                 service: domain::ServiceId,
                 role: domain::access::StaffRole,
+                granted_by: Option<domain::access::UserId>,
+                at_ms: i64,
             ) -> Result<(), $crate::StoreError> {
                 use $crate::accounts::*;
+                let mut tx = self.pool.begin().await?;
                 sqlx::query(INSERT_STAFF_ROLE)
                     .bind(user.to_string())
                     .bind(service.to_string())
                     .bind(role.key())
-                    .execute(&self.pool)
+                    .bind(granted_by.map(|u| u.to_string()))
+                    .bind(at_ms)
+                    .execute(&mut *tx)
                     .await?;
+                let event = $crate::StoreEvent::Access(user);
+                self.announce(&mut tx, event).await?;
+                tx.commit().await?;
+                self.announced(event);
                 Ok(())
             }
 
             async fn staff(&self) -> Result<Vec<$crate::StaffMember>, $crate::StoreError> {
                 use $crate::accounts::*;
-                sqlx::query_as::<_, (String, String, String, String, String)>(SELECT_ALL_STAFF)
+                sqlx::query_as::<_, StaffRow>(SELECT_ALL_STAFF)
                     .fetch_all(&self.pool)
                     .await?
                     .into_iter()
@@ -590,12 +639,17 @@ macro_rules! sql_store {
                 role: domain::access::StaffRole,
             ) -> Result<(), $crate::StoreError> {
                 use $crate::accounts::*;
+                let mut tx = self.pool.begin().await?;
                 sqlx::query(DELETE_STAFF_ROLE)
                     .bind(user.to_string())
                     .bind(service.to_string())
                     .bind(role.key())
-                    .execute(&self.pool)
+                    .execute(&mut *tx)
                     .await?;
+                let event = $crate::StoreEvent::Access(user);
+                self.announce(&mut tx, event).await?;
+                tx.commit().await?;
+                self.announced(event);
                 Ok(())
             }
 
@@ -636,26 +690,23 @@ macro_rules! sql_store {
                     .execute(&mut *tx)
                     .await?
                     .rows_affected();
-                let Some((user, used_ms)) =
-                    sqlx::query_as::<_, (String, Option<i64>)>(SELECT_ACCOUNT_INVITATION)
-                        .bind(token_hash)
-                        .fetch_optional(&mut *tx)
-                        .await?
+                let Some((user, used_ms, ended_ms)) = sqlx::query_as::<
+                    _,
+                    (String, Option<i64>, Option<i64>),
+                >(SELECT_ACCOUNT_INVITATION)
+                .bind(token_hash)
+                .fetch_optional(&mut *tx)
+                .await?
                 else {
                     return Ok(Err($crate::InvitationProblem::Unknown));
                 };
                 if used != 1 {
-                    return Ok(Err(if used_ms.is_some() {
-                        $crate::InvitationProblem::Used
-                    } else {
-                        $crate::InvitationProblem::Expired
-                    }));
+                    return Ok(Err(invitation_problem(used_ms, ended_ms)));
                 }
-                sqlx::query(SET_PASSWORD)
-                    .bind(password_hash)
-                    .bind(&user)
-                    .execute(&mut *tx)
-                    .await?;
+                if !set_first_password!(tx, &user, password_hash) {
+                    return Ok(Err($crate::InvitationProblem::Ended));
+                }
+                end_other_links!(tx, now_ms, &user);
                 tx.commit().await?;
                 Ok(Ok(domain::access::UserId(uuid("account_invitations.user_id", &user)?)))
             }
@@ -676,6 +727,55 @@ macro_rules! sql_store {
                 Ok(())
             }
 
+            async fn accept_circle(
+                &self,
+                person: domain::PersonId,
+                user: domain::access::UserId,
+                now_ms: i64,
+            ) -> Result<bool, $crate::StoreError> {
+                use $crate::accounts::*;
+                let mut tx = self.pool.begin().await?;
+                let accepted = sqlx::query(ACCEPT_MEMBER)
+                    .bind(now_ms)
+                    .bind(person.to_string())
+                    .bind(user.to_string())
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected()
+                    == 1;
+                let event = $crate::StoreEvent::Access(user);
+                self.announce(&mut tx, event).await?;
+                tx.commit().await?;
+                self.announced(event);
+                Ok(accepted)
+            }
+
+            async fn decline_circle(
+                &self,
+                person: domain::PersonId,
+                user: domain::access::UserId,
+            ) -> Result<bool, $crate::StoreError> {
+                use $crate::accounts::*;
+                Ok(sqlx::query(DECLINE_MEMBER)
+                    .bind(person.to_string())
+                    .bind(user.to_string())
+                    .execute(&self.pool)
+                    .await?
+                    .rows_affected()
+                    == 1)
+            }
+
+            async fn circle_offers(
+                &self,
+                user: domain::access::UserId,
+            ) -> Result<Vec<$crate::CircleOffer>, $crate::StoreError> {
+                use $crate::accounts::*;
+                let rows: Vec<(String, String)> = sqlx::query_as(SELECT_OFFERS)
+                    .bind(user.to_string())
+                    .fetch_all(&self.pool)
+                    .await?;
+                offers(rows)
+            }
             async fn actor(
                 &self,
                 user: domain::access::UserId,
@@ -711,7 +811,7 @@ macro_rules! sql_store {
             ) -> Result<Vec<$crate::CircleMember>, $crate::StoreError> {
                 use $crate::accounts::*;
                 let pid = person.to_string();
-                let rows: Vec<(String, String, String)> = sqlx::query_as(SELECT_CIRCLE)
+                let rows: Vec<(String, String, String, Option<i64>)> = sqlx::query_as(SELECT_CIRCLE)
                     .bind(&pid)
                     .fetch_all(&self.pool)
                     .await?;
@@ -739,7 +839,10 @@ macro_rules! sql_store {
                     .execute(&mut *tx)
                     .await?;
                 insert_audit!(tx, audit);
+                let event = $crate::StoreEvent::Access(member);
+                self.announce(&mut tx, event).await?;
                 tx.commit().await?;
+                self.announced(event);
                 Ok(())
             }
 
@@ -858,18 +961,23 @@ macro_rules! sql_store {
                     return Ok(Err($crate::InvitationProblem::Unknown));
                 };
                 if used != 1 {
-                    return Ok(Err(if invitation.used_ms.is_some() {
-                        $crate::InvitationProblem::Used
-                    } else {
-                        $crate::InvitationProblem::Expired
-                    }));
+                    return Ok(Err(invitation_problem(invitation.used_ms, invitation.ended_ms)));
                 }
-                sqlx::query(SET_PASSWORD)
-                    .bind(password_hash)
-                    .bind(invitation.user.to_string())
+                let user = invitation.user.to_string();
+                if !set_first_password!(tx, &user, password_hash) {
+                    return Ok(Err($crate::InvitationProblem::Ended));
+                }
+                sqlx::query(ACCEPT_MEMBER)
+                    .bind(now_ms)
+                    .bind(invitation.person.to_string())
+                    .bind(&user)
                     .execute(&mut *tx)
                     .await?;
+                end_other_links!(tx, now_ms, &user);
+                let event = $crate::StoreEvent::Access(invitation.user);
+                self.announce(&mut tx, event).await?;
                 tx.commit().await?;
+                self.announced(event);
                 Ok(Ok(invitation))
             }
 
@@ -926,10 +1034,23 @@ macro_rules! sql_store {
 
             async fn delete_session(&self, id: &str) -> Result<(), $crate::StoreError> {
                 use $crate::accounts::*;
-                sqlx::query(DELETE_SESSION)
+                let mut tx = self.pool.begin().await?;
+                let user: Option<(Option<String>,)> = sqlx::query_as(SELECT_SESSION_USER)
                     .bind(id)
-                    .execute(&self.pool)
+                    .fetch_optional(&mut *tx)
                     .await?;
+                sqlx::query(DELETE_SESSION).bind(id).execute(&mut *tx).await?;
+                let event = user
+                    .and_then(|(u,)| u)
+                    .and_then(|u| u.parse().ok())
+                    .map(|u| $crate::StoreEvent::Access(domain::access::UserId(u)));
+                if let Some(event) = event {
+                    self.announce(&mut tx, event).await?;
+                }
+                tx.commit().await?;
+                if let Some(event) = event {
+                    self.announced(event);
+                }
                 Ok(())
             }
 
@@ -938,10 +1059,15 @@ macro_rules! sql_store {
                 user: domain::access::UserId,
             ) -> Result<(), $crate::StoreError> {
                 use $crate::accounts::*;
+                let mut tx = self.pool.begin().await?;
                 sqlx::query(DELETE_SESSIONS_OF_USER)
                     .bind(user.to_string())
-                    .execute(&self.pool)
+                    .execute(&mut *tx)
                     .await?;
+                let event = $crate::StoreEvent::Access(user);
+                self.announce(&mut tx, event).await?;
+                tx.commit().await?;
+                self.announced(event);
                 Ok(())
             }
 
@@ -949,6 +1075,52 @@ macro_rules! sql_store {
                 use $crate::accounts::*;
                 sqlx::query(DELETE_EXPIRED_SESSIONS)
                     .bind(now_ms)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn sign_in_failures(
+                &self,
+                key: &str,
+            ) -> Result<Option<(u32, i64)>, $crate::StoreError> {
+                use $crate::accounts::*;
+                let row: Option<(i64, i64)> = sqlx::query_as(SELECT_FAILURES)
+                    .bind(key)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                Ok(row.map(|(n, at)| (u32::try_from(n).unwrap_or(u32::MAX), at)))
+            }
+
+            async fn record_sign_in_failure(
+                &self,
+                key: &str,
+                now_ms: i64,
+                window_ms: i64,
+            ) -> Result<(), $crate::StoreError> {
+                use $crate::accounts::*;
+                sqlx::query(RECORD_FAILURE)
+                    .bind(key)
+                    .bind(now_ms)
+                    .bind(window_ms)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn clear_sign_in_failures(&self, key: &str) -> Result<(), $crate::StoreError> {
+                use $crate::accounts::*;
+                sqlx::query(CLEAR_FAILURES).bind(key).execute(&self.pool).await?;
+                Ok(())
+            }
+
+            async fn delete_old_sign_in_failures(
+                &self,
+                before_ms: i64,
+            ) -> Result<(), $crate::StoreError> {
+                use $crate::accounts::*;
+                sqlx::query(DELETE_OLD_FAILURES)
+                    .bind(before_ms)
                     .execute(&self.pool)
                     .await?;
                 Ok(())
@@ -971,10 +1143,17 @@ macro_rules! sql_store {
                 filter: &domain::audit::AuditFilter,
             ) -> Result<Vec<domain::audit::AuditEvent>, $crate::StoreError> {
                 use $crate::accounts::*;
-                if filter.people.is_empty() && filter.services.is_empty() {
+                if filter.people.is_empty()
+                    && filter.services.is_empty()
+                    && filter.account_users.is_empty()
+                {
                     return Ok(Vec::new());
                 }
-                let sql = select_audit(filter.people.len(), filter.services.len());
+                let sql = select_audit(
+                    filter.people.len(),
+                    filter.services.len(),
+                    filter.account_users.len(),
+                );
                 let mut query = sqlx::query_as::<_, AuditRow>(&sql)
                     .bind(filter.user.map(|u| u.to_string()).unwrap_or_default())
                     .bind(filter.from_ms.unwrap_or(i64::MIN))
@@ -985,6 +1164,9 @@ macro_rules! sql_store {
                 }
                 for service in &filter.services {
                     query = query.bind(service.to_string());
+                }
+                for user in &filter.account_users {
+                    query = query.bind(user.to_string());
                 }
                 query
                     .fetch_all(&self.pool)
@@ -1006,7 +1188,8 @@ pub(crate) use sql_store;
 /// Writes one audit event in transaction `$tx`.
 macro_rules! insert_audit {
     ($tx:ident, $event:expr) => {{
-        let event: &domain::audit::AuditEvent = $event;
+        // What was typed never stops an event being written (a NUL, on PostgreSQL).
+        let event = &domain::audit::AuditEvent::storable($event);
         sqlx::query($crate::accounts::INSERT_AUDIT)
             .bind(event.id.to_string())
             .bind(event.at_ms)
@@ -1024,3 +1207,35 @@ macro_rules! insert_audit {
     }};
 }
 pub(crate) use insert_audit;
+
+/// Ends every unused link of account `$user` (both kinds) in transaction `$tx`.
+macro_rules! end_other_links {
+    ($tx:ident, $now:expr, $user:expr) => {{
+        for sql in [
+            $crate::accounts::END_INVITATIONS_OF,
+            $crate::accounts::END_ACCOUNT_INVITATIONS_OF,
+        ] {
+            sqlx::query(sql)
+                .bind($now)
+                .bind($user)
+                .execute(&mut *$tx)
+                .await?;
+        }
+    }};
+}
+pub(crate) use end_other_links;
+
+/// Sets the password of account `$user` in transaction `$tx` if it has none yet; evaluates to
+/// whether it did (a link only ever sets a first password, never replaces one).
+macro_rules! set_first_password {
+    ($tx:ident, $user:expr, $hash:expr) => {{
+        sqlx::query($crate::accounts::SET_FIRST_PASSWORD)
+            .bind($hash)
+            .bind($user)
+            .execute(&mut *$tx)
+            .await?
+            .rows_affected()
+            == 1
+    }};
+}
+pub(crate) use set_first_password;

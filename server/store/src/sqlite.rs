@@ -7,14 +7,14 @@ use sqlx::sqlite::{
 
 use tokio::sync::broadcast;
 
-use crate::{Backend, PlanChanged, StoreError};
+use crate::{Backend, StoreError, StoreEvent};
 
 /// The embedded store: one SQLite file in WAL mode.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
     /// One process owns the file, so changes are announced in process.
-    changes: broadcast::Sender<PlanChanged>,
+    changes: broadcast::Sender<StoreEvent>,
     /// SQLite has one writer at a time. Plan writes queue here, first come first served,
     /// rather than in SQLite's busy handler, which polls, favours no one, and after
     /// `busy_timeout` fails a push that waited behind many others ("database is locked").
@@ -53,16 +53,18 @@ impl SqliteStore {
         })
     }
 
-    async fn before_commit(
+    /// Called inside the transaction that makes `event` happen (nothing to do: one process).
+    async fn announce(
         &self,
         _tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
-        _changed: PlanChanged,
+        _event: StoreEvent,
     ) -> Result<(), StoreError> {
         Ok(())
     }
 
-    fn after_commit(&self, changed: PlanChanged) {
-        let _ = self.changes.send(changed);
+    /// Called once that transaction committed: tells this process's listeners.
+    fn announced(&self, event: StoreEvent) {
+        let _ = self.changes.send(event);
     }
 
     fn on_close(&self) {}

@@ -49,6 +49,18 @@ contract!(
     a_session_lives_until_it_expires_and_a_new_one_never_takes_anothers_id,
     the_audit_trail_is_filtered_by_person_user_and_time,
     a_new_service_is_saved_with_its_administrator_and_audit_event_and_renamed,
+    a_push_and_its_audit_events_are_saved_together_or_not_at_all,
+    an_edit_holding_a_nul_is_refused_and_audited_alike_on_both_databases,
+    a_device_belongs_to_the_user_who_first_used_it,
+    redeeming_a_link_ends_every_other_link_and_no_link_replaces_a_password,
+    a_place_in_a_circle_gives_nothing_until_it_is_accepted,
+    sign_in_failures_are_counted_per_key_and_forgotten_after_the_window,
+    access_changes_are_announced_to_every_store_on_the_database,
+    a_lost_change_listener_reconnects_and_asks_every_device_to_resync,
+    postgresql_is_reached_over_tls_when_the_url_asks_for_it,
+    the_indexes_every_request_reads_exist,
+    account_events_are_listed_for_the_users_named_and_nobody_else,
+    a_staff_role_records_who_gave_it_and_when,
 );
 
 fn service(n: u128, name: &str) -> Service {
@@ -353,18 +365,18 @@ async fn a_committed_change_is_announced_to_every_store_on_the_database(
         store::Backend::Sqlite => store.clone(),
         store::Backend::Postgres => store::connect(&url).await.expect("second server"),
     };
-    let mut here = store.plan_changes();
-    let mut there = other.plan_changes();
+    let mut here = store.events();
+    let mut there = other.events();
     let mut r = replica(store.as_ref(), 1).await;
     r.edit(create_goal(10, "Cook Sunday lunch"));
     store
         .sync_push(demo::MAGGIE, r.client, &r.push_request())
         .await
         .expect("push");
-    let expected = store::PlanChanged {
+    let expected = store::StoreEvent::Plan(store::PlanChanged {
         person: demo::MAGGIE,
         version: 1,
-    };
+    });
     for rx in [&mut here, &mut there] {
         let got = tokio::time::timeout(std::time::Duration::from_secs(5), rx.recv())
             .await
@@ -399,11 +411,20 @@ async fn a_devices_last_complete_sync_is_kept_per_plan_and_replaced_by_the_next(
     );
     assert_eq!(store.client_seq(demo::DAN, r.client).await.expect("seq"), 0);
 
+    let asha = user_of("asha@riverside.example");
+    assert!(store.claim_device(r.client, asha, 5).await.expect("claim"));
     let at = |person, ms| domain::sync::DeviceSync {
         client: r.client,
         person,
         label: "Chrome on Android".into(),
         at_ms: ms,
+        owner: None,
+        owner_name: String::new(),
+    };
+    let owned = |sync: domain::sync::DeviceSync| domain::sync::DeviceSync {
+        owner: Some(asha),
+        owner_name: "Asha Patel".into(),
+        ..sync
     };
     store
         .record_sync(&at(demo::MAGGIE, 1_000))
@@ -419,7 +440,8 @@ async fn a_devices_last_complete_sync_is_kept_per_plan_and_replaced_by_the_next(
         .expect("record");
     assert_eq!(
         store.device_syncs().await.expect("list"),
-        vec![at(demo::MAGGIE, 3_000), at(demo::DAN, 2_000)]
+        vec![owned(at(demo::MAGGIE, 3_000)), owned(at(demo::DAN, 2_000))],
+        "with whose device it is"
     );
 }
 
@@ -572,6 +594,7 @@ async fn an_invitation_is_redeemed_once_and_not_after_it_expires(store: Arc<dyn 
         created_ms: 0,
         expires_ms,
         used_ms: None,
+        ended_ms: None,
     };
     store
         .put_invitation(&invitation("fresh", 1_000))
@@ -581,6 +604,13 @@ async fn an_invitation_is_redeemed_once_and_not_after_it_expires(store: Arc<dyn 
         .put_invitation(&invitation("stale", 10))
         .await
         .expect("put");
+    assert_eq!(
+        store
+            .redeem_invitation("stale", 500, "hash-3")
+            .await
+            .expect("store"),
+        Err(InvitationProblem::Expired)
+    );
     let used = store
         .redeem_invitation("fresh", 500, "hash-1")
         .await
@@ -613,13 +643,6 @@ async fn an_invitation_is_redeemed_once_and_not_after_it_expires(store: Arc<dyn 
             .password_hash
             .as_deref(),
         Some("hash-1")
-    );
-    assert_eq!(
-        store
-            .redeem_invitation("stale", 500, "hash-3")
-            .await
-            .expect("store"),
-        Err(InvitationProblem::Expired)
     );
     assert_eq!(
         store
@@ -810,4 +833,587 @@ async fn a_new_service_is_saved_with_its_administrator_and_audit_event_and_renam
         elsewhere.is_empty(),
         "another service's administration stays out"
     );
+}
+
+// ---- Holes closed (each fails on the code before its fix)
+
+/// Runs `sql` on the test database directly (to set up a failure the store must survive).
+async fn execute(url: &str, backend: store::Backend, sql: &str) {
+    use sqlx::Connection;
+    match backend {
+        store::Backend::Sqlite => {
+            let mut conn = sqlx::SqliteConnection::connect(url).await.expect("connect");
+            sqlx::raw_sql(sql).execute(&mut conn).await.expect("sql");
+        }
+        store::Backend::Postgres => {
+            let mut conn = sqlx::PgConnection::connect(url).await.expect("connect");
+            sqlx::raw_sql(sql).execute(&mut conn).await.expect("sql");
+        }
+    }
+}
+
+async fn a_push_and_its_audit_events_are_saved_together_or_not_at_all(
+    store: Arc<dyn Store>,
+    url: String,
+) {
+    use domain::audit::{AuditFilter, AuditKind};
+    store::load_demo(store.as_ref()).await.expect("demo");
+    let mut r = replica(store.as_ref(), 1).await;
+    r.edit(create_goal(10, "Make my own breakfast"));
+    store
+        .sync_push(demo::MAGGIE, r.client, &r.push_request())
+        .await
+        .expect("push");
+    let changed = |events: Vec<domain::audit::AuditEvent>| {
+        events
+            .into_iter()
+            .filter(|e| e.kind == AuditKind::Changed)
+            .map(|e| e.summary)
+            .collect::<Vec<_>>()
+    };
+    let filter = AuditFilter {
+        people: vec![demo::MAGGIE],
+        limit: 100,
+        ..Default::default()
+    };
+    assert_eq!(
+        changed(store.audit_events(&filter).await.expect("audit")),
+        ["Add the goal “Make my own breakfast”"]
+    );
+    // The audit trail refuses one event: the whole push must then be refused with it.
+    let trigger = match store.backend() {
+        store::Backend::Sqlite => {
+            "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_events \
+             WHEN NEW.summary LIKE '%forbidden%' BEGIN SELECT RAISE(ABORT, 'refused'); END;"
+        }
+        store::Backend::Postgres => {
+            "CREATE FUNCTION refuse_audit() RETURNS trigger AS $$ BEGIN \
+             IF NEW.summary LIKE '%forbidden%' THEN RAISE EXCEPTION 'refused'; END IF; \
+             RETURN NEW; END $$ LANGUAGE plpgsql; \
+             CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_events \
+             FOR EACH ROW EXECUTE FUNCTION refuse_audit();"
+        }
+    };
+    execute(&url, store.backend(), trigger).await;
+    r.edit(create_goal(11, "Walk to the forbidden shop"));
+    assert!(
+        store
+            .sync_push(demo::MAGGIE, r.client, &r.push_request())
+            .await
+            .is_err(),
+        "a push whose audit cannot be written fails"
+    );
+    let (plan, version) = store.plan(demo::MAGGIE).await.expect("plan");
+    assert_eq!(version, 1, "nothing of it was saved");
+    assert_eq!(plan.goals.len(), 1);
+    assert_eq!(
+        store.client_seq(demo::MAGGIE, r.client).await.expect("seq"),
+        1,
+        "no outcome was stored: the device sends it again"
+    );
+}
+
+async fn an_edit_holding_a_nul_is_refused_and_audited_alike_on_both_databases(
+    store: Arc<dyn Store>,
+    _: String,
+) {
+    use domain::audit::{AuditFilter, AuditKind};
+    store::load_demo(store.as_ref()).await.expect("demo");
+    let mut r = replica(store.as_ref(), 1).await;
+    r.edit(create_goal(10, "Walk\0 to the shop"));
+    r.edit(create_goal(11, "Make tea"));
+    let acks = store
+        .sync_push(demo::MAGGIE, r.client, &r.push_request())
+        .await
+        .expect("the push is answered, not failed");
+    assert!(
+        matches!(&acks[0].outcome, Outcome::Rejected { reason } if reason.contains("control character")),
+        "{:?}",
+        acks[0]
+    );
+    assert_eq!(
+        acks[1].outcome,
+        Outcome::Applied,
+        "the edits after it go on"
+    );
+    let events = store
+        .audit_events(&AuditFilter {
+            people: vec![demo::MAGGIE],
+            limit: 100,
+            ..Default::default()
+        })
+        .await
+        .expect("audit");
+    let refused = events
+        .iter()
+        .find(|e| e.kind == AuditKind::Changed && e.summary.contains("not saved"))
+        .expect("the refused edit is audited");
+    assert!(
+        refused.summary.contains("Walk\u{FFFD} to the shop"),
+        "{}",
+        refused.summary
+    );
+}
+
+async fn a_device_belongs_to_the_user_who_first_used_it(store: Arc<dyn Store>, _: String) {
+    store::load_demo(store.as_ref()).await.expect("demo");
+    let (asha, ruth) = (
+        user_of("asha@riverside.example"),
+        user_of("ruth@family.example"),
+    );
+    assert!(store.claim_device(client(7), asha, 1).await.expect("claim"));
+    assert!(store.claim_device(client(7), asha, 2).await.expect("again"));
+    assert!(
+        !store.claim_device(client(7), ruth, 3).await.expect("claim"),
+        "someone else's device"
+    );
+    assert!(store.claim_device(client(8), ruth, 4).await.expect("claim"));
+}
+
+async fn redeeming_a_link_ends_every_other_link_and_no_link_replaces_a_password(
+    store: Arc<dyn Store>,
+    _: String,
+) {
+    use store::{InvitationProblem, InvitationRecord, UserRecord};
+    store::load_demo(store.as_ref()).await.expect("demo");
+    let kim = domain::access::UserId(Uuid::from_u128(0xc1));
+    store
+        .put_user(&UserRecord {
+            id: kim,
+            email: "kim@x.example".into(),
+            name: "Kim".into(),
+            password_hash: None,
+        })
+        .await
+        .expect("user");
+    let link = |hash: &str, person| InvitationRecord {
+        token_hash: hash.into(),
+        person,
+        user: kim,
+        invited_by: user_of("tom@elmcourt.example"),
+        created_ms: 0,
+        expires_ms: 10_000,
+        used_ms: None,
+        ended_ms: None,
+    };
+    store
+        .add_to_circle(demo::DAN, kim, domain::access::CircleRole::FamilyOrFriend)
+        .await
+        .expect("offer");
+    store
+        .put_invitation(&link("older", demo::DAN))
+        .await
+        .expect("put");
+    store
+        .put_invitation(&link("newer", demo::DAN))
+        .await
+        .expect("put");
+    store
+        .put_account_invitation(
+            "staff-link",
+            kim,
+            user_of("admin@circle.example"),
+            0,
+            10_000,
+        )
+        .await
+        .expect("put");
+    store
+        .redeem_invitation("newer", 100, "kims-hash")
+        .await
+        .expect("store")
+        .expect("redeemed");
+    assert_eq!(
+        store
+            .redeem_invitation("older", 200, "attackers-hash")
+            .await
+            .expect("store"),
+        Err(InvitationProblem::Ended),
+        "the older link no longer works"
+    );
+    assert_eq!(
+        store
+            .redeem_account_invitation("staff-link", 200, "attackers-hash")
+            .await
+            .expect("store"),
+        Err(InvitationProblem::Ended),
+        "nor does a link of the other kind"
+    );
+    // A link made after the password was set cannot replace it either.
+    store
+        .put_invitation(&link("later", demo::DAN))
+        .await
+        .expect("put");
+    assert_eq!(
+        store
+            .redeem_invitation("later", 300, "attackers-hash")
+            .await
+            .expect("store"),
+        Err(InvitationProblem::Ended)
+    );
+    assert_eq!(
+        store
+            .user(kim)
+            .await
+            .expect("store")
+            .expect("Kim")
+            .password_hash
+            .as_deref(),
+        Some("kims-hash")
+    );
+    let actor = store.actor(kim).await.expect("actor").expect("Kim");
+    assert!(
+        actor.circles.iter().any(|m| m.person == demo::DAN),
+        "redeeming the link accepted the place it offered"
+    );
+}
+
+async fn a_place_in_a_circle_gives_nothing_until_it_is_accepted(store: Arc<dyn Store>, _: String) {
+    use domain::access::CircleRole;
+    store::load_demo(store.as_ref()).await.expect("demo");
+    let asha = user_of("asha@riverside.example");
+    store
+        .add_to_circle(demo::DAN, asha, CircleRole::FamilyOrFriend)
+        .await
+        .expect("offer");
+    let actor = store.actor(asha).await.expect("actor").expect("Asha");
+    assert!(
+        !actor.circles.iter().any(|m| m.person == demo::DAN),
+        "not before accepting"
+    );
+    let offers = store.circle_offers(asha).await.expect("offers");
+    assert_eq!(offers.len(), 1);
+    assert_eq!(offers[0].person, demo::DAN);
+    let member = store
+        .circle(demo::DAN)
+        .await
+        .expect("circle")
+        .into_iter()
+        .find(|m| m.user == asha)
+        .expect("listed in the circle");
+    assert!(!member.accepted);
+    assert!(
+        store
+            .accept_circle(demo::DAN, asha, 10)
+            .await
+            .expect("accept")
+    );
+    assert!(
+        !store
+            .accept_circle(demo::DAN, asha, 11)
+            .await
+            .expect("again"),
+        "once"
+    );
+    let actor = store.actor(asha).await.expect("actor").expect("Asha");
+    assert!(actor.circles.iter().any(|m| m.person == demo::DAN));
+    assert!(store.circle_offers(asha).await.expect("offers").is_empty());
+    // Offering again (another role) keeps an accepted place accepted.
+    store
+        .add_to_circle(demo::DAN, asha, CircleRole::OtherAdvocate)
+        .await
+        .expect("offer");
+    assert!(
+        store
+            .actor(asha)
+            .await
+            .expect("a")
+            .expect("A")
+            .circles
+            .iter()
+            .any(|m| m.person == demo::DAN)
+    );
+    // Declining is for offers only.
+    let tom = user_of("tom@elmcourt.example");
+    store
+        .add_to_circle(demo::MAGGIE, tom, CircleRole::FamilyOrFriend)
+        .await
+        .expect("offer");
+    assert!(
+        store
+            .decline_circle(demo::MAGGIE, tom)
+            .await
+            .expect("decline")
+    );
+    assert!(
+        !store
+            .decline_circle(demo::DAN, asha)
+            .await
+            .expect("not an offer")
+    );
+    assert!(store.circle_offers(tom).await.expect("offers").is_empty());
+}
+
+async fn sign_in_failures_are_counted_per_key_and_forgotten_after_the_window(
+    store: Arc<dyn Store>,
+    _: String,
+) {
+    assert_eq!(
+        store.sign_in_failures("email:a@x").await.expect("read"),
+        None
+    );
+    for at in [100, 200, 300] {
+        store
+            .record_sign_in_failure("email:a@x", at, 1_000)
+            .await
+            .expect("count");
+    }
+    assert_eq!(
+        store.sign_in_failures("email:a@x").await.expect("read"),
+        Some((3, 300))
+    );
+    assert_eq!(
+        store.sign_in_failures("email:b@x").await.expect("read"),
+        None
+    );
+    store
+        .record_sign_in_failure("email:a@x", 5_000, 1_000)
+        .await
+        .expect("count");
+    assert_eq!(
+        store.sign_in_failures("email:a@x").await.expect("read"),
+        Some((1, 5_000)),
+        "a failure after the window starts counting again"
+    );
+    store
+        .record_sign_in_failure("addr:10.0.0.1", 6_000, 1_000)
+        .await
+        .expect("count");
+    store
+        .delete_old_sign_in_failures(5_500)
+        .await
+        .expect("sweep");
+    assert_eq!(
+        store.sign_in_failures("email:a@x").await.expect("read"),
+        None
+    );
+    assert!(
+        store
+            .sign_in_failures("addr:10.0.0.1")
+            .await
+            .expect("read")
+            .is_some()
+    );
+    store
+        .clear_sign_in_failures("addr:10.0.0.1")
+        .await
+        .expect("clear");
+    assert_eq!(
+        store.sign_in_failures("addr:10.0.0.1").await.expect("read"),
+        None
+    );
+}
+
+/// The second store over the same database (a second server), or the same one on SQLite.
+async fn second_store(store: &Arc<dyn Store>, url: &str) -> Arc<dyn Store> {
+    match store.backend() {
+        store::Backend::Sqlite => store.clone(),
+        store::Backend::Postgres => store::connect(url).await.expect("second server"),
+    }
+}
+
+async fn next_event(
+    rx: &mut tokio::sync::broadcast::Receiver<store::StoreEvent>,
+    wanted: impl Fn(&store::StoreEvent) -> bool,
+) -> store::StoreEvent {
+    tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        loop {
+            let event = rx.recv().await.expect("received");
+            if wanted(&event) {
+                return event;
+            }
+        }
+    })
+    .await
+    .expect("announced within 10 s")
+}
+
+async fn access_changes_are_announced_to_every_store_on_the_database(
+    store: Arc<dyn Store>,
+    url: String,
+) {
+    use store::StoreEvent;
+    store::load_demo(store.as_ref()).await.expect("demo");
+    let other = second_store(&store, &url).await;
+    let mut there = other.events();
+    let ruth = user_of("ruth@family.example");
+    let note = audit_event(1, Some(demo::MAGGIE), 10, None);
+    store
+        .set_consent(
+            demo::MAGGIE,
+            ruth,
+            domain::access::Topic::Health,
+            true,
+            &note,
+        )
+        .await
+        .expect("consent");
+    assert_eq!(
+        next_event(&mut there, |e| matches!(e, StoreEvent::Access(_))).await,
+        StoreEvent::Access(ruth)
+    );
+    let asha = user_of("asha@riverside.example");
+    store
+        .delete_sessions_of(asha)
+        .await
+        .expect("sign out everywhere");
+    assert_eq!(
+        next_event(&mut there, |e| matches!(e, StoreEvent::Access(_))).await,
+        StoreEvent::Access(asha)
+    );
+    if !Arc::ptr_eq(&store, &other) {
+        other.close().await;
+    }
+}
+
+async fn a_lost_change_listener_reconnects_and_asks_every_device_to_resync(
+    store: Arc<dyn Store>,
+    url: String,
+) {
+    if store.backend() != store::Backend::Postgres {
+        return; // one process: nothing is listened to
+    }
+    store::load_demo(store.as_ref()).await.expect("demo");
+    let mut events = store.events();
+    let db = url.rsplit('/').next().expect("database name").to_owned();
+    execute(
+        &url,
+        store.backend(),
+        &format!(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = '{db}' AND query LIKE 'LISTEN%' AND pid <> pg_backend_pid()"
+        ),
+    )
+    .await;
+    assert_eq!(
+        next_event(&mut events, |e| matches!(e, store::StoreEvent::Resync)).await,
+        store::StoreEvent::Resync
+    );
+    // And it listens again: a change made now is still announced.
+    let mut r = replica(store.as_ref(), 1).await;
+    r.edit(create_goal(10, "Cook Sunday lunch"));
+    store
+        .sync_push(demo::MAGGIE, r.client, &r.push_request())
+        .await
+        .expect("push");
+    assert!(matches!(
+        next_event(&mut events, |e| matches!(e, store::StoreEvent::Plan(_))).await,
+        store::StoreEvent::Plan(_)
+    ));
+}
+
+async fn postgresql_is_reached_over_tls_when_the_url_asks_for_it(
+    store: Arc<dyn Store>,
+    url: String,
+) {
+    use sqlx::Connection;
+    if store.backend() != store::Backend::Postgres {
+        return;
+    }
+    let tls = format!("{url}?sslmode=require");
+    let over_tls = store::connect(&tls).await.expect("a store over TLS");
+    over_tls.health().await.expect("it answers");
+    over_tls.close().await;
+    let mut conn = sqlx::PgConnection::connect(&tls).await.expect("connect");
+    let (ssl,): (bool,) =
+        sqlx::query_as("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+            .fetch_one(&mut conn)
+            .await
+            .expect("ssl");
+    assert!(ssl, "the connection is encrypted");
+}
+
+async fn the_indexes_every_request_reads_exist(store: Arc<dyn Store>, url: String) {
+    use sqlx::Connection;
+    let wanted = [
+        ("circle_members", "circle_members_by_user"),
+        ("consent", "consent_by_user"),
+        ("audit_events", "audit_by_user"),
+        ("audit_events", "audit_by_person"),
+        ("audit_events", "audit_by_service"),
+        ("sessions", "sessions_by_user"),
+        ("devices", "devices_by_user"),
+    ];
+    for (table, index) in wanted {
+        let found: Option<(String,)> = match store.backend() {
+            store::Backend::Sqlite => {
+                let mut conn = sqlx::SqliteConnection::connect(&url)
+                    .await
+                    .expect("connect");
+                sqlx::query_as("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = $1 AND name = $2")
+                    .bind(table)
+                    .bind(index)
+                    .fetch_optional(&mut conn)
+                    .await
+                    .expect("catalog")
+            }
+            store::Backend::Postgres => {
+                let mut conn = sqlx::PgConnection::connect(&url).await.expect("connect");
+                sqlx::query_as("SELECT indexname::text FROM pg_indexes WHERE tablename = $1 AND indexname = $2")
+                    .bind(table)
+                    .bind(index)
+                    .fetch_optional(&mut conn)
+                    .await
+                    .expect("catalog")
+            }
+        };
+        assert!(found.is_some(), "{table} has the index {index}");
+    }
+}
+
+async fn account_events_are_listed_for_the_users_named_and_nobody_else(
+    store: Arc<dyn Store>,
+    _: String,
+) {
+    use domain::audit::{AuditFilter, AuditKind};
+    store::load_demo(store.as_ref()).await.expect("demo");
+    let (asha, tom) = (
+        user_of("asha@riverside.example"),
+        user_of("tom@elmcourt.example"),
+    );
+    let signed_in = |n, user| {
+        let mut e = audit_event(n, None, 100 + n as i64, Some(user));
+        e.kind = AuditKind::SignedIn;
+        e
+    };
+    let (a, t) = (signed_in(1, asha), signed_in(2, tom));
+    store.audit(&[a.clone(), t.clone()]).await.expect("audit");
+    let listed = store
+        .audit_events(&AuditFilter {
+            account_users: vec![asha],
+            to_ms: Some(1_000),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .expect("audit");
+    assert_eq!(listed, vec![a]);
+}
+
+async fn a_staff_role_records_who_gave_it_and_when(store: Arc<dyn Store>, _: String) {
+    use domain::access::StaffRole;
+    store::load_demo(store.as_ref()).await.expect("demo");
+    let (ruth, admin) = (
+        user_of("ruth@family.example"),
+        user_of("admin@circle.example"),
+    );
+    store
+        .grant_staff_role(
+            ruth,
+            demo::RIVERSIDE,
+            StaffRole::KeyWorker,
+            Some(admin),
+            4_242,
+        )
+        .await
+        .expect("grant");
+    let role = store
+        .staff()
+        .await
+        .expect("staff")
+        .into_iter()
+        .find(|m| m.user == ruth)
+        .expect("listed");
+    assert_eq!(role.granted_by, Some(admin));
+    assert_eq!(role.granted_ms, Some(4_242));
 }

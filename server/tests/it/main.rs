@@ -2,6 +2,7 @@
 
 mod access;
 mod helpers;
+mod holes;
 mod pages;
 mod process;
 mod startup;

@@ -108,3 +108,141 @@ fn seed_demo_loads_the_demo_into_any_database_and_is_safe_to_repeat() {
     });
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A minimal HTTP/1.1 POST: the status line, the headers and the body of the answer.
+fn post(port: u16, path: &str, cookie: &str, content_type: &str, body: &str) -> Option<String> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .ok()?;
+    write!(
+        stream,
+        "POST {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nCookie: {cookie}\r\n\
+         Content-Type: {content_type}\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .ok()?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).ok()?;
+    Some(response)
+}
+
+fn wait_until_up(port: u16) {
+    let started = Instant::now();
+    while get(port, "/healthz").is_none_or(|r| !r.starts_with("HTTP/1.1 200")) {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "server did not start"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Every edit the server answered is in its audit trail, however it was stopped: the audit
+/// events of a push are written in the push's own transaction. (Before, they were written
+/// after it, and a server killed between the two kept edits nobody could trace.)
+#[test]
+fn every_answered_edit_is_audited_even_when_the_server_is_killed_mid_write() {
+    use domain::plan::{GoalId, Op};
+    use domain::sync::{ClientId, Mutation, PushRequest, SCHEMA_VERSION};
+    let dir = std::env::temp_dir().join(format!("circle-it-kill-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let device = ClientId(uuid::Uuid::from_u128(0xdead_beef));
+    let mut seq = 0u64;
+    let mut answered = 0u64;
+    for round in 0..8u64 {
+        let port = free_port();
+        let mut child = server(&dir, port).spawn().expect("spawn");
+        wait_until_up(port);
+        let signed_in = post(
+            port,
+            "/auth/sign-in",
+            "",
+            "application/x-www-form-urlencoded",
+            "email=grace%40circle.example&password=circle-demo-2026",
+        )
+        .expect("sign in");
+        let cookie = signed_in
+            .lines()
+            .find_map(|l| l.strip_prefix("set-cookie: "))
+            .and_then(|c| c.split(';').next())
+            .expect("a session cookie")
+            .to_owned();
+        // Push one edit at a time from another thread, and kill the server mid-stream.
+        let pusher = std::thread::spawn({
+            let cookie = cookie.clone();
+            move || {
+                let mut answered = Vec::new();
+                let mut seq = seq;
+                loop {
+                    seq += 1;
+                    let toggle = if seq % 2 == 1 {
+                        Op::CreateGoal {
+                            goal: GoalId(uuid::Uuid::from_u128(0x1000 + u128::from(seq))),
+                            wording: format!("Goal {seq}"),
+                        }
+                    } else {
+                        Op::DeleteGoal {
+                            goal: GoalId(uuid::Uuid::from_u128(0x1000 + u128::from(seq - 1))),
+                        }
+                    };
+                    let body = serde_json::to_string(&PushRequest {
+                        person: store::demo::MAGGIE,
+                        client: device,
+                        mutations: vec![Mutation {
+                            client: device,
+                            seq,
+                            schema: SCHEMA_VERSION,
+                            op: toggle,
+                        }],
+                    })
+                    .expect("json");
+                    match post(port, "/api/sync/push", &cookie, "application/json", &body) {
+                        Some(r) if r.starts_with("HTTP/1.1 200") => answered.push(seq),
+                        _ => return answered,
+                    }
+                }
+            }
+        });
+        std::thread::sleep(Duration::from_millis(150 + 97 * round % 400));
+        Command::new("kill")
+            .args(["-KILL", &child.id().to_string()])
+            .status()
+            .expect("kill");
+        let _ = child.wait();
+        let done = pusher.join().expect("pusher");
+        if let Some(last) = done.last() {
+            seq = *last;
+        }
+        answered += done.len() as u64;
+    }
+    assert!(answered > 0, "some edits were answered");
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    rt.block_on(async {
+        let store = store::connect(&format!("sqlite:{}", dir.join("circle.db").display()))
+            .await
+            .expect("open");
+        let decided = store
+            .client_seq(store::demo::MAGGIE, device)
+            .await
+            .expect("seq");
+        assert!(
+            decided >= seq,
+            "every answered edit was kept ({decided} < {seq})"
+        );
+        let audited = store
+            .audit_events(&domain::audit::AuditFilter {
+                people: vec![store::demo::MAGGIE],
+                limit: 100_000,
+                ..Default::default()
+            })
+            .await
+            .expect("audit")
+            .into_iter()
+            .filter(|e| e.kind == domain::audit::AuditKind::Changed)
+            .count() as u64;
+        assert_eq!(audited, decided, "one audit event per decided edit");
+        store.close().await;
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+}
