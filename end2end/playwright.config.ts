@@ -9,6 +9,8 @@ const baseURL = `http://127.0.0.1:${port}`;
 // The sync tests edit plans, so each viewport gets a server and database of its own.
 const phoneSyncPort = port + 1;
 const tabletSyncPort = port + 2;
+// Sessions here end after 3 idle seconds, for what a shared tablet does once one has timed out.
+const idlePort = port + 3;
 const targetDir = process.env.CARGO_TARGET_DIR ?? path.resolve(__dirname, "../target");
 const server = process.env.CIRCLE_E2E_SERVER ?? path.join(targetDir, "release/server");
 const siteRoot = process.env.LEPTOS_SITE_ROOT ?? path.join(targetDir, "site");
@@ -51,8 +53,10 @@ export default defineConfig({
     // Several devices editing one plan, online and offline: one file at a time per server.
     { name: "phone-sync", use: { ...chromium, ...phone, baseURL: `http://127.0.0.1:${phoneSyncPort}` }, testMatch: /sync\.spec|circle\.spec/, fullyParallel: false },
     { name: "tablet-sync", use: { ...chromium, ...tablet, baseURL: `http://127.0.0.1:${tabletSyncPort}` }, testMatch: /sync\.spec|circle\.spec/, fullyParallel: false },
+    { name: "phone-idle", use: { ...chromium, ...phone, baseURL: `http://127.0.0.1:${idlePort}` }, testMatch: /idle\.spec/, fullyParallel: false },
+    { name: "tablet-idle", use: { ...chromium, ...tablet, baseURL: `http://127.0.0.1:${idlePort}` }, testMatch: /idle\.spec/, fullyParallel: false },
   ],
-  webServer: [port, phoneSyncPort, tabletSyncPort].map((p) => ({
+  webServer: [port, phoneSyncPort, tabletSyncPort, idlePort].map((p) => ({
     command: `rm -rf "${dataDir(p)}" && "${server}"`,
     url: `http://127.0.0.1:${p}/healthz`,
     reuseExistingServer: false,
@@ -65,6 +69,7 @@ export default defineConfig({
       LEPTOS_SITE_ROOT: siteRoot,
       DATABASE_URL: "",
       RUST_LOG: "warn",
+      CIRCLE_SESSION_IDLE: p === idlePort ? "3s" : "30m",
     },
   })),
 });

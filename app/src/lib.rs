@@ -67,6 +67,7 @@ pub fn App() -> impl IntoView {
             let _ = body.set_attribute("data-hydrated", "true");
         }
         sync::register_service_worker();
+        sync::forget_hydration_data();
     });
     view! {
         <Stylesheet id="leptos" href="/pkg/circle.css" />

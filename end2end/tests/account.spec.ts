@@ -23,7 +23,7 @@ test("someone signed out is sent to sign in, and a wrong password gets one plain
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "People we support" })).toBeVisible();
-  await expect(page.getByText("Signed in as Grace Mensah")).toBeVisible();
+  await expect(page.getByRole("link", { name: "Your account: signed in as Grace Mensah" })).toBeVisible();
 });
 
 test("a relative sees only the person who invited them, and only what that person shares", async ({ page }) => {

@@ -9,6 +9,43 @@ test.describe.configure({ mode: "serial" });
 const MAGGIE_ID = "01930000-0000-7000-8000-000000000b01";
 const DAN = "/people/01930000-0000-7000-8000-000000000b02";
 
+/** Every page this browser keeps for offline use, as one text (empty when none). */
+function cachedPages(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    let all = "";
+    for (const name of await caches.keys()) {
+      const cache = await caches.open(name);
+      for (const request of await cache.keys()) {
+        const response = await cache.match(request);
+        const type = response?.headers.get("content-type") ?? "";
+        if (response && type.includes("text/html")) all += `\n${request.url}\n${await response.text()}`;
+      }
+    }
+    return all;
+  });
+}
+
+/** Everything this browser holds for Circle in IndexedDB and local storage, as one text. */
+function everythingStored(page: Page): Promise<string> {
+  return page.evaluate(
+    () =>
+      new Promise<string>((resolve) => {
+        const local = Object.keys(localStorage)
+          .map((k) => `${k}=${localStorage.getItem(k)}`)
+          .join("\n");
+        const open = indexedDB.open("circle");
+        open.onerror = () => resolve(local);
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains("plans")) return resolve(local);
+          const all = db.transaction("plans").objectStore("plans").getAll();
+          all.onsuccess = () => resolve(`${local}\n${JSON.stringify(all.result)}`);
+          all.onerror = () => resolve(local);
+        };
+      }),
+  );
+}
+
 /** What this browser keeps of a plan in IndexedDB (empty when nothing). */
 function stored(page: Page, person: string): Promise<string> {
   return page.evaluate(
@@ -32,8 +69,10 @@ test("a relative accepts an invitation on their own device and sees only what is
   const staff = await signedInContext(browser, "tom@elmcourt.example");
   const tom = await staff.newPage();
   await tom.goto(`${DAN}/circle`);
-  await tom.getByLabel("Their name").fill("Kim Price");
-  await tom.getByLabel("Their email").fill("kim@family.example");
+  // (A name and address of its own each try: a retry runs on the same server.)
+  const kimName = `Kim Price ${Date.now() % 100_000}`;
+  await tom.getByLabel("Their name").fill(kimName);
+  await tom.getByLabel("Their email").fill(`kim.${Date.now()}@family.example`);
   await tom.getByLabel("Who they are to the person").selectOption({ label: "Family or friend" });
   await tom.getByRole("button", { name: "Make an invitation link" }).click();
   await expect(tom.getByRole("status")).toContainText("Invitation made");
@@ -51,7 +90,7 @@ test("a relative accepts an invitation on their own device and sees only what is
 
   // Dan tells Tom he wants Kim to see his goals, and nothing else.
   await tom.goto(`${DAN}/circle`);
-  await tom.getByRole("group", { name: "Kim Price (Family or friend)" }).getByLabel(/^Goals and progress/).check();
+  await tom.getByRole("group", { name: `${kimName} (Family or friend)` }).getByLabel(/^Goals and progress/).check();
   await tom
     .getByRole("region", { name: "Who sees what" })
     .getByLabel("On what basis are you recording this?")
@@ -97,7 +136,9 @@ test("a topic revoked while a relative is offline leaves their browser's storage
   await goOnline(ruthContext);
   await expect.poll(() => stored(ruth, MAGGIE_ID), { timeout: 30_000 }).not.toContain(support);
   expect(await stored(ruth, MAGGIE_ID)).toContain('"goals"'); // the copy is still there, without About me
-  await expect(ruth.getByLabel("How best to support me", { exact: true })).not.toHaveValue(new RegExp(support));
+  // The section goes from the screen at once, without a reload.
+  await expect(ruth.getByRole("heading", { name: "About me" })).toHaveCount(0);
+  await expect(ruth.getByText(support)).toHaveCount(0);
   await ruth.reload();
   await expect(ruth.getByRole("heading", { name: "About me" })).toHaveCount(0);
   await expect(ruth.getByRole("heading", { name: "My goals" })).toBeVisible();
@@ -204,4 +245,73 @@ test("an administrator adds a service and renames it, and both changes are liste
     admin.getByLabel("Service", { exact: true }).locator("option", { hasText: "Hillside Reablement Team" }),
   ).toHaveCount(1);
   await context.close();
+});
+
+test("a topic unshared leaves every offline copy of the relative's pages, storage and screen", async ({ browser }) => {
+  const support = "Use short sentences and pictures";
+  const leeContext = await signedInContext(browser, "lee@advocacy.example");
+  const lee = await leeContext.newPage();
+  // Lee opens Dan's page and plan: both are kept on the device for offline use.
+  await lee.goto(DAN);
+  await expect(lee.locator("body[data-hydrated]")).toHaveCount(1);
+  await lee.goto(`${DAN}/plan`);
+  await expect(lee.locator("body[data-hydrated]")).toHaveCount(1);
+  await expect(lee.getByRole("status")).toContainText("All changes saved");
+  await expect.poll(() => cachedPages(lee), { timeout: 20_000 }).toContain(support);
+  await expect.poll(() => everythingStored(lee)).toContain(support);
+
+  // Dan tells Tom that Lee should no longer see "About me".
+  const tomContext = await signedInContext(browser, "tom@elmcourt.example");
+  const tom = await tomContext.newPage();
+  await tom.goto(`${DAN}/circle`);
+  await tom.getByRole("group", { name: "Lee Morgan (Advocate (Care Act))" }).getByLabel(/^About me/).uncheck();
+  await tom
+    .getByRole("region", { name: "Who sees what" })
+    .getByLabel("On what basis are you recording this?")
+    .fill("Dan asked me at his review today");
+  await tom.getByRole("button", { name: "Save who sees what" }).click();
+  await expect(tom.getByRole("status")).toContainText("1 change(s)");
+
+  // Lee's open plan syncs: nothing of About me is left anywhere on the device.
+  await expect(lee.getByRole("heading", { name: "About me" })).toHaveCount(0, { timeout: 30_000 });
+  await expect.poll(() => everythingStored(lee), { timeout: 30_000 }).not.toContain(support);
+  await expect.poll(() => cachedPages(lee), { timeout: 30_000 }).not.toContain(support);
+  expect(await lee.content()).not.toContain(support);
+  // Offline, the page kept is the new one, without it.
+  await goOffline(leeContext);
+  await lee.goto(DAN);
+  await expect(lee.getByRole("heading", { level: 1, name: "Dan" })).toBeVisible();
+  expect(await lee.content()).not.toContain(support);
+  await goOnline(leeContext);
+  await leeContext.close();
+  await tomContext.close();
+});
+
+test("markup a relative types into a goal stays text on the manager's screen", async ({ browser }) => {
+  const planted =
+    'Walk to the shop</textarea><meta http-equiv="refresh" content="0;url=https://evil.example/"><b id="planted">x</b>';
+  const ruthContext = await signedInContext(browser, "ruth@family.example");
+  const ruth = await ruthContext.newPage();
+  await ruth.goto(`/people/${MAGGIE_ID}/plan`);
+  await expect(ruth.locator("body[data-hydrated]")).toHaveCount(1);
+  const goals = ruth.getByRole("region", { name: "My goals" });
+  // Make room for one more goal if the other tests filled them.
+  while ((await goals.getByRole("button", { name: /^Remove this goal/ }).count()) >= 3) {
+    await goals.getByRole("button", { name: /^Remove this goal/ }).first().click();
+  }
+  await ruth.getByLabel("A new goal, in my own words").fill(planted);
+  await ruth.getByRole("button", { name: "Add goal" }).click();
+  await expect(ruth.getByRole("status")).toContainText("All changes saved", { timeout: 30_000 });
+
+  const graceContext = await signedInContext(browser);
+  const grace = await graceContext.newPage();
+  await grace.goto(`/people/${MAGGIE_ID}/plan`);
+  await expect(grace.locator("body[data-hydrated]")).toHaveCount(1);
+  await expect(grace.getByRole("textbox", { name: "Goal", exact: true }).last()).toHaveValue(planted);
+  await grace.waitForTimeout(1_000); // a refresh meta would have fired by now
+  expect(new URL(grace.url()).pathname).toBe(`/people/${MAGGIE_ID}/plan`);
+  await expect(grace.locator("meta[http-equiv]")).toHaveCount(0);
+  await expect(grace.locator("#planted")).toHaveCount(0);
+  await ruthContext.close();
+  await graceContext.close();
 });

@@ -316,14 +316,15 @@ async fn live(
                             return None;
                         }
                         // What they may see may have changed: their device pulls and learns.
-                        Event::default().event("resync").data("")
+                        // (An event with no data is never delivered by a browser.)
+                        Event::default().event("resync").data("pull")
                     }
                     Ok(Ok(StoreEvent::Access(_))) => continue,
                     Ok(Ok(StoreEvent::Resync)) | Ok(Err(RecvError::Lagged(_))) => {
                         if !watch.still_allowed().await {
                             return None;
                         }
-                        Event::default().event("resync").data("")
+                        Event::default().event("resync").data("pull")
                     }
                     Ok(Err(RecvError::Closed)) => return None,
                 };

@@ -151,7 +151,7 @@ fn page_meta(name: &str) -> Option<String> {
 /// edits waiting to be sent, and refused edits, stay (on a blank copy that the next sync
 /// replaces with what the user may see now).
 async fn forget_copies_made_under_old_access() {
-    forget_pages(|_| true).await;
+    renew_pages(|_| true).await;
     for key in idb::keys().await.unwrap_or_default() {
         if !key.starts_with(PLAN_PREFIX) {
             continue;
@@ -177,18 +177,27 @@ async fn forget_copies_made_under_old_access() {
     }
 }
 
+/// Replaces the offline copies of the pages whose paths `which` picks with fresh ones, as the
+/// user may see them now (a page they may no longer open is not kept again).
+pub async fn renew_pages(which: impl Fn(&str) -> bool) {
+    for path in forget_pages(which).await {
+        keep_page_offline(path);
+    }
+}
+
 /// Removes the offline copies of the pages whose paths `which` picks (never the app's own
-/// files).
-pub async fn forget_pages(which: impl Fn(&str) -> bool) {
+/// files); returns their paths.
+pub async fn forget_pages(which: impl Fn(&str) -> bool) -> Vec<String> {
+    let mut forgotten = Vec::new();
     let Ok(caches) = window().caches() else {
-        return;
+        return forgotten;
     };
     let Ok(cache) = wasm_bindgen_futures::JsFuture::from(caches.open(PAGE_CACHE)).await else {
-        return;
+        return forgotten;
     };
     let cache: web_sys::Cache = cache.unchecked_into();
     let Ok(requests) = wasm_bindgen_futures::JsFuture::from(cache.keys()).await else {
-        return;
+        return forgotten;
     };
     let requests: js_sys::Array = requests.unchecked_into();
     for request in requests.iter() {
@@ -201,7 +210,9 @@ pub async fn forget_pages(which: impl Fn(&str) -> bool) {
             continue;
         }
         let _ = wasm_bindgen_futures::JsFuture::from(cache.delete_with_request(&request)).await;
+        forgotten.push(format!("{path}{}", url.search()));
     }
+    forgotten
 }
 
 /// The app's own files in the offline cache: the same for everyone, holding nothing personal.
@@ -240,9 +251,40 @@ pub async fn wipe_device() {
     for key in keys {
         let _ = storage.remove_item(&key);
     }
-    if let Ok(caches) = window().caches() {
-        let _ = wasm_bindgen_futures::JsFuture::from(caches.delete(PAGE_CACHE)).await;
-    }
+    // The pages kept offline go; the app's own files stay, so Circle still starts offline.
+    let _ = forget_pages(|_| true).await;
+}
+
+/// Drops the data the server wrote into the page for hydrating it (the record as it was when
+/// the page was made), once the app has read it: what a later sync removes from the screen
+/// must not linger in the page's own scripts.
+pub fn forget_hydration_data() {
+    set_timeout(
+        || {
+            let document = document();
+            if let Ok(scripts) = document.query_selector_all("script") {
+                for i in 0..scripts.length() {
+                    let Some(node) = scripts.item(i) else {
+                        continue;
+                    };
+                    let text = node.text_content().unwrap_or_default();
+                    let hydration = text.contains("__RESOLVED_RESOURCES")
+                        || text.contains("__SERIALIZED_ERRORS");
+                    if hydration && let Some(parent) = node.parent_node() {
+                        let _ = parent.remove_child(&node);
+                    }
+                }
+            }
+            for name in ["__RESOLVED_RESOURCES", "__SERIALIZED_ERRORS"] {
+                if let Ok(value) = js_sys::Reflect::get(&window(), &name.into())
+                    && let Some(array) = value.dyn_ref::<js_sys::Array>()
+                {
+                    array.set_length(0);
+                }
+            }
+        },
+        Duration::ZERO,
+    );
 }
 
 /// The engine's state for one open plan, beside the page's signals.
@@ -661,12 +703,11 @@ async fn push_and_pull(sync: PlanSync) -> Result<(), NetError> {
         save(sync);
         refresh(sync);
         if let Some(reset) = &response.reset {
-            // The pages of this person kept offline were made under the old access: drop
-            // them, then keep this one again, as it is now.
+            // The pages of this person kept offline were made under the old access: they
+            // are kept again as they are now.
             sync.topics.set(reset.snapshot.topics.clone());
             let prefix = format!("/people/{person}");
-            forget_pages(|path| path == prefix || path.starts_with(&format!("{prefix}/"))).await;
-            keep_page_offline(window().location().pathname().unwrap_or_default());
+            renew_pages(|path| path == prefix || path.starts_with(&format!("{prefix}/"))).await;
         }
         let moved = !response.changes.is_empty()
             || !response.withheld.is_empty()

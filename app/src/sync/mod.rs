@@ -157,6 +157,12 @@ pub fn prepare_device() {
     browser::prepare_device();
 }
 
+/// Drops the record data the server put in the page for hydration, once it has been read.
+pub fn forget_hydration_data() {
+    #[cfg(feature = "hydrate")]
+    browser::forget_hydration_data();
+}
+
 /// Registers the service worker that lets Circle open with no network.
 pub fn register_service_worker() {
     #[cfg(feature = "hydrate")]

@@ -111,7 +111,6 @@ pub(crate) const RECORD_FAILURE: &str = "INSERT INTO sign_in_failures (key, fail
      ELSE sign_in_failures.failures + 1 END, last_ms = excluded.last_ms";
 pub(crate) const CLEAR_FAILURES: &str = "DELETE FROM sign_in_failures WHERE key = $1";
 pub(crate) const DELETE_OLD_FAILURES: &str = "DELETE FROM sign_in_failures WHERE last_ms < $1";
-pub(crate) const SELECT_SESSION_USER: &str = "SELECT user_id FROM sessions WHERE id = $1";
 pub(crate) const SELECT_CONSENT_OF_USER: &str =
     "SELECT person_id, topic FROM consent WHERE user_id = $1";
 pub(crate) const SELECT_CIRCLE: &str = "SELECT m.user_id, u.name, m.role, m.accepted_ms \
@@ -137,7 +136,7 @@ pub(crate) const UPSERT_SESSION: &str = "INSERT INTO sessions (id, user_id, reco
      expires_ms = excluded.expires_ms";
 pub(crate) const INSERT_NEW_SESSION: &str = "INSERT INTO sessions (id, user_id, record, expires_ms) VALUES ($1, $2, $3, $4) \
      ON CONFLICT (id) DO NOTHING";
-pub(crate) const DELETE_SESSION: &str = "DELETE FROM sessions WHERE id = $1";
+pub(crate) const DELETE_SESSION: &str = "DELETE FROM sessions WHERE id = $1 RETURNING user_id";
 pub(crate) const DELETE_SESSIONS_OF_USER: &str = "DELETE FROM sessions WHERE user_id = $1";
 pub(crate) const DELETE_EXPIRED_SESSIONS: &str = "DELETE FROM sessions WHERE expires_ms <= $1";
 pub(crate) const INSERT_AUDIT: &str = "INSERT INTO audit_events \

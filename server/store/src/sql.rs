@@ -1034,12 +1034,13 @@ macro_rules! sql_store {
 
             async fn delete_session(&self, id: &str) -> Result<(), $crate::StoreError> {
                 use $crate::accounts::*;
+                // One statement that writes first: SQLite never has to upgrade a reading
+                // transaction to a writing one (which fails at once when another wrote meanwhile).
                 let mut tx = self.pool.begin().await?;
-                let user: Option<(Option<String>,)> = sqlx::query_as(SELECT_SESSION_USER)
+                let user: Option<(Option<String>,)> = sqlx::query_as(DELETE_SESSION)
                     .bind(id)
                     .fetch_optional(&mut *tx)
                     .await?;
-                sqlx::query(DELETE_SESSION).bind(id).execute(&mut *tx).await?;
                 let event = user
                     .and_then(|(u,)| u)
                     .and_then(|u| u.parse().ok())

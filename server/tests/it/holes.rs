@@ -38,6 +38,7 @@ on_both_backends!(
     a_session_in_use_stays_open_and_one_left_idle_ends,
     server_functions_answer_404_403_and_400_like_pages_do,
     live_channels_end_when_the_user_signs_out_everywhere_or_loses_their_role,
+    a_consent_change_tells_the_members_open_plan_to_pull,
     devices_are_listed_to_their_owner_and_named_for_managers_only,
     account_events_are_shown_to_the_user_and_to_their_managers,
     answers_holding_personal_data_are_never_cached_and_https_adds_hsts,
@@ -1234,5 +1235,43 @@ async fn answers_holding_personal_data_are_never_cached_and_https_adds_hsts(back
         "{headers:?}"
     );
     store.close().await;
+    app.finish().await;
+}
+
+async fn a_consent_change_tells_the_members_open_plan_to_pull(backend: Backend) {
+    use futures_util::StreamExt;
+    let app = TestApp::with_demo(backend).await;
+    let lee = app.as_user("lee@advocacy.example").await;
+    let mut live = open_live(&lee, demo::DAN).await;
+    let lee_id = demo::ACCOUNTS[8].id.to_string();
+    let (status, _) = app
+        .post_form(
+            &format!("/people/{}/circle/consent", demo::DAN),
+            &[
+                (&format!("share.{lee_id}.goals_and_progress"), "on"),
+                ("reason", "Dan asked at his review"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let event = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            let chunk = live.next().await.expect("open").expect("chunk");
+            let text = String::from_utf8_lossy(&chunk).into_owned();
+            if text.contains("event:") {
+                return text;
+            }
+        }
+    })
+    .await
+    .expect("an event within 10 s");
+    assert!(event.contains("event: resync"), "{event}");
+    // A browser drops an event whose data is empty: this one must carry some.
+    let data = event
+        .lines()
+        .find_map(|l| l.strip_prefix("data:"))
+        .map(str::trim)
+        .unwrap_or("");
+    assert!(!data.is_empty(), "{event}");
     app.finish().await;
 }
