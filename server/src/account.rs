@@ -377,30 +377,19 @@ async fn accept_invitation(
 }
 
 /// `POST /circles/{person}/accept`: the signed-in user accepts the place in `person`'s circle
-/// they were offered.
+/// they were offered, and goes to the record.
 async fn accept_offer(
     State(state): State<AppState>,
     Extension(CurrentUser(actor)): Extension<CurrentUser>,
     headers: HeaderMap,
     Path(person): Path<String>,
 ) -> Result<Response, Unavailable> {
-    let Ok(person) = person.parse::<domain::PersonId>() else {
-        return Ok(Redirect::to("/").into_response());
-    };
-    let store = &state.services.store;
-    if store.accept_circle(person, actor.user, now_ms()).await? {
-        store
-            .audit(&[event(
-                Some((actor.user, &actor.name)),
-                device(&headers),
-                Some(person),
-                AuditKind::JoinedCircle,
-                "Accepted a place in the circle".into(),
-            )])
-            .await?;
-        return Ok(Redirect::to(&format!("/people/{person}")).into_response());
+    let accepted = answer_offer(&state, &actor, &headers, &person, true).await?;
+    Ok(match accepted {
+        Some(person) => Redirect::to(&format!("/people/{person}")),
+        None => Redirect::to("/"),
     }
-    Ok(Redirect::to("/").into_response())
+    .into_response())
 }
 
 /// `POST /circles/{person}/decline`: the signed-in user turns down a place offered to them.
@@ -410,22 +399,46 @@ async fn decline_offer(
     headers: HeaderMap,
     Path(person): Path<String>,
 ) -> Result<Response, Unavailable> {
+    answer_offer(&state, &actor, &headers, &person, false).await?;
+    Ok(Redirect::to("/?declined=1").into_response())
+}
+
+/// Accepts or declines the place offered to `actor` in the circle of `person` (an id from the
+/// address), auditing the answer; the person when there was such an offer.
+async fn answer_offer(
+    state: &AppState,
+    actor: &domain::access::Actor,
+    headers: &HeaderMap,
+    person: &str,
+    accept: bool,
+) -> Result<Option<domain::PersonId>, Unavailable> {
     let Ok(person) = person.parse::<domain::PersonId>() else {
-        return Ok(Redirect::to("/").into_response());
+        return Ok(None);
     };
     let store = &state.services.store;
-    if store.decline_circle(person, actor.user).await? {
-        store
-            .audit(&[event(
-                Some((actor.user, &actor.name)),
-                device(&headers),
-                Some(person),
-                AuditKind::JoinedCircle,
-                "Declined a place in the circle".into(),
-            )])
-            .await?;
+    let answered = if accept {
+        store.accept_circle(person, actor.user, now_ms()).await?
+    } else {
+        store.decline_circle(person, actor.user).await?
+    };
+    if !answered {
+        return Ok(None);
     }
-    Ok(Redirect::to("/?declined=1").into_response())
+    let summary = if accept {
+        "Accepted a place in the circle"
+    } else {
+        "Declined a place in the circle"
+    };
+    store
+        .audit(&[event(
+            Some((actor.user, &actor.name)),
+            device(headers),
+            Some(person),
+            AuditKind::JoinedCircle,
+            summary.into(),
+        )])
+        .await?;
+    Ok(Some(person))
 }
 
 /// The record `id` names, if the actor may do `action` with it.

@@ -223,7 +223,6 @@ impl AuditFilter {
             (Some(_), Some(p)) if auditable.people.contains(&p) => vec![p],
             (Some(_), _) => Vec::new(),
         };
-        const DAY: i64 = 24 * 60 * 60 * 1000;
         let (services, account_users) = if person.is_some() {
             (Vec::new(), Vec::new())
         } else {
@@ -239,30 +238,26 @@ impl AuditFilter {
                 .filter(|u| !u.is_empty())
                 .and_then(|u| u.parse().ok()),
             from_ms: form.from.and_then(day_start_ms),
-            to_ms: form.to.and_then(day_start_ms).map(|ms| ms + DAY),
+            to_ms: form.to.and_then(day_end_ms),
             limit,
         }
     }
 }
 
-/// Milliseconds at the start of a `YYYY-MM-DD` day (UTC), or `None` for anything else.
+/// Milliseconds at the start of a `YYYY-MM-DD` day in the UK (midnight GMT, or midnight BST
+/// in summer), or `None` for anything that is not a date.
 pub fn day_start_ms(date: &str) -> Option<i64> {
-    let mut parts = date.trim().splitn(3, '-');
-    let y: i64 = parts.next()?.parse().ok()?;
-    let m: i64 = parts.next()?.parse().ok()?;
-    let d: i64 = parts.next()?.parse().ok()?;
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || !(1970..=9999).contains(&y) {
-        return None;
-    }
-    // Days from civil (Howard Hinnant's algorithm).
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Some(days * 24 * 60 * 60 * 1000)
+    date.trim()
+        .parse::<crate::calendar::Date>()
+        .ok()
+        .map(crate::calendar::london_midnight_ms)
+}
+
+/// Milliseconds at the end of a `YYYY-MM-DD` day in the UK: the start of the next day (a day
+/// when the clocks change is 23 or 25 hours long).
+pub fn day_end_ms(date: &str) -> Option<i64> {
+    let day = date.trim().parse::<crate::calendar::Date>().ok()?;
+    day.add_days(1).map(crate::calendar::london_midnight_ms)
 }
 
 /// The events as CSV (RFC 4180), one row each, with a header. Cells that a spreadsheet would
@@ -272,10 +267,10 @@ pub fn to_csv(
     person_name: impl Fn(PersonId) -> String,
     service_name: impl Fn(ServiceId) -> String,
 ) -> String {
-    let mut out = String::from("time_utc,user,device,person,service,what,summary,before,after\r\n");
+    let mut out = String::from("time_uk,user,device,person,service,what,summary,before,after\r\n");
     for e in events {
         let cells = [
-            crate::utc_label(e.at_ms),
+            crate::calendar::london_label_with_zone(e.at_ms),
             e.user_name.clone(),
             e.device.clone(),
             e.person.map(&person_name).unwrap_or_default(),
@@ -335,7 +330,7 @@ mod tests {
         let mut lines = csv.lines();
         assert_eq!(
             lines.next(),
-            Some("time_utc,user,device,person,service,what,summary,before,after")
+            Some("time_uk,user,device,person,service,what,summary,before,after")
         );
         let row = lines.next().expect("one row");
         assert!(row.contains("Asha Patel,Chrome on Android,Maggie,,Changed,Goal wording"));
@@ -344,9 +339,17 @@ mod tests {
     }
 
     #[test]
-    fn a_day_starts_at_utc_midnight() {
-        assert_eq!(day_start_ms("1970-01-01"), Some(0));
+    fn a_day_starts_at_midnight_in_the_uk_whether_gmt_or_bst() {
         assert_eq!(day_start_ms("2026-11-23"), Some(1_795_392_000_000));
+        // 1 July 2026 starts at 23:00 UTC on 30 June (BST).
+        assert_eq!(day_start_ms("2026-07-01"), Some(1_782_860_400_000));
+        // The day the clocks go forward is 23 hours long.
+        assert_eq!(
+            day_end_ms("2026-03-29")
+                .zip(day_start_ms("2026-03-29"))
+                .map(|(e, s)| e - s),
+            Some(23 * 60 * 60 * 1000)
+        );
         assert_eq!(day_start_ms("2026-13-01"), None);
         assert_eq!(day_start_ms("soon"), None);
     }

@@ -174,13 +174,8 @@ pub fn SyncStatusBar(sync: crate::sync::PlanSync) -> impl IntoView {
     .into_any()
 }
 
-/// A time of day in the reader's own time zone (the browser's clock and settings).
+/// A time of day as people in England read it (UK time, summer time included), whatever the
+/// device's own clock settings.
 fn local_time(ms: f64) -> String {
-    #[cfg(feature = "hydrate")]
-    {
-        let date = js_sys::Date::new(&ms.into());
-        String::from(date.to_locale_time_string("en-GB"))
-    }
-    #[cfg(not(feature = "hydrate"))]
-    domain::utc_label(ms as i64)
+    domain::calendar::london_time_label(ms as i64)
 }

@@ -146,7 +146,7 @@ fn Admin(page: AdminPage) -> impl IntoView {
                 view! {
                     <ul class="recent-changes">
                         {page.recent.into_iter().map(|e| view! {
-                            <li>{format!("{} · {}: {}", domain::utc_label(e.at_ms), e.who, e.summary)}</li>
+                            <li>{format!("{} · {}: {}", domain::calendar::london_label(e.at_ms), e.who, e.summary)}</li>
                         }).collect_view()}
                     </ul>
                 }.into_any()

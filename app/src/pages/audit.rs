@@ -56,7 +56,7 @@ pub fn AuditPageView() -> impl IntoView {
                         } else {
                             view! {
                                 <table class="audit">
-                                    <caption>"Newest first (times in UTC)"</caption>
+                                    <caption>"Newest first (times in UK time)"</caption>
                                     <thead><tr>
                                         <th scope="col">"When"</th>
                                         <th scope="col">"Who"</th>
@@ -74,7 +74,7 @@ pub fn AuditPageView() -> impl IntoView {
                                             };
                                             view! {
                                                 <tr>
-                                                    <td>{domain::utc_label(e.at_ms)}</td>
+                                                    <td>{domain::calendar::london_label(e.at_ms)}</td>
                                                     <td>{match user_filter {
                                                         Some(href) => view! { <a href=href>{e.user_name}</a> }.into_any(),
                                                         None => view! { <span>{e.user_name}</span> }.into_any(),

@@ -39,7 +39,7 @@ pub fn DevicesPage() -> impl IntoView {
                                         <tr>
                                             <td>{row.label}</td>
                                             <td><a href=format!("/people/{}/plan", row.person)>{row.person_name}</a></td>
-                                            <td>{domain::utc_label(row.at_ms)}</td>
+                                            <td>{domain::calendar::london_label(row.at_ms)}</td>
                                         </tr>
                                     }
                                 }).collect_view()}

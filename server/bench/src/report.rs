@@ -247,7 +247,7 @@ fn utc_now() -> String {
     let ms = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
-    domain::utc_label(ms)
+    domain::calendar::london_label_with_zone(ms)
 }
 
 /// The `p`th percentile (nearest rank) of sorted samples.

@@ -501,7 +501,7 @@ async fn the_person_and_managers_read_the_audit_trail_and_a_relative_does_not(ba
     let maggie = app.as_user("maggie@home.example").await;
     let (status, csv) = maggie.get("/audit.csv").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(csv.starts_with("time_utc,user,device,person,service,what,summary,before,after"));
+    assert!(csv.starts_with("time_uk,user,device,person,service,what,summary,before,after"));
     assert!(
         csv.contains("Ruth Okafor"),
         "Maggie sees that Ruth looked: {csv}"
