@@ -16,10 +16,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use domain::access::{Action, Actor, Subject, authorize, may_open, readable_topics};
 use domain::audit::Editor;
-use domain::sync::{
-    DeviceSync, MAX_PULL_CHANGES, PullRequest, PullResponse, PushRequest, PushResponse, Reset,
-    Snapshot,
-};
+use domain::records::authority::{PushRequest, PushResponse};
+use domain::records::pull::{MAX_PULL_RECORDS, PullRequest, PullResponse, is_complete};
+use domain::sync::DeviceSync;
 use futures_util::Stream;
 use store::{StoreError, StoreEvent};
 use tokio::sync::broadcast::error::RecvError;
@@ -77,7 +76,7 @@ impl From<StoreError> for SyncError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::NotFound => {
-                SyncError(StatusCode::NOT_FOUND, "There is no such plan.".into())
+                SyncError(StatusCode::NOT_FOUND, "There is no such record.".into())
             }
             other => {
                 tracing::error!(error = %other, "sync store error");
@@ -150,11 +149,16 @@ async fn push(
     may_follow(&actor, subject)?;
     own_device(&state, &actor, request.client).await?;
     let store = &state.services.store;
-    // Each edit must be to a topic this user may write (settling a conflict is a write to the
-    // topic the conflict is about, which only the plan knows). One that is not is rejected,
-    // its words kept on the device, and the others go on.
-    let allowed = |plan: &domain::plan::Plan, op: &domain::plan::Op| {
-        authorize(&actor, subject, plan.topic_of(op), Action::Write)
+    // Each edit must be to a topic this user may write: that of the record it changes (of the
+    // record a new one belongs to; for settling a conflict, the topic the conflict is about).
+    // One that is not is rejected, its words kept on the device, and the others go on.
+    let catalog = store.catalog().clone();
+    let allowed = |records: &domain::records::RecordSet, op: &domain::records::RecordOp| {
+        let topic = domain::records::engine::topic_of(records, op, &catalog).ok_or_else(|| {
+            "That part of the record does not exist. This edit was not saved; its words are kept here."
+                .to_owned()
+        })?;
+        authorize(&actor, subject, topic, Action::Write)
             .map_err(|denied| format!("{denied} This edit was not saved; its words are kept here."))
     };
     // Every edit decided by this push is audited in its transaction, with what it changed.
@@ -165,7 +169,7 @@ async fn push(
         at_ms: now_ms(),
     };
     let acks = store
-        .sync_push_checked(
+        .push(
             request.person,
             request.client,
             &request.mutations,
@@ -192,43 +196,28 @@ async fn pull(
     let topics = readable_topics(&actor, subject);
     let store = &state.services.store;
     // What this user may see changed since the device's copy was made (a topic shared or
-    // revoked): send the plan afresh, as they may see it now, instead of changes.
+    // revoked): send the copy afresh, as they may see it now, instead of changes.
     if request.topics.as_ref().is_some_and(|held| *held != topics) {
-        let (plan, version) = store.plan(request.person).await?;
-        let applied_through = match device {
-            Some(client) => store.client_seq(request.person, client).await?,
-            None => 0,
-        };
-        return Ok(Json(PullResponse {
-            changes: Vec::new(),
-            version,
-            withheld: Vec::new(),
-            reset: Some(Reset {
-                snapshot: Snapshot {
-                    plan: plan.redacted(&topics),
-                    version,
-                    topics,
-                },
-                applied_through,
-            }),
-        }));
+        let (records, version) = store.records(request.person, Some(&topics)).await?;
+        return Ok(Json(PullResponse::afresh(records, version, topics)));
     }
-    // A read only: pulls never wait for (or hold) the plan's write lock.
-    let response = store
-        .sync_pull(request.person, request.since, MAX_PULL_CHANGES)
+    // A read only: pulls never wait for (or hold) the person's write lock.
+    let (changed, version) = store
+        .changed_records(request.person, request.since, MAX_PULL_RECORDS)
         .await?;
-    if request.since > response.version {
+    if request.since > version {
         return Err(SyncError(
             StatusCode::CONFLICT,
             format!(
-                "This device is ahead of the server (at {}, server at {}): reload the plan.",
-                request.since, response.version
+                "This device is ahead of the server (at {}, server at {version}): reload the page.",
+                request.since
             ),
         ));
     }
+    let response = PullResponse::for_reader(request.since, changed, version, &topics);
     if let Some(device) = request.device {
         let server_seq = store.client_seq(request.person, device.client).await?;
-        if domain::sync::is_complete(device.last_seq, server_seq, request.since, &response) {
+        if is_complete(device.last_seq, server_seq, &response) {
             store
                 .record_sync(&DeviceSync {
                     client: device.client,
@@ -241,7 +230,7 @@ async fn pull(
                 .await?;
         }
     }
-    Ok(Json(response.for_reader(&topics, device)))
+    Ok(Json(response))
 }
 
 use crate::auth::now_ms;

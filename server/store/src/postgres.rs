@@ -15,12 +15,13 @@ pub struct PostgresStore {
     /// Fed by LISTEN: events committed by any server over this database, this one included.
     changes: broadcast::Sender<StoreEvent>,
     listener: Arc<tokio::task::JoinHandle<()>>,
+    catalog: domain::records::Catalog,
 }
 
 const CHANNEL: &str = "circle_plan_changed";
 
 impl PostgresStore {
-    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+    pub async fn connect(url: &str, catalog: domain::records::Catalog) -> Result<Self, StoreError> {
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(5))
@@ -44,10 +45,12 @@ impl PostgresStore {
             listener,
             changes.clone(),
         )));
+        crate::sql::prepare_records!(&pool, &catalog);
         Ok(Self {
             pool,
             changes,
             listener,
+            catalog,
         })
     }
 

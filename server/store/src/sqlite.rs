@@ -19,10 +19,11 @@ pub struct SqliteStore {
     /// rather than in SQLite's busy handler, which polls, favours no one, and after
     /// `busy_timeout` fails a push that waited behind many others ("database is locked").
     writer: std::sync::Arc<tokio::sync::Mutex<()>>,
+    catalog: domain::records::Catalog,
 }
 
 impl SqliteStore {
-    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+    pub async fn connect(url: &str, catalog: domain::records::Catalog) -> Result<Self, StoreError> {
         let connect_error = |source| StoreError::Connect {
             backend: Backend::Sqlite,
             source,
@@ -31,7 +32,9 @@ impl SqliteStore {
             .map_err(connect_error)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            // An acknowledged edit is on disk: a commit waits for its fsync (`FULL`), so the
+            // last answered pushes survive a power cut, not only a crash of Circle.
+            .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
         let pool = SqlitePoolOptions::new()
@@ -46,10 +49,12 @@ impl SqliteStore {
                 backend: Backend::Sqlite,
                 source,
             })?;
+        crate::sql::prepare_records!(&pool, &catalog);
         Ok(Self {
             pool,
             changes: broadcast::channel(1024).0,
             writer: std::sync::Arc::default(),
+            catalog,
         })
     }
 
