@@ -37,13 +37,11 @@ pub fn routes() -> axum::Router<AppState> {
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
 }
 
-/// The API description, kept beside the routes it describes (checked by a test).
-const OPENAPI: &str = include_str!("openapi.json");
-
-async fn openapi() -> impl IntoResponse {
+/// The API description, generated from the routes below and the domain's wire types.
+async fn openapi(State(state): State<AppState>) -> impl IntoResponse {
     (
         [(axum::http::header::CONTENT_TYPE, "application/json")],
-        OPENAPI,
+        crate::openapi::document(state.services.store.catalog()),
     )
 }
 
@@ -135,7 +133,29 @@ async fn own_device(
     }
 }
 
-async fn push(
+/// Send a device's pending edits to one person's record.
+///
+/// Mutations are processed in their sequence order; one after a gap gets no ack and is sent
+/// again later. A replayed mutation returns its stored outcome and changes nothing. Each ack is
+/// sent once its edit is durable on disk. At most 500 mutations and 4 MiB per push. An edit
+/// queued in the single-document plan's format (schema 1) is upgraded, not refused.
+#[utoipa::path(
+    post,
+    path = "/api/sync/push",
+    request_body = PushRequest,
+    responses(
+        (status = 200, description = "An ack for every mutation processed now or before", body = PushResponse),
+        (status = 400, description = "Not JSON", body = crate::openapi::ApiError),
+        (status = 401, description = "Not signed in: sign in again; edits stay on the device", body = crate::openapi::ApiError),
+        (status = 403, description = "Not this user's record or device; nothing changed", body = crate::openapi::ApiError),
+        (status = 404, description = "No such person", body = crate::openapi::ApiError),
+        (status = 413, description = "The body is over 4 MiB"),
+        (status = 415, description = "Not sent as JSON", body = crate::openapi::ApiError),
+        (status = 422, description = "The request does not hold together (batch too long, another device's edits)", body = crate::openapi::ApiError),
+        (status = 503, description = "Not saved just now; send again", body = crate::openapi::ApiError),
+    )
+)]
+pub(crate) async fn push(
     State(state): State<AppState>,
     Extension(CurrentUser(actor)): Extension<CurrentUser>,
     headers: HeaderMap,
@@ -180,7 +200,26 @@ async fn push(
     Ok(Json(PushResponse { acks }))
 }
 
-async fn pull(
+/// The records of one person changed after a cursor, as the reader may see them.
+///
+/// At most 1,000 records; pull again from `through` until it equals `version`. A device whose
+/// copy was made under other topics gets `reset` and the copy afresh; `gone` lists records it
+/// may no longer read.
+#[utoipa::path(
+    post,
+    path = "/api/sync/pull",
+    request_body = PullRequest,
+    responses(
+        (status = 200, description = "Changed records in server order", body = PullResponse),
+        (status = 400, description = "Not JSON", body = crate::openapi::ApiError),
+        (status = 401, description = "Not signed in", body = crate::openapi::ApiError),
+        (status = 403, description = "Not this user's record or device", body = crate::openapi::ApiError),
+        (status = 404, description = "No such person", body = crate::openapi::ApiError),
+        (status = 409, description = "The device is ahead of the server: reload", body = crate::openapi::ApiError),
+        (status = 503, description = "The database cannot answer just now", body = crate::openapi::ApiError),
+    )
+)]
+pub(crate) async fn pull(
     State(state): State<AppState>,
     Extension(CurrentUser(actor)): Extension<CurrentUser>,
     headers: HeaderMap,
@@ -261,7 +300,19 @@ const LIVE_RECHECK: std::time::Duration = std::time::Duration::from_secs(60);
 /// The channel ends as soon as its user may no longer follow the plan: their session ended
 /// (signed out here or everywhere, or idle), a role was taken away, the person's record was
 /// closed to them. It checks again whenever their access changes, and every minute.
-async fn live(
+#[utoipa::path(
+    get,
+    path = "/api/sync/live",
+    params(("person" = uuid::Uuid, Query, description = "Whose record to follow")),
+    responses(
+        (status = 200, description = "`event: changed` with the new version as data, or `event: resync` when the device should pull", body = String, content_type = "text/event-stream"),
+        (status = 400, description = "No person given", body = crate::openapi::ApiError),
+        (status = 401, description = "Not signed in", body = crate::openapi::ApiError),
+        (status = 403, description = "Not in this person's circle", body = crate::openapi::ApiError),
+        (status = 404, description = "No such person", body = crate::openapi::ApiError),
+    )
+)]
+pub(crate) async fn live(
     State(state): State<AppState>,
     Extension(CurrentUser(actor)): Extension<CurrentUser>,
     session: tower_sessions::Session,

@@ -17,6 +17,7 @@ use crate::{PersonId, ServiceId};
 /// circle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Topic {
     AboutMe,
     GoalsAndProgress,

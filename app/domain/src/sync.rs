@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClientId(pub Uuid);
 
 /// The most edits one push may carry; a longer outbox is sent in several pushes.
@@ -17,6 +18,7 @@ pub const MAX_PUSH_BYTES: usize = 4 << 20;
 
 /// What a device says of itself when it pulls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeviceReport {
     pub client: ClientId,
     /// The number of the last edit this device made to this plan (0 for none). When the server

@@ -17,6 +17,7 @@ use domain::sync::{ClientId, DeviceSync};
 use domain::{Dataset, Person, PersonId, PersonSummary, Service, ServiceId};
 
 mod accounts;
+mod group;
 pub mod demo;
 mod postgres;
 mod records;
@@ -72,6 +73,9 @@ pub enum StoreError {
     Corrupt(String),
     #[error("no such record")]
     NotFound,
+    /// The write could not be made durable (its commit failed): nothing of it was kept.
+    #[error("the write was not saved: {0}")]
+    NotSaved(String),
     #[error("the plan kept changing under this write; try again")]
     Contended,
 }

@@ -58,7 +58,7 @@ impl PostgresStore {
     /// listening server when (and only if) the transaction commits.
     async fn announce(
         &self,
-        tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+        tx: &mut sqlx::PgConnection,
         event: StoreEvent,
     ) -> Result<(), StoreError> {
         let Some(payload) = payload(event) else {
@@ -67,7 +67,7 @@ impl PostgresStore {
         sqlx::query("SELECT pg_notify($1, $2)")
             .bind(CHANNEL)
             .bind(payload)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?;
         Ok(())
     }
@@ -79,9 +79,30 @@ impl PostgresStore {
         self.listener.abort();
     }
 
-    /// Several servers share the database: plan writes take turns on the plan's row lock.
-    async fn write_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
-        None
+    /// A push's own transaction: several servers share the database, and pushes to one person
+    /// take turns on that person's row lock. A commit returns once it is durable
+    /// (`synchronous_commit`, on by default).
+    async fn write_turn(&self) -> Result<Turn, StoreError> {
+        Ok(Turn(self.pool.begin().await?))
+    }
+}
+
+/// A push's transaction.
+pub(crate) struct Turn(sqlx::Transaction<'static, sqlx::Postgres>);
+
+impl Turn {
+    pub(crate) fn conn(&mut self) -> Result<&mut sqlx::PgConnection, StoreError> {
+        Ok(&mut self.0)
+    }
+
+    /// Commits what succeeded; what failed is rolled back.
+    pub(crate) async fn finish<T>(self, result: Result<T, StoreError>) -> Result<T, StoreError> {
+        let value = result?;
+        self.0
+            .commit()
+            .await
+            .map_err(|e| StoreError::NotSaved(e.to_string()))?;
+        Ok(value)
     }
 }
 
@@ -173,4 +194,4 @@ mod tests {
 }
 
 // Writes that read first take the write lock up front ("BEGIN").
-crate::sql::sql_store!(PostgresStore, Backend::Postgres, begin_write = "BEGIN");
+crate::sql::sql_store!(PostgresStore, Backend::Postgres);

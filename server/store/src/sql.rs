@@ -132,7 +132,7 @@ pub(crate) fn about_me_json(about_me: &AboutMe) -> String {
 }
 
 macro_rules! sql_store {
-    ($store:ty, $backend:expr, begin_write = $begin_write:expr) => {
+    ($store:ty, $backend:expr) => {
         use $crate::sql::{end_other_links, insert_audit, set_first_password, write_record};
         #[async_trait::async_trait]
         impl $crate::Store for $store {
@@ -312,129 +312,136 @@ macro_rules! sql_store {
                     .filter_map(|m| m.op.to_record_op(person))
                     .collect();
                 let catalog = &self.catalog;
-                let _turn = self.write_turn().await;
-                let mut tx = self.pool.begin_with($begin_write).await?;
-                // One push per person at a time, across servers: lock the person's version.
-                let head: Option<(i64,)> = sqlx::query_as(LOCK_HEAD)
-                    .bind(&pid)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                let Some((version,)) = head else {
-                    return Err($crate::StoreError::NotFound);
-                };
-                let version = $crate::sql::count("record_heads.version", version)?;
-                // Only what the batch touches: its targets, their parents, what a conflict is
-                // about, and the kinds it counts against a limit.
-                let (keys, kinds) = keys_needed(&ops, catalog);
-                let mut found: Vec<domain::records::Record> = Vec::new();
-                for chunk in keys.chunks(200) {
-                    let sql = select_keys(chunk.len());
-                    let mut query = sqlx::query_as::<_, RecordRow>(&sql).bind(&pid);
-                    for key in chunk {
-                        query = query.bind(&key.kind).bind(key.id.to_string());
-                    }
-                    for row in query.fetch_all(&mut *tx).await? {
-                        found.push(record_from_row(row)?);
-                    }
-                }
-                let more: Vec<_> = second_keys(&found, catalog)
-                    .into_iter()
-                    .filter(|k| !keys.contains(k))
-                    .collect();
-                for chunk in more.chunks(200) {
-                    let sql = select_keys(chunk.len());
-                    let mut query = sqlx::query_as::<_, RecordRow>(&sql).bind(&pid);
-                    for key in chunk {
-                        query = query.bind(&key.kind).bind(key.id.to_string());
-                    }
-                    for row in query.fetch_all(&mut *tx).await? {
-                        found.push(record_from_row(row)?);
-                    }
-                }
-                for kind in &kinds {
-                    for row in sqlx::query_as::<_, RecordRow>(SELECT_OF_KIND)
+                // The push's turn to write: its own transaction on PostgreSQL; on SQLite a
+                // savepoint in a transaction shared with the pushes arriving with it (group
+                // commit). Either way `finish` returns once the work is durable.
+                let mut turn = self.write_turn().await?;
+                let written = async {
+                    let tx = turn.conn()?;
+                    // One push per person at a time, across servers: lock the person's version.
+                    let head: Option<(i64,)> = sqlx::query_as(LOCK_HEAD)
                         .bind(&pid)
-                        .bind(kind)
-                        .fetch_all(&mut *tx)
-                        .await?
-                    {
-                        found.push(record_from_row(row)?);
-                    }
-                }
-                let set: domain::records::RecordSet = found.into_iter().collect();
-                let mut rows = sqlx::query_as::<_, (i64, String, Option<i64>)>(SELECT_OUTCOMES_FROM)
-                    .bind(&pid)
-                    .bind(&cid)
-                    .bind(signed(from))
-                    .fetch_all(&mut *tx)
-                    .await?;
-                rows.extend(
-                    sqlx::query_as::<_, (i64, String, Option<i64>)>(SELECT_LATEST_OUTCOME)
-                        .bind(&pid)
-                        .bind(&cid)
                         .fetch_optional(&mut *tx)
-                        .await?,
-                );
-                let known = rows
-                    .into_iter()
-                    .map(|(seq, outcome, version)| {
-                        let (seq, ack) = stored_ack(seq, &outcome, version)?;
-                        Ok(((client, seq), ack))
-                    })
-                    .collect::<Result<Vec<_>, $crate::StoreError>>()?;
-                let mut authority =
-                    domain::records::authority::Authority::resume(catalog, person, set, version, known);
-                let stamp = domain::records::Stamp {
-                    by: editor.name.clone(),
-                    at_ms: editor.at_ms,
-                };
-                let decided = authority.push(&batch, allowed, &stamp);
-                for (_, ack) in authority.fresh_outcomes() {
-                    sqlx::query(INSERT_OUTCOME)
+                        .await?;
+                    let Some((version,)) = head else {
+                        return Err($crate::StoreError::NotFound);
+                    };
+                    let version = $crate::sql::count("record_heads.version", version)?;
+                    // Only what the batch touches: its targets, their parents, what a conflict is
+                    // about, and the kinds it counts against a limit.
+                    let (keys, kinds) = keys_needed(&ops, catalog);
+                    let mut found: Vec<domain::records::Record> = Vec::new();
+                    for chunk in keys.chunks(200) {
+                        let sql = select_keys(chunk.len());
+                        let mut query = sqlx::query_as::<_, RecordRow>(&sql).bind(&pid);
+                        for key in chunk {
+                            query = query.bind(&key.kind).bind(key.id.to_string());
+                        }
+                        for row in query.fetch_all(&mut *tx).await? {
+                            found.push(record_from_row(row)?);
+                        }
+                    }
+                    let more: Vec<_> = second_keys(&found, catalog)
+                        .into_iter()
+                        .filter(|k| !keys.contains(k))
+                        .collect();
+                    for chunk in more.chunks(200) {
+                        let sql = select_keys(chunk.len());
+                        let mut query = sqlx::query_as::<_, RecordRow>(&sql).bind(&pid);
+                        for key in chunk {
+                            query = query.bind(&key.kind).bind(key.id.to_string());
+                        }
+                        for row in query.fetch_all(&mut *tx).await? {
+                            found.push(record_from_row(row)?);
+                        }
+                    }
+                    for kind in &kinds {
+                        for row in sqlx::query_as::<_, RecordRow>(SELECT_OF_KIND)
+                            .bind(&pid)
+                            .bind(kind)
+                            .fetch_all(&mut *tx)
+                            .await?
+                        {
+                            found.push(record_from_row(row)?);
+                        }
+                    }
+                    let set: domain::records::RecordSet = found.into_iter().collect();
+                    let mut rows = sqlx::query_as::<_, (i64, String, Option<i64>)>(SELECT_OUTCOMES_FROM)
                         .bind(&pid)
                         .bind(&cid)
-                        .bind(signed(ack.seq))
-                        .bind(json(&ack.outcome))
-                        .bind(ack.version.map(signed))
-                        .execute(&mut *tx)
+                        .bind(signed(from))
+                        .fetch_all(&mut *tx)
                         .await?;
+                    rows.extend(
+                        sqlx::query_as::<_, (i64, String, Option<i64>)>(SELECT_LATEST_OUTCOME)
+                            .bind(&pid)
+                            .bind(&cid)
+                            .fetch_optional(&mut *tx)
+                            .await?,
+                    );
+                    let known = rows
+                        .into_iter()
+                        .map(|(seq, outcome, version)| {
+                            let (seq, ack) = stored_ack(seq, &outcome, version)?;
+                            Ok(((client, seq), ack))
+                        })
+                        .collect::<Result<Vec<_>, $crate::StoreError>>()?;
+                    let mut authority =
+                        domain::records::authority::Authority::resume(catalog, person, set, version, known);
+                    let stamp = domain::records::Stamp {
+                        by: editor.name.clone(),
+                        at_ms: editor.at_ms,
+                    };
+                    let decided = authority.push(&batch, allowed, &stamp);
+                    for (_, ack) in authority.fresh_outcomes() {
+                        sqlx::query(INSERT_OUTCOME)
+                            .bind(&pid)
+                            .bind(&cid)
+                            .bind(signed(ack.seq))
+                            .bind(json(&ack.outcome))
+                            .bind(ack.version.map(signed))
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    // Every edit decided now is audited in this transaction: if the audit trail
+                    // cannot be written, nothing of the push is saved.
+                    for lines in decided.iter().filter_map(|d| d.audit.clone()) {
+                        let event = editor.changed(uuid::Uuid::now_v7(), person, lines);
+                        insert_audit!(tx, &event);
+                    }
+                    for change in authority.log() {
+                        sqlx::query(INSERT_CHANGE)
+                            .bind(&pid)
+                            .bind(signed(change.version))
+                            .bind(&cid)
+                            .bind(signed(change.seq))
+                            .bind(json(&change.op))
+                            .bind(i64::from(domain::records::SCHEMA_VERSION))
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    for record in authority.changed() {
+                        write_record!(tx, &pid, record, catalog, UPSERT_RECORD);
+                    }
+                    let changed = authority.version() != version;
+                    if changed {
+                        sqlx::query(UPDATE_HEAD)
+                            .bind(signed(authority.version()))
+                            .bind(&pid)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    let event = changed.then_some($crate::StoreEvent::Plan($crate::PlanChanged {
+                        person,
+                        version: authority.version(),
+                    }));
+                    if let Some(event) = event {
+                        self.announce(tx, event).await?;
+                    }
+                    Ok::<_, $crate::StoreError>((decided, event))
                 }
-                // Every edit decided now is audited in this transaction: if the audit trail
-                // cannot be written, nothing of the push is saved.
-                for lines in decided.iter().filter_map(|d| d.audit.clone()) {
-                    let event = editor.changed(uuid::Uuid::now_v7(), person, lines);
-                    insert_audit!(tx, &event);
-                }
-                for change in authority.log() {
-                    sqlx::query(INSERT_CHANGE)
-                        .bind(&pid)
-                        .bind(signed(change.version))
-                        .bind(&cid)
-                        .bind(signed(change.seq))
-                        .bind(json(&change.op))
-                        .bind(i64::from(domain::records::SCHEMA_VERSION))
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                for record in authority.changed() {
-                    write_record!(tx, &pid, record, catalog, UPSERT_RECORD);
-                }
-                let changed = authority.version() != version;
-                if changed {
-                    sqlx::query(UPDATE_HEAD)
-                        .bind(signed(authority.version()))
-                        .bind(&pid)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                let event = changed.then_some($crate::StoreEvent::Plan($crate::PlanChanged {
-                    person,
-                    version: authority.version(),
-                }));
-                if let Some(event) = event {
-                    self.announce(&mut tx, event).await?;
-                }
-                tx.commit().await?;
+                .await;
+                let (decided, event) = turn.finish(written).await?;
                 if let Some(event) = event {
                     self.announced(event);
                 }

@@ -15,10 +15,11 @@ pub struct SqliteStore {
     pool: SqlitePool,
     /// One process owns the file, so changes are announced in process.
     changes: broadcast::Sender<StoreEvent>,
-    /// SQLite has one writer at a time. Plan writes queue here, first come first served,
-    /// rather than in SQLite's busy handler, which polls, favours no one, and after
-    /// `busy_timeout` fails a push that waited behind many others ("database is locked").
-    writer: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// SQLite has one writer at a time. Pushes queue here, first come first served, rather
+    /// than in SQLite's busy handler (which polls, favours no one, and after `busy_timeout`
+    /// fails a push that waited behind many others), and pushes that arrive together are
+    /// committed together: one fsync for all of them (see `group`).
+    writer: crate::group::Shared,
     catalog: domain::records::Catalog,
 }
 
@@ -61,7 +62,7 @@ impl SqliteStore {
     /// Called inside the transaction that makes `event` happen (nothing to do: one process).
     async fn announce(
         &self,
-        _tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+        _tx: &mut sqlx::SqliteConnection,
         _event: StoreEvent,
     ) -> Result<(), StoreError> {
         Ok(())
@@ -74,14 +75,10 @@ impl SqliteStore {
 
     fn on_close(&self) {}
 
-    async fn write_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
-        Some(self.writer.lock().await)
+    /// A push's turn on the shared writer (group commit).
+    async fn write_turn(&self) -> Result<crate::group::Turn, StoreError> {
+        crate::group::enter(&self.writer, &self.pool).await
     }
 }
 
-// Writes that read first take the write lock up front ("BEGIN IMMEDIATE").
-crate::sql::sql_store!(
-    SqliteStore,
-    Backend::Sqlite,
-    begin_write = "BEGIN IMMEDIATE"
-);
+crate::sql::sql_store!(SqliteStore, Backend::Sqlite);

@@ -18,6 +18,7 @@ use crate::on_both_backends;
 on_both_backends!(
     every_role_reads_and_writes_exactly_what_the_rules_and_the_persons_consent_allow,
     revoking_a_topic_resets_the_members_copy_without_it,
+    a_kind_declared_in_a_test_never_reaches_a_member_without_its_topic,
     an_invitation_works_once_and_never_after_it_expires,
     signing_out_ends_the_session_and_signing_out_everywhere_ends_them_all,
     an_idle_session_expires,
@@ -324,6 +325,89 @@ async fn revoking_a_topic_resets_the_members_copy_without_it(backend: Backend) {
             && e.summary
                 .contains("Stopped sharing “About me” with Ruth Okafor")
     }));
+    app.finish().await;
+}
+
+/// A kind of record no Circle build has: declared here, with no other code changed.
+static MOOD_DIARY: domain::records::KindSpec = domain::records::KindSpec {
+    name: "test_mood_diary",
+    title: "mood diary entry",
+    topic: domain::records::TopicRule::Fixed(Topic::MentalHealth),
+    parent: None,
+    fields: &[domain::records::FieldSpec::words("entry", "Entry", 500).required()],
+    label_field: Some("entry"),
+    singleton: false,
+    live_limit: None,
+    system: false,
+};
+
+async fn a_kind_declared_in_a_test_never_reaches_a_member_without_its_topic(backend: Backend) {
+    let catalog = domain::records::Catalog::standard().with(&MOOD_DIARY);
+    let app = TestApp::with_demo_and_kinds(backend, catalog).await;
+    const WORDS: &str = "Felt low after the phone call";
+    let client = ClientId(Uuid::from_u128(0x3d1a));
+    let entry = Uuid::from_u128(0x3d1b);
+    let push = PushRequest {
+        person: demo::MAGGIE,
+        client,
+        mutations: vec![mutation(
+            client,
+            1,
+            domain::records::RecordOp::Create {
+                kind: MOOD_DIARY.name.into(),
+                id: entry,
+                parent: None,
+                topic: None,
+                fields: [("entry".to_owned(), domain::records::Value::Text(WORDS.into()))]
+                    .into_iter()
+                    .collect(),
+            },
+        )],
+    };
+    let (status, text) = app
+        .post("/api/sync/push", serde_json::to_string(&push).expect("json"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert!(text.contains("\"applied\""), "{text}");
+    // Ruth (About me, goals, daily living) never receives it: not in a pull, not in a copy
+    // afresh, not on the record's pages.
+    let ruth = app.as_user("ruth@family.example").await;
+    for held in [None, Some(BTreeSet::from([Topic::MentalHealth]))] {
+        let request = PullRequest {
+            person: demo::MAGGIE,
+            since: 0,
+            topics: held,
+            device: None,
+        };
+        let (status, text) = ruth
+            .post("/api/sync/pull", serde_json::to_string(&request).expect("json"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{text}");
+        assert!(!text.contains(WORDS) && !text.contains(MOOD_DIARY.name), "{text}");
+    }
+    for page in ["", "/plan", "/summary", "/circle"] {
+        let (_, html) = ruth.get(&format!("/people/{}{page}", demo::MAGGIE)).await;
+        assert!(!html.contains(WORDS), "{page}: {html}");
+    }
+    let (_, html) = ruth.get("/audit").await;
+    assert!(!html.contains(WORDS), "{html}");
+    // Someone who may read the topic does receive it.
+    let (_, text) = app
+        .post(
+            "/api/sync/pull",
+            serde_json::to_string(&PullRequest {
+                person: demo::MAGGIE,
+                since: 0,
+                topics: None,
+                device: None,
+            })
+            .expect("json"),
+        )
+        .await;
+    assert!(text.contains(WORDS), "{text}");
+    // And the API describes the new kind.
+    let (_, doc) = app.get("/api/openapi.json").await;
+    assert!(doc.contains("\"test_mood_diary\""));
     app.finish().await;
 }
 

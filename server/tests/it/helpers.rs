@@ -158,8 +158,13 @@ impl std::ops::Deref for TestApp {
 
 impl TestApp {
     pub async fn with_demo(backend: Backend) -> Self {
+        Self::with_demo_and_kinds(backend, domain::records::Catalog::standard()).await
+    }
+
+    /// The demo, on a server that knows the kinds of `catalog` (a test may declare its own).
+    pub async fn with_demo_and_kinds(backend: Backend, catalog: domain::records::Catalog) -> Self {
         let db = TestDatabase::new(backend).await;
-        let store = db.store().await;
+        let store = db.store_with(catalog).await;
         store::load_demo(store.as_ref()).await.expect("demo data");
         let router = server::router(store.clone(), leptos_options());
         let mut client = Client {

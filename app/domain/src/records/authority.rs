@@ -17,6 +17,7 @@ use crate::sync::ClientId;
 /// An edit as a device sends it: which device, its number, the format it was written in, and
 /// the edit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Mutation {
     pub client: ClientId,
     pub seq: u64,
@@ -29,8 +30,11 @@ pub struct Mutation {
 /// into records edits rather than refusing them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum AnyOp {
     Record(RecordOp),
+    /// An edit queued in the single-document plan's format (schema 1).
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     Plan(crate::plan::Op),
 }
 
@@ -46,6 +50,7 @@ impl AnyOp {
 
 /// `POST /api/sync/push`: one device's pending edits to one person's record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushRequest {
     pub person: PersonId,
     pub client: ClientId,
@@ -53,6 +58,7 @@ pub struct PushRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushResponse {
     pub acks: Vec<Ack>,
 }
@@ -85,6 +91,7 @@ impl PushRequest {
 
 /// What became of one edit, as the device is told.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Ack {
     pub seq: u64,
     pub outcome: Outcome,

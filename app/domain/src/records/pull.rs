@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Record, RecordKey};
+use super::Record;
 use crate::PersonId;
 use crate::access::Topic;
 use crate::sync::{ClientId, DeviceReport};
@@ -17,6 +17,7 @@ pub const MAX_PULL_RECORDS: usize = 1_000;
 
 /// `POST /api/sync/pull`: the records of one person changed after the device's cursor.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PullRequest {
     pub person: PersonId,
     pub since: u64,
@@ -29,6 +30,7 @@ pub struct PullRequest {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PullResponse {
     /// The cursor this answer continues from (0 for a copy afresh).
     pub since: u64,
@@ -38,9 +40,10 @@ pub struct PullResponse {
     pub version: u64,
     /// The records changed after `since`, up to `through`, that the reader may read.
     pub records: Vec<Record>,
-    /// Records changed meanwhile that the reader may not read: drop any copy of them.
+    /// The ids of records changed meanwhile that the reader may not read: drop any copy of
+    /// them. Ids only: not even the kind of a record the reader may not see is sent.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub gone: Vec<RecordKey>,
+    pub gone: Vec<uuid::Uuid>,
     /// When what the reader may see has changed: the topics of this fresh copy, which replaces
     /// everything the device held of the person.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -64,7 +67,7 @@ impl PullResponse {
             through,
             version,
             records,
-            gone: hidden.iter().map(Record::key).collect(),
+            gone: hidden.iter().map(|r| r.id).collect(),
             reset: None,
         }
     }
@@ -163,7 +166,7 @@ mod tests {
             &topics,
         );
         assert_eq!(response.records.len(), 1);
-        assert_eq!(response.gone, vec![record(2, 2, Topic::Health).key()]);
+        assert_eq!(response.gone, vec![record(2, 2, Topic::Health).id]);
         assert!(response.reaches_the_end());
     }
 

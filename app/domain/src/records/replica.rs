@@ -15,7 +15,7 @@ use super::authority::{Ack, AnyOp, Mutation};
 use super::engine::{self, Ctx};
 use super::kinds::Catalog;
 use super::pull::PullResponse;
-use super::{Outcome, RecordKey, RecordOp, RecordSet, SCHEMA_VERSION, Stamp};
+use super::{Outcome, Record, RecordKey, RecordOp, RecordSet, SCHEMA_VERSION, Stamp};
 use crate::PersonId;
 use crate::access::Topic;
 use crate::sync::ClientId;
@@ -254,10 +254,15 @@ impl Replica {
             for record in &response.records {
                 self.confirmed.insert(record.clone());
             }
-            for key in &response.gone {
-                if self.confirmed.remove(key).is_some() {
-                    pulled.dropped.push(key.clone());
-                }
+            let gone: Vec<RecordKey> = self
+                .confirmed
+                .iter()
+                .filter(|r| response.gone.contains(&r.id))
+                .map(Record::key)
+                .collect();
+            for key in gone {
+                self.confirmed.remove(&key);
+                pulled.dropped.push(key);
             }
         }
         pulled.written = response.records.iter().map(|r| r.key()).collect();

@@ -6,8 +6,13 @@ use super::RecordOp;
 use crate::calendar::Date;
 
 /// A field's value. Which variants a field takes is declared by its [`super::FieldType`].
+/// [`Value`] by another name, for the wire types: the API generator reads a type named
+/// `Value` as "any JSON" (serde_json's), and this one has a shape of its own.
+pub type FieldValue = Value;
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "t", content = "v", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Value {
     /// Not filled in.
     #[default]
@@ -15,14 +20,17 @@ pub enum Value {
     Text(String),
     Flag(bool),
     Number(i64),
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     Date(Date),
     /// One of the choices the field declares, by its key.
     Choice(String),
     /// A short list of texts (strengths, say).
     Texts(Vec<String>),
     /// Long shared text as a Yjs document state, merged character by character.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Byte))]
     Shared(#[serde(with = "crate::notes::base64_bytes")] Vec<u8>),
     /// An edit kept aside (in a conflict: the edit of a record removed meanwhile).
+    #[cfg_attr(feature = "openapi", schema(no_recursion))]
     Edit(Box<RecordOp>),
 }
 
