@@ -456,6 +456,15 @@ macro_rules! sql_store {
             ) -> Result<bool, $crate::StoreError> {
                 use $crate::accounts::*;
                 let cid = client.0.to_string();
+                // A device's owner never changes once claimed: read first, so that a device
+                // already known (every push but its first) writes nothing.
+                let known: Option<(String,)> = sqlx::query_as(SELECT_DEVICE_OWNER)
+                    .bind(&cid)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                if let Some((owner,)) = known {
+                    return Ok(owner == user.to_string());
+                }
                 sqlx::query(CLAIM_DEVICE)
                     .bind(&cid)
                     .bind(user.to_string())
