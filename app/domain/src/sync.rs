@@ -90,5 +90,4 @@ mod tests {
         assert_eq!(device_label(ipad), "Safari on iPad");
         assert_eq!(device_label(""), "A browser on an unknown system");
     }
-
 }

@@ -50,9 +50,10 @@ pub async fn get_plan(id: String) -> Result<PlanPage, AppError> {
         let may_write = topics.iter().any(|t| {
             domain::access::authorize(&actor, subject, *t, domain::access::Action::Write).is_ok()
         });
-        let is_the_person = actor.circles.iter().any(|m| {
-            m.person == person.id && m.role == domain::access::CircleRole::Person
-        });
+        let is_the_person = actor
+            .circles
+            .iter()
+            .any(|m| m.person == person.id && m.role == domain::access::CircleRole::Person);
         Ok(PlanPage {
             person: person.id,
             name: person.display_name().to_owned(),

@@ -134,7 +134,13 @@ fn TextField(
         if after.trim() == was.trim() {
             return;
         }
-        match sync.set(kind, id, field, Value::Text(was), Value::Text(after.clone())) {
+        match sync.set(
+            kind,
+            id,
+            field,
+            Value::Text(was),
+            Value::Text(after.clone()),
+        ) {
             Ok(()) => {
                 set_error.set(None);
                 before.set_value(after);
@@ -398,10 +404,11 @@ fn MeetingsEditor() -> impl IntoView {
 
 /// The notes state of meeting `id` as the device shows it.
 fn notes_state(sync: RecordSync, id: Uuid) -> Vec<u8> {
-    sync.view.with_untracked(|v| match v.find(MEETINGS, id).map(|m| m.get("notes")) {
-        Some(Value::Shared(state)) => state.clone(),
-        _ => Vec::new(),
-    })
+    sync.view
+        .with_untracked(|v| match v.find(MEETINGS, id).map(|m| m.get("notes")) {
+            Some(Value::Shared(state)) => state.clone(),
+            _ => Vec::new(),
+        })
 }
 
 /// A meeting's notes, merged character by character with what others type at the same time.
@@ -433,7 +440,10 @@ fn NotesEditor(meeting: Uuid, title: String) -> impl IntoView {
             return;
         };
         let from = base.get_value();
-        set_error.set(sync.edit_shared(MEETINGS, meeting, "notes", &from, &el.value()).err());
+        set_error.set(
+            sync.edit_shared(MEETINGS, meeting, "notes", &from, &el.value())
+                .err(),
+        );
         base.set_value(notes_state(sync, meeting));
     };
     Effect::new(move |_| {

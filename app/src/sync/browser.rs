@@ -3,25 +3,25 @@
 //! Every decision is in the domain; this file moves messages and bytes and tells the person
 //! what is happening.
 //!
-//! Storage, one IndexedDB entry each (see `idb.rs`): `r.<person>.<kind>.<id>` a record as the
-//! server last sent it; `o.<person>.<seq>` an edit waiting for the server; `x.<person>.<seq>`
-//! an edit the server refused, with its words; `m.<person>` where the copy has got to (its
-//! device id, next edit number, cursor, topics, last complete sync). An edit writes its outbox
-//! entry and the copy's `m.` entry, nothing else; a pull writes the records it brought. Each
-//! change is one IndexedDB transaction, queued per person so the newest lands last. When
+//! Storage, one IndexedDB entry each (see `idb.rs`), laid out by `domain::records::device`:
+//! `r.<person>.<kind>.<id>` a record as the server last sent it; `o.<person>.<seq>` an edit
+//! waiting for the server; `x.<person>.<seq>` an edit the server refused, with its words;
+//! `m.<person>` where the copy has got to (its device id, next edit number, cursor, topics,
+//! last complete sync). An edit writes its outbox entry and the copy's `m.` entry, nothing
+//! else; a pull writes the records it brought. The writes are computed there; each batch is one
+//! IndexedDB transaction, queued per person so the newest lands last. When
 //! storage is full, copies of other people with nothing waiting are dropped (they can be
 //! fetched again); waiting and refused edits are never dropped. This device's user, and which
 //! tab edits which person's record, are in local storage.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
-use domain::access::Topic;
 use domain::records::Catalog;
 use domain::records::authority::{PushRequest, PushResponse};
+use domain::records::device::{self, Meta};
 use domain::records::machine::{Command, Event, Failure, Machine, State};
 use domain::records::pull::{PullRequest, PullResponse, Snapshot};
-use domain::records::replica::{Pending, Pulled, Refused, Replica};
+use domain::records::replica::{Pending, Refused, Replica};
 use domain::records::{Record, RecordOp, RecordSet, Stamp};
 use domain::sync::{ClientId, DeviceReport, MAX_PUSH_BATCH, MAX_PUSH_BYTES};
 use gloo_storage::{LocalStorage, Storage};
@@ -45,46 +45,18 @@ const LIVE_BACKOFF_MAX_MS: u64 = 30_000;
 const USER_KEY: &str = "circle.v1.user";
 /// The service worker's cache (pages hold personal data too).
 const PAGE_CACHE: &str = "circle-shell-v1";
-/// Copies in the format of builds before records: `plan.<person>`.
-const OLD_PREFIX: &str = "plan.";
-
-/// Where a person's copy has got to (`m.<person>`).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct Meta {
-    client: ClientId,
-    next_seq: u64,
-    cursor: u64,
-    topics: BTreeSet<Topic>,
-    #[serde(default)]
-    last_complete_ms: Option<f64>,
-}
-
-fn meta_key(person: domain::PersonId) -> String {
-    format!("m.{person}")
-}
-
-fn record_prefix(person: domain::PersonId) -> String {
-    format!("r.{person}.")
-}
-
-fn record_key(person: domain::PersonId, record: &Record) -> String {
-    format!("r.{person}.{}.{}", record.kind, record.id)
-}
-
-fn key_of(person: domain::PersonId, key: &domain::records::RecordKey) -> String {
-    format!("r.{person}.{}.{}", key.kind, key.id)
-}
-
-fn outbox_key(person: domain::PersonId, seq: u64) -> String {
-    format!("o.{person}.{seq:020}")
-}
-
-fn refused_key(person: domain::PersonId, seq: u64) -> String {
-    format!("x.{person}.{seq:020}")
-}
 
 fn json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_default()
+}
+
+/// Values are stored as JSON.
+struct Json;
+
+impl device::Encode for Json {
+    fn encode<T: Serialize>(&self, value: &T) -> String {
+        json(value)
+    }
 }
 
 /// The fingerprint of what this device's user may see, when its copies were made
@@ -202,12 +174,14 @@ fn is_app_file(path: &str) -> bool {
     path.starts_with("/pkg/") || path == "/icon.svg" || path == "/manifest.webmanifest"
 }
 
-
 /// Edits on this device that have not reached the server yet, over every person (and copies
 /// in the old format).
 pub async fn pending_edits() -> usize {
-    let waiting = idb::entries("o.").await.map(|e| e.len()).unwrap_or(0);
-    let old = idb::entries(OLD_PREFIX)
+    let waiting = idb::entries(device::OUTBOX)
+        .await
+        .map(|e| e.len())
+        .unwrap_or(0);
+    let old = idb::entries(device::OLD_COPY)
         .await
         .unwrap_or_default()
         .into_iter()
@@ -241,18 +215,15 @@ pub async fn wipe_device() {
 /// fills in afresh, as the user may see now).
 async fn forget_copies_made_under_old_access() {
     renew_pages(|_| true).await;
-    for (key, raw) in idb::entries("m.").await.unwrap_or_default() {
-        let person = key.trim_start_matches("m.").to_owned();
-        let mut batch = vec![Write::DeletePrefix(format!("r.{person}."))];
-        if let Ok(mut meta) = serde_json::from_str::<Meta>(&raw) {
-            meta.cursor = 0;
-            meta.topics = BTreeSet::new();
-            meta.last_complete_ms = None;
-            batch.push(Write::Put(key.clone(), json(&meta)));
-        } else {
-            batch.push(Write::Delete(key.clone()));
-        }
-        idb::transact(person, batch, |_| {});
+    for (key, raw) in idb::entries(device::META).await.unwrap_or_default() {
+        let Some(person) = device::person_of_meta(&key) else {
+            // Not a copy this build made: nothing can read it.
+            idb::transact(key.clone(), vec![Write::Delete(key)], |_| {});
+            continue;
+        };
+        let meta = serde_json::from_str::<Meta>(&raw).ok();
+        let batch = device::under_new_access(person, meta, &Json);
+        idb::transact(person.to_string(), batch, |_| {});
     }
 }
 
@@ -407,15 +378,12 @@ pub fn record(sync: RecordSync, ops: Vec<RecordOp>) -> Result<(), String> {
     let written = with_engine(person, |e| {
         let from = e.replica.next_seq();
         e.replica.edit(ops, &catalog, &stamp)?;
-        let mut batch: Vec<Write> = e
-            .replica
-            .outbox()
-            .iter()
-            .filter(|p| p.mutation.seq >= from)
-            .map(|p| Write::Put(outbox_key(person, p.mutation.seq), json(p)))
-            .collect();
-        batch.push(Write::Put(meta_key(person), json(&meta_of(e))));
-        Ok::<_, String>(batch)
+        Ok::<_, String>(device::edit_changes(
+            &e.replica,
+            from,
+            e.last_complete_ms,
+            &Json,
+        ))
     })
     .ok_or_else(|| "This page is still starting: try again in a moment.".to_owned())??;
     save(sync, written);
@@ -427,18 +395,8 @@ pub fn record(sync: RecordSync, ops: Vec<RecordOp>) -> Result<(), String> {
 pub fn dismiss(sync: RecordSync, seq: u64) {
     let person = sync.person;
     with_engine(person, |e| e.replica.dismiss(seq));
-    save(sync, vec![Write::Delete(refused_key(person, seq))]);
+    save(sync, device::dismissed(person, seq));
     refresh(sync);
-}
-
-fn meta_of(e: &Engine) -> Meta {
-    Meta {
-        client: e.replica.client,
-        next_seq: e.replica.next_seq(),
-        cursor: e.replica.cursor(),
-        topics: e.replica.topics().clone(),
-        last_complete_ms: e.last_complete_ms,
-    }
 }
 
 /// Copies the engine's state into the page's signals.
@@ -483,7 +441,10 @@ fn dispatch(sync: RecordSync, event: Event) {
         Command::Push => spawn_local(push(sync)),
         Command::Pull => spawn_local(pull(sync)),
         Command::RetryIn(ms) => {
-            set_timeout(move || dispatch(sync, Event::Timer), Duration::from_millis(ms));
+            set_timeout(
+                move || dispatch(sync, Event::Timer),
+                Duration::from_millis(ms),
+            );
         }
         Command::Wait => {}
     }
@@ -504,14 +465,14 @@ async fn load(sync: RecordSync, snapshot: &Snapshot) -> (Replica, Option<String>
             snapshot.topics.clone(),
         )
     };
-    let meta = match idb::get(&meta_key(person)).await {
+    let meta = match idb::get(&device::meta_key(person)).await {
         Ok(meta) => meta,
         Err(error) => {
             storage_failed(sync, &error);
             return (fresh(), None);
         }
     };
-    let old_key = format!("{OLD_PREFIX}{person}");
+    let old_key = device::old_copy_key(person);
     let Some(meta) = meta else {
         // Nothing in this build's format: perhaps a copy from before records.
         let replica = match idb::get(&old_key).await.ok().flatten() {
@@ -521,14 +482,14 @@ async fn load(sync: RecordSync, snapshot: &Snapshot) -> (Replica, Option<String>
             },
             None => fresh(),
         };
-        let mut batch = whole_copy(person, &replica, None);
+        let mut batch = device::whole_copy(&replica, None, &Json);
         batch.push(Write::Delete(old_key));
         save(sync, batch);
         return (replica, None);
     };
     let parts = async {
         let meta: Meta = serde_json::from_str(&meta).ok()?;
-        let records: RecordSet = idb::entries(&record_prefix(person))
+        let records: RecordSet = idb::entries(&device::records_prefix(person))
             .await
             .ok()?
             .into_iter()
@@ -536,13 +497,13 @@ async fn load(sync: RecordSync, snapshot: &Snapshot) -> (Replica, Option<String>
             .collect();
         Some((meta, records))
     };
-    let outbox: Vec<Pending> = idb::entries(&format!("o.{person}."))
+    let outbox: Vec<Pending> = idb::entries(&device::outbox_prefix(person))
         .await
         .unwrap_or_default()
         .into_iter()
         .filter_map(|(_, raw)| serde_json::from_str(&raw).ok())
         .collect();
-    let refused: Vec<Refused> = idb::entries(&format!("x.{person}."))
+    let refused: Vec<Refused> = idb::entries(&device::refused_prefix(person))
         .await
         .unwrap_or_default()
         .into_iter()
@@ -577,7 +538,7 @@ async fn load(sync: RecordSync, snapshot: &Snapshot) -> (Replica, Option<String>
                 outbox,
                 refused,
             );
-            let batch = whole_copy(person, &replica, None);
+            let batch = device::whole_copy(&replica, None, &Json);
             save(sync, batch);
             (
                 replica,
@@ -589,44 +550,6 @@ async fn load(sync: RecordSync, snapshot: &Snapshot) -> (Replica, Option<String>
             )
         }
     }
-}
-
-/// Every entry of a copy, replacing what the device held of the person.
-fn whole_copy(person: domain::PersonId, replica: &Replica, last_complete_ms: Option<f64>) -> Vec<Write> {
-    let mut batch = vec![
-        Write::DeletePrefix(record_prefix(person)),
-        Write::DeletePrefix(format!("o.{person}.")),
-        Write::DeletePrefix(format!("x.{person}.")),
-    ];
-    batch.extend(
-        replica
-            .confirmed()
-            .iter()
-            .map(|r| Write::Put(record_key(person, r), json(r))),
-    );
-    batch.extend(
-        replica
-            .outbox()
-            .iter()
-            .map(|p| Write::Put(outbox_key(person, p.mutation.seq), json(p))),
-    );
-    batch.extend(
-        replica
-            .refused()
-            .iter()
-            .map(|r| Write::Put(refused_key(person, r.mutation.seq), json(r))),
-    );
-    batch.push(Write::Put(
-        meta_key(person),
-        json(&Meta {
-            client: replica.client,
-            next_seq: replica.next_seq(),
-            cursor: replica.cursor(),
-            topics: replica.topics().clone(),
-            last_complete_ms,
-        }),
-    ));
-    batch
 }
 
 /// Writes a batch (in the background, after the person's earlier ones). When the device is
@@ -677,28 +600,29 @@ fn storage_failed(sync: RecordSync, error: &idb::IdbError) {
 /// Drops the copies of other people that have no edits waiting and none refused; returns how
 /// many.
 async fn free_space(keep: domain::PersonId) -> usize {
-    let Ok(metas) = idb::entries("m.").await else {
+    let Ok(metas) = idb::entries(device::META).await else {
         return 0;
     };
     let mut freed = 0;
     for (key, _) in metas {
-        let person = key.trim_start_matches("m.").to_owned();
-        if person == keep.to_string() {
+        let Some(person) = device::person_of_meta(&key) else {
+            continue;
+        };
+        if person == keep {
             continue;
         }
-        let busy = !idb::entries(&format!("o.{person}.")).await.unwrap_or_default().is_empty()
-            || !idb::entries(&format!("x.{person}.")).await.unwrap_or_default().is_empty();
+        let busy = !idb::entries(&device::outbox_prefix(person))
+            .await
+            .unwrap_or_default()
+            .is_empty()
+            || !idb::entries(&device::refused_prefix(person))
+                .await
+                .unwrap_or_default()
+                .is_empty();
         if busy {
             continue;
         }
-        idb::transact(
-            person.clone(),
-            vec![
-                Write::DeletePrefix(format!("r.{person}.")),
-                Write::Delete(key.clone()),
-            ],
-            |_| {},
-        );
+        idb::transact(person.to_string(), device::drop_copy(person), |_| {});
         freed += 1;
     }
     freed
@@ -774,13 +698,14 @@ async fn post<B: Serialize, R: for<'de> Deserialize<'de>>(
     Err(NetError::Refused(message))
 }
 
-
 /// Sends the first batch of waiting edits (cut by count and by bytes, below what the server
 /// accepts), and takes the answers.
 async fn push(sync: RecordSync) {
     let person = sync.person;
     let Some((client, batches)) = with_engine(person, |e| {
-        let batches = e.replica.push_batches(MAX_PUSH_BATCH, MAX_PUSH_BYTES / 2, |m| json(m).len());
+        let batches = e
+            .replica
+            .push_batches(MAX_PUSH_BATCH, MAX_PUSH_BYTES / 2, |m| json(m).len());
         (e.replica.client, batches)
     }) else {
         return;
@@ -799,7 +724,7 @@ async fn push(sync: RecordSync) {
             let more = with_engine(person, |e| {
                 let before = e.replica.clone();
                 e.replica.on_acks(&response.acks);
-                let batch = queue_changes(person, &before, &e.replica);
+                let batch = device::queue_changes(&before, &e.replica, &Json);
                 save(sync, batch);
                 e.replica.outbox().iter().any(|p| p.acked.is_none())
             })
@@ -841,12 +766,12 @@ async fn pull(sync: RecordSync) {
                     e.last_complete_ms = Some(js_sys::Date::now());
                 }
                 let mut batch = if pulled.replaced {
-                    whole_copy(person, &e.replica, e.last_complete_ms)
+                    device::whole_copy(&e.replica, e.last_complete_ms, &Json)
                 } else {
-                    records_changes(person, &e.replica, &pulled)
+                    device::records_changes(&e.replica, &pulled, &Json)
                 };
-                batch.extend(queue_changes(person, &before, &e.replica));
-                batch.push(Write::Put(meta_key(person), json(&meta_of(e))));
+                batch.extend(device::queue_changes(&before, &e.replica, &Json));
+                batch.push(device::meta(&e.replica, e.last_complete_ms, &Json));
                 save(sync, batch);
                 (pulled, !response.reaches_the_end())
             }) else {
@@ -878,39 +803,6 @@ fn failed(sync: RecordSync, error: NetError) {
             dispatch(sync, Event::Failed(Failure::Refused));
         }
     }
-}
-
-/// The writes that bring the stored records in line after a pull.
-fn records_changes(person: domain::PersonId, replica: &Replica, pulled: &Pulled) -> Vec<Write> {
-    let mut batch: Vec<Write> = pulled
-        .written
-        .iter()
-        .filter_map(|key| replica.confirmed().get(key))
-        .map(|r| Write::Put(record_key(person, r), json(r)))
-        .collect();
-    batch.extend(pulled.dropped.iter().map(|k| Write::Delete(key_of(person, k))));
-    batch
-}
-
-/// The writes that bring the stored outbox and refused edits in line with `after`.
-fn queue_changes(person: domain::PersonId, before: &Replica, after: &Replica) -> Vec<Write> {
-    let mut batch = Vec::new();
-    let was: BTreeMap<u64, &Pending> = before.outbox().iter().map(|p| (p.mutation.seq, p)).collect();
-    let now: BTreeMap<u64, &Pending> = after.outbox().iter().map(|p| (p.mutation.seq, p)).collect();
-    for seq in was.keys().filter(|s| !now.contains_key(s)) {
-        batch.push(Write::Delete(outbox_key(person, *seq)));
-    }
-    for (seq, pending) in &now {
-        if was.get(seq) != Some(pending) {
-            batch.push(Write::Put(outbox_key(person, *seq), json(pending)));
-        }
-    }
-    for refused in after.refused() {
-        if !before.refused().iter().any(|r| r.mutation.seq == refused.mutation.seq) {
-            batch.push(Write::Put(refused_key(person, refused.mutation.seq), json(refused)));
-        }
-    }
-    batch
 }
 
 /// The live channel for one plan: server-sent events, re-opened with back-off when dropped.

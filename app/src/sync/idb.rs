@@ -14,6 +14,10 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{IdbDatabase, IdbRequest, IdbTransactionMode};
 
+/// One change to the store, as part of a [`transact`]: the device layout's own, which computes
+/// every batch (`domain::records::device`).
+pub use domain::records::device::Write;
+
 const DB_NAME: &str = "circle";
 const DB_VERSION: u32 = 1;
 const STORE: &str = "plans";
@@ -193,18 +197,11 @@ fn prefix_range(prefix: &str) -> Result<web_sys::IdbKeyRange, IdbError> {
     .map_err(|e| describe(&e))
 }
 
-/// One change to the store, as part of a [`transact`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum Write {
-    Put(String, String),
-    Delete(String),
-    /// Every key starting with this.
-    DeletePrefix(String),
-}
+/// A lane's batches waiting to be written, and whether a writer is running.
+type Lane = (Vec<Vec<Write>>, bool);
 
 thread_local! {
-    /// Per lane: the batches waiting to be written, and whether a writer is running.
-    static LANES: RefCell<HashMap<String, (Vec<Vec<Write>>, bool)>> = RefCell::new(HashMap::new());
+    static LANES: RefCell<HashMap<String, Lane>> = RefCell::new(HashMap::new());
 }
 
 /// Writes `batch` in one transaction (all of it is on the device, or none of it), after every

@@ -121,7 +121,14 @@ impl RecordSync {
     }
 
     /// Changes one field from `before` (what the person saw) to `after`.
-    pub fn set(self, kind: &str, id: Uuid, field: &str, before: Value, after: Value) -> Result<(), String> {
+    pub fn set(
+        self,
+        kind: &str,
+        id: Uuid,
+        field: &str,
+        before: Value,
+        after: Value,
+    ) -> Result<(), String> {
         self.edit(vec![RecordOp::Set {
             kind: kind.to_owned(),
             id,
@@ -133,7 +140,14 @@ impl RecordSync {
 
     /// Records shared text as now typed, as a change from `base` (the state the typing started
     /// from): whatever others wrote meanwhile is merged with it, not overwritten.
-    pub fn edit_shared(self, kind: &str, id: Uuid, field: &str, base: &[u8], typed: &str) -> Result<(), String> {
+    pub fn edit_shared(
+        self,
+        kind: &str,
+        id: Uuid,
+        field: &str,
+        base: &[u8],
+        typed: &str,
+    ) -> Result<(), String> {
         match domain::notes::edit_shared(base, self.notes_doc_id()?, typed) {
             Some(update) => self.edit(vec![RecordOp::EditText {
                 kind: kind.to_owned(),

@@ -46,7 +46,10 @@ pub(crate) async fn enter(group: &Shared, pool: &SqlitePool) -> Result<Turn, Sto
         guard.tx = Some(pool.begin_with("BEGIN IMMEDIATE").await?);
     }
     let started = match guard.tx.as_mut() {
-        Some(tx) => sqlx::query("SAVEPOINT push").execute(&mut **tx).await.map(drop),
+        Some(tx) => sqlx::query("SAVEPOINT push")
+            .execute(&mut **tx)
+            .await
+            .map(drop),
         None => Ok(()),
     };
     if let Err(error) = started {
@@ -72,7 +75,10 @@ impl Turn {
 
     /// Ends the turn. Work that succeeded is kept and `Ok` returned once it is durable; work
     /// that failed is undone (the others' is not) and its error returned.
-    pub(crate) async fn finish<T>(mut self, result: Result<T, StoreError>) -> Result<T, StoreError> {
+    pub(crate) async fn finish<T>(
+        mut self,
+        result: Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
         let Some(mut guard) = self.guard.take() else {
             return Err(StoreError::Corrupt("a push's turn ended twice".into()));
         };
@@ -84,7 +90,10 @@ impl Turn {
             }
         };
         let released = match guard.tx.as_mut() {
-            Some(tx) => sqlx::query("RELEASE push").execute(&mut **tx).await.map(drop),
+            Some(tx) => sqlx::query("RELEASE push")
+                .execute(&mut **tx)
+                .await
+                .map(drop),
             None => Ok(()),
         };
         guard.in_push = false;
@@ -141,7 +150,10 @@ async fn undo_push(guard: &mut Group) {
             Some(tx) => {
                 let back = sqlx::query("ROLLBACK TO push").execute(&mut **tx).await;
                 match back {
-                    Ok(_) => sqlx::query("RELEASE push").execute(&mut **tx).await.map(drop),
+                    Ok(_) => sqlx::query("RELEASE push")
+                        .execute(&mut **tx)
+                        .await
+                        .map(drop),
                     Err(error) => Err(error),
                 }
             }
@@ -169,7 +181,10 @@ async fn undo_abandoned(guard: &mut Group) {
 
 /// The connection can no longer be trusted: roll everything back and tell every waiter.
 fn abandon(guard: &mut Group, message: &str) {
-    tracing::error!(error = message, "the shared writer failed; its open transaction is rolled back");
+    tracing::error!(
+        error = message,
+        "the shared writer failed; its open transaction is rolled back"
+    );
     guard.tx = None;
     guard.in_push = false;
     for waiter in std::mem::take(&mut guard.waiters) {

@@ -17,8 +17,8 @@ use domain::sync::{ClientId, DeviceSync};
 use domain::{Dataset, Person, PersonId, PersonSummary, Service, ServiceId};
 
 mod accounts;
-mod group;
 pub mod demo;
+mod group;
 mod postgres;
 mod records;
 mod sql;
@@ -176,8 +176,14 @@ pub trait Store: Send + Sync + 'static {
         client: ClientId,
         batch: &[Mutation],
     ) -> Result<Vec<Ack>, StoreError> {
-        self.push(person, client, batch, &|_, _| Ok(()), &Editor::system(now_ms()))
-            .await
+        self.push(
+            person,
+            client,
+            batch,
+            &|_, _| Ok(()),
+            &Editor::system(now_ms()),
+        )
+        .await
     }
 
     /// Binds device `client` to `user` the first time it is seen. True when the device is

@@ -4,10 +4,10 @@
 
 use std::collections::BTreeMap;
 
+use domain::PersonId;
 use domain::access::Topic;
 use domain::records::kinds::{Catalog, FieldType, KindSpec};
 use domain::records::{Record, RecordKey, Stamp, Value};
-use domain::PersonId;
 
 use crate::StoreError;
 use crate::accounts::uuid;
@@ -55,7 +55,10 @@ pub(crate) fn select_records(topics: Option<usize>) -> String {
         Some(0) => format!("SELECT {RECORD_COLUMNS} FROM records WHERE person_id = $1 AND 1 = 0"),
         Some(n) => format!(
             "SELECT {RECORD_COLUMNS} FROM records WHERE person_id = $1 AND topic IN ({})",
-            (2..2 + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+            (2..2 + n)
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     }
 }
@@ -262,7 +265,10 @@ pub(crate) fn stored_ack(
     let seq = crate::sql::count("mutation_outcomes.seq", seq)?;
     let outcome = match serde_json::from_str::<Outcome>(outcome) {
         Ok(outcome) => outcome,
-        Err(_) => match crate::sql::from_json::<domain::plan::Outcome>("mutation_outcomes.outcome", outcome)? {
+        Err(_) => match crate::sql::from_json::<domain::plan::Outcome>(
+            "mutation_outcomes.outcome",
+            outcome,
+        )? {
             domain::plan::Outcome::Applied => Outcome::Applied,
             domain::plan::Outcome::Merged => Outcome::Merged,
             domain::plan::Outcome::Conflict { .. } => Outcome::Conflict {

@@ -1359,14 +1359,22 @@ macro_rules! prepare_records {
             }
             if !complete {
                 let mut tx = pool.begin().await?;
-                let rows: Vec<(String, String, String, Option<String>, String, i64, i64, String)> =
-                    sqlx::query_as(
-                        "SELECT person_id, kind, id, parent_id, topic, version, deleted, body \
+                let rows: Vec<(
+                    String,
+                    String,
+                    String,
+                    Option<String>,
+                    String,
+                    i64,
+                    i64,
+                    String,
+                )> = sqlx::query_as(
+                    "SELECT person_id, kind, id, parent_id, topic, version, deleted, body \
                          FROM records WHERE kind = $1",
-                    )
-                    .bind(kind.name)
-                    .fetch_all(&mut *tx)
-                    .await?;
+                )
+                .bind(kind.name)
+                .fetch_all(&mut *tx)
+                .await?;
                 for (person, k, id, parent, topic, version, deleted, body) in rows {
                     let record = record_from_row((k, id, parent, topic, version, deleted, body))?;
                     write_record!(tx, &person, &record, catalog, UPSERT_RECORD);

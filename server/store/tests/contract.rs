@@ -156,7 +156,11 @@ async fn importing_the_same_dataset_twice_keeps_one_copy_applies_details_and_kee
         .await
         .expect("read")
         .expect("present");
-    assert_eq!(stored.pronouns.as_deref(), Some("she/they"), "details are replaced");
+    assert_eq!(
+        stored.pronouns.as_deref(),
+        Some("she/they"),
+        "details are replaced"
+    );
     assert_eq!(
         stored.about_me, first.people[0].about_me,
         "About me is the person's own words, edited in Circle: an import never overwrites it"
@@ -344,7 +348,11 @@ async fn pulls_return_the_records_changed_after_the_cursor_in_version_order(
         .changed_records(demo::MAGGIE, 0, 1)
         .await
         .expect("pull");
-    assert_eq!(page.len(), 2, "a page of one, and one more to see where the next starts");
+    assert_eq!(
+        page.len(),
+        2,
+        "a page of one, and one more to see where the next starts"
+    );
 }
 
 async fn an_about_me_edit_through_sync_shows_on_the_profile(store: Arc<dyn Store>, _: String) {
@@ -370,7 +378,11 @@ async fn an_about_me_edit_through_sync_shows_on_the_profile(store: Arc<dyn Store
     assert_eq!(person.about_me.wishes, "To grow tomatoes again");
     // And loading the demo again reverts nothing anyone has edited since.
     store::load_demo(store.as_ref()).await.expect("demo again");
-    let person = store.person(demo::MAGGIE).await.expect("read").expect("present");
+    let person = store
+        .person(demo::MAGGIE)
+        .await
+        .expect("read")
+        .expect("present");
     assert_eq!(person.about_me.wishes, "To grow tomatoes again");
 }
 
@@ -1544,8 +1556,20 @@ async fn a_stored_plan_moves_into_records_once_with_everything_it_held(
         },
     });
     let dan = demo::DAN.to_string();
-    execute_with(&url, backend, "DELETE FROM records WHERE person_id = $1", &[&dan]).await;
-    execute_with(&url, backend, "DELETE FROM record_heads WHERE person_id = $1", &[&dan]).await;
+    execute_with(
+        &url,
+        backend,
+        "DELETE FROM records WHERE person_id = $1",
+        &[&dan],
+    )
+    .await;
+    execute_with(
+        &url,
+        backend,
+        "DELETE FROM record_heads WHERE person_id = $1",
+        &[&dan],
+    )
+    .await;
     execute_with(
         &url,
         backend,
@@ -1561,15 +1585,26 @@ async fn a_stored_plan_moves_into_records_once_with_everything_it_held(
         let set: RecordSet = records.into_iter().collect();
         let about = domain::records::views::about_me(set.find(ABOUT, demo::DAN.0));
         assert_eq!(about.wishes, "To get the late bus home on my own");
-        assert_eq!(about.strengths, demo::dataset().people[1].about_me.strengths);
+        assert_eq!(
+            about.strengths,
+            demo::dataset().people[1].about_me.strengths
+        );
         let goals = domain::records::views::goals(&set);
         assert_eq!(goals.len(), 2);
         assert_eq!(goals[0].wording, "Get the late bus home");
-        assert_eq!(goals[0].steps, [(Uuid::from_u128(0x32), "Check the timetable".to_owned(), true)]);
+        assert_eq!(
+            goals[0].steps,
+            [(
+                Uuid::from_u128(0x32),
+                "Check the timetable".to_owned(),
+                true
+            )]
+        );
         assert!(goals[1].deleted, "the removed goal is kept, removed");
         let meetings = domain::records::views::meetings(&set);
         assert_eq!(meetings[0].2, "Agreed: a text at 11pm");
-        let conflicts = domain::records::views::conflicts(&set, &domain::records::Catalog::standard());
+        let conflicts =
+            domain::records::views::conflicts(&set, &domain::records::Catalog::standard());
         if pass == 0 {
             assert_eq!(conflicts.len(), 1);
             assert_eq!(conflicts[0].theirs, Value::Text("Get the bus home".into()));
@@ -1583,7 +1618,10 @@ async fn a_stored_plan_moves_into_records_once_with_everything_it_held(
             schema: 1,
             op: AnyOp::Plan(domain::plan::Op::Dismiss { conflict: 4 }),
         };
-        let acks = store.sync_push(demo::DAN, client(9), &[settle]).await.expect("push");
+        let acks = store
+            .sync_push(demo::DAN, client(9), &[settle])
+            .await
+            .expect("push");
         assert!(
             matches!(acks[0].outcome, Outcome::Applied | Outcome::Merged),
             "{acks:?}"
@@ -1622,12 +1660,22 @@ async fn goals_are_kept_in_a_typed_table_for_reports_as_they_change(
     let maggie = demo::MAGGIE.to_string();
     let row: (String, String, String) = match store.backend() {
         store::Backend::Sqlite => {
-            let mut conn = sqlx::SqliteConnection::connect(&url).await.expect("connect");
-            sqlx::query_as(sql).bind(&maggie).fetch_one(&mut conn).await.expect("row")
+            let mut conn = sqlx::SqliteConnection::connect(&url)
+                .await
+                .expect("connect");
+            sqlx::query_as(sql)
+                .bind(&maggie)
+                .fetch_one(&mut conn)
+                .await
+                .expect("row")
         }
         store::Backend::Postgres => {
             let mut conn = sqlx::PgConnection::connect(&url).await.expect("connect");
-            sqlx::query_as(sql).bind(&maggie).fetch_one(&mut conn).await.expect("row")
+            sqlx::query_as(sql)
+                .bind(&maggie)
+                .fetch_one(&mut conn)
+                .await
+                .expect("row")
         }
     };
     assert_eq!(
@@ -1679,10 +1727,16 @@ async fn a_kind_declared_in_a_test_is_stored_and_read_back_only_with_its_topic(
         .expect("push");
     assert_eq!(acks[0].outcome, Outcome::Applied);
     let goals_only = std::collections::BTreeSet::from([Topic::GoalsAndProgress]);
-    let (shared, _) = store.records(demo::MAGGIE, Some(&goals_only)).await.expect("records");
+    let (shared, _) = store
+        .records(demo::MAGGIE, Some(&goals_only))
+        .await
+        .expect("records");
     assert!(shared.iter().all(|r| r.kind != "test_diary"));
     let mental = std::collections::BTreeSet::from([Topic::MentalHealth]);
-    let (shown, _) = store.records(demo::MAGGIE, Some(&mental)).await.expect("records");
+    let (shown, _) = store
+        .records(demo::MAGGIE, Some(&mental))
+        .await
+        .expect("records");
     assert_eq!(shown.len(), 1);
     assert_eq!(shown[0].text("entry"), "A hard week");
     store.close().await;

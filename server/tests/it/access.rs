@@ -55,7 +55,11 @@ fn expected(email: &str, person: PersonId) -> Option<BTreeSet<Topic>> {
 }
 
 /// One edit of each topic the plan carries.
-fn one_edit_per_topic(person: PersonId, client: ClientId, first_seq: u64) -> Vec<(Topic, Mutation)> {
+fn one_edit_per_topic(
+    person: PersonId,
+    client: ClientId,
+    first_seq: u64,
+) -> Vec<(Topic, Mutation)> {
     let n = u128::from(first_seq);
     vec![
         (
@@ -184,7 +188,11 @@ async fn every_role_reads_and_writes_exactly_what_the_rules_and_the_persons_cons
                     ]
                     .iter()
                     .any(|t| !topics.contains(t));
-                    assert_eq!(!response.gone.is_empty(), hides_some, "{who}: the others' keys only");
+                    assert_eq!(
+                        !response.gone.is_empty(),
+                        hides_some,
+                        "{who}: the others' keys only"
+                    );
                 }
             }
             // Write through sync: each topic on its own, so one refusal does not hide another.
@@ -358,14 +366,20 @@ async fn a_kind_declared_in_a_test_never_reaches_a_member_without_its_topic(back
                 id: entry,
                 parent: None,
                 topic: None,
-                fields: [("entry".to_owned(), domain::records::Value::Text(WORDS.into()))]
-                    .into_iter()
-                    .collect(),
+                fields: [(
+                    "entry".to_owned(),
+                    domain::records::Value::Text(WORDS.into()),
+                )]
+                .into_iter()
+                .collect(),
             },
         )],
     };
     let (status, text) = app
-        .post("/api/sync/push", serde_json::to_string(&push).expect("json"))
+        .post(
+            "/api/sync/push",
+            serde_json::to_string(&push).expect("json"),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{text}");
     assert!(text.contains("\"applied\""), "{text}");
@@ -380,10 +394,16 @@ async fn a_kind_declared_in_a_test_never_reaches_a_member_without_its_topic(back
             device: None,
         };
         let (status, text) = ruth
-            .post("/api/sync/pull", serde_json::to_string(&request).expect("json"))
+            .post(
+                "/api/sync/pull",
+                serde_json::to_string(&request).expect("json"),
+            )
             .await;
         assert_eq!(status, StatusCode::OK, "{text}");
-        assert!(!text.contains(WORDS) && !text.contains(MOOD_DIARY.name), "{text}");
+        assert!(
+            !text.contains(WORDS) && !text.contains(MOOD_DIARY.name),
+            "{text}"
+        );
     }
     for page in ["", "/plan", "/summary", "/circle"] {
         let (_, html) = ruth.get(&format!("/people/{}{page}", demo::MAGGIE)).await;

@@ -330,7 +330,10 @@ pub mod ops {
 }
 
 /// `person`'s records as the store holds them, and the version.
-pub async fn records_of(store: &dyn Store, person: domain::PersonId) -> (domain::records::RecordSet, u64) {
+pub async fn records_of(
+    store: &dyn Store,
+    person: domain::PersonId,
+) -> (domain::records::RecordSet, u64) {
     let (records, version) = store.records(person, None).await.expect("records");
     (records.into_iter().collect(), version)
 }

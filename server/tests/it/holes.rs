@@ -131,8 +131,16 @@ async fn a_device_of_another_user_is_refused_and_its_stored_outcomes_stay_with_i
     let (status, text) = pull_as(&anil, demo::PRIYA, Some(anil_phone)).await;
     assert_eq!(status, StatusCode::OK, "{text}");
     let pulled: PullResponse = serde_json::from_str(&text).expect("pull");
-    assert!(pulled.records.iter().all(|r| r.topic == domain::access::Topic::GoalsAndProgress));
-    assert!(!pulled.gone.is_empty(), "the wishes changed, out of his sight");
+    assert!(
+        pulled
+            .records
+            .iter()
+            .all(|r| r.topic == domain::access::Topic::GoalsAndProgress)
+    );
+    assert!(
+        !pulled.gone.is_empty(),
+        "the wishes changed, out of his sight"
+    );
     assert!(
         !text.contains(&jo_phone.0.to_string()),
         "Jo's device id reached Anil: {text}"
@@ -256,7 +264,11 @@ async fn markup_typed_into_any_text_is_shown_as_text_on_every_page(backend: Back
         demo::MAGGIE,
         r,
         vec![
-            mutation(r, 1, crate::helpers::ops::create_goal(goal, &planted("Goal"))),
+            mutation(
+                r,
+                1,
+                crate::helpers::ops::create_goal(goal, &planted("Goal")),
+            ),
             mutation(r, 2, add_step(goal, step, &planted("Step"))),
         ],
     )
@@ -273,8 +285,9 @@ async fn markup_typed_into_any_text_is_shown_as_text_on_every_page(backend: Back
     )
     .await;
     let meeting = Uuid::from_u128(0x79);
-    let notes = domain::notes::edit_shared(&[], domain::notes::device_doc_id(g.0), &planted("Notes"))
-        .expect("notes");
+    let notes =
+        domain::notes::edit_shared(&[], domain::notes::device_doc_id(g.0), &planted("Notes"))
+            .expect("notes");
     pushed(
         &app,
         demo::MAGGIE,
@@ -292,7 +305,9 @@ async fn markup_typed_into_any_text_is_shown_as_text_on_every_page(backend: Back
     .await;
     let (set, _) = records_of(app.store.as_ref(), demo::MAGGIE).await;
     assert!(
-        set.of_kind(domain::records::kinds::CONFLICT).next().is_some(),
+        set.of_kind(domain::records::kinds::CONFLICT)
+            .next()
+            .is_some(),
         "conflicts to show"
     );
     // Words typed into forms: a circle member's name and an early warning.
@@ -605,7 +620,13 @@ async fn a_notes_update_deleting_what_another_device_will_type_is_rejected(backe
             .expect("update")
     };
     let update = typed(&notes_now().await, "Dan wants to go to the gig.");
-    pushed(&app, demo::DAN, staff, vec![mutation(staff, 2, edit_notes(meeting, update))]).await;
+    pushed(
+        &app,
+        demo::DAN,
+        staff,
+        vec![mutation(staff, 2, edit_notes(meeting, update))],
+    )
+    .await;
     // A delete set over the staff device's first million clocks: all it typed and will type,
     // sent by the advocate's device (under its own id: no text written).
     let mut erase = Vec::new();
@@ -628,7 +649,13 @@ async fn a_notes_update_deleting_what_another_device_will_type_is_rejected(backe
         response.acks[0]
     );
     let update = typed(&notes_now().await, "Dan wants to go to the gig. Agreed.");
-    pushed(&app, demo::DAN, staff, vec![mutation(staff, 3, edit_notes(meeting, update))]).await;
+    pushed(
+        &app,
+        demo::DAN,
+        staff,
+        vec![mutation(staff, 3, edit_notes(meeting, update))],
+    )
+    .await;
     assert_eq!(
         domain::notes::shared_text(&notes_now().await),
         "Dan wants to go to the gig. Agreed."

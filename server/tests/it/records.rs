@@ -98,7 +98,10 @@ async fn send_all(app: &TestApp, replica: &mut Replica) -> Vec<domain::records::
             mutations,
         };
         let (status, text) = app
-            .post("/api/sync/push", serde_json::to_string(&push).expect("json"))
+            .post(
+                "/api/sync/push",
+                serde_json::to_string(&push).expect("json"),
+            )
             .await;
         assert_eq!(status, StatusCode::OK, "{}", &text[..text.len().min(300)]);
         let PushResponse { acks: these } = serde_json::from_str(&text).expect("acks");
@@ -121,8 +124,14 @@ async fn five_hundred_long_edits_in_one_outbox_all_arrive(backend: Backend) {
         .map(|r| r.text("wishes").to_owned())
         .unwrap_or_default();
     for n in 0..500 {
-        let after = format!("{n:04} {}", "I would like to see the sea again. ".repeat(110));
-        let after: String = after.chars().take(domain::people::ABOUT_ME_TEXT_MAX).collect();
+        let after = format!(
+            "{n:04} {}",
+            "I would like to see the sea again. ".repeat(110)
+        );
+        let after: String = after
+            .chars()
+            .take(domain::people::ABOUT_ME_TEXT_MAX)
+            .collect();
         let after = after.trim_end().to_owned();
         phone
             .edit(
@@ -150,7 +159,10 @@ async fn edits_made_after_a_device_dropped_its_copy_are_applied(backend: Backend
     for n in 0..3u128 {
         tablet
             .edit(
-                vec![create_goal(Uuid::from_u128(0x7a0 + n), &format!("Goal {n}"))],
+                vec![create_goal(
+                    Uuid::from_u128(0x7a0 + n),
+                    &format!("Goal {n}"),
+                )],
                 &catalog,
                 &Stamp::default(),
             )
@@ -209,6 +221,9 @@ async fn seeding_the_demo_again_after_edits_reverts_nothing(backend: Backend) {
     let (after, version_after) = records_of(app.store.as_ref(), demo::DAN).await;
     assert_eq!(after, before, "nothing reverted");
     assert_eq!(version_after, version);
-    assert_eq!(text_of(&app, ABOUT, demo::DAN.0, "hobbies").await, "Drumming");
+    assert_eq!(
+        text_of(&app, ABOUT, demo::DAN.0, "hobbies").await,
+        "Drumming"
+    );
     app.finish().await;
 }

@@ -385,7 +385,14 @@ async fn the_openapi_document_describes_every_sync_route_and_the_ops_it_accepts(
         assert_eq!(fields, declared, "the fields of {}", kind.name);
     }
     // The shapes the routes refer to are all there.
-    for schema in ["PushRequest", "PushResponse", "PullRequest", "PullResponse", "Record", "Value"] {
+    for schema in [
+        "PushRequest",
+        "PushResponse",
+        "PullRequest",
+        "PullResponse",
+        "Record",
+        "Value",
+    ] {
         assert!(
             doc["components"]["schemas"][schema].is_object(),
             "{schema} described"

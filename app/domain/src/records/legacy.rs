@@ -246,13 +246,19 @@ impl OldCopy {
     /// A records copy of `person` carrying this copy's device id, numbering and waiting or
     /// refused edits, over the server's `snapshot` (its edits in the old format are turned into
     /// records edits by the server when they arrive).
-    pub fn upgraded(self, person: PersonId, snapshot: &super::pull::Snapshot) -> super::replica::Replica {
+    pub fn upgraded(
+        self,
+        person: PersonId,
+        snapshot: &super::pull::Snapshot,
+    ) -> super::replica::Replica {
         let old = self.replica;
         let refused = old
             .attention
             .into_iter()
             .filter_map(|(mutation, outcome)| match outcome {
-                plan::Outcome::Rejected { reason } => Some(super::replica::Refused { mutation, reason }),
+                plan::Outcome::Rejected { reason } => {
+                    Some(super::replica::Refused { mutation, reason })
+                }
                 _ => None,
             })
             .collect();

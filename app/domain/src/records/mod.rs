@@ -21,6 +21,7 @@
 //! cannot be declared without a topic rule.
 
 pub mod authority;
+pub mod device;
 pub mod engine;
 pub mod kinds;
 pub mod legacy;
@@ -40,7 +41,7 @@ use crate::access::Topic;
 
 pub use engine::{Applied, apply};
 pub use kinds::{Catalog, FieldSpec, FieldType, KindSpec, Merge, TopicRule};
-pub use value::Value;
+pub use value::{FieldValue, Value};
 
 /// The version of the edit format this build writes (1 was the single-document plan, which the
 /// server still reads and turns into records: see [`legacy`]).
@@ -49,6 +50,7 @@ pub const SCHEMA_VERSION: u16 = 2;
 /// Which record: its kind and its id. Ids of new records are made on the device (UUID v7), so
 /// records can be created offline.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecordKey {
     pub kind: String,
     pub id: Uuid,
@@ -71,6 +73,7 @@ impl std::fmt::Display for RecordKey {
 
 /// Who wrote something and when, as people read it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Stamp {
     /// Their name as it was then.
     pub by: String,
@@ -80,6 +83,7 @@ pub struct Stamp {
 
 /// One record of a person's record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Record {
     pub kind: String,
     pub id: Uuid,
@@ -93,7 +97,7 @@ pub struct Record {
     /// Removed records stay, so that a late edit is recognised and the removal can be undone.
     #[serde(default)]
     pub deleted: bool,
-    pub fields: BTreeMap<String, Value>,
+    pub fields: BTreeMap<String, FieldValue>,
     /// Who last wrote each field, and when.
     #[serde(default)]
     pub stamps: BTreeMap<String, Stamp>,
@@ -216,6 +220,7 @@ impl IntoIterator for RecordSet {
 /// A change to one record. `before` is what the editing device showed when the edit was made.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum RecordOp {
     /// A new record, with the fields the person filled in (others take their defaults).
     Create {
@@ -227,7 +232,7 @@ pub enum RecordOp {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         topic: Option<Topic>,
         #[serde(default)]
-        fields: BTreeMap<String, Value>,
+        fields: BTreeMap<String, FieldValue>,
     },
     /// One field to a new value, applied in server order: a concurrent change to the same
     /// field is kept as a conflict holding both values.
@@ -235,8 +240,8 @@ pub enum RecordOp {
         kind: String,
         id: Uuid,
         field: String,
-        before: Value,
-        after: Value,
+        before: FieldValue,
+        after: FieldValue,
     },
     /// A change to long shared text, merged character by character (a Yjs update).
     EditText {
@@ -244,6 +249,7 @@ pub enum RecordOp {
         id: Uuid,
         field: String,
         #[serde(with = "crate::notes::base64_bytes")]
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = Byte))]
         update: Vec<u8>,
     },
     Delete {
@@ -280,6 +286,7 @@ impl RecordOp {
 /// [`kinds::CONFLICT`]) that every reader of its topic sees until someone settles it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Outcome {
     Applied,
     /// It changed nothing because the record already said the same.

@@ -21,10 +21,16 @@ pub fn about_me_record(person: PersonId, about: &AboutMe, version: u64, by: &Sta
         version,
         deleted: false,
         fields: BTreeMap::from([
-            ("strengths".to_owned(), Value::Texts(about.strengths.clone())),
+            (
+                "strengths".to_owned(),
+                Value::Texts(about.strengths.clone()),
+            ),
             ("admired_for".to_owned(), text(&about.admired_for)),
             ("matters_to_me".to_owned(), text(&about.matters_to_me)),
-            ("how_to_support_me".to_owned(), text(&about.how_to_support_me)),
+            (
+                "how_to_support_me".to_owned(),
+                text(&about.how_to_support_me),
+            ),
             ("hobbies".to_owned(), text(&about.hobbies)),
             ("wishes".to_owned(), text(&about.wishes)),
         ]),
@@ -100,7 +106,13 @@ pub fn goals(set: &RecordSet) -> Vec<GoalView> {
 pub fn meetings(set: &RecordSet) -> Vec<(Uuid, String, String)> {
     set.of_kind(MEETINGS)
         .filter(|m| !m.deleted)
-        .map(|m| (m.id, m.text("title").to_owned(), m.get("notes").shared_text()))
+        .map(|m| {
+            (
+                m.id,
+                m.text("title").to_owned(),
+                m.get("notes").shared_text(),
+            )
+        })
         .collect()
 }
 
@@ -142,11 +154,16 @@ pub fn conflicts(set: &RecordSet, catalog: &Catalog) -> Vec<ConflictView> {
                 (c.text(by).to_owned(), at)
             };
             let kept = match c.get("edit") {
-                Value::Edit(op) => Some((super::engine::describe_op(set, op, catalog), (**op).clone())),
+                Value::Edit(op) => {
+                    Some((super::engine::describe_op(set, op, catalog), (**op).clone()))
+                }
                 _ => None,
             };
             let heading = if kept.is_some() {
-                format!("{} was removed while someone was changing it", capitalised(&name))
+                format!(
+                    "{} was removed while someone was changing it",
+                    capitalised(&name)
+                )
             } else {
                 let label = spec.field(&field).map_or(field.as_str(), |f| f.label);
                 if spec.singleton {
