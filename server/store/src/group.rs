@@ -3,14 +3,18 @@
 //!
 //! SQLite has one writer at a time, and with `synchronous=FULL` every commit waits for the disk.
 //! Committing each push on its own would cost one fsync per edit. Instead each push takes its
-//! turn on one shared connection (first come, first served), runs inside a savepoint of the open
-//! transaction (so a push that fails is undone alone), and waits. The first push to wait asks
-//! for a commit; the commit runs once every push already queued has had its turn, then answers
-//! everyone whose work it wrote. Nobody is answered before the commit that holds their work.
+//! turn on one shared connection (first come, first served), does its work in the open
+//! transaction, and waits. The first push to wait asks for a commit; the commit runs once every
+//! push already queued has had its turn, then answers everyone whose work it wrote. Nobody is
+//! answered before the commit that holds their work.
 //!
-//! A push abandoned half-way (its request dropped) is rolled back to its savepoint when its turn
-//! is dropped, and a transaction nobody waits for is rolled back, so the write lock is never
-//! left held.
+//! A push reads everything first and then writes in one round trip. One that fails before it
+//! writes leaves the transaction as it was; one that fails (or is abandoned, its request
+//! dropped) once it may have written rolls the whole transaction back and every push waiting on
+//! it is told its edits were not saved (its device sends them again). A transaction nobody
+//! waits for is rolled back, so the write lock is never left held. (Savepoints would undo a
+//! failed push alone, but cost two more round trips on every push; failures after the reads
+//! are rare: a full disk, a broken connection.)
 
 use std::sync::Arc;
 
@@ -23,7 +27,7 @@ use crate::StoreError;
 #[derive(Debug, Default)]
 pub(crate) struct Group {
     tx: Option<Transaction<'static, Sqlite>>,
-    /// A push's savepoint is open (its turn not yet finished).
+    /// A push has its turn and may have written (its turn not yet finished).
     in_push: bool,
     /// Pushes whose work the open transaction holds, waiting for it to commit.
     waiters: Vec<oneshot::Sender<Result<(), String>>>,
@@ -37,24 +41,12 @@ pub(crate) struct Turn {
     group: Shared,
 }
 
-/// Waits for the shared connection, opens the transaction if none is open, and starts this
-/// push's savepoint.
+/// Waits for the shared connection and opens the transaction if none is open.
 pub(crate) async fn enter(group: &Shared, pool: &SqlitePool) -> Result<Turn, StoreError> {
     let mut guard = group.clone().lock_owned().await;
-    undo_abandoned(&mut guard).await;
+    undo_abandoned(&mut guard);
     if guard.tx.is_none() {
         guard.tx = Some(pool.begin_with("BEGIN IMMEDIATE").await?);
-    }
-    let started = match guard.tx.as_mut() {
-        Some(tx) => sqlx::query("SAVEPOINT push")
-            .execute(&mut **tx)
-            .await
-            .map(drop),
-        None => Ok(()),
-    };
-    if let Err(error) = started {
-        abandon(&mut guard, &error.to_string());
-        return Err(error.into());
     }
     guard.in_push = true;
     Ok(Turn {
@@ -64,7 +56,7 @@ pub(crate) async fn enter(group: &Shared, pool: &SqlitePool) -> Result<Turn, Sto
 }
 
 impl Turn {
-    /// The connection, inside this push's savepoint.
+    /// The connection, inside the shared transaction.
     pub(crate) fn conn(&mut self) -> Result<&mut SqliteConnection, StoreError> {
         self.guard
             .as_mut()
@@ -73,34 +65,30 @@ impl Turn {
             .ok_or_else(|| StoreError::Corrupt("the shared writer has no transaction".into()))
     }
 
-    /// Ends the turn. Work that succeeded is kept and `Ok` returned once it is durable; work
-    /// that failed is undone (the others' is not) and its error returned.
+    /// Ends the turn. Work that succeeded is kept and `Ok` returned once it is durable. Work
+    /// that failed is undone with its error returned: alone when it had not written yet
+    /// (`wrote` false), with the whole transaction when it may have.
     pub(crate) async fn finish<T>(
         mut self,
         result: Result<T, StoreError>,
+        wrote: bool,
     ) -> Result<T, StoreError> {
         let Some(mut guard) = self.guard.take() else {
             return Err(StoreError::Corrupt("a push's turn ended twice".into()));
         };
+        guard.in_push = false;
         let value = match result {
             Ok(value) => value,
             Err(error) => {
-                undo_push(&mut guard).await;
+                if wrote {
+                    abandon(&mut guard, &error.to_string());
+                } else if guard.waiters.is_empty() {
+                    // Nothing of anyone's in it: close it rather than hold the write lock.
+                    guard.tx = None;
+                }
                 return Err(error);
             }
         };
-        let released = match guard.tx.as_mut() {
-            Some(tx) => sqlx::query("RELEASE push")
-                .execute(&mut **tx)
-                .await
-                .map(drop),
-            None => Ok(()),
-        };
-        guard.in_push = false;
-        if let Err(error) = released {
-            abandon(&mut guard, &error.to_string());
-            return Err(error.into());
-        }
         let (sender, receiver) = oneshot::channel();
         guard.waiters.push(sender);
         if guard.waiters.len() == 1 {
@@ -117,10 +105,11 @@ impl Turn {
 }
 
 impl Drop for Turn {
-    /// A turn dropped before it finished (its request went away): undo its work.
+    /// A turn dropped before it finished (its request went away): it may have written, so the
+    /// transaction is rolled back and those waiting on it told.
     fn drop(&mut self) {
         if let Some(mut guard) = self.guard.take() {
-            tokio::spawn(async move { undo_push(&mut guard).await });
+            undo_abandoned(&mut guard);
         }
     }
 }
@@ -129,7 +118,7 @@ impl Drop for Turn {
 /// answers everyone whose work it held.
 async fn commit(group: Shared) {
     let mut guard = group.lock_owned().await;
-    undo_abandoned(&mut guard).await;
+    undo_abandoned(&mut guard);
     let waiters = std::mem::take(&mut guard.waiters);
     let result = match guard.tx.take() {
         Some(tx) => tx.commit().await.map_err(|e| e.to_string()),
@@ -143,39 +132,11 @@ async fn commit(group: Shared) {
     }
 }
 
-/// Undoes the current push's work, keeping the others'; closes a transaction nobody waits for.
-async fn undo_push(guard: &mut Group) {
+/// A turn that ended without finishing may have written: nothing in the transaction can be
+/// trusted to be whole.
+fn undo_abandoned(guard: &mut Group) {
     if guard.in_push {
-        let undone = match guard.tx.as_mut() {
-            Some(tx) => {
-                let back = sqlx::query("ROLLBACK TO push").execute(&mut **tx).await;
-                match back {
-                    Ok(_) => sqlx::query("RELEASE push")
-                        .execute(&mut **tx)
-                        .await
-                        .map(drop),
-                    Err(error) => Err(error),
-                }
-            }
-            None => Ok(()),
-        };
-        guard.in_push = false;
-        if let Err(error) = undone {
-            abandon(guard, &error.to_string());
-            return;
-        }
-    }
-    if guard.waiters.is_empty() {
-        // Dropping the transaction rolls it back (there is nothing in it to keep).
-        guard.tx = None;
-    }
-}
-
-/// A turn abandoned without being finished or dropped cleanly (only if its drop task has not
-/// run yet): undo it before anyone else writes.
-async fn undo_abandoned(guard: &mut Group) {
-    if guard.in_push {
-        undo_push(guard).await;
+        abandon(guard, "a push was abandoned half-way");
     }
 }
 

@@ -79,6 +79,18 @@ impl PostgresStore {
         self.listener.abort();
     }
 
+    /// A push's writes, one statement after another (PostgreSQL prepares one at a time).
+    async fn run_writes(
+        conn: &mut sqlx::PgConnection,
+        writes: &crate::records::Writes,
+    ) -> Result<(), StoreError> {
+        for (sql, args) in &writes.statements {
+            let query = crate::records::bind_all!(sqlx::query(sql), args.iter().cloned());
+            query.execute(&mut *conn).await?;
+        }
+        Ok(())
+    }
+
     /// A push's own transaction: several servers share the database, and pushes to one person
     /// take turns on that person's row lock. A commit returns once it is durable
     /// (`synchronous_commit`, on by default).
@@ -96,7 +108,11 @@ impl Turn {
     }
 
     /// Commits what succeeded; what failed is rolled back.
-    pub(crate) async fn finish<T>(self, result: Result<T, StoreError>) -> Result<T, StoreError> {
+    pub(crate) async fn finish<T>(
+        self,
+        result: Result<T, StoreError>,
+        _wrote: bool,
+    ) -> Result<T, StoreError> {
         let value = result?;
         self.0
             .commit()
@@ -194,4 +210,8 @@ mod tests {
 }
 
 // Writes that read first take the write lock up front ("BEGIN").
-crate::sql::sql_store!(PostgresStore, Backend::Postgres);
+crate::sql::sql_store!(
+    PostgresStore,
+    Backend::Postgres,
+    lock_head = crate::records::LOCK_HEAD
+);

@@ -33,10 +33,13 @@ pub(crate) const SELECT_CHANGED: &str = "SELECT kind, id, parent_id, topic, vers
      body FROM records WHERE person_id = $1 AND version > $2 ORDER BY version, kind, id LIMIT $3";
 pub(crate) const SELECT_OF_KIND: &str = "SELECT kind, id, parent_id, topic, version, deleted, \
      body FROM records WHERE person_id = $1 AND kind = $2";
-pub(crate) const SELECT_OUTCOMES_FROM: &str = "SELECT seq, outcome, version FROM mutation_outcomes \
-     WHERE person_id = $1 AND client_id = $2 AND seq >= $3";
-pub(crate) const SELECT_LATEST_OUTCOME: &str = "SELECT seq, outcome, version FROM \
-     mutation_outcomes WHERE person_id = $1 AND client_id = $2 ORDER BY seq DESC LIMIT 1";
+/// The stored outcomes of a device from number `$3` on, and of its latest edit, in one read.
+pub(crate) const SELECT_OUTCOMES: &str = "SELECT seq, outcome, version FROM mutation_outcomes \
+     WHERE person_id = $1 AND client_id = $2 AND (seq >= $3 OR seq = (SELECT MAX(seq) FROM \
+     mutation_outcomes WHERE person_id = $1 AND client_id = $2))";
+/// The person's version, read on SQLite, where pushes already take turns.
+pub(crate) const SELECT_HEAD_FOR_PUSH: &str =
+    "SELECT version FROM record_heads WHERE person_id = $1";
 pub(crate) const INSERT_OUTCOME: &str = "INSERT INTO mutation_outcomes \
      (person_id, client_id, seq, outcome, version) VALUES ($1, $2, $3, $4, $5)";
 pub(crate) const INSERT_CHANGE: &str = "INSERT INTO plan_changes \
@@ -309,4 +312,179 @@ pub(crate) fn about_me_from_body(person: &str, body: &str) -> Result<domain::Abo
         created: parsed.created,
     };
     Ok(domain::records::views::about_me(Some(&record)))
+}
+
+/// A value bound to a statement of a batch of writes.
+#[derive(Debug, Clone)]
+pub(crate) enum Arg {
+    Text(String),
+    MaybeText(Option<String>),
+    Int(i64),
+    MaybeInt(Option<i64>),
+}
+
+/// The writes of one push, made after everything it reads: statements with their values, run
+/// in one round trip on SQLite (see [`Writes::joined`]) and one by one on PostgreSQL.
+#[derive(Debug, Default)]
+pub(crate) struct Writes {
+    pub statements: Vec<(String, Vec<Arg>)>,
+}
+
+/// Binds every value of `$args` to `$query`, in order.
+macro_rules! bind_all {
+    ($query:expr, $args:expr) => {{
+        let mut query = $query;
+        for arg in $args {
+            query = match arg {
+                $crate::records::Arg::Text(v) => query.bind(v),
+                $crate::records::Arg::MaybeText(v) => query.bind(v),
+                $crate::records::Arg::Int(v) => query.bind(v),
+                $crate::records::Arg::MaybeInt(v) => query.bind(v),
+            };
+        }
+        query
+    }};
+}
+pub(crate) use bind_all;
+
+/// SQLite takes at most 32,766 values per statement list; batches stay well below.
+const MAX_ARGS_PER_TRIP: usize = 8_000;
+
+impl Writes {
+    pub fn add(&mut self, sql: &str, args: Vec<Arg>) {
+        self.statements.push((sql.to_owned(), args));
+    }
+
+    /// A record's row, and its row in its kind's report table when the kind has one.
+    pub fn record(&mut self, pid: &str, record: &Record, catalog: &Catalog, sql: &str) {
+        self.add(
+            sql,
+            vec![
+                Arg::Text(pid.to_owned()),
+                Arg::Text(record.kind.clone()),
+                Arg::Text(record.id.to_string()),
+                Arg::MaybeText(record.parent.map(|p| p.to_string())),
+                Arg::Text(record.topic.key().to_owned()),
+                Arg::Int(crate::sql::signed(record.version)),
+                Arg::Int(i64::from(record.deleted)),
+                Arg::Text(body(record)),
+            ],
+        );
+        if let Some(kind) = catalog.kind(&record.kind)
+            && let Some(upsert) = report_upsert(kind)
+        {
+            let mut args = vec![
+                Arg::Text(pid.to_owned()),
+                Arg::Text(record.id.to_string()),
+                Arg::Text(record.topic.key().to_owned()),
+                Arg::Int(i64::from(record.deleted)),
+                Arg::Int(crate::sql::signed(record.version)),
+            ];
+            args.extend(report_cells(kind, record).into_iter().map(|cell| match cell {
+                Cell::Text(t) => Arg::MaybeText(t),
+                Cell::Number(n) => Arg::MaybeInt(n),
+            }));
+            self.add(&upsert, args);
+        }
+    }
+
+    /// An audit event (made storable first: what was typed never stops it being written).
+    pub fn audit(&mut self, event: &domain::audit::AuditEvent) {
+        let event = domain::audit::AuditEvent::storable(event);
+        self.add(
+            crate::accounts::INSERT_AUDIT,
+            vec![
+                Arg::Text(event.id.to_string()),
+                Arg::Int(event.at_ms),
+                Arg::MaybeText(event.user.map(|u| u.to_string())),
+                Arg::Text(event.user_name.clone()),
+                Arg::Text(event.device.clone()),
+                Arg::MaybeText(event.person.map(|p| p.to_string())),
+                Arg::Text(event.kind.key().to_owned()),
+                Arg::Text(event.summary.clone()),
+                Arg::MaybeText(event.before.clone()),
+                Arg::MaybeText(event.after.clone()),
+                Arg::MaybeText(event.service.map(|s| s.to_string())),
+            ],
+        );
+    }
+
+    /// The statements as few statement lists as the value limit allows, each placeholder
+    /// `$k` renumbered to its place among all the list's values (SQLite numbers parameters
+    /// across the statements of one list).
+    pub fn joined(&self) -> Vec<(String, Vec<Arg>)> {
+        let mut trips: Vec<(String, Vec<Arg>)> = Vec::new();
+        for (sql, args) in &self.statements {
+            let start_new = trips
+                .last()
+                .is_none_or(|(_, all)| all.len() + args.len() > MAX_ARGS_PER_TRIP);
+            if start_new {
+                trips.push((String::new(), Vec::new()));
+            }
+            if let Some((text, all)) = trips.last_mut() {
+                if !text.is_empty() {
+                    text.push_str(";\n");
+                }
+                text.push_str(&renumber(sql, all.len()));
+                all.extend(args.iter().cloned());
+            }
+        }
+        trips
+    }
+}
+
+/// `sql` with each `$k` made `$(k + offset)`.
+fn renumber(sql: &str, offset: usize) -> String {
+    let mut out = String::with_capacity(sql.len() + 16);
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '$' {
+            out.push(c);
+            continue;
+        }
+        let mut digits = String::new();
+        while let Some(d) = chars.peek().copied().filter(char::is_ascii_digit) {
+            digits.push(d);
+            chars.next();
+        }
+        match digits.parse::<usize>() {
+            Ok(k) => out.push_str(&format!("${}", k + offset)),
+            Err(_) => {
+                out.push('$');
+                out.push_str(&digits);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statements_joined_into_one_list_number_their_values_in_order() {
+        let mut writes = Writes::default();
+        writes.add("INSERT INTO a VALUES ($1, $2)", vec![Arg::Int(1), Arg::Int(2)]);
+        writes.add("UPDATE b SET x = $1 WHERE y = $2", vec![Arg::Int(3), Arg::Int(4)]);
+        let trips = writes.joined();
+        assert_eq!(trips.len(), 1);
+        assert_eq!(
+            trips[0].0,
+            "INSERT INTO a VALUES ($1, $2);\nUPDATE b SET x = $3 WHERE y = $4"
+        );
+        assert_eq!(trips[0].1.len(), 4);
+    }
+
+    #[test]
+    fn a_long_batch_is_cut_below_the_value_limit() {
+        let mut writes = Writes::default();
+        for n in 0..3_000 {
+            writes.add("INSERT INTO a VALUES ($1, $2, $3)", vec![Arg::Int(n); 3]);
+        }
+        let trips = writes.joined();
+        assert!(trips.len() > 1);
+        assert!(trips.iter().all(|(_, args)| args.len() <= MAX_ARGS_PER_TRIP));
+        assert_eq!(trips.iter().map(|(_, a)| a.len()).sum::<usize>(), 9_000);
+    }
 }

@@ -132,7 +132,7 @@ pub(crate) fn about_me_json(about_me: &AboutMe) -> String {
 }
 
 macro_rules! sql_store {
-    ($store:ty, $backend:expr) => {
+    ($store:ty, $backend:expr, lock_head = $lock_head:expr) => {
         use $crate::sql::{end_other_links, insert_audit, set_first_password, write_record};
         #[async_trait::async_trait]
         impl $crate::Store for $store {
@@ -313,13 +313,16 @@ macro_rules! sql_store {
                     .collect();
                 let catalog = &self.catalog;
                 // The push's turn to write: its own transaction on PostgreSQL; on SQLite a
-                // savepoint in a transaction shared with the pushes arriving with it (group
-                // commit). Either way `finish` returns once the work is durable.
+                // share of a transaction with the pushes arriving with it (group commit).
+                // Either way `finish` returns once the work is durable. Everything is read
+                // first, then written in one batch (one round trip on SQLite).
                 let mut turn = self.write_turn().await?;
+                let mut wrote = false;
                 let written = async {
                     let tx = turn.conn()?;
-                    // One push per person at a time, across servers: lock the person's version.
-                    let head: Option<(i64,)> = sqlx::query_as(LOCK_HEAD)
+                    // One push per person at a time: the person's version, locked (across
+                    // servers on PostgreSQL; SQLite's writers already take turns).
+                    let head: Option<(i64,)> = sqlx::query_as($lock_head)
                         .bind(&pid)
                         .fetch_optional(&mut *tx)
                         .await?;
@@ -366,19 +369,12 @@ macro_rules! sql_store {
                         }
                     }
                     let set: domain::records::RecordSet = found.into_iter().collect();
-                    let mut rows = sqlx::query_as::<_, (i64, String, Option<i64>)>(SELECT_OUTCOMES_FROM)
+                    let rows = sqlx::query_as::<_, (i64, String, Option<i64>)>(SELECT_OUTCOMES)
                         .bind(&pid)
                         .bind(&cid)
                         .bind(signed(from))
                         .fetch_all(&mut *tx)
                         .await?;
-                    rows.extend(
-                        sqlx::query_as::<_, (i64, String, Option<i64>)>(SELECT_LATEST_OUTCOME)
-                            .bind(&pid)
-                            .bind(&cid)
-                            .fetch_optional(&mut *tx)
-                            .await?,
-                    );
                     let known = rows
                         .into_iter()
                         .map(|(seq, outcome, version)| {
@@ -393,43 +389,50 @@ macro_rules! sql_store {
                         at_ms: editor.at_ms,
                     };
                     let decided = authority.push(&batch, allowed, &stamp);
+                    let mut writes = Writes::default();
                     for (_, ack) in authority.fresh_outcomes() {
-                        sqlx::query(INSERT_OUTCOME)
-                            .bind(&pid)
-                            .bind(&cid)
-                            .bind(signed(ack.seq))
-                            .bind(json(&ack.outcome))
-                            .bind(ack.version.map(signed))
-                            .execute(&mut *tx)
-                            .await?;
+                        writes.add(
+                            INSERT_OUTCOME,
+                            vec![
+                                Arg::Text(pid.clone()),
+                                Arg::Text(cid.clone()),
+                                Arg::Int(signed(ack.seq)),
+                                Arg::Text(json(&ack.outcome)),
+                                Arg::MaybeInt(ack.version.map(signed)),
+                            ],
+                        );
                     }
                     // Every edit decided now is audited in this transaction: if the audit trail
                     // cannot be written, nothing of the push is saved.
                     for lines in decided.iter().filter_map(|d| d.audit.clone()) {
-                        let event = editor.changed(uuid::Uuid::now_v7(), person, lines);
-                        insert_audit!(tx, &event);
+                        writes.audit(&editor.changed(uuid::Uuid::now_v7(), person, lines));
                     }
                     for change in authority.log() {
-                        sqlx::query(INSERT_CHANGE)
-                            .bind(&pid)
-                            .bind(signed(change.version))
-                            .bind(&cid)
-                            .bind(signed(change.seq))
-                            .bind(json(&change.op))
-                            .bind(i64::from(domain::records::SCHEMA_VERSION))
-                            .execute(&mut *tx)
-                            .await?;
+                        writes.add(
+                            INSERT_CHANGE,
+                            vec![
+                                Arg::Text(pid.clone()),
+                                Arg::Int(signed(change.version)),
+                                Arg::Text(cid.clone()),
+                                Arg::Int(signed(change.seq)),
+                                Arg::Text(json(&change.op)),
+                                Arg::Int(i64::from(domain::records::SCHEMA_VERSION)),
+                            ],
+                        );
                     }
                     for record in authority.changed() {
-                        write_record!(tx, &pid, record, catalog, UPSERT_RECORD);
+                        writes.record(&pid, record, catalog, UPSERT_RECORD);
                     }
                     let changed = authority.version() != version;
                     if changed {
-                        sqlx::query(UPDATE_HEAD)
-                            .bind(signed(authority.version()))
-                            .bind(&pid)
-                            .execute(&mut *tx)
-                            .await?;
+                        writes.add(
+                            UPDATE_HEAD,
+                            vec![Arg::Int(signed(authority.version())), Arg::Text(pid.clone())],
+                        );
+                    }
+                    if !writes.statements.is_empty() {
+                        wrote = true;
+                        Self::run_writes(tx, &writes).await?;
                     }
                     let event = changed.then_some($crate::StoreEvent::Plan($crate::PlanChanged {
                         person,
@@ -441,7 +444,7 @@ macro_rules! sql_store {
                     Ok::<_, $crate::StoreError>((decided, event))
                 }
                 .await;
-                let (decided, event) = turn.finish(written).await?;
+                let (decided, event) = turn.finish(written, wrote).await?;
                 if let Some(event) = event {
                     self.announced(event);
                 }

@@ -75,10 +75,27 @@ impl SqliteStore {
 
     fn on_close(&self) {}
 
+    /// A push's writes, in one round trip (or a few, for a long push): SQLite runs every
+    /// statement of a list, numbering parameters across them.
+    async fn run_writes(
+        conn: &mut sqlx::SqliteConnection,
+        writes: &crate::records::Writes,
+    ) -> Result<(), StoreError> {
+        for (sql, args) in writes.joined() {
+            let query = crate::records::bind_all!(sqlx::query(&sql), args);
+            query.execute(&mut *conn).await?;
+        }
+        Ok(())
+    }
+
     /// A push's turn on the shared writer (group commit).
     async fn write_turn(&self) -> Result<crate::group::Turn, StoreError> {
         crate::group::enter(&self.writer, &self.pool).await
     }
 }
 
-crate::sql::sql_store!(SqliteStore, Backend::Sqlite);
+crate::sql::sql_store!(
+    SqliteStore,
+    Backend::Sqlite,
+    lock_head = crate::records::SELECT_HEAD_FOR_PUSH
+);
