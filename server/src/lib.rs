@@ -28,6 +28,7 @@ pub mod cli;
 pub mod config;
 pub mod csrf;
 pub mod guard;
+pub mod openapi;
 pub mod sync;
 pub mod telemetry;
 

@@ -16,10 +16,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use domain::access::{Action, Actor, Subject, authorize, may_open, readable_topics};
 use domain::audit::Editor;
-use domain::sync::{
-    DeviceSync, MAX_PULL_CHANGES, PullRequest, PullResponse, PushRequest, PushResponse, Reset,
-    Snapshot,
-};
+use domain::records::authority::{PushRequest, PushResponse};
+use domain::records::pull::{MAX_PULL_RECORDS, PullRequest, PullResponse, is_complete};
+use domain::sync::DeviceSync;
 use futures_util::Stream;
 use store::{StoreError, StoreEvent};
 use tokio::sync::broadcast::error::RecvError;
@@ -38,13 +37,11 @@ pub fn routes() -> axum::Router<AppState> {
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
 }
 
-/// The API description, kept beside the routes it describes (checked by a test).
-const OPENAPI: &str = include_str!("openapi.json");
-
-async fn openapi() -> impl IntoResponse {
+/// The API description, generated from the routes below and the domain's wire types.
+async fn openapi(State(state): State<AppState>) -> impl IntoResponse {
     (
         [(axum::http::header::CONTENT_TYPE, "application/json")],
-        OPENAPI,
+        crate::openapi::document(state.services.store.catalog()),
     )
 }
 
@@ -77,7 +74,7 @@ impl From<StoreError> for SyncError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::NotFound => {
-                SyncError(StatusCode::NOT_FOUND, "There is no such plan.".into())
+                SyncError(StatusCode::NOT_FOUND, "There is no such record.".into())
             }
             other => {
                 tracing::error!(error = %other, "sync store error");
@@ -136,7 +133,29 @@ async fn own_device(
     }
 }
 
-async fn push(
+/// Send a device's pending edits to one person's record.
+///
+/// Mutations are processed in their sequence order; one after a gap gets no ack and is sent
+/// again later. A replayed mutation returns its stored outcome and changes nothing. Each ack is
+/// sent once its edit is durable on disk. At most 500 mutations and 4 MiB per push. An edit
+/// queued in the single-document plan's format (schema 1) is upgraded, not refused.
+#[utoipa::path(
+    post,
+    path = "/api/sync/push",
+    request_body = PushRequest,
+    responses(
+        (status = 200, description = "An ack for every mutation processed now or before", body = PushResponse),
+        (status = 400, description = "Not JSON", body = crate::openapi::ApiError),
+        (status = 401, description = "Not signed in: sign in again; edits stay on the device", body = crate::openapi::ApiError),
+        (status = 403, description = "Not this user's record or device; nothing changed", body = crate::openapi::ApiError),
+        (status = 404, description = "No such person", body = crate::openapi::ApiError),
+        (status = 413, description = "The body is over 4 MiB"),
+        (status = 415, description = "Not sent as JSON", body = crate::openapi::ApiError),
+        (status = 422, description = "The request does not hold together (batch too long, another device's edits)", body = crate::openapi::ApiError),
+        (status = 503, description = "Not saved just now; send again", body = crate::openapi::ApiError),
+    )
+)]
+pub(crate) async fn push(
     State(state): State<AppState>,
     Extension(CurrentUser(actor)): Extension<CurrentUser>,
     headers: HeaderMap,
@@ -150,11 +169,16 @@ async fn push(
     may_follow(&actor, subject)?;
     own_device(&state, &actor, request.client).await?;
     let store = &state.services.store;
-    // Each edit must be to a topic this user may write (settling a conflict is a write to the
-    // topic the conflict is about, which only the plan knows). One that is not is rejected,
-    // its words kept on the device, and the others go on.
-    let allowed = |plan: &domain::plan::Plan, op: &domain::plan::Op| {
-        authorize(&actor, subject, plan.topic_of(op), Action::Write)
+    // Each edit must be to a topic this user may write: that of the record it changes (of the
+    // record a new one belongs to; for settling a conflict, the topic the conflict is about).
+    // One that is not is rejected, its words kept on the device, and the others go on.
+    let catalog = store.catalog().clone();
+    let allowed = |records: &domain::records::RecordSet, op: &domain::records::RecordOp| {
+        let topic = domain::records::engine::topic_of(records, op, &catalog).ok_or_else(|| {
+            "That part of the record does not exist. This edit was not saved; its words are kept here."
+                .to_owned()
+        })?;
+        authorize(&actor, subject, topic, Action::Write)
             .map_err(|denied| format!("{denied} This edit was not saved; its words are kept here."))
     };
     // Every edit decided by this push is audited in its transaction, with what it changed.
@@ -165,7 +189,7 @@ async fn push(
         at_ms: now_ms(),
     };
     let acks = store
-        .sync_push_checked(
+        .push(
             request.person,
             request.client,
             &request.mutations,
@@ -176,7 +200,26 @@ async fn push(
     Ok(Json(PushResponse { acks }))
 }
 
-async fn pull(
+/// The records of one person changed after a cursor, as the reader may see them.
+///
+/// At most 1,000 records; pull again from `through` until it equals `version`. A device whose
+/// copy was made under other topics gets `reset` and the copy afresh; `gone` lists records it
+/// may no longer read.
+#[utoipa::path(
+    post,
+    path = "/api/sync/pull",
+    request_body = PullRequest,
+    responses(
+        (status = 200, description = "Changed records in server order", body = PullResponse),
+        (status = 400, description = "Not JSON", body = crate::openapi::ApiError),
+        (status = 401, description = "Not signed in", body = crate::openapi::ApiError),
+        (status = 403, description = "Not this user's record or device", body = crate::openapi::ApiError),
+        (status = 404, description = "No such person", body = crate::openapi::ApiError),
+        (status = 409, description = "The device is ahead of the server: reload", body = crate::openapi::ApiError),
+        (status = 503, description = "The database cannot answer just now", body = crate::openapi::ApiError),
+    )
+)]
+pub(crate) async fn pull(
     State(state): State<AppState>,
     Extension(CurrentUser(actor)): Extension<CurrentUser>,
     headers: HeaderMap,
@@ -192,43 +235,28 @@ async fn pull(
     let topics = readable_topics(&actor, subject);
     let store = &state.services.store;
     // What this user may see changed since the device's copy was made (a topic shared or
-    // revoked): send the plan afresh, as they may see it now, instead of changes.
+    // revoked): send the copy afresh, as they may see it now, instead of changes.
     if request.topics.as_ref().is_some_and(|held| *held != topics) {
-        let (plan, version) = store.plan(request.person).await?;
-        let applied_through = match device {
-            Some(client) => store.client_seq(request.person, client).await?,
-            None => 0,
-        };
-        return Ok(Json(PullResponse {
-            changes: Vec::new(),
-            version,
-            withheld: Vec::new(),
-            reset: Some(Reset {
-                snapshot: Snapshot {
-                    plan: plan.redacted(&topics),
-                    version,
-                    topics,
-                },
-                applied_through,
-            }),
-        }));
+        let (records, version) = store.records(request.person, Some(&topics)).await?;
+        return Ok(Json(PullResponse::afresh(records, version, topics)));
     }
-    // A read only: pulls never wait for (or hold) the plan's write lock.
-    let response = store
-        .sync_pull(request.person, request.since, MAX_PULL_CHANGES)
+    // A read only: pulls never wait for (or hold) the person's write lock.
+    let (changed, version) = store
+        .changed_records(request.person, request.since, MAX_PULL_RECORDS)
         .await?;
-    if request.since > response.version {
+    if request.since > version {
         return Err(SyncError(
             StatusCode::CONFLICT,
             format!(
-                "This device is ahead of the server (at {}, server at {}): reload the plan.",
-                request.since, response.version
+                "This device is ahead of the server (at {}, server at {version}): reload the page.",
+                request.since
             ),
         ));
     }
+    let response = PullResponse::for_reader(request.since, changed, version, &topics);
     if let Some(device) = request.device {
         let server_seq = store.client_seq(request.person, device.client).await?;
-        if domain::sync::is_complete(device.last_seq, server_seq, request.since, &response) {
+        if is_complete(device.last_seq, server_seq, &response) {
             store
                 .record_sync(&DeviceSync {
                     client: device.client,
@@ -241,7 +269,7 @@ async fn pull(
                 .await?;
         }
     }
-    Ok(Json(response.for_reader(&topics, device)))
+    Ok(Json(response))
 }
 
 use crate::auth::now_ms;
@@ -272,7 +300,19 @@ const LIVE_RECHECK: std::time::Duration = std::time::Duration::from_secs(60);
 /// The channel ends as soon as its user may no longer follow the plan: their session ended
 /// (signed out here or everywhere, or idle), a role was taken away, the person's record was
 /// closed to them. It checks again whenever their access changes, and every minute.
-async fn live(
+#[utoipa::path(
+    get,
+    path = "/api/sync/live",
+    params(("person" = uuid::Uuid, Query, description = "Whose record to follow")),
+    responses(
+        (status = 200, description = "`event: changed` with the new version as data, or `event: resync` when the device should pull", body = String, content_type = "text/event-stream"),
+        (status = 400, description = "No person given", body = crate::openapi::ApiError),
+        (status = 401, description = "Not signed in", body = crate::openapi::ApiError),
+        (status = 403, description = "Not in this person's circle", body = crate::openapi::ApiError),
+        (status = 404, description = "No such person", body = crate::openapi::ApiError),
+    )
+)]
+pub(crate) async fn live(
     State(state): State<AppState>,
     Extension(CurrentUser(actor)): Extension<CurrentUser>,
     session: tower_sessions::Session,

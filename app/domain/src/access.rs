@@ -10,13 +10,14 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::plan::{Field, Op, Plan};
+use crate::plan::Field;
 use crate::{PersonId, ServiceId};
 
 /// The parts of a person's record the person can share, or not, with each member of their
 /// circle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Topic {
     AboutMe,
     GoalsAndProgress,
@@ -474,60 +475,12 @@ impl Field {
     }
 }
 
-impl Op {
-    /// The topic an op reads and writes. Every op touches exactly one.
-    pub fn topic(&self) -> Topic {
-        match self {
-            Op::Set { field, .. } => field.topic(),
-            Op::CreateGoal { .. }
-            | Op::DeleteGoal { .. }
-            | Op::AddStep { .. }
-            | Op::RestoreGoal { .. }
-            | Op::Dismiss { .. } => Topic::GoalsAndProgress,
-            Op::AddMeeting { .. } | Op::EditNotes { .. } => Topic::MeetingsAndReviews,
-        }
-    }
-}
-
 impl crate::plan::Conflict {
     pub fn topic(&self) -> Topic {
         match self {
             crate::plan::Conflict::SameField { field, .. } => field.topic(),
             crate::plan::Conflict::EditOfDeleted { .. } => Topic::GoalsAndProgress,
         }
-    }
-}
-
-impl Plan {
-    /// The topic `op` touches in this plan. Settling a conflict touches the topic the conflict
-    /// is about, which only the plan knows.
-    pub fn topic_of(&self, op: &Op) -> Topic {
-        match op {
-            Op::Dismiss { conflict } => self
-                .conflicts
-                .iter()
-                .find(|open| open.id == *conflict)
-                .map_or(Topic::GoalsAndProgress, |open| open.conflict.topic()),
-            other => other.topic(),
-        }
-    }
-
-    /// The plan as a reader who may see only `topics` is given it: everything of another topic
-    /// is left out (blank "About me", no goals, no meetings, no conflicts about them).
-    pub fn redacted(&self, topics: &BTreeSet<Topic>) -> Plan {
-        let mut plan = self.clone();
-        if !topics.contains(&Topic::AboutMe) {
-            plan.about_me = crate::AboutMe::default();
-        }
-        if !topics.contains(&Topic::GoalsAndProgress) {
-            plan.goals.clear();
-        }
-        if !topics.contains(&Topic::MeetingsAndReviews) {
-            plan.meetings.clear();
-        }
-        plan.conflicts
-            .retain(|open| topics.contains(&open.conflict.topic()));
-        plan
     }
 }
 
@@ -670,27 +623,6 @@ mod tests {
         };
         assert!(!may_open(&daughter, other));
         assert!(readable_topics(&daughter, other).is_empty());
-    }
-
-    #[test]
-    fn settling_a_conflict_belongs_to_the_topic_the_conflict_is_about() {
-        use crate::plan::{AboutMeField, Conflict, OpenConflict, Value};
-        let mut plan = Plan::new(subject().person, crate::AboutMe::default());
-        plan.conflicts.push(OpenConflict {
-            id: 4,
-            conflict: Conflict::SameField {
-                field: Field::AboutMe {
-                    field: AboutMeField::Wishes,
-                },
-                theirs: Value::Text("a".into()),
-                mine: Value::Text("b".into()),
-            },
-        });
-        assert_eq!(plan.topic_of(&Op::Dismiss { conflict: 4 }), Topic::AboutMe);
-        assert_eq!(
-            plan.topic_of(&Op::Dismiss { conflict: 9 }),
-            Topic::GoalsAndProgress
-        );
     }
 
     #[test]

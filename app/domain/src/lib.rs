@@ -12,6 +12,7 @@ pub mod calendar;
 pub mod notes;
 pub mod people;
 pub mod plan;
+pub mod records;
 pub mod service;
 pub mod sync;
 

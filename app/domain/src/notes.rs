@@ -193,6 +193,38 @@ impl Meeting {
     }
 }
 
+/// Long shared text as what it says, from its Yjs document state ("" for an unreadable state).
+pub fn shared_text(state: &[u8]) -> String {
+    match load(state, MERGE_ONLY) {
+        Ok(doc) => read(&doc),
+        Err(_) => String::new(),
+    }
+}
+
+/// Merges `update` into the shared text held as `state`, with every check of
+/// [`Meeting::merge`]; whether anything changed. A refused update changes nothing.
+pub fn merge_shared(state: &mut Vec<u8>, update: &[u8]) -> Result<bool, NotesError> {
+    let mut notes = Meeting {
+        id: MeetingId(Uuid::nil()),
+        title: String::new(),
+        notes: std::mem::take(state),
+    };
+    let merged = notes.merge(update);
+    *state = notes.notes;
+    merged
+}
+
+/// The update that turns the shared text held as `state` into `wanted`, written as document
+/// `doc_id` (see [`Meeting::edit_to`]).
+pub fn edit_shared(state: &[u8], doc_id: u64, wanted: &str) -> Option<Vec<u8>> {
+    let notes = Meeting {
+        id: MeetingId(Uuid::nil()),
+        title: String::new(),
+        notes: state.to_vec(),
+    };
+    notes.edit_to(doc_id, wanted)
+}
+
 /// The Yjs document id a device writes notes with: from its client id, never 0, and within the
 /// 53 bits Yjs allows.
 pub fn device_doc_id(client: Uuid) -> u64 {

@@ -11,6 +11,7 @@ use crate::{DomainError, ServiceId, optional_text, required_text};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PersonId(pub Uuid);
 
 impl std::fmt::Display for PersonId {

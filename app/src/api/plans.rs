@@ -1,16 +1,23 @@
 use domain::PersonId;
-use domain::sync::Snapshot;
+use domain::records::pull::Snapshot;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::AppError;
 
-/// What the plan editor starts from: whose plan it is and the plan as the server holds it.
+/// What the plan editor starts from: whose record it is, the records of it the reader may
+/// read as the server holds them, and the reader's name (for their own edits on screen).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlanPage {
     pub person: PersonId,
     pub name: String,
     pub snapshot: Snapshot,
+    pub me: String,
+    /// Whether the reader may change anything of the record (the person and their staff; a
+    /// member, only what is shared with them).
+    pub may_write: bool,
+    /// The reader is the person themself.
+    pub is_the_person: bool,
 }
 
 /// One row of the devices view: a device's last complete sync of one plan.
@@ -31,7 +38,7 @@ pub async fn get_plan(id: String) -> Result<PlanPage, AppError> {
         let actor = crate::server::actor()?;
         let (person, subject) = crate::server::subject(store.as_ref(), &actor, &id).await?;
         let topics = domain::access::readable_topics(&actor, subject);
-        let (plan, version) = store.plan(person.id).await?;
+        let (records, version) = store.records(person.id, Some(&topics)).await?;
         crate::server::audit(
             store.as_ref(),
             &actor,
@@ -40,14 +47,24 @@ pub async fn get_plan(id: String) -> Result<PlanPage, AppError> {
             "Opened the plan".into(),
         )
         .await;
+        let may_write = topics.iter().any(|t| {
+            domain::access::authorize(&actor, subject, *t, domain::access::Action::Write).is_ok()
+        });
+        let is_the_person = actor
+            .circles
+            .iter()
+            .any(|m| m.person == person.id && m.role == domain::access::CircleRole::Person);
         Ok(PlanPage {
             person: person.id,
             name: person.display_name().to_owned(),
             snapshot: Snapshot {
-                plan: plan.redacted(&topics),
+                records,
                 version,
                 topics,
             },
+            me: actor.name.clone(),
+            may_write,
+            is_the_person,
         })
     })
     .await
@@ -119,8 +136,8 @@ pub async fn get_summary(id: String) -> Result<Summary, AppError> {
             )
         })?;
         let topics = readable_topics(&actor, subject);
-        let (plan, _) = store.plan(person.id).await?;
-        let plan = plan.redacted(&topics);
+        let (records, _) = store.records(person.id, Some(&topics)).await?;
+        let set: domain::records::RecordSet = records.into_iter().collect();
         let service_name = crate::server::service_name(store.as_ref(), person.service_id).await?;
         crate::server::audit(
             store.as_ref(),
@@ -130,25 +147,24 @@ pub async fn get_summary(id: String) -> Result<Summary, AppError> {
             "Opened the printable summary".into(),
         )
         .await;
+        use domain::records::views;
         Ok(Summary {
             name: person.display_name().to_owned(),
             service_name,
-            about_me: plan.about_me.clone(),
-            goals: plan
-                .goals
-                .iter()
+            about_me: views::about_me(views::about_me_of(&set, person.id)),
+            goals: views::goals(&set)
+                .into_iter()
                 .filter(|g| !g.deleted)
                 .map(|g| {
                     (
-                        g.wording.clone(),
-                        g.steps.iter().map(|s| (s.text.clone(), s.done)).collect(),
+                        g.wording,
+                        g.steps.into_iter().map(|(_, text, done)| (text, done)).collect(),
                     )
                 })
                 .collect(),
-            meetings: plan
-                .meetings
-                .iter()
-                .map(|m| (m.title.clone(), m.text()))
+            meetings: views::meetings(&set)
+                .into_iter()
+                .map(|(_, title, notes)| (title, notes))
                 .collect(),
             topics,
         })

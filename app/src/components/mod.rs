@@ -120,9 +120,15 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
 /// Where this device stands with the server, always visible and announced to screen readers:
 /// online or offline, edits waiting, when it last synced completely, problems to act on.
 #[component]
-pub fn SyncStatusBar(sync: crate::sync::PlanSync) -> impl IntoView {
+pub fn SyncStatusBar(sync: crate::sync::RecordSync) -> impl IntoView {
     let status = sync.status;
-    let conflicts = Memo::new(move |_| sync.plan.with(|p| p.conflicts.len()));
+    let conflicts = Memo::new(move |_| {
+        sync.view.with(|v| {
+            v.of_kind(domain::records::kinds::CONFLICT)
+                .filter(|c| !c.deleted)
+                .count()
+        })
+    });
     let connection = move || {
         let s = status.get();
         if !s.running {
@@ -136,7 +142,7 @@ pub fn SyncStatusBar(sync: crate::sync::PlanSync) -> impl IntoView {
     let saved = move || {
         let s = status.get();
         match s.waiting {
-            _ if !s.running => "Showing the plan as the server holds it.".to_owned(),
+            _ if !s.running => "Showing the record as the server holds it.".to_owned(),
             0 => "All changes saved.".to_owned(),
             1 => "1 edit waiting on this device.".to_owned(),
             n => format!("{n} edits waiting on this device."),

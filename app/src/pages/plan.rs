@@ -1,19 +1,20 @@
-//! `/people/:id/plan`: the person's plan, to edit together: "About me", goals with steps, and
-//! whatever needs a person to settle (conflicts, refused edits). Every edit works offline.
+//! `/people/:id/plan`: the person's plan, to edit together: "About me", goals with steps,
+//! meetings with notes written together, and whatever needs a person to settle (conflicts,
+//! refused edits). Every edit works offline. Each part is a record (see `domain::records`);
+//! this page only shows them and sends edits.
 
-use domain::notes::MeetingId;
-use domain::plan::{
-    AboutMeField, Conflict, Field, Goal, GoalId, Op, OpenConflict, Plan, Step, Value,
-    describe_value,
-};
+use domain::records::kinds::{ABOUT, GOALS, MEETINGS, STEPS};
+use domain::records::views::{self, ConflictView};
+use domain::records::{RecordOp, Value};
 use leptos::html;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
+use uuid::Uuid;
 
 use crate::api::plans::{PlanPage as PlanData, get_plan};
 use crate::components::{ErrorPanel, SyncStatusBar, escaped_text};
-use crate::sync::{PlanSync, RejectedEdit};
+use crate::sync::RecordSync;
 
 #[component]
 pub fn PlanPage() -> impl IntoView {
@@ -37,20 +38,30 @@ pub fn PlanPage() -> impl IntoView {
     }
 }
 
+/// Whether the page can edit: the engine is running (JavaScript on, the record loaded).
+fn editing(sync: RecordSync) -> impl Fn() -> bool + Copy {
+    move || sync.status.with(|s| s.running)
+}
+
 #[component]
 fn PlanEditor(data: PlanData) -> impl IntoView {
-    let sync = PlanSync::new(data.person, &data.snapshot);
+    let sync = RecordSync::new(data.person, &data.snapshot, data.me.clone());
     provide_context(sync);
     let snapshot = data.snapshot.clone();
     // Effects run only in the browser, after hydration: the engine takes over from here.
     Effect::new(move |_| sync.start(snapshot.clone()));
-    let title = format!("{}'s plan", data.name);
-    // Only the parts of the plan the person shares with this reader are shown (and held); a
+    let title = if data.is_the_person {
+        "My plan".to_owned()
+    } else {
+        format!("{}'s plan", data.name)
+    };
+    // Only the parts of the record the person shares with this reader are shown (and held); a
     // change of what is shared takes them away (or brings them) without a reload.
     let shows = move |t: domain::access::Topic| sync.topics.with(|topics| topics.contains(&t));
     let about = move || shows(domain::access::Topic::AboutMe);
     let goals = move || shows(domain::access::Topic::GoalsAndProgress);
     let meetings = move || shows(domain::access::Topic::MeetingsAndReviews);
+    let person = data.person;
     view! {
         <Title text=title.clone() />
         <h1>{title}</h1>
@@ -58,23 +69,16 @@ fn PlanEditor(data: PlanData) -> impl IntoView {
         // Hidden once the page is interactive (see style/main.css): this is what a browser with
         // JavaScript off keeps showing.
         <p class="panel panel-note js-off-note">
-            "This is the plan as the server holds it. Editing needs JavaScript: turn it on to edit, even with no connection."
+            "This is the plan as the server holds it, to read. Editing needs JavaScript: turn it on to edit, even with no connection."
         </p>
         <ConflictsPanel />
-        <RejectedPanel />
+        <RefusedPanel />
         {move || about().then(|| view! {
             <section class="panel" aria-labelledby="about-heading">
                 <h2 id="about-heading">"About me"</h2>
-                {AboutMeField::ALL
-                    .into_iter()
-                    .map(|f| {
-                        view! {
-                            <TextEditor
-                                field=Field::AboutMe { field: f }
-                                label=f.title().to_owned()
-                                rows=3
-                            />
-                        }
+                {views::about_me_sections()
+                    .map(|(field, label)| {
+                        view! { <TextField kind=ABOUT id=person.0 field label=label.to_owned() rows=3 /> }
                     })
                     .collect_view()}
             </section>
@@ -85,18 +89,30 @@ fn PlanEditor(data: PlanData) -> impl IntoView {
     .into_any()
 }
 
-/// A text field of the plan. Shows the plan's value, except while someone is typing in it: a
-/// change arriving then is not allowed to overwrite their words (it is reconciled when they
-/// finish, as a conflict if it was to the same field).
+/// The text of `field` of record `kind`/`id` as the device shows it ("" when absent).
+fn text_of(sync: RecordSync, kind: &'static str, id: Uuid, field: &'static str) -> Memo<String> {
+    Memo::new(move |_| {
+        sync.view
+            .with(|v| v.find(kind, id).map(|r| r.text(field).to_owned()))
+            .unwrap_or_default()
+    })
+}
+
+/// A text field of a record, in a box that grows with its words. Shows the record's value,
+/// except while someone is typing in it: a change arriving then is not allowed to overwrite
+/// their words (it is reconciled when they finish, as a conflict if it was to the same field).
 #[component]
-fn TextEditor(field: Field, label: String, rows: u32) -> impl IntoView {
-    let sync = expect_context::<PlanSync>();
-    let current = Memo::new(move |_| match sync.plan.with(|p| p.get(field)) {
-        Some(Value::Text(t)) => t,
-        _ => String::new(),
-    });
-    let id = field_id(field);
-    let error_id = format!("{id}-error");
+fn TextField(
+    kind: &'static str,
+    id: Uuid,
+    field: &'static str,
+    label: String,
+    rows: u32,
+) -> impl IntoView {
+    let sync = expect_context::<RecordSync>();
+    let current = text_of(sync, kind, id, field);
+    let dom_id = format!("{kind}-{field}-{id}");
+    let error_id = format!("{dom_id}-error");
     let node = NodeRef::<html::Textarea>::new();
     let (error, set_error) = signal(None::<String>);
     let before = StoredValue::new(String::new());
@@ -118,11 +134,13 @@ fn TextEditor(field: Field, label: String, rows: u32) -> impl IntoView {
         if after.trim() == was.trim() {
             return;
         }
-        match sync.edit(vec![Op::Set {
+        match sync.set(
+            kind,
+            id,
             field,
-            before: Value::Text(was),
-            after: Value::Text(after.clone()),
-        }]) {
+            Value::Text(was),
+            Value::Text(after.clone()),
+        ) {
             Ok(()) => {
                 set_error.set(None);
                 before.set_value(after);
@@ -137,13 +155,16 @@ fn TextEditor(field: Field, label: String, rows: u32) -> impl IntoView {
             el.set_value(&current.get_untracked());
         }
     };
+    let editing = editing(sync);
     view! {
         <div class="field">
-            <label for=id.clone()>{label}</label>
+            <label for=dom_id.clone()>{label}</label>
             <textarea
-                id=id
+                id=dom_id
+                class="grows"
                 rows=rows
                 node_ref=node
+                readonly=move || !editing()
                 aria-describedby=error_id.clone()
                 aria-invalid=move || error.get().is_some().then_some("true")
                 on:focus=move |_| before.set_value(current.get_untracked())
@@ -161,21 +182,27 @@ fn TextEditor(field: Field, label: String, rows: u32) -> impl IntoView {
 
 #[component]
 fn GoalsEditor() -> impl IntoView {
-    let sync = expect_context::<PlanSync>();
+    let sync = expect_context::<RecordSync>();
+    let all = Memo::new(move |_| sync.view.with(views::goals));
     let active = Memo::new(move |_| {
-        sync.plan
-            .with(|p| p.active_goals().map(|g| g.id).collect::<Vec<_>>())
+        all.with(|goals| {
+            goals
+                .iter()
+                .filter(|g| !g.deleted && g.status == "active")
+                .map(|g| g.id)
+                .collect::<Vec<_>>()
+        })
     });
     let removed = Memo::new(move |_| {
-        sync.plan.with(|p| {
-            p.goals
+        all.with(|goals| {
+            goals
                 .iter()
                 .filter(|g| g.deleted)
                 .map(|g| (g.id, g.wording.clone()))
                 .collect::<Vec<_>>()
         })
     });
-    let full = move || active.with(Vec::len) >= domain::plan::MAX_ACTIVE_GOALS;
+    let full = move || active.with(Vec::len) >= 3;
     view! {
         <section class="panel" aria-labelledby="goals-heading">
             <h2 id="goals-heading">"My goals"</h2>
@@ -193,7 +220,9 @@ fn GoalsEditor() -> impl IntoView {
                     id="new-goal".to_owned()
                     label="A new goal, in my own words".to_owned()
                     button="Add goal".to_owned()
-                    submit=Callback::new(move |wording: String| sync.create_goal(wording))
+                    submit=Callback::new(move |wording: String| {
+                        sync.create(GOALS, None, vec![("wording", Value::Text(wording))]).map(|_| ())
+                    })
                 />
             </Show>
             <Show when=move || !removed.with(Vec::is_empty)>
@@ -206,7 +235,7 @@ fn GoalsEditor() -> impl IntoView {
                             <ActionButton
                                 label="Bring back".to_owned()
                                 described=goal.1.clone()
-                                ops=vec![Op::RestoreGoal { goal: goal.0 }]
+                                ops=vec![RecordOp::Restore { kind: GOALS.into(), id: goal.0 }]
                             />
                         </li>
                     </For>
@@ -218,53 +247,56 @@ fn GoalsEditor() -> impl IntoView {
 }
 
 #[component]
-fn GoalEditor(goal: GoalId) -> impl IntoView {
-    let sync = expect_context::<PlanSync>();
-    let found = move || sync.plan.with(|p| find_goal(p, goal).cloned());
-    let wording = Memo::new(move |_| found().map(|g| g.wording).unwrap_or_default());
+fn GoalEditor(goal: Uuid) -> impl IntoView {
+    let sync = expect_context::<RecordSync>();
+    let wording = text_of(sync, GOALS, goal, "wording");
     let steps = Memo::new(move |_| {
-        found()
-            .map(|g| g.steps.iter().map(|s| s.id).collect::<Vec<_>>())
-            .unwrap_or_default()
+        sync.view.with(|v| {
+            v.children(STEPS, goal)
+                .filter(|s| !s.deleted)
+                .map(|s| s.id)
+                .collect::<Vec<_>>()
+        })
     });
     view! {
         <article class="goal" aria-label=move || format!("Goal: {}", wording.get())>
-            <TextEditor field=Field::GoalWording { goal } label="Goal".to_owned() rows=2 />
+            <TextField kind=GOALS id=goal field="wording" label="Goal".to_owned() rows=2 />
             <h3 class="steps-heading">"Steps"</h3>
             <ul class="steps">
                 <For each=move || steps.get() key=|id| *id let:step>
-                    <StepEditor goal step />
+                    <StepEditor step />
                 </For>
             </ul>
             <NewItemForm
-                id=format!("new-step-{}", goal.0)
+                id=format!("new-step-{goal}")
                 label="A new step".to_owned()
                 button="Add step".to_owned()
-                submit=Callback::new(move |text: String| sync.add_step(goal, text))
+                submit=Callback::new(move |text: String| {
+                    sync.create(STEPS, Some(goal), vec![("text", Value::Text(text))]).map(|_| ())
+                })
             />
             <ActionButton
                 label="Remove this goal".to_owned()
                 described=wording.get_untracked()
-                ops=vec![Op::DeleteGoal { goal }]
+                ops=vec![RecordOp::Delete { kind: GOALS.into(), id: goal }]
             />
         </article>
     }
     .into_any()
 }
 
+/// One step: its words (once, in the box) and whether it is done.
 #[component]
-fn StepEditor(goal: GoalId, step: domain::plan::StepId) -> impl IntoView {
-    let sync = expect_context::<PlanSync>();
-    let found = move || {
-        sync.plan.with(|p| {
-            find_goal(p, goal).and_then(|g| g.steps.iter().find(|s| s.id == step).cloned())
-        })
-    };
-    let done = Memo::new(move |_| found().is_some_and(|s: Step| s.done));
-    let text = Memo::new(move |_| found().map(|s| s.text).unwrap_or_default());
-    let check_id = format!("done-{}", step.0);
-    let field = Field::StepDone { goal, step };
+fn StepEditor(step: Uuid) -> impl IntoView {
+    let sync = expect_context::<RecordSync>();
+    let done = Memo::new(move |_| {
+        sync.view
+            .with(|v| v.find(STEPS, step).is_some_and(|s| s.flag("done")))
+    });
+    let text = text_of(sync, STEPS, step, "text");
+    let check_id = format!("done-{step}");
     let (error, set_error) = signal(None::<String>);
+    let editing = editing(sync);
     view! {
         <li class="step">
             <div class="step-done">
@@ -272,19 +304,17 @@ fn StepEditor(goal: GoalId, step: domain::plan::StepId) -> impl IntoView {
                     type="checkbox"
                     id=check_id.clone()
                     prop:checked=move || done.get()
+                    disabled=move || !editing()
+                    aria-label=move || format!("Done: {}", text.get())
                     on:change=move |ev| {
                         let checked = event_target_checked(&ev);
-                        let result = sync.edit(vec![Op::Set {
-                            field,
-                            before: Value::Flag(!checked),
-                            after: Value::Flag(checked),
-                        }]);
+                        let result = sync.set(STEPS, step, "done", Value::Flag(!checked), Value::Flag(checked));
                         set_error.set(result.err());
                     }
                 />
-                <label for=check_id>{move || format!("Done: {}", text.get())}</label>
+                <label for=check_id>"Done"</label>
             </div>
-            <TextEditor field=Field::StepText { goal, step } label="Step".to_owned() rows=1 />
+            <TextField kind=STEPS id=step field="text" label="Step".to_owned() rows=1 />
             <p class="field-error" role="alert">{move || error.get()}</p>
         </li>
     }
@@ -292,7 +322,7 @@ fn StepEditor(goal: GoalId, step: domain::plan::StepId) -> impl IntoView {
 }
 
 /// A labelled text box with a button that adds what was typed; what was typed stays when it
-/// cannot be added, with the reason.
+/// cannot be added, with the reason. Shown only once the page can edit.
 #[component]
 fn NewItemForm(
     id: String,
@@ -304,7 +334,7 @@ fn NewItemForm(
     let (error, set_error) = signal(None::<String>);
     let error_id = format!("{id}-error");
     view! {
-        <form class="new-item" on:submit=move |ev| {
+        <form class="new-item needs-js" on:submit=move |ev| {
             ev.prevent_default();
             let Some(el) = node.get_untracked() else { return };
             match submit.run(el.value()) {
@@ -316,7 +346,7 @@ fn NewItemForm(
             }
         }>
             <label for=id.clone()>{label}</label>
-            <textarea id=id rows=2 node_ref=node aria-describedby=error_id.clone()></textarea>
+            <textarea id=id class="grows" rows=2 node_ref=node aria-describedby=error_id.clone()></textarea>
             <p class="field-error" id=error_id role="alert">{move || error.get()}</p>
             <button type="submit">{button}</button>
         </form>
@@ -324,14 +354,15 @@ fn NewItemForm(
     .into_any()
 }
 
-/// A button that records `ops`; a refusal is shown beside it.
+/// A button that records `ops`; a refusal is shown beside it. Shown only once the page can
+/// edit.
 #[component]
-fn ActionButton(label: String, described: String, ops: Vec<Op>) -> impl IntoView {
-    let sync = expect_context::<PlanSync>();
+fn ActionButton(label: String, described: String, ops: Vec<RecordOp>) -> impl IntoView {
+    let sync = expect_context::<RecordSync>();
     let (error, set_error) = signal(None::<String>);
     let aria = format!("{label}: {described}");
     view! {
-        <button type="button" class="secondary" aria-label=aria
+        <button type="button" class="secondary needs-js" aria-label=aria
             on:click=move |_| set_error.set(sync.edit(ops.clone()).err())>
             {label}
         </button>
@@ -342,12 +373,12 @@ fn ActionButton(label: String, described: String, ops: Vec<Op>) -> impl IntoView
 
 #[component]
 fn MeetingsEditor() -> impl IntoView {
-    let sync = expect_context::<PlanSync>();
+    let sync = expect_context::<RecordSync>();
     let meetings = Memo::new(move |_| {
-        sync.plan.with(|p| {
-            p.meetings
-                .iter()
-                .map(|m| (m.id, m.title.clone()))
+        sync.view.with(|v| {
+            views::meetings(v)
+                .into_iter()
+                .map(|(id, title, _)| (id, title))
                 .collect::<Vec<_>>()
         })
     });
@@ -362,41 +393,58 @@ fn MeetingsEditor() -> impl IntoView {
                 id="new-meeting".to_owned()
                 label="A new meeting or review (for example “Review, 3 March”)".to_owned()
                 button="Add meeting".to_owned()
-                submit=Callback::new(move |title: String| sync.add_meeting(title))
+                submit=Callback::new(move |title: String| {
+                    sync.create(MEETINGS, None, vec![("title", Value::Text(title))]).map(|_| ())
+                })
             />
         </section>
     }
     .into_any()
 }
 
+/// The notes state of meeting `id` as the device shows it.
+fn notes_state(sync: RecordSync, id: Uuid) -> Vec<u8> {
+    sync.view
+        .with_untracked(|v| match v.find(MEETINGS, id).map(|m| m.get("notes")) {
+            Some(Value::Shared(state)) => state.clone(),
+            _ => Vec::new(),
+        })
+}
+
 /// A meeting's notes, merged character by character with what others type at the same time.
 /// Typing is sent after a short pause; a change from elsewhere is merged into the box while
 /// the person types, keeping their cursor where it was.
 #[component]
-fn NotesEditor(meeting: MeetingId, title: String) -> impl IntoView {
-    let sync = expect_context::<PlanSync>();
-    let find = move |p: &Plan| p.meetings.iter().find(|m| m.id == meeting).cloned();
+fn NotesEditor(meeting: Uuid, title: String) -> impl IntoView {
+    let sync = expect_context::<RecordSync>();
     let text = Memo::new(move |_| {
-        sync.plan
-            .with(|p| find(p).map(|m| m.text()).unwrap_or_default())
+        sync.view.with(|v| {
+            v.find(MEETINGS, meeting)
+                .map(|m| m.get("notes").shared_text())
+                .unwrap_or_default()
+        })
     });
     let node = NodeRef::<html::Textarea>::new();
     // The notes the box was last filled from: typing is sent as a change from these.
-    let base = StoredValue::new(sync.plan.with_untracked(find));
+    let base = StoredValue::new(notes_state(sync, meeting));
     let pending = StoredValue::new(None::<TimeoutHandle>);
     let (error, set_error) = signal(None::<String>);
-    let id = format!("notes-{}", meeting.0);
+    let id = format!("notes-{meeting}");
     let error_id = format!("{id}-error");
     let flush = move || {
         if let Some(handle) = pending.get_value() {
             handle.clear();
             pending.set_value(None);
         }
-        let (Some(el), Some(from)) = (node.get_untracked(), base.get_value()) else {
+        let Some(el) = node.get_untracked() else {
             return;
         };
-        set_error.set(sync.edit_notes(&from, &el.value()).err());
-        base.set_value(sync.plan.with_untracked(find));
+        let from = base.get_value();
+        set_error.set(
+            sync.edit_shared(MEETINGS, meeting, "notes", &from, &el.value())
+                .err(),
+        );
+        base.set_value(notes_state(sync, meeting));
     };
     Effect::new(move |_| {
         let merged = text.get();
@@ -404,11 +452,9 @@ fn NotesEditor(meeting: MeetingId, title: String) -> impl IntoView {
         if is_focused(&el) {
             flush();
         }
-        let merged = sync
-            .plan
-            .with_untracked(find)
-            .map(|m| m.text())
-            .unwrap_or(merged);
+        // What the device holds now (the flush may have added this box's own words).
+        let _ = merged;
+        let merged = domain::notes::shared_text(&notes_state(sync, meeting));
         let shown = el.value();
         if shown != merged {
             let cursor = el.selection_start().ok().flatten();
@@ -418,7 +464,7 @@ fn NotesEditor(meeting: MeetingId, title: String) -> impl IntoView {
                 let _ = el.set_selection_range(moved, moved);
             }
         }
-        base.set_value(sync.plan.with_untracked(find));
+        base.set_value(notes_state(sync, meeting));
     });
     let on_input = move |_| {
         if let Some(handle) = pending.get_value() {
@@ -427,11 +473,13 @@ fn NotesEditor(meeting: MeetingId, title: String) -> impl IntoView {
         pending
             .set_value(set_timeout_with_handle(flush, std::time::Duration::from_millis(400)).ok());
     };
+    let editing = editing(sync);
     view! {
         <div class="field meeting">
             <h3>{title.clone()}</h3>
             <label for=id.clone()>{format!("Notes: {title}")}</label>
-            <textarea id=id rows=6 node_ref=node aria-describedby=error_id.clone()
+            <textarea id=id class="grows" rows=6 node_ref=node aria-describedby=error_id.clone()
+                readonly=move || !editing()
                 on:input=on_input on:blur=move |_| flush()
                 inner_html=escaped_text(&text.get_untracked())></textarea>
             <p class="field-error" id=error_id role="alert">{move || error.get()}</p>
@@ -454,11 +502,15 @@ fn shifted_cursor(old: &str, new: &str, cursor: u32) -> u32 {
     u32::try_from(moved).unwrap_or(cursor)
 }
 
-/// Conflicts recorded in the plan: shown on every device until someone settles them.
+/// Conflicts kept as records: shown on every device whose reader may read what they concern,
+/// until someone settles them.
 #[component]
 fn ConflictsPanel() -> impl IntoView {
-    let sync = expect_context::<PlanSync>();
-    let conflicts = Memo::new(move |_| sync.plan.with(|p| p.conflicts.clone()));
+    let sync = expect_context::<RecordSync>();
+    let conflicts = Memo::new(move |_| {
+        sync.view
+            .with(|v| views::conflicts(v, &domain::records::Catalog::standard()))
+    });
     view! {
         <Show when=move || !conflicts.with(Vec::is_empty)>
             <section class="panel panel-attention" aria-labelledby="conflicts-heading">
@@ -473,110 +525,149 @@ fn ConflictsPanel() -> impl IntoView {
 }
 
 #[component]
-fn ConflictCard(open: OpenConflict) -> impl IntoView {
-    let sync = expect_context::<PlanSync>();
-    let plan = sync.plan.get_untracked();
-    let dismiss = Op::Dismiss { conflict: open.id };
-    match open.conflict {
-        Conflict::SameField {
-            field,
-            theirs,
-            mine: _,
-        } => {
-            let now = plan.get(field).unwrap_or(Value::Text(String::new()));
-            let heading = format!(
-                "Two people changed {} at the same time",
-                plan.describe_field(field)
-            );
-            let use_other = vec![
-                Op::Set {
-                    field,
-                    before: now.clone(),
+fn ConflictCard(open: ConflictView) -> impl IntoView {
+    let sync = expect_context::<RecordSync>();
+    let settle = RecordOp::Settle { conflict: open.id };
+    let ConflictView {
+        id,
+        heading,
+        about_kind,
+        about_id,
+        field,
+        theirs,
+        mine,
+        theirs_by,
+        mine_by,
+        kept,
+    } = open;
+    if let Some((change, op)) = kept {
+        let restore = vec![
+            RecordOp::Restore {
+                kind: about_kind.clone(),
+                id: about_id,
+            },
+            fresh_edit(sync, op),
+            settle.clone(),
+        ];
+        let (label, title) = (heading.clone(), heading.clone());
+        return view! {
+            <article class="conflict" aria-label=label>
+                <h3>{title}</h3>
+                <p>"Their change: " {change}</p>
+                <p class="hint">{format!("Made by {}.", views::written_by(&mine_by))}</p>
+                <div class="actions">
+                    <ActionButton label="Bring it back with this change".to_owned() described=heading.clone() ops=restore />
+                    <ActionButton label="Leave it removed".to_owned() described=heading ops=vec![settle] />
+                </div>
+            </article>
+        }
+        .into_any();
+    }
+    let (kind, field_name) = (about_kind.clone(), field.clone());
+    let now = move || {
+        sync.view
+            .with(|v| v.find(&kind, about_id).map(|r| r.get(&field_name).clone()))
+            .unwrap_or_default()
+    };
+    let now_value = now.clone();
+    let use_other = {
+        let (kind, field, theirs) = (about_kind.clone(), field.clone(), theirs.clone());
+        move || {
+            vec![
+                RecordOp::Set {
+                    kind: kind.clone(),
+                    id: about_id,
+                    field: field.clone(),
+                    before: now_value(),
                     after: theirs.clone(),
                 },
-                dismiss.clone(),
-            ];
-            let is_text = matches!(now, Value::Text(_));
-            let (label, title) = (heading.clone(), heading.clone());
-            let new_id = format!("conflict-{}-new", open.id);
-            let write_new = Callback::new(move |text: String| {
-                sync.edit(vec![
-                    Op::Set {
-                        field,
-                        before: now.clone(),
-                        after: Value::Text(text),
-                    },
-                    Op::Dismiss { conflict: open.id },
-                ])
-            });
-            view! {
-                <article class="conflict" aria-label=label>
-                    <h3>{title}</h3>
-                    <dl>
-                        <dt>"Now in the plan"</dt>
-                        <dd>{move || sync.plan.with(|p| p.get(field).map(|v| describe_value(&v)).unwrap_or_default())}</dd>
-                        <dt>"The other version"</dt>
-                        <dd>{describe_value(&theirs)}</dd>
-                    </dl>
-                    <div class="actions">
-                        <ActionButton label="Keep what's in the plan".to_owned() described=heading.clone() ops=vec![dismiss] />
-                        <ActionButton label="Use the other version".to_owned() described=heading ops=use_other />
-                    </div>
-                    <Show when=move || is_text>
-                        <NewItemForm
-                            id=new_id.clone()
-                            label="Or write a new version".to_owned()
-                            button="Save new version".to_owned()
-                            submit=write_new
-                        />
-                    </Show>
-                </article>
-            }
-            .into_any()
+                RecordOp::Settle { conflict: id },
+            ]
         }
-        Conflict::EditOfDeleted { goal, op } => {
-            let name = find_goal(&plan, goal)
-                .map(|g| g.wording.clone())
-                .unwrap_or_default();
-            let heading = format!("“{name}” was removed while someone was changing it");
-            let change = plan.describe_op(&op);
-            let edit = match *op {
-                // Re-applied from what is there now, so it does not conflict with itself.
-                Op::Set { field, after, .. } => Op::Set {
-                    field,
-                    before: plan.get(field).unwrap_or(Value::Text(String::new())),
-                    after,
+    };
+    let is_text = matches!(mine, Value::Text(_));
+    let write_new = {
+        let (kind, field) = (about_kind.clone(), field.clone());
+        let now = now.clone();
+        Callback::new(move |text: String| {
+            sync.edit(vec![
+                RecordOp::Set {
+                    kind: kind.clone(),
+                    id: about_id,
+                    field: field.clone(),
+                    before: now(),
+                    after: Value::Text(text),
                 },
-                other => other,
-            };
-            let restore = vec![Op::RestoreGoal { goal }, edit, dismiss.clone()];
-            let (label, title) = (heading.clone(), heading.clone());
-            view! {
- <article class="conflict" aria-label=label>
-                    <h3>{title}</h3>
-                    <p>"Their change: " {change}</p>
-                    <div class="actions">
-                        <ActionButton label="Bring the goal back with this change".to_owned() described=heading.clone() ops=restore />
-                        <ActionButton label="Leave it removed".to_owned() described=heading ops=vec![dismiss] />
-                    </div>
-                </article>
+                RecordOp::Settle { conflict: id },
+            ])
+        })
+    };
+    let (label, title) = (heading.clone(), heading.clone());
+    let use_other_ops = use_other();
+    view! {
+        <article class="conflict" aria-label=label>
+            <h3>{title}</h3>
+            <dl>
+                <dt>{format!("Now in the plan (written by {})", views::written_by(&mine_by))}</dt>
+                <dd>{move || now().describe()}</dd>
+                <dt>{format!("The other version (written by {})", views::written_by(&theirs_by))}</dt>
+                <dd>{theirs.describe()}</dd>
+            </dl>
+            <div class="actions">
+                <ActionButton label="Keep what's in the plan".to_owned() described=heading.clone() ops=vec![settle] />
+                <ActionButton label="Use the other version".to_owned() described=heading ops=use_other_ops />
+            </div>
+            <Show when=move || is_text>
+                <NewItemForm
+                    id=format!("conflict-{id}-new")
+                    label="Or write a new version".to_owned()
+                    button="Save new version".to_owned()
+                    submit=write_new
+                />
+            </Show>
+        </article>
+    }
+    .into_any()
+}
+
+/// A kept edit made again from what the record holds now, so that it does not conflict with
+/// itself.
+fn fresh_edit(sync: RecordSync, op: RecordOp) -> RecordOp {
+    match op {
+        RecordOp::Set {
+            kind,
+            id,
+            field,
+            after,
+            ..
+        } => {
+            let before = sync
+                .view
+                .with_untracked(|v| v.find(&kind, id).map(|r| r.get(&field).clone()))
+                .unwrap_or_default();
+            RecordOp::Set {
+                kind,
+                id,
+                field,
+                before,
+                after,
             }
-            .into_any()
         }
+        other => other,
     }
 }
 
 /// Edits the server refused, with their content, so that nothing typed is lost.
 #[component]
-fn RejectedPanel() -> impl IntoView {
-    let sync = expect_context::<PlanSync>();
+fn RefusedPanel() -> impl IntoView {
+    let sync = expect_context::<RecordSync>();
     view! {
-        <Show when=move || !sync.rejected.with(Vec::is_empty)>
+        <Show when=move || !sync.refused.with(Vec::is_empty)>
             <section class="panel panel-attention" aria-labelledby="rejected-heading">
                 <h2 id="rejected-heading">"Edits that could not be saved"</h2>
                 <p class="hint">"What was typed is kept here: copy it into the plan again if it is still wanted."</p>
-                <For each=move || sync.rejected.get() key=|r| r.mutation.seq let:edit>
-                    <RejectedCard edit />
+                <For each=move || sync.refused.get() key=|r| r.mutation.seq let:edit>
+                    <RefusedCard edit />
                 </For>
             </section>
         </Show>
@@ -585,13 +676,19 @@ fn RejectedPanel() -> impl IntoView {
 }
 
 #[component]
-fn RejectedCard(edit: RejectedEdit) -> impl IntoView {
-    let sync = expect_context::<PlanSync>();
-    let what = sync
-        .plan
-        .with_untracked(|p| p.describe_op(&edit.mutation.op));
+fn RefusedCard(edit: domain::records::replica::Refused) -> impl IntoView {
+    let sync = expect_context::<RecordSync>();
+    let op = edit.mutation.op.to_record_op(sync.person);
+    let what = op.as_ref().map_or_else(
+        || "An edit in an older format".to_owned(),
+        |op| {
+            sync.view.with_untracked(|v| {
+                domain::records::engine::describe_op(v, op, &domain::records::Catalog::standard())
+            })
+        },
+    );
     let seq = edit.mutation.seq;
-    let text = op_text(&edit.mutation.op);
+    let text = op.as_ref().and_then(typed_text);
     view! {
         <article class="rejected">
             <h3>{what.clone()}</h3>
@@ -599,11 +696,11 @@ fn RejectedCard(edit: RejectedEdit) -> impl IntoView {
             {text.map(|t| view! {
                 <label>
                     "What was typed"
-                    <textarea readonly rows=2 inner_html=escaped_text(&t)></textarea>
+                    <textarea readonly rows=2 class="grows" inner_html=escaped_text(&t)></textarea>
                 </label>
             })}
             <button type="button" class="secondary" aria-label=format!("Dismiss: {what}")
-                on:click=move |_| sync.dismiss_rejected(seq)>
+                on:click=move |_| sync.dismiss_refused(seq)>
                 "Dismiss"
             </button>
         </article>
@@ -611,39 +708,24 @@ fn RejectedCard(edit: RejectedEdit) -> impl IntoView {
     .into_any()
 }
 
-fn op_text(op: &Op) -> Option<String> {
+/// The words an edit carried, to give them back to the person.
+fn typed_text(op: &RecordOp) -> Option<String> {
     match op {
-        Op::Set {
+        RecordOp::Set {
             after: Value::Text(t),
             ..
         } => Some(t.clone()),
-        Op::CreateGoal { wording, .. } => Some(wording.clone()),
-        Op::AddStep { text, .. } => Some(text.clone()),
-        Op::AddMeeting { title, .. } => Some(title.clone()),
+        RecordOp::Create { fields, .. } => {
+            let words: Vec<&str> = fields
+                .values()
+                .filter_map(|v| match v {
+                    Value::Text(t) if !t.is_empty() => Some(t.as_str()),
+                    _ => None,
+                })
+                .collect();
+            (!words.is_empty()).then(|| words.join("\n"))
+        }
         _ => None,
-    }
-}
-
-fn find_goal(plan: &Plan, goal: GoalId) -> Option<&Goal> {
-    plan.goals.iter().find(|g| g.id == goal)
-}
-
-fn field_id(field: Field) -> String {
-    match field {
-        Field::AboutMe { field } => format!("about-{}", about_slug(field)),
-        Field::GoalWording { goal } => format!("goal-{}", goal.0),
-        Field::StepText { step, .. } => format!("step-{}", step.0),
-        Field::StepDone { step, .. } => format!("done-{}", step.0),
-    }
-}
-
-fn about_slug(field: AboutMeField) -> &'static str {
-    match field {
-        AboutMeField::AdmiredFor => "admired-for",
-        AboutMeField::MattersToMe => "matters-to-me",
-        AboutMeField::HowToSupportMe => "how-to-support-me",
-        AboutMeField::Hobbies => "hobbies",
-        AboutMeField::Wishes => "wishes",
     }
 }
 

@@ -1,23 +1,29 @@
-//! The browser's sync engine: drives `domain::sync::Replica` with local storage, `fetch` and
-//! the live channel. All the protocol's decisions are in the domain; this file only moves
-//! messages and bytes and tells the person what is happening.
+//! The browser's sync engine: drives the domain's replica (`domain::records::replica`) with its
+//! sync state machine (`domain::records::machine`), IndexedDB, `fetch` and the live channel.
+//! Every decision is in the domain; this file moves messages and bytes and tells the person
+//! what is happening.
 //!
-//! Storage: one IndexedDB entry per plan (`plan.<person>`, see `idb.rs`) holding the replica
-//! (the server's last state, the outbox, refused edits) and the time of the last complete
-//! sync; this device's id, and which tab edits which plan, in local storage. When storage is
-//! full, copies of other plans with nothing waiting are dropped (they can be fetched again);
-//! the outbox is never dropped.
+//! Storage, one IndexedDB entry each (see `idb.rs`), laid out by `domain::records::device`:
+//! `r.<person>.<kind>.<id>` a record as the server last sent it; `o.<person>.<seq>` an edit
+//! waiting for the server; `x.<person>.<seq>` an edit the server refused, with its words;
+//! `m.<person>` where the copy has got to (its device id, next edit number, cursor, topics,
+//! last complete sync). An edit writes its outbox entry and the copy's `m.` entry, nothing
+//! else; a pull writes the records it brought. The writes are computed there; each batch is one
+//! IndexedDB transaction, queued per person so the newest lands last. When
+//! storage is full, copies of other people with nothing waiting are dropped (they can be
+//! fetched again); waiting and refused edits are never dropped. This device's user, and which
+//! tab edits which person's record, are in local storage.
 
 use std::time::Duration;
 
-use std::collections::BTreeSet;
-
-use domain::access::Topic;
-use domain::plan::Outcome;
-use domain::sync::{
-    ClientId, DeviceReport, MAX_PUSH_BATCH, PullRequest, PullResponse, PushRequest, PushResponse,
-    Replica, Snapshot,
-};
+use domain::records::Catalog;
+use domain::records::authority::{PushRequest, PushResponse};
+use domain::records::device::{self, Meta};
+use domain::records::machine::{Command, Event, Failure, Machine, State};
+use domain::records::pull::{PullRequest, PullResponse, Snapshot};
+use domain::records::replica::{Pending, Refused, Replica};
+use domain::records::{Record, RecordOp, RecordSet, Stamp};
+use domain::sync::{ClientId, DeviceReport, MAX_PUSH_BATCH, MAX_PUSH_BYTES};
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -25,55 +31,33 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 
-use super::idb;
-use super::{PlanSync, RejectedEdit};
+use super::RecordSync;
+use super::idb::{self, Write};
 
-const DEVICE_KEY: &str = "circle.v1.device";
-/// Which tab edits a plan: the one that opened it last. Two tabs editing one plan as the same
-/// device would number their edits alike, so the others stop and say so.
+/// Which tab edits a person's record: the one that opened it last. Two tabs editing one record
+/// as the same copy would number their edits alike, so the others stop and say so.
 const OWNER_PREFIX: &str = "circle.v1.owner.";
-/// IndexedDB keys of plans: `plan.<person>`.
-const PLAN_PREFIX: &str = "plan.";
-/// How often a device with edits waiting, or without a connection, tries again.
-const RETRY_EVERY: Duration = Duration::from_secs(10);
+/// How often a device with edits waiting, or without a connection, checks in anyway.
+const HEARTBEAT: Duration = Duration::from_secs(10);
 const LIVE_BACKOFF_MIN_MS: u64 = 1_000;
 const LIVE_BACKOFF_MAX_MS: u64 = 30_000;
-
-/// What this device keeps for one plan.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct StoredPlan {
-    replica: Replica,
-    last_complete_ms: Option<f64>,
-    /// The topics this copy was given under; the server resets the copy when they change.
-    /// (Copies from before consent by topic held everything.)
-    #[serde(default = "every_topic")]
-    topics: BTreeSet<Topic>,
-}
-
-impl StoredPlan {
-    /// This copy with nothing of the record left but this device's own edits (waiting, or
-    /// refused with their words): the next sync fills it in afresh, as its user may see now.
-    fn blanked(&self) -> StoredPlan {
-        let person = self.replica.confirmed().person;
-        StoredPlan {
-            replica: self.replica.rebased(
-                domain::plan::Plan::new(person, domain::AboutMe::default()),
-                0,
-            ),
-            last_complete_ms: None,
-            topics: BTreeSet::new(),
-        }
-    }
-}
-
-fn every_topic() -> BTreeSet<Topic> {
-    Topic::ALL.into_iter().collect()
-}
-
 /// Which user this device's copies belong to.
 const USER_KEY: &str = "circle.v1.user";
 /// The service worker's cache (pages hold personal data too).
 const PAGE_CACHE: &str = "circle-shell-v1";
+
+fn json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+/// Values are stored as JSON.
+struct Json;
+
+impl device::Encode for Json {
+    fn encode<T: Serialize>(&self, value: &T) -> String {
+        json(value)
+    }
+}
 
 /// The fingerprint of what this device's user may see, when its copies were made
 /// (`Actor::access_fingerprint`).
@@ -147,36 +131,6 @@ fn page_meta(name: &str) -> Option<String> {
         .and_then(|meta| meta.get_attribute("content"))
 }
 
-/// Drops every page kept for offline use and every stored plan copy made under other access;
-/// edits waiting to be sent, and refused edits, stay (on a blank copy that the next sync
-/// replaces with what the user may see now).
-async fn forget_copies_made_under_old_access() {
-    renew_pages(|_| true).await;
-    for key in idb::keys().await.unwrap_or_default() {
-        if !key.starts_with(PLAN_PREFIX) {
-            continue;
-        }
-        let Ok(Some(raw)) = idb::get(&key).await else {
-            let _ = idb::delete(&key).await;
-            continue;
-        };
-        match serde_json::from_str::<StoredPlan>(&raw) {
-            Ok(stored)
-                if !stored.replica.outbox().is_empty()
-                    || !stored.replica.attention().is_empty() =>
-            {
-                let blank = stored.blanked();
-                if let Ok(json) = serde_json::to_string(&blank) {
-                    idb::write(key.clone(), json, |_| {});
-                }
-            }
-            _ => {
-                let _ = idb::delete(&key).await;
-            }
-        }
-    }
-}
-
 /// Replaces the offline copies of the pages whose paths `which` picks with fresh ones, as the
 /// user may see them now (a page they may no longer open is not kept again).
 pub async fn renew_pages(which: impl Fn(&str) -> bool) {
@@ -220,24 +174,25 @@ fn is_app_file(path: &str) -> bool {
     path.starts_with("/pkg/") || path == "/icon.svg" || path == "/manifest.webmanifest"
 }
 
-/// Edits on this device that have not reached the server yet, over every plan.
+/// Edits on this device that have not reached the server yet, over every person (and copies
+/// in the old format).
 pub async fn pending_edits() -> usize {
-    let mut pending = 0;
-    for key in idb::keys().await.unwrap_or_default() {
-        if !key.starts_with(PLAN_PREFIX) {
-            continue;
-        }
-        if let Ok(Some(raw)) = idb::get(&key).await
-            && let Ok(stored) = serde_json::from_str::<StoredPlan>(&raw)
-        {
-            pending += stored.replica.outbox().len();
-        }
-    }
-    pending
+    let waiting = idb::entries(device::OUTBOX)
+        .await
+        .map(|e| e.len())
+        .unwrap_or(0);
+    let old = idb::entries(device::OLD_COPY)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(_, raw)| serde_json::from_str::<domain::records::legacy::OldCopy>(&raw).ok())
+        .map(|copy| copy.replica.outbox.len())
+        .sum::<usize>();
+    waiting + old
 }
 
-/// Removes everything Circle keeps on this device: every plan copy and outbox, the device's
-/// notes in local storage, and the pages kept for offline use.
+/// Removes everything Circle keeps on this device: every copy and outbox, the device's notes in
+/// local storage, and the pages kept for offline use.
 pub async fn wipe_device() {
     ENGINES.with(|engines| engines.borrow_mut().clear());
     for key in idb::keys().await.unwrap_or_default() {
@@ -253,6 +208,424 @@ pub async fn wipe_device() {
     }
     // The pages kept offline go; the app's own files stay, so Circle still starts offline.
     let _ = forget_pages(|_| true).await;
+}
+
+/// Drops every page kept for offline use and every stored copy made under other access: the
+/// records go; edits waiting to be sent, and refused edits, stay (on a copy the next pull
+/// fills in afresh, as the user may see now).
+async fn forget_copies_made_under_old_access() {
+    renew_pages(|_| true).await;
+    for (key, raw) in idb::entries(device::META).await.unwrap_or_default() {
+        let Some(person) = device::person_of_meta(&key) else {
+            // Not a copy this build made: nothing can read it.
+            idb::transact(key.clone(), vec![Write::Delete(key)], |_| {});
+            continue;
+        };
+        let meta = serde_json::from_str::<Meta>(&raw).ok();
+        let batch = device::under_new_access(person, meta, &Json);
+        idb::transact(person.to_string(), batch, |_| {});
+    }
+}
+
+/// The engine's state for one open person's record, beside the page's signals.
+struct Engine {
+    replica: Replica,
+    machine: Machine,
+    last_complete_ms: Option<f64>,
+}
+
+thread_local! {
+    static ENGINES: std::cell::RefCell<std::collections::HashMap<domain::PersonId, Engine>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+    /// Bumped each time a person's page starts or ends, so a late load knows it is stale.
+    static GENERATION: std::cell::RefCell<std::collections::HashMap<domain::PersonId, u64>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+    static LIVE: std::cell::RefCell<std::collections::HashMap<domain::PersonId, Live>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+    static CATALOG: Catalog = Catalog::standard();
+}
+
+fn with_engine<R>(person: domain::PersonId, f: impl FnOnce(&mut Engine) -> R) -> Option<R> {
+    ENGINES.with(|engines| engines.borrow_mut().get_mut(&person).map(f))
+}
+
+fn catalog() -> Catalog {
+    CATALOG.with(Clone::clone)
+}
+
+fn me(sync: RecordSync) -> Stamp {
+    Stamp {
+        by: sync.me.get_value(),
+        at_ms: js_sys::Date::now() as i64,
+    }
+}
+
+/// This copy's device id (for writing shared text), once the engine has started.
+pub fn client_of(person: domain::PersonId) -> Option<ClientId> {
+    with_engine(person, |e| e.replica.client)
+}
+
+pub fn start(sync: RecordSync, snapshot: Snapshot) {
+    let person = sync.person;
+    let generation = GENERATION.with(|g| {
+        let mut g = g.borrow_mut();
+        let n = g.entry(person).or_insert(0);
+        *n += 1;
+        *n
+    });
+    spawn_local(async move {
+        ready().await;
+        let (replica, notice) = load(sync, &snapshot).await;
+        // The page may have gone (or been opened again) while the device's copy was read.
+        if GENERATION.with(|g| g.borrow().get(&person).copied()) != Some(generation) {
+            return;
+        }
+        ENGINES.with(|engines| {
+            engines.borrow_mut().insert(
+                person,
+                Engine {
+                    replica,
+                    machine: Machine::new(),
+                    last_complete_ms: None,
+                },
+            )
+        });
+        sync.status.update(|s| {
+            s.running = true;
+            s.online = online();
+            s.notice = notice;
+        });
+        refresh(sync);
+        connect_live(sync);
+        if !online() {
+            dispatch(sync, Event::WentOffline);
+        }
+        dispatch(sync, Event::Started);
+    });
+
+    let tab = fresh_id().to_string();
+    let owner_key = format!("{OWNER_PREFIX}{person}");
+    let _ = LocalStorage::raw().set_item(&owner_key, &tab);
+    let on_storage = window_event_listener(leptos::ev::storage, move |ev| {
+        if ev.key().as_deref() == Some(owner_key.as_str()) && ev.new_value() != Some(tab.clone()) {
+            stop(sync);
+        }
+    });
+    let on_online = window_event_listener(leptos::ev::online, move |_| {
+        dispatch(sync, Event::WentOnline);
+        connect_live(sync);
+    });
+    let on_offline = window_event_listener(leptos::ev::offline, move |_| {
+        dispatch(sync, Event::WentOffline);
+    });
+    let heartbeat = set_interval_with_handle(
+        move || {
+            let status = sync.status.get_untracked();
+            if status.waiting > 0 || !status.online {
+                dispatch(sync, Event::Timer);
+            }
+        },
+        HEARTBEAT,
+    )
+    .ok();
+
+    on_cleanup(move || {
+        GENERATION.with(|g| {
+            if let Some(n) = g.borrow_mut().get_mut(&person) {
+                *n += 1;
+            }
+        });
+        on_storage.remove();
+        on_online.remove();
+        on_offline.remove();
+        if let Some(heartbeat) = heartbeat {
+            heartbeat.clear();
+        }
+        LIVE.with(|live| {
+            if let Some(live) = live.borrow_mut().remove(&person) {
+                live.source.close();
+            }
+        });
+        ENGINES.with(|engines| engines.borrow_mut().remove(&person));
+    });
+}
+
+/// Another tab took this record over: stop editing and syncing here, keep what is on screen.
+fn stop(sync: RecordSync) {
+    let person = sync.person;
+    dispatch(sync, Event::TakenOver);
+    LIVE.with(|live| {
+        if let Some(live) = live.borrow_mut().remove(&person) {
+            live.source.close();
+        }
+    });
+    ENGINES.with(|engines| engines.borrow_mut().remove(&person));
+    sync.status.update(|s| {
+        s.running = false;
+        s.notice = Some(
+            "This record is now open in another tab or window of this browser, and edits are \
+             made there. Reload this page to edit here instead."
+                .to_owned(),
+        );
+    });
+}
+
+/// Records edits on the device, shows them and sends them.
+pub fn record(sync: RecordSync, ops: Vec<RecordOp>) -> Result<(), String> {
+    let person = sync.person;
+    let stamp = me(sync);
+    let catalog = catalog();
+    let written = with_engine(person, |e| {
+        let from = e.replica.next_seq();
+        e.replica.edit(ops, &catalog, &stamp)?;
+        Ok::<_, String>(device::edit_changes(
+            &e.replica,
+            from,
+            e.last_complete_ms,
+            &Json,
+        ))
+    })
+    .ok_or_else(|| "This page is still starting: try again in a moment.".to_owned())??;
+    save(sync, written);
+    refresh(sync);
+    dispatch(sync, Event::Edited);
+    Ok(())
+}
+
+pub fn dismiss(sync: RecordSync, seq: u64) {
+    let person = sync.person;
+    with_engine(person, |e| e.replica.dismiss(seq));
+    save(sync, device::dismissed(person, seq));
+    refresh(sync);
+}
+
+/// Copies the engine's state into the page's signals.
+fn refresh(sync: RecordSync) {
+    let stamp = me(sync);
+    let catalog = catalog();
+    let Some((view, waiting, refused, last)) = with_engine(sync.person, |e| {
+        (
+            e.replica.view(&catalog, &stamp),
+            e.replica.outbox().len(),
+            e.replica.refused().to_vec(),
+            e.last_complete_ms,
+        )
+    }) else {
+        return;
+    };
+    if sync.view.with_untracked(|v| v != &view) {
+        sync.view.set(view);
+    }
+    if sync.refused.with_untracked(|r| r != &refused) {
+        sync.refused.set(refused);
+    }
+    sync.status.update(|s| {
+        s.waiting = waiting;
+        s.last_complete_ms = last;
+    });
+}
+
+/// Takes an event for the sync loop, and does what the machine answers.
+fn dispatch(sync: RecordSync, event: Event) {
+    let Some((command, state)) = with_engine(sync.person, |e| {
+        let waiting = e.replica.outbox().iter().any(|p| p.acked.is_none());
+        (e.machine.on(event, waiting), e.machine.state())
+    }) else {
+        return;
+    };
+    sync.status.update(|s| {
+        s.online = state != State::Offline;
+        s.syncing = matches!(state, State::Pushing | State::Pulling);
+    });
+    match command {
+        Command::Push => spawn_local(push(sync)),
+        Command::Pull => spawn_local(pull(sync)),
+        Command::RetryIn(ms) => {
+            set_timeout(
+                move || dispatch(sync, Event::Timer),
+                Duration::from_millis(ms),
+            );
+        }
+        Command::Wait => {}
+    }
+}
+
+/// What this device holds of the person, or a new copy from the server's snapshot (under a new
+/// device id, so no edit number is ever used twice). A copy in the old format keeps its
+/// waiting and refused edits (the server turns them into records edits). An unreadable copy is
+/// replaced, with a notice; its waiting edits are kept when they can be read.
+async fn load(sync: RecordSync, snapshot: &Snapshot) -> (Replica, Option<String>) {
+    let person = sync.person;
+    let fresh = || {
+        Replica::new(
+            person,
+            ClientId(fresh_id()),
+            snapshot.records.iter().cloned().collect(),
+            snapshot.version,
+            snapshot.topics.clone(),
+        )
+    };
+    let meta = match idb::get(&device::meta_key(person)).await {
+        Ok(meta) => meta,
+        Err(error) => {
+            storage_failed(sync, &error);
+            return (fresh(), None);
+        }
+    };
+    let old_key = device::old_copy_key(person);
+    let Some(meta) = meta else {
+        // Nothing in this build's format: perhaps a copy from before records.
+        let replica = match idb::get(&old_key).await.ok().flatten() {
+            Some(raw) => match serde_json::from_str::<domain::records::legacy::OldCopy>(&raw) {
+                Ok(old) => old.upgraded(person, snapshot),
+                Err(_) => fresh(),
+            },
+            None => fresh(),
+        };
+        let mut batch = device::whole_copy(&replica, None, &Json);
+        batch.push(Write::Delete(old_key));
+        save(sync, batch);
+        return (replica, None);
+    };
+    let parts = async {
+        let meta: Meta = serde_json::from_str(&meta).ok()?;
+        let records: RecordSet = idb::entries(&device::records_prefix(person))
+            .await
+            .ok()?
+            .into_iter()
+            .filter_map(|(_, raw)| serde_json::from_str::<Record>(&raw).ok())
+            .collect();
+        Some((meta, records))
+    };
+    let outbox: Vec<Pending> = idb::entries(&device::outbox_prefix(person))
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(_, raw)| serde_json::from_str(&raw).ok())
+        .collect();
+    let refused: Vec<Refused> = idb::entries(&device::refused_prefix(person))
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(_, raw)| serde_json::from_str(&raw).ok())
+        .collect();
+    match parts.await {
+        Some((meta, records)) => {
+            let replica = Replica::from_parts(
+                person,
+                meta.client,
+                meta.next_seq,
+                records,
+                meta.cursor,
+                meta.topics,
+                outbox,
+                refused,
+            );
+            with_engine(person, |e| e.last_complete_ms = meta.last_complete_ms);
+            (replica, None)
+        }
+        None => {
+            // Keep the edits it could read, on a fresh copy of the same device id's numbering.
+            let base = fresh();
+            let client = outbox.first().map_or(base.client, |p| p.mutation.client);
+            let replica = Replica::from_parts(
+                person,
+                client,
+                1,
+                snapshot.records.iter().cloned().collect(),
+                snapshot.version,
+                snapshot.topics.clone(),
+                outbox,
+                refused,
+            );
+            let batch = device::whole_copy(&replica, None, &Json);
+            save(sync, batch);
+            (
+                replica,
+                Some(
+                    "This device's copy of this record could not be read, so it was fetched \
+                     again from the server. Edits still waiting on the device were kept."
+                        .to_owned(),
+                ),
+            )
+        }
+    }
+}
+
+/// Writes a batch (in the background, after the person's earlier ones). When the device is
+/// full, copies of other people with nothing waiting are dropped (they can be fetched again)
+/// and the batch is tried once more; if it still fails the person is told, and everything
+/// stays in memory.
+fn save(sync: RecordSync, batch: Vec<Write>) {
+    let person = sync.person;
+    let retry = batch.clone();
+    idb::transact(person.to_string(), batch, move |result| match result {
+        Ok(()) => {
+            if sync.status.with_untracked(|s| s.storage_problem.is_some()) {
+                sync.status.update(|s| s.storage_problem = None);
+            }
+        }
+        Err(idb::IdbError::Full) => {
+            storage_failed(sync, &idb::IdbError::Full);
+            let retry = retry.clone();
+            spawn_local(async move {
+                if free_space(person).await > 0 {
+                    idb::transact(person.to_string(), retry, move |result| {
+                        if result.is_ok() {
+                            sync.status.update(|s| s.storage_problem = None);
+                        }
+                    });
+                }
+            });
+        }
+        Err(error) => storage_failed(sync, &error),
+    });
+}
+
+fn storage_failed(sync: RecordSync, error: &idb::IdbError) {
+    let problem = match error {
+        idb::IdbError::Full => "This device's storage is full, so your latest edits are not \
+             saved on it yet. They are still on screen and will be sent when Circle reaches the \
+             server: keep this page open until it says all changes are saved."
+            .to_owned(),
+        idb::IdbError::Failed(cause) => format!(
+            "This device could not save the record ({cause}). Your edits are still on screen and \
+             will be sent when Circle reaches the server: keep this page open until it says all \
+             changes are saved."
+        ),
+    };
+    sync.status.update(|s| s.storage_problem = Some(problem));
+}
+
+/// Drops the copies of other people that have no edits waiting and none refused; returns how
+/// many.
+async fn free_space(keep: domain::PersonId) -> usize {
+    let Ok(metas) = idb::entries(device::META).await else {
+        return 0;
+    };
+    let mut freed = 0;
+    for (key, _) in metas {
+        let Some(person) = device::person_of_meta(&key) else {
+            continue;
+        };
+        if person == keep {
+            continue;
+        }
+        let busy = !idb::entries(&device::outbox_prefix(person))
+            .await
+            .unwrap_or_default()
+            .is_empty()
+            || !idb::entries(&device::refused_prefix(person))
+                .await
+                .unwrap_or_default()
+                .is_empty();
+        if busy {
+            continue;
+        }
+        idb::transact(person.to_string(), device::drop_copy(person), |_| {});
+        freed += 1;
+    }
+    freed
 }
 
 /// Drops the data the server wrote into the page for hydrating it (the record as it was when
@@ -285,285 +658,6 @@ pub fn forget_hydration_data() {
         },
         Duration::ZERO,
     );
-}
-
-/// The engine's state for one open plan, beside the page's signals.
-struct Engine {
-    stored: StoredPlan,
-    busy: bool,
-    again: bool,
-}
-
-thread_local! {
-    static ENGINES: std::cell::RefCell<std::collections::HashMap<domain::PersonId, Engine>> =
-        std::cell::RefCell::new(std::collections::HashMap::new());
-    /// Bumped each time a plan's page starts or ends, so a late load knows it is stale.
-    static GENERATION: std::cell::RefCell<std::collections::HashMap<domain::PersonId, u64>> =
-        std::cell::RefCell::new(std::collections::HashMap::new());
-    static LIVE: std::cell::RefCell<std::collections::HashMap<domain::PersonId, Live>> =
-        std::cell::RefCell::new(std::collections::HashMap::new());
-}
-
-fn with_engine<R>(person: domain::PersonId, f: impl FnOnce(&mut Engine) -> R) -> Option<R> {
-    ENGINES.with(|engines| engines.borrow_mut().get_mut(&person).map(f))
-}
-
-pub fn start(sync: PlanSync, snapshot: Snapshot) {
-    let person = sync.person;
-    let generation = GENERATION.with(|g| {
-        let mut g = g.borrow_mut();
-        let n = g.entry(person).or_insert(0);
-        *n += 1;
-        *n
-    });
-    spawn_local(async move {
-        ready().await;
-        let (stored, unreadable) = load(sync, snapshot).await;
-        // The page may have gone (or been opened again) while the device's copy was read.
-        if GENERATION.with(|g| g.borrow().get(&person).copied()) != Some(generation) {
-            return;
-        }
-        ENGINES.with(|engines| {
-            engines.borrow_mut().insert(
-                person,
-                Engine {
-                    stored,
-                    busy: false,
-                    again: false,
-                },
-            )
-        });
-        sync.status.update(|s| {
-            s.running = true;
-            s.online = online();
-            if unreadable {
-                s.notice = Some(
-                    "An older copy of this plan on this device could not be read. It has been \
-                     kept aside on the device; the plan shown is the server's."
-                        .to_owned(),
-                );
-            }
-        });
-        save(sync);
-        refresh(sync);
-        connect_live(sync);
-        round(sync).await;
-    });
-
-    let tab = fresh_id().to_string();
-    let owner_key = format!("{OWNER_PREFIX}{person}");
-    let _ = LocalStorage::raw().set_item(&owner_key, &tab);
-    let on_storage = window_event_listener(leptos::ev::storage, move |ev| {
-        if ev.key().as_deref() == Some(owner_key.as_str()) && ev.new_value() != Some(tab.clone()) {
-            stop(sync);
-        }
-    });
-    let on_online = window_event_listener(leptos::ev::online, move |_| {
-        sync.status.update(|s| s.online = true);
-        spawn_local(round(sync));
-        connect_live(sync);
-    });
-    let on_offline = window_event_listener(leptos::ev::offline, move |_| {
-        sync.status.update(|s| s.online = false);
-    });
-    let retry = set_interval_with_handle(
-        move || {
-            let status = sync.status.get_untracked();
-            if status.waiting > 0 || !status.online {
-                spawn_local(round(sync));
-            }
-        },
-        RETRY_EVERY,
-    )
-    .ok();
-
-    on_cleanup(move || {
-        GENERATION.with(|g| {
-            if let Some(n) = g.borrow_mut().get_mut(&person) {
-                *n += 1;
-            }
-        });
-        on_storage.remove();
-        on_online.remove();
-        on_offline.remove();
-        if let Some(retry) = retry {
-            retry.clear();
-        }
-        LIVE.with(|live| {
-            if let Some(live) = live.borrow_mut().remove(&person) {
-                live.source.close();
-            }
-        });
-        ENGINES.with(|engines| engines.borrow_mut().remove(&person));
-    });
-}
-
-/// Another tab took this plan over: stop editing and syncing here, keep what is on screen.
-fn stop(sync: PlanSync) {
-    let person = sync.person;
-    LIVE.with(|live| {
-        if let Some(live) = live.borrow_mut().remove(&person) {
-            live.source.close();
-        }
-    });
-    ENGINES.with(|engines| engines.borrow_mut().remove(&person));
-    sync.status.update(|s| {
-        s.running = false;
-        s.notice = Some(
-            "This plan is now open in another tab or window of this browser, and edits are \
-             made there. Reload this page to edit here instead."
-                .to_owned(),
-        );
-    });
-}
-
-/// Records edits on the device, shows them and sends them.
-pub fn record(sync: PlanSync, ops: Vec<domain::plan::Op>) {
-    with_engine(sync.person, |engine| {
-        for op in ops {
-            engine.stored.replica.edit(op);
-        }
-    });
-    save(sync);
-    refresh(sync);
-    spawn_local(round(sync));
-}
-
-pub fn dismiss(sync: PlanSync, seq: u64) {
-    with_engine(sync.person, |engine| engine.stored.replica.dismiss(seq));
-    save(sync);
-    refresh(sync);
-}
-
-/// Copies the engine's state into the page's signals.
-fn refresh(sync: PlanSync) {
-    let Some((plan, waiting, rejected, last)) = with_engine(sync.person, |engine| {
-        let replica = &engine.stored.replica;
-        let rejected = replica
-            .attention()
-            .iter()
-            .filter_map(|(m, outcome)| match outcome {
-                Outcome::Rejected { reason } => Some(RejectedEdit {
-                    mutation: m.clone(),
-                    reason: reason.clone(),
-                }),
-                _ => None,
-            })
-            .collect::<Vec<_>>();
-        (
-            replica.view(),
-            replica.outbox().len(),
-            rejected,
-            engine.stored.last_complete_ms,
-        )
-    }) else {
-        return;
-    };
-    if sync.plan.with_untracked(|p| p != &plan) {
-        sync.plan.set(plan);
-    }
-    if sync.rejected.with_untracked(|r| r != &rejected) {
-        sync.rejected.set(rejected);
-    }
-    sync.status.update(|s| {
-        s.waiting = waiting;
-        s.last_complete_ms = last;
-    });
-}
-
-/// What this device holds for the plan, or a new replica from the server's snapshot. A copy
-/// this build cannot read is kept aside under another key rather than overwritten.
-async fn load(sync: PlanSync, snapshot: Snapshot) -> (StoredPlan, bool) {
-    let fresh = || StoredPlan {
-        replica: Replica::new(device_id(), snapshot.plan.clone(), snapshot.version),
-        last_complete_ms: None,
-        topics: snapshot.topics.clone(),
-    };
-    let key = plan_key(sync.person);
-    match idb::get(&key).await {
-        Ok(None) => (fresh(), false),
-        Ok(Some(raw)) => match serde_json::from_str::<StoredPlan>(&raw) {
-            Ok(stored) => (stored, false),
-            Err(_) => {
-                let aside = format!("unreadable.{}.{}", sync.person, js_sys::Date::now());
-                idb::write(aside, raw, |_| {});
-                (fresh(), true)
-            }
-        },
-        Err(error) => {
-            storage_failed(sync, &error);
-            (fresh(), false)
-        }
-    }
-}
-
-/// Writes the plan's entry (in the background, newest last). When the device is full, copies
-/// of other plans with nothing waiting are dropped (they can be fetched again) and the write is
-/// tried once more; if it still fails the person is told, and everything stays in memory.
-fn save(sync: PlanSync) {
-    let Some(stored) = with_engine(sync.person, |engine| engine.stored.clone()) else {
-        return;
-    };
-    let Ok(json) = serde_json::to_string(&stored) else {
-        return;
-    };
-    let key = plan_key(sync.person);
-    idb::write(key.clone(), json, move |result| match result {
-        Ok(()) => {
-            if sync.status.with_untracked(|s| s.storage_problem.is_some()) {
-                sync.status.update(|s| s.storage_problem = None);
-            }
-        }
-        Err(idb::IdbError::Full) => {
-            storage_failed(sync, &idb::IdbError::Full);
-            let key = key.clone();
-            spawn_local(async move {
-                if free_space(&key).await > 0 {
-                    save(sync);
-                }
-            });
-        }
-        Err(error) => storage_failed(sync, &error),
-    });
-}
-
-fn storage_failed(sync: PlanSync, error: &idb::IdbError) {
-    let problem = match error {
-        idb::IdbError::Full => "This device's storage is full, so your latest edits are not \
-             saved on it yet. They are still on screen and will be sent when Circle reaches the \
-             server: keep this page open until it says all changes are saved."
-            .to_owned(),
-        idb::IdbError::Failed(cause) => format!(
-            "This device could not save the plan ({cause}). Your edits are still on screen and \
-             will be sent when Circle reaches the server: keep this page open until it says all \
-             changes are saved."
-        ),
-    };
-    sync.status.update(|s| s.storage_problem = Some(problem));
-}
-
-/// Removes stored plans that have no edits waiting and nothing for a person to see; returns
-/// how many.
-async fn free_space(keep: &str) -> usize {
-    let Ok(keys) = idb::keys().await else {
-        return 0;
-    };
-    let mut freed = 0;
-    for key in keys
-        .into_iter()
-        .filter(|k| k.starts_with(PLAN_PREFIX) && k != keep)
-    {
-        let idle = match idb::get(&key).await {
-            Ok(Some(raw)) => serde_json::from_str::<StoredPlan>(&raw).is_ok_and(|stored| {
-                stored.replica.outbox().is_empty() && stored.replica.attention().is_empty()
-            }),
-            _ => false,
-        };
-        if idle && idb::delete(&key).await.is_ok() {
-            freed += 1;
-        }
-    }
-    freed
 }
 
 #[derive(Debug)]
@@ -604,116 +698,109 @@ async fn post<B: Serialize, R: for<'de> Deserialize<'de>>(
     Err(NetError::Refused(message))
 }
 
-/// One sync: push what waits, pull to the newest change. Runs one at a time per plan; a
-/// request for another while one runs makes it go round once more.
-async fn round(sync: PlanSync) {
-    let started = with_engine(sync.person, |engine| {
-        if engine.busy {
-            engine.again = true;
-            false
-        } else {
-            engine.busy = true;
-            true
-        }
-    });
-    if started != Some(true) {
+/// Sends the first batch of waiting edits (cut by count and by bytes, below what the server
+/// accepts), and takes the answers.
+async fn push(sync: RecordSync) {
+    let person = sync.person;
+    let Some((client, batches)) = with_engine(person, |e| {
+        let batches = e
+            .replica
+            .push_batches(MAX_PUSH_BATCH, MAX_PUSH_BYTES / 2, |m| json(m).len());
+        (e.replica.client, batches)
+    }) else {
         return;
-    }
-    sync.status.update(|s| s.syncing = true);
-    let result = loop {
-        with_engine(sync.person, |engine| engine.again = false);
-        let result = push_and_pull(sync).await;
-        let again = with_engine(sync.person, |engine| engine.again).unwrap_or(false);
-        if result.is_err() || !again {
-            break result;
-        }
     };
-    let settled = with_engine(sync.person, |engine| {
-        engine.busy = false;
-        let settled = result.is_ok() && engine.stored.replica.outbox().is_empty();
-        if settled {
-            engine.stored.last_complete_ms = Some(js_sys::Date::now());
+    let Some(batch) = batches.into_iter().next() else {
+        dispatch(sync, Event::Pushed { more: false });
+        return;
+    };
+    let request = PushRequest {
+        person,
+        client,
+        mutations: batch,
+    };
+    match post::<_, PushResponse>("/api/sync/push", &request).await {
+        Ok(response) => {
+            let more = with_engine(person, |e| {
+                let before = e.replica.clone();
+                e.replica.on_acks(&response.acks);
+                let batch = device::queue_changes(&before, &e.replica, &Json);
+                save(sync, batch);
+                e.replica.outbox().iter().any(|p| p.acked.is_none())
+            })
+            .unwrap_or(false);
+            sync.status.update(|s| s.problem = None);
+            refresh(sync);
+            dispatch(sync, Event::Pushed { more });
         }
-        settled
-    });
-    if settled == Some(true) {
-        save(sync);
+        Err(error) => failed(sync, error),
     }
-    refresh(sync);
-    sync.status.update(|s| {
-        s.syncing = false;
-        match result {
-            Ok(()) => {
-                s.online = true;
-                s.problem = None;
-            }
-            Err(NetError::Offline) => s.online = false,
-            Err(NetError::Refused(message)) => {
-                s.online = true;
-                s.problem = Some(message);
-            }
-        }
-    });
 }
 
-async fn push_and_pull(sync: PlanSync) -> Result<(), NetError> {
+/// Fetches what changed since the cursor (or the copy afresh), and stores it.
+async fn pull(sync: RecordSync) {
     let person = sync.person;
-    let Some((client, outbox)) = with_engine(person, |e| {
-        (e.stored.replica.client, e.stored.replica.push_request())
+    let Some((client, since, topics, last_seq)) = with_engine(person, |e| {
+        (
+            e.replica.client,
+            e.replica.cursor(),
+            e.replica.topics().clone(),
+            e.replica.last_seq(),
+        )
     }) else {
-        return Ok(());
+        return;
     };
-    for batch in outbox.chunks(MAX_PUSH_BATCH) {
-        let request = PushRequest {
-            person,
-            client,
-            mutations: batch.to_vec(),
-        };
-        let response: PushResponse = post("/api/sync/push", &request).await?;
-        with_engine(person, |e| e.stored.replica.on_acks(&response.acks));
-        save(sync);
-        refresh(sync);
-    }
-    loop {
-        let Some((since, last_seq, topics)) = with_engine(person, |e| {
-            (
-                e.stored.replica.cursor(),
-                e.stored.replica.last_seq(),
-                e.stored.topics.clone(),
-            )
-        }) else {
-            return Ok(());
-        };
-        let request = PullRequest {
-            person,
-            since,
-            topics: Some(topics),
-            device: Some(DeviceReport { client, last_seq }),
-        };
-        let response: PullResponse = post("/api/sync/pull", &request).await?;
-        let cursor = with_engine(person, |e| {
-            e.stored.replica.on_pull(&response);
-            if let Some(reset) = &response.reset {
-                // What may be seen changed: the copy now holds only what it may.
-                e.stored.topics = reset.snapshot.topics.clone();
+    let request = PullRequest {
+        person,
+        since,
+        topics: Some(topics),
+        device: Some(DeviceReport { client, last_seq }),
+    };
+    match post::<_, PullResponse>("/api/sync/pull", &request).await {
+        Ok(response) => {
+            let Some((pulled, more)) = with_engine(person, |e| {
+                let before = e.replica.clone();
+                let pulled = e.replica.on_pull(&response);
+                let done = response.reaches_the_end() && e.replica.outbox().is_empty();
+                if done {
+                    e.last_complete_ms = Some(js_sys::Date::now());
+                }
+                let mut batch = if pulled.replaced {
+                    device::whole_copy(&e.replica, e.last_complete_ms, &Json)
+                } else {
+                    device::records_changes(&e.replica, &pulled, &Json)
+                };
+                batch.extend(device::queue_changes(&before, &e.replica, &Json));
+                batch.push(device::meta(&e.replica, e.last_complete_ms, &Json));
+                save(sync, batch);
+                (pulled, !response.reaches_the_end())
+            }) else {
+                return;
+            };
+            sync.status.update(|s| s.problem = None);
+            refresh(sync);
+            if pulled.replaced {
+                // What the user may see changed: the sections shown follow, and the pages of
+                // this person kept offline (made under the old access) are kept again as now.
+                sync.topics.set(response.reset.clone().unwrap_or_default());
+                let prefix = format!("/people/{person}");
+                spawn_local(async move {
+                    renew_pages(|path| path == prefix || path.starts_with(&format!("{prefix}/")))
+                        .await;
+                });
             }
-            e.stored.replica.cursor()
-        })
-        .unwrap_or(response.version);
-        save(sync);
-        refresh(sync);
-        if let Some(reset) = &response.reset {
-            // The pages of this person kept offline were made under the old access: they
-            // are kept again as they are now.
-            sync.topics.set(reset.snapshot.topics.clone());
-            let prefix = format!("/people/{person}");
-            renew_pages(|path| path == prefix || path.starts_with(&format!("{prefix}/"))).await;
+            dispatch(sync, Event::Pulled { more });
         }
-        let moved = !response.changes.is_empty()
-            || !response.withheld.is_empty()
-            || response.reset.is_some();
-        if !moved || cursor >= response.version {
-            return Ok(());
+        Err(error) => failed(sync, error),
+    }
+}
+
+fn failed(sync: RecordSync, error: NetError) {
+    match error {
+        NetError::Offline => dispatch(sync, Event::Failed(Failure::Unreachable)),
+        NetError::Refused(message) => {
+            sync.status.update(|s| s.problem = Some(message));
+            dispatch(sync, Event::Failed(Failure::Refused));
         }
     }
 }
@@ -726,7 +813,7 @@ struct Live {
     _listeners: Vec<Closure<dyn FnMut(web_sys::Event)>>,
 }
 
-fn connect_live(sync: PlanSync) {
+fn connect_live(sync: RecordSync) {
     let person = sync.person;
     if ENGINES.with(|e| !e.borrow().contains_key(&person)) {
         return; // the page has gone
@@ -742,13 +829,13 @@ fn connect_live(sync: PlanSync) {
     let Ok(source) = web_sys::EventSource::new(&format!("/api/sync/live?person={person}")) else {
         return;
     };
-    let pull = move |_: web_sys::Event| spawn_local(round(sync));
+    let pull = move |_: web_sys::Event| dispatch(sync, Event::Poked);
     let on_changed = Closure::<dyn FnMut(web_sys::Event)>::new(pull);
     let on_resync = Closure::<dyn FnMut(web_sys::Event)>::new(pull);
     // Connected: reset the back-off and catch up on anything missed while the channel was down.
     let on_open = Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| {
         set_backoff(person, LIVE_BACKOFF_MIN_MS);
-        spawn_local(round(sync));
+        dispatch(sync, Event::Poked);
     });
     // Dropped: close (the browser's own retry has no back-off) and re-open later, waiting
     // longer each time, up to half a minute.
@@ -802,27 +889,6 @@ fn set_backoff(person: domain::PersonId, ms: u64) {
 
 fn online() -> bool {
     window().navigator().on_line()
-}
-
-fn plan_key(person: domain::PersonId) -> String {
-    format!("{PLAN_PREFIX}{person}")
-}
-
-/// This browser's id as a UUID (for the notes' document id).
-pub fn device_uuid() -> uuid::Uuid {
-    device_id().0
-}
-
-/// This browser's id, made once and kept.
-fn device_id() -> ClientId {
-    if let Ok(id) = LocalStorage::get::<ClientId>(DEVICE_KEY) {
-        return id;
-    }
-    let mut bytes = [0u8; 16];
-    random_bytes(&mut bytes);
-    let id = ClientId(uuid::Builder::from_random_bytes(bytes).into_uuid());
-    let _ = LocalStorage::set(DEVICE_KEY, id);
-    id
 }
 
 pub fn fresh_id() -> uuid::Uuid {

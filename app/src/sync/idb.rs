@@ -1,9 +1,10 @@
-//! The device's store for plans: one IndexedDB object store of JSON strings by key.
+//! The device's store for records: one IndexedDB object store of JSON strings by key (a key
+//! per record, per waiting edit, and per person for where the copy has got to).
 //!
 //! IndexedDB rather than local storage because local storage's 5 MiB cannot hold a staff
 //! phone's 25 plans with two years of history (see docs/BENCHMARKS.md); IndexedDB's allowance
-//! is a share of the disk. Writes for one key are queued so that the newest value always lands
-//! last.
+//! is a share of the disk. Writes come in batches, each one transaction, queued per person so
+//! that the newest always lands last.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -12,6 +13,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{IdbDatabase, IdbRequest, IdbTransactionMode};
+
+/// One change to the store, as part of a [`transact`]: the device layout's own, which computes
+/// every batch (`domain::records::device`).
+pub use domain::records::device::Write;
 
 const DB_NAME: &str = "circle";
 const DB_VERSION: u32 = 1;
@@ -28,8 +33,6 @@ pub enum IdbError {
 
 thread_local! {
     static DB: RefCell<Option<IdbDatabase>> = const { RefCell::new(None) };
-    /// Per key: the value waiting to be written, and whether a writer is running.
-    static QUEUE: RefCell<HashMap<String, (Option<String>, bool)>> = RefCell::new(HashMap::new());
 }
 
 fn describe(error: &JsValue) -> IdbError {
@@ -140,17 +143,6 @@ pub async fn keys() -> Result<Vec<String>, IdbError> {
     Ok(keys.iter().filter_map(|k| k.as_string()).collect())
 }
 
-async fn put(key: &str, value: &str) -> Result<(), IdbError> {
-    let db = database().await?;
-    let tx = db
-        .transaction_with_str_and_mode(STORE, IdbTransactionMode::Readwrite)
-        .map_err(|e| describe(&e))?;
-    tx.object_store(STORE)
-        .and_then(|s| s.put_with_key(&JsValue::from_str(value), &JsValue::from_str(key)))
-        .map_err(|e| describe(&e))?;
-    committed(&tx).await
-}
-
 /// Waits for a write transaction to commit: only then is the value on the device. A full disk
 /// shows here, as the transaction's error.
 async fn committed(tx: &web_sys::IdbTransaction) -> Result<(), IdbError> {
@@ -173,13 +165,55 @@ async fn committed(tx: &web_sys::IdbTransaction) -> Result<(), IdbError> {
         .map_err(|e| describe(&e))
 }
 
-/// Writes `value` under `key` after any write to it already under way, then calls `done` with
-/// the outcome of the newest write. Several calls while a write runs collapse into one.
-pub fn write(key: String, value: String, done: impl Fn(Result<(), IdbError>) + 'static) {
-    let start = QUEUE.with(|q| {
-        let mut q = q.borrow_mut();
-        let entry = q.entry(key.clone()).or_insert((None, false));
-        entry.0 = Some(value);
+/// The entries whose keys start with `prefix`, in key order.
+pub async fn entries(prefix: &str) -> Result<Vec<(String, String)>, IdbError> {
+    let db = database().await?;
+    let range = prefix_range(prefix)?;
+    let store = store(&db, IdbTransactionMode::Readonly)?;
+    let keys = store
+        .get_all_keys_with_key(&range)
+        .map_err(|e| describe(&e))?;
+    let values = store.get_all_with_key(&range).map_err(|e| describe(&e))?;
+    let keys: js_sys::Array = finished(&keys)
+        .await?
+        .dyn_into()
+        .map_err(|_| IdbError::Failed("keys were not a list".into()))?;
+    let values: js_sys::Array = finished(&values)
+        .await?
+        .dyn_into()
+        .map_err(|_| IdbError::Failed("values were not a list".into()))?;
+    Ok(keys
+        .iter()
+        .zip(values.iter())
+        .filter_map(|(k, v)| Some((k.as_string()?, v.as_string()?)))
+        .collect())
+}
+
+fn prefix_range(prefix: &str) -> Result<web_sys::IdbKeyRange, IdbError> {
+    web_sys::IdbKeyRange::bound(
+        &JsValue::from_str(prefix),
+        &JsValue::from_str(&format!("{prefix}\u{ffff}")),
+    )
+    .map_err(|e| describe(&e))
+}
+
+/// A lane's batches waiting to be written, and whether a writer is running.
+type Lane = (Vec<Vec<Write>>, bool);
+
+thread_local! {
+    static LANES: RefCell<HashMap<String, Lane>> = RefCell::new(HashMap::new());
+}
+
+/// Writes `batch` in one transaction (all of it is on the device, or none of it), after every
+/// batch of the same `lane` (a person) already queued, then calls `done` with how it went.
+pub fn transact(lane: String, batch: Vec<Write>, done: impl Fn(Result<(), IdbError>) + 'static) {
+    if batch.is_empty() {
+        return;
+    }
+    let start = LANES.with(|l| {
+        let mut l = l.borrow_mut();
+        let entry = l.entry(lane.clone()).or_insert((Vec::new(), false));
+        entry.0.push(batch);
         let start = !entry.1;
         entry.1 = true;
         start
@@ -189,12 +223,39 @@ pub fn write(key: String, value: String, done: impl Fn(Result<(), IdbError>) + '
     }
     leptos::task::spawn_local(async move {
         loop {
-            let next = QUEUE.with(|q| q.borrow_mut().get_mut(&key).and_then(|e| e.0.take()));
-            let Some(value) = next else {
-                QUEUE.with(|q| q.borrow_mut().remove(&key));
+            let next = LANES.with(|l| {
+                let mut l = l.borrow_mut();
+                let entry = l.get_mut(&lane)?;
+                if entry.0.is_empty() {
+                    None
+                } else {
+                    Some(entry.0.remove(0))
+                }
+            });
+            let Some(batch) = next else {
+                LANES.with(|l| l.borrow_mut().remove(&lane));
                 break;
             };
-            done(put(&key, &value).await);
+            done(run(&batch).await);
         }
     });
+}
+
+async fn run(batch: &[Write]) -> Result<(), IdbError> {
+    let db = database().await?;
+    let tx = db
+        .transaction_with_str_and_mode(STORE, IdbTransactionMode::Readwrite)
+        .map_err(|e| describe(&e))?;
+    let store = tx.object_store(STORE).map_err(|e| describe(&e))?;
+    for write in batch {
+        let done = match write {
+            Write::Put(key, value) => {
+                store.put_with_key(&JsValue::from_str(value), &JsValue::from_str(key))
+            }
+            Write::Delete(key) => store.delete(&JsValue::from_str(key)),
+            Write::DeletePrefix(prefix) => store.delete(&prefix_range(prefix)?.into()),
+        };
+        done.map_err(|e| describe(&e))?;
+    }
+    committed(&tx).await
 }

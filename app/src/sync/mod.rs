@@ -1,21 +1,27 @@
-//! The plan a page shows, kept in step with the server by the browser's sync engine.
+//! A person's record as a page shows it, kept in step with the server by the browser's sync
+//! engine.
 //!
-//! A page makes one [`PlanSync`] from the server's snapshot and renders its signals. In the
-//! browser (`hydrate`) [`PlanSync::start`] hands it to the engine in `browser.rs`: the
-//! `domain::sync::Replica` kept in local storage, pushes and pulls, the live channel. Every
-//! edit goes through [`PlanSync::edit`]: checked with the same `Plan::apply` the server runs,
-//! shown at once, saved on the device, then sent.
+//! A page makes one [`RecordSync`] from the server's snapshot and renders its signals. In the
+//! browser (`hydrate`) [`RecordSync::start`] hands it to the engine in `browser.rs`: the
+//! `domain::records::replica::Replica` kept in IndexedDB a record at a time, driven by the
+//! domain's sync state machine, pushes and pulls, the live channel. Every edit goes through
+//! [`RecordSync::edit`]: tried with the same engine the server runs, shown at once, saved on the
+//! device, then sent.
 
 #[cfg(feature = "hydrate")]
 mod browser;
 #[cfg(feature = "hydrate")]
 mod idb;
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use domain::PersonId;
-use domain::notes::{Meeting, MeetingId};
-use domain::plan::{GoalId, Op, Outcome, Plan, StepId};
-use domain::sync::{Mutation, Snapshot};
+use domain::access::Topic;
+use domain::records::pull::Snapshot;
+use domain::records::replica::Refused;
+use domain::records::{RecordOp, RecordSet, Value};
 use leptos::prelude::*;
+use uuid::Uuid;
 
 /// What the sync status bar shows.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -39,34 +45,31 @@ pub struct SyncStatus {
     pub notice: Option<String>,
 }
 
-/// An edit the server refused, kept with its content so the person can see and reuse it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RejectedEdit {
-    pub mutation: Mutation,
-    pub reason: String,
-}
-
 const NEEDS_JAVASCRIPT: &str = "Editing needs JavaScript: turn it on in your browser to edit.";
 
 #[derive(Debug, Clone, Copy)]
-pub struct PlanSync {
+pub struct RecordSync {
     pub person: PersonId,
-    /// The plan as this device shows it: the server's state with this device's edits on top.
-    pub plan: RwSignal<Plan>,
+    /// The record as this device shows it: the server's copy with this device's edits on top.
+    pub view: RwSignal<RecordSet>,
     pub status: RwSignal<SyncStatus>,
-    pub rejected: RwSignal<Vec<RejectedEdit>>,
+    /// Edits the server refused, with their words.
+    pub refused: RwSignal<Vec<Refused>>,
     /// The topics this reader may see: the sections shown (a reset changes them).
-    pub topics: RwSignal<std::collections::BTreeSet<domain::access::Topic>>,
+    pub topics: RwSignal<BTreeSet<Topic>>,
+    /// The signed-in user's name, for what this device shows of its own edits.
+    pub me: StoredValue<String>,
 }
 
-impl PlanSync {
-    pub fn new(person: PersonId, snapshot: &Snapshot) -> Self {
+impl RecordSync {
+    pub fn new(person: PersonId, snapshot: &Snapshot, me: String) -> Self {
         Self {
             person,
-            plan: RwSignal::new(snapshot.plan.clone()),
+            view: RwSignal::new(snapshot.records.iter().cloned().collect()),
             status: RwSignal::new(SyncStatus::default()),
-            rejected: RwSignal::new(Vec::new()),
+            refused: RwSignal::new(Vec::new()),
             topics: RwSignal::new(snapshot.topics.clone()),
+            me: StoredValue::new(me),
         }
     }
 
@@ -79,46 +82,77 @@ impl PlanSync {
         let _ = snapshot;
     }
 
-    /// Records edits, in order, as one step: each is checked against the plan as shown, and
-    /// if any would be refused none is recorded and the reason is returned.
-    pub fn edit(self, ops: Vec<Op>) -> Result<(), String> {
-        let mut trial = self.plan.get_untracked();
-        for op in &ops {
-            if let Outcome::Rejected { reason } = trial.apply(op) {
-                return Err(reason);
-            }
-        }
+    /// Records edits, in order, as one step: each is tried on the record as shown, and if any
+    /// would be refused none is recorded and the reason is returned.
+    pub fn edit(self, ops: Vec<RecordOp>) -> Result<(), String> {
         let status = self.status.get_untracked();
         if !status.running {
             return Err(status.notice.unwrap_or_else(|| NEEDS_JAVASCRIPT.to_owned()));
         }
         #[cfg(feature = "hydrate")]
-        browser::record(self, ops);
-        Ok(())
+        return browser::record(self, ops);
+        #[cfg(not(feature = "hydrate"))]
+        {
+            let _ = ops;
+            Err(NEEDS_JAVASCRIPT.to_owned())
+        }
     }
 
-    /// Adds a goal, in the person's own words, with an id made on this device.
-    pub fn create_goal(self, wording: String) -> Result<(), String> {
-        let goal = GoalId(self.fresh_id()?);
-        self.edit(vec![Op::CreateGoal { goal, wording }])
+    /// Makes a new record of `kind` (belonging to `parent`, if any) with `fields`, under an id
+    /// made on this device.
+    pub fn create(
+        self,
+        kind: &str,
+        parent: Option<Uuid>,
+        fields: Vec<(&str, Value)>,
+    ) -> Result<Uuid, String> {
+        let id = self.fresh_id()?;
+        self.edit(vec![RecordOp::Create {
+            kind: kind.to_owned(),
+            id,
+            parent,
+            topic: None,
+            fields: fields
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v))
+                .collect::<BTreeMap<_, _>>(),
+        }])?;
+        Ok(id)
     }
 
-    pub fn add_step(self, goal: GoalId, text: String) -> Result<(), String> {
-        let step = StepId(self.fresh_id()?);
-        self.edit(vec![Op::AddStep { goal, step, text }])
+    /// Changes one field from `before` (what the person saw) to `after`.
+    pub fn set(
+        self,
+        kind: &str,
+        id: Uuid,
+        field: &str,
+        before: Value,
+        after: Value,
+    ) -> Result<(), String> {
+        self.edit(vec![RecordOp::Set {
+            kind: kind.to_owned(),
+            id,
+            field: field.to_owned(),
+            before,
+            after,
+        }])
     }
 
-    pub fn add_meeting(self, title: String) -> Result<(), String> {
-        let meeting = MeetingId(self.fresh_id()?);
-        self.edit(vec![Op::AddMeeting { meeting, title }])
-    }
-
-    /// Records the notes as now typed, as a change from `base`, the notes the typing started
-    /// from: whatever others wrote meanwhile is merged with it, not overwritten.
-    pub fn edit_notes(self, base: &Meeting, typed: &str) -> Result<(), String> {
-        match base.edit_to(self.notes_doc_id()?, typed) {
-            Some(update) => self.edit(vec![Op::EditNotes {
-                meeting: base.id,
+    /// Records shared text as now typed, as a change from `base` (the state the typing started
+    /// from): whatever others wrote meanwhile is merged with it, not overwritten.
+    pub fn edit_shared(
+        self,
+        kind: &str,
+        id: Uuid,
+        field: &str,
+        base: &[u8],
+        typed: &str,
+    ) -> Result<(), String> {
+        match domain::notes::edit_shared(base, self.notes_doc_id()?, typed) {
+            Some(update) => self.edit(vec![RecordOp::EditText {
+                kind: kind.to_owned(),
+                id,
+                field: field.to_owned(),
                 update,
             }]),
             None => Ok(()),
@@ -126,23 +160,25 @@ impl PlanSync {
     }
 
     /// Forgets a refused edit the person has dealt with.
-    pub fn dismiss_rejected(self, seq: u64) {
+    pub fn dismiss_refused(self, seq: u64) {
         #[cfg(feature = "hydrate")]
         browser::dismiss(self, seq);
         #[cfg(not(feature = "hydrate"))]
         let _ = seq;
     }
 
-    /// The document id this device writes notes with.
+    /// The document id this device writes shared text with (from this copy's device id).
     fn notes_doc_id(self) -> Result<u64, String> {
         #[cfg(feature = "hydrate")]
-        return Ok(domain::notes::device_doc_id(browser::device_uuid()));
+        return browser::client_of(self.person)
+            .map(|c| domain::notes::device_doc_id(c.0))
+            .ok_or_else(|| "This page is still starting: try again in a moment.".to_owned());
         #[cfg(not(feature = "hydrate"))]
         Err(NEEDS_JAVASCRIPT.to_owned())
     }
 
     /// A new id (UUID v7), made on the device so that records can be created offline.
-    fn fresh_id(self) -> Result<uuid::Uuid, String> {
+    fn fresh_id(self) -> Result<Uuid, String> {
         #[cfg(feature = "hydrate")]
         return Ok(browser::fresh_id());
         #[cfg(not(feature = "hydrate"))]
@@ -177,7 +213,7 @@ pub fn keep_page_offline(path: String) {
     let _ = path;
 }
 
-/// Edits on this device not yet on the server, over every plan (0 without JavaScript).
+/// Edits on this device not yet on the server, over every person (0 without JavaScript).
 pub async fn pending_edits() -> usize {
     #[cfg(feature = "hydrate")]
     return browser::pending_edits().await;

@@ -157,6 +157,30 @@ impl Http {
             self.cookie,
             body.len()
         );
+        self.exchange(&request).await
+    }
+
+    /// GETs `path`, signed in or not; the status and the body of the answer.
+    pub async fn get(&mut self, path: &str, signed_in: bool) -> Result<(u16, String)> {
+        let cookie = if signed_in {
+            format!("Cookie: {}\r\n", self.cookie)
+        } else {
+            String::new()
+        };
+        let request = format!(
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nAccept: application/json\r\n{cookie}\r\n",
+            self.addr
+        );
+        self.exchange(&request).await
+    }
+
+    /// The session cookie this connection sends (`name=value`).
+    pub fn cookie(&self) -> &str {
+        &self.cookie
+    }
+
+    /// Sends one request and reads its answer whole.
+    async fn exchange(&mut self, request: &str) -> Result<(u16, String)> {
         self.conn
             .get_mut()
             .write_all(request.as_bytes())
@@ -183,9 +207,10 @@ impl Http {
     pub async fn post_json<T: serde::de::DeserializeOwned>(
         &mut self,
         path: &str,
-        body: &serde_json::Value,
+        body: &impl serde::Serialize,
     ) -> Result<T> {
-        let (status, text) = self.post(path, &body.to_string()).await?;
+        let body = serde_json::to_string(body).context("encode the request")?;
+        let (status, text) = self.post(path, &body).await?;
         if status != 200 {
             bail!("POST {path} answered {status}: {text}");
         }

@@ -13,25 +13,34 @@ use std::future::Future;
 
 use anyhow::{Context, Result, bail};
 
+mod history;
 mod http;
 mod measures;
 mod report;
 mod setup;
 mod workload;
 
+use std::sync::Arc;
+
+use domain::PersonId;
 use measures::{
-    CATCH_UP_EDITS, INDEXED_DB_BUDGET, LATENCY_DEVICES, LATENCY_PLANS, LOCAL_STORAGE_QUOTA,
-    STORAGE_PLANS, THROUGHPUT_BATCH, THROUGHPUT_DEVICES_PER_PLAN, THROUGHPUT_MUTATIONS,
-    THROUGHPUT_PLANS,
+    CATCH_UP_EDITS, EDIT_BYTES_BUDGET, EDIT_SAMPLES, INDEXED_DB_BUDGET, LATENCY_DEVICES,
+    LATENCY_PEOPLE, LOCAL_STORAGE_QUOTA, RATE_DEVICES, RATE_WINDOW, Rate, STORAGE_PEOPLE, Samples,
 };
 use report::{Machine, Report, Verdict, ms, thousands};
 use setup::{RunningServer, Scratch};
+use store::Store;
 use workload::seed_people;
 
-const THROUGHPUT_TARGET: f64 = 10_000.0;
+const EDIT_RATIO_TARGET: f64 = 1.5;
+const EDIT_P99_TARGET_MS: u64 = 20;
+const EIGHT_DEVICES_TARGET: f64 = 3_000.0;
 const LATENCY_P99_TARGET_MS: u64 = 50;
 const PROPAGATION_P95_TARGET_MS: u64 = 250;
 const CATCH_UP_TARGET_MS: u64 = 1_000;
+
+/// The heavy person and the new one are `person(HEAVY)` and `person(HEAVY + 1)`.
+const HEAVY: u128 = 100;
 
 const USAGE: &str = "usage: cargo run --release -p bench -- [--postgres URL | --no-postgres] \
                      [--write PATH] [--note TEXT]";
@@ -140,129 +149,378 @@ where
     result
 }
 
-/// How many times each throughput figure is measured (each on a fresh database); the median
-/// is reported, the range noted.
-const THROUGHPUT_RUNS: usize = 5;
-
-/// Measure 1, [`THROUGHPUT_RUNS`] times on fresh databases from `scratch`: the median run
-/// and the lowest and highest rates.
-async fn throughput<F, Fut>(scratch: F, concurrent: bool) -> Result<Throughput>
-where
-    F: Fn() -> Fut,
-    Fut: Future<Output = Result<Scratch>>,
-{
-    let mut runs = Vec::new();
-    for _ in 0..THROUGHPUT_RUNS {
-        let run = in_scratch(scratch().await?, |url| async move {
-            let store = store::connect(&url).await.context("open the store")?;
-            let result = async {
-                let people = seed_people(store.as_ref(), THROUGHPUT_PLANS as u128).await?;
-                measures::reconcile_throughput(store.clone(), &people, concurrent).await
-            }
-            .await;
-            store.close().await;
-            result
-        })
-        .await?;
-        runs.push(run);
-    }
-    runs.sort_by(|a, b| a.per_second().total_cmp(&b.per_second()));
-    let range = (
-        runs.first().map_or(0.0, measures::Throughput::per_second),
-        runs.last().map_or(0.0, measures::Throughput::per_second),
-    );
-    let median = runs.swap_remove(runs.len() / 2);
-    Ok(Throughput { median, range })
+fn mib(bytes: usize) -> f64 {
+    bytes as f64 / 1024.0 / 1024.0
 }
 
-struct Throughput {
-    median: measures::Throughput,
-    /// The lowest and highest rate over the runs.
-    range: (f64, f64),
+/// Measures 1 and 2 (and, on SQLite, 7) over one fresh database: the heavy person's two years
+/// seeded through `Store::sync_push`, and a new person beside them.
+struct Records {
+    heavy: history::Heavy,
+    latency: measures::EditLatency,
+    /// Bytes written on the device, for the new person and the heavy one (SQLite run only).
+    bytes: Option<(measures::DeviceBytes, measures::DeviceBytes)>,
+    storage: Option<measures::Storage>,
+    /// The database's size on disk once seeded (SQLite).
+    file_bytes: Option<u64>,
 }
 
-fn throughput_row(
-    report: &mut Report,
-    backend: &str,
-    concurrent: &Throughput,
-    one_at_a_time: &Throughput,
-    target: bool,
-) {
-    let measure = format!(
-        "Reconcile throughput: {} mutations through `Store::sync_push` in batches of {}",
-        thousands(THROUGHPUT_MUTATIONS as f64),
-        THROUGHPUT_BATCH
-    );
-    let devices = THROUGHPUT_PLANS * THROUGHPUT_DEVICES_PER_PLAN;
-    for (how, t) in [
-        (format!("{devices} devices pushing at once"), concurrent),
-        ("one push at a time".to_owned(), one_at_a_time),
-    ] {
-        let (range, t) = (t.range, &t.median);
-        let per_second = t.per_second();
-        let (target_text, verdict) = if target {
-            (
-                format!("≥ {}/s", thousands(THROUGHPUT_TARGET)),
-                Verdict::of(per_second >= THROUGHPUT_TARGET),
-            )
+async fn records_run(url: String, client_side: bool) -> Result<Records> {
+    let store = store::connect_with(&url, history::catalog())
+        .await
+        .context("open the store")?;
+    let result = async {
+        let people = seed_people(store.as_ref(), HEAVY, 2).await?;
+        let (heavy, new) = (people[0], people[1]);
+        let seeded = history::seed_heavy(store.as_ref(), heavy).await?;
+        let file_bytes = setup::sqlite_bytes(&url);
+        let bytes = if client_side {
+            progress("2/7 bytes written on the device for one edit");
+            Some((
+                measures::device_bytes(store.as_ref(), new, 8_001).await?,
+                measures::device_bytes(store.as_ref(), heavy, 8_002).await?,
+            ))
         } else {
-            ("— (none set)".to_owned(), Verdict::Info)
+            None
         };
+        let storage = if client_side {
+            progress("7/7 browser storage for the heavy person");
+            Some(measures::storage(store.as_ref(), heavy).await?)
+        } else {
+            None
+        };
+        progress(&format!(
+            "1/7 one edit, heavy against new ({})",
+            store.backend().name()
+        ));
+        let latency = measures::edit_latency(store.as_ref(), heavy, new).await?;
+        Ok(Records {
+            heavy: seeded,
+            latency,
+            bytes,
+            storage,
+            file_bytes,
+        })
+    }
+    .await;
+    store.close().await;
+    result
+}
+
+fn edit_rows(report: &mut Report, backend: &str, r: &Records, p99_target: bool) {
+    let l = &r.latency;
+    let (r50, r99) = (l.ratio(50.0), l.ratio(99.0));
+    report.row(
+        1,
+        "One edit (a short observation, one per push through `Store::sync_push`): person with two years of records ÷ new person",
+        backend,
+        format!(
+            "p50 {r50:.2}× ({} ÷ {}), p99 {r99:.2}× ({} ÷ {})",
+            ms(l.heavy.p(50.0)),
+            ms(l.new.p(50.0)),
+            ms(l.heavy.p(99.0)),
+            ms(l.new.p(99.0))
+        ),
+        &format!("≤ {EDIT_RATIO_TARGET}× at p50 and p99"),
+        Verdict::of(r50 <= EDIT_RATIO_TARGET && r99 <= EDIT_RATIO_TARGET),
+    );
+    if p99_target {
+        let p99 = l.heavy.p(99.0);
         report.row(
             1,
-            &measure,
-            &format!("{backend}, {how}"),
-            format!("{} mutations/s", thousands(per_second)),
-            &target_text,
-            verdict,
+            "One edit to the person with two years of records: p99",
+            backend,
+            ms(p99),
+            &format!("< {EDIT_P99_TARGET_MS} ms"),
+            Verdict::of(p99.as_millis() < u128::from(EDIT_P99_TARGET_MS)),
         );
+    }
+    report.note(
+        1,
+        format!(
+            "{backend}: {EDIT_SAMPLES} pushes to each person (after 50 warm-up each), taking turns. Heavy: p90 {}, max {}. New: p90 {}, max {}.",
+            ms(l.heavy.p(90.0)),
+            ms(l.heavy.max()),
+            ms(l.new.p(90.0)),
+            ms(l.new.max()),
+        ),
+    );
+    let h = &r.heavy;
+    let c = &h.counts;
+    report.note(
+        1,
+        format!(
+            "{backend}: the heavy person holds {} records ({:.2} MiB as the pull API sends them{}) after {} edits: {} observations, {} goals ({} archived) with {} steps, {} meetings whose notes hold {} characters, About me reviewed {} times, one conflict left to settle; version {}.",
+            thousands(h.records as f64),
+            mib(h.bytes),
+            r.file_bytes.map_or_else(String::new, |b| format!(
+                "; the SQLite file {:.1} MiB",
+                mib(usize::try_from(b).unwrap_or(usize::MAX))
+            )),
+            thousands(c.edits as f64),
+            thousands(c.observations as f64),
+            c.goals,
+            history::ARCHIVED_GOALS,
+            c.steps,
+            c.meetings,
+            thousands(c.notes_chars as f64),
+            history::REVIEWS,
+            h.version
+        ),
+    );
+}
+
+fn bytes_rows(report: &mut Report, new: &measures::DeviceBytes, heavy: &measures::DeviceBytes) {
+    for (who, b) in [
+        ("new person", new),
+        ("person with two years of records", heavy),
+    ] {
+        let (edit, ack) = (measures::total(&b.edit), measures::total(&b.ack));
+        report.row(
+            2,
+            "IndexedDB bytes written for one edit (a short observation) and for the server's answer (keys + values)",
+            &format!(
+                "client, {who} ({} record{} held, {:.2} MiB)",
+                thousands(b.records as f64),
+                if b.records == 1 { "" } else { "s" },
+                mib(b.held)
+            ),
+            format!("{} B ({edit} edit + {ack} answer)", thousands((edit + ack) as f64)),
+            &format!("≤ {} KiB whatever the record holds", EDIT_BYTES_BUDGET / 1024),
+            Verdict::of(edit + ack <= EDIT_BYTES_BUDGET),
+        );
+        let list = |writes: &[(String, usize)]| {
+            writes
+                .iter()
+                .map(|(what, bytes)| format!("{what} {bytes} B"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         report.note(
-            1,
+            2,
             format!(
-                "{backend}, {how}: median of {THROUGHPUT_RUNS} runs {} mutations in {} pushes over {} plans in {:.2} s ({}); runs ranged {}–{}/s.",
-                thousands(t.mutations as f64),
-                t.pushes,
-                THROUGHPUT_PLANS,
-                t.elapsed.as_secs_f64(),
-                t.outcomes,
-                thousands(range.0),
-                thousands(range.1)
+                "{who}: edit: {}; answer: {}; the pull that brings it back (not in the figure): {} ({} B).",
+                list(&b.edit),
+                list(&b.ack),
+                list(&b.pull),
+                thousands(measures::total(&b.pull) as f64)
             ),
         );
     }
 }
 
-fn propagation_row(report: &mut Report, backend: &str, samples: &[std::time::Duration]) {
-    let (p50, p95) = (
-        report::percentile(samples, 50.0),
-        report::percentile(samples, 95.0),
-    );
-    report.row(
+/// Measure 3 and where its time goes, on one server.
+struct HttpRates {
+    one: Rate,
+    many: Rate,
+    health_out: Rate,
+    health: Rate,
+    empty_pull: Rate,
+    store_alone: Rate,
+    store_as_handler: Rate,
+    /// One statement and one commit alone, on a scratch database beside it.
+    costs: measures::StatementCosts,
+}
+
+async fn http_rates(
+    addr: std::net::SocketAddr,
+    side: Arc<dyn Store>,
+    people: &[PersonId],
+) -> Result<HttpRates> {
+    let backend = side.backend().name();
+    progress(&format!(
+        "3/7 single-edit pushes over HTTP, 1 device ({backend})"
+    ));
+    let one = measures::single_edit_pushes(addr, side.as_ref(), &people[..1], 20_000).await?;
+    progress(&format!(
+        "3/7 single-edit pushes over HTTP, {} devices ({backend})",
+        people.len()
+    ));
+    let many = measures::single_edit_pushes(addr, side.as_ref(), people, 20_100).await?;
+    progress(&format!("3/7 where the time goes ({backend})"));
+    let probe = |probe| measures::probe_rate(addr, side.as_ref(), people, probe);
+    let health_out = probe(measures::Probe::HealthSignedOut).await?;
+    let health = probe(measures::Probe::HealthSignedIn).await?;
+    let empty_pull = probe(measures::Probe::EmptyPull).await?;
+    let store_alone = measures::store_single_edits(side.clone(), people, 20_200, None).await?;
+    let cookie = http::Http::connect(addr).await?.cookie().to_owned();
+    let id = cookie
+        .split_once('=')
+        .map(|(_, id)| id.to_owned())
+        .context("a session cookie")?;
+    let user = side
+        .user_by_email("grace@circle.example")
+        .await?
+        .context("the demo manager")?
+        .id;
+    let session = measures::Session { id, user };
+    let store_as_handler =
+        measures::store_single_edits(side.clone(), people, 20_300, Some(session)).await?;
+    let costs = costs_beside(side.backend()).await?;
+    Ok(HttpRates {
+        one,
+        many,
+        health_out,
+        health,
+        empty_pull,
+        store_alone,
+        store_as_handler,
+        costs,
+    })
+}
+
+/// [`measures::statement_costs`] on a scratch database of the same kind (SQLite in the same
+/// temp directory; PostgreSQL on the same server).
+async fn costs_beside(backend: store::Backend) -> Result<measures::StatementCosts> {
+    let scratch = match backend {
+        store::Backend::Sqlite => Scratch::sqlite("costs")?,
+        store::Backend::Postgres => {
+            let admin = POSTGRES_ADMIN
+                .get()
+                .context("no PostgreSQL server to measure on")?;
+            Scratch::postgres(admin, "costs").await?
+        }
+    };
+    in_scratch(scratch, |url| async move {
+        measures::statement_costs(&url).await
+    })
+    .await
+}
+
+/// The PostgreSQL server the run uses, once known to answer.
+static POSTGRES_ADMIN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+fn rate_rows(report: &mut Report, backend: &str, r: &HttpRates) {
+    let measure = "Single-edit pushes over HTTP (one About-me rewrite per request, the next when it is answered; each device its own person)";
+    for (devices, rate) in [(1, &r.one), (RATE_DEVICES, &r.many)] {
+        let per_second = rate.per_second();
+        let (target, verdict) = if backend == "SQLite" && devices == RATE_DEVICES {
+            (
+                format!("≥ {} edits/s", thousands(EIGHT_DEVICES_TARGET)),
+                Verdict::of(per_second >= EIGHT_DEVICES_TARGET && rate.tally.applied == rate.count),
+            )
+        } else {
+            ("— (none set)".to_owned(), Verdict::Info)
+        };
+        let how = if devices == 1 {
+            "1 device".to_owned()
+        } else {
+            format!("{devices} devices at once")
+        };
+        report.row(
+            3,
+            measure,
+            &format!("{backend}, {how}"),
+            format!("{} edits/s", thousands(per_second)),
+            &target,
+            verdict,
+        );
+        report.note(
+            3,
+            format!(
+                "{backend}, {how}: {} edits in {} s ({}); per push p50 {}, p99 {}, max {}.",
+                thousands(rate.count as f64),
+                RATE_WINDOW.as_secs(),
+                rate.tally,
+                ms(rate.samples.p(50.0)),
+                ms(rate.samples.p(99.0)),
+                ms(rate.samples.max())
+            ),
+        );
+    }
+    let cost = |rate: &Rate| {
+        format!(
+            "{}/s ({:.0} µs each; p50 {})",
+            thousands(rate.per_second()),
+            1e6 / rate.per_second().max(1e-9),
+            ms(rate.samples.p(50.0))
+        )
+    };
+    report.note(
         3,
-        "Edit-to-other-device propagation: push start → `changed` → pull shows the edit",
+        format!(
+            "{backend}, where the time goes ({RATE_DEVICES} at once, same server and database): `GET /healthz` signed out (HTTP, the middleware, one query) {}; signed in (and the session and the user loaded, as for every request of a device) {}; `POST /api/sync/pull` with nothing new and no device named (and the person, one read) {}; the same single edits straight into `Store::push`, no HTTP {}; the store calls an HTTP push makes, in order (`session`, `actor`, `person`, `claim_device`, `push`), no HTTP {}; the HTTP push itself {}.",
+            cost(&r.health_out),
+            cost(&r.health),
+            cost(&r.empty_pull),
+            cost(&r.store_alone),
+            cost(&r.store_as_handler),
+            cost(&r.many)
+        ),
+    );
+    let c = &r.costs;
+    report.note(
+        3,
+        format!(
+            "{backend}, alone on one connection to a scratch database beside it: a statement through sqlx (`SELECT 1`) {:.0} µs; a transaction writing one small row, committed durably, {}.",
+            c.statement.as_secs_f64() * 1e6,
+            ms(c.commit)
+        ),
+    );
+}
+
+fn latency_row(report: &mut Report, latency: &measures::PushLatency) {
+    let (p50, p99) = (latency.samples.p(50.0), latency.samples.p(99.0));
+    report.row(
+        4,
+        &format!(
+            "Push latency: {LATENCY_DEVICES} devices over HTTP, each with `/api/sync/live` open, pushing 1–3 edits every 1–3 s"
+        ),
+        "SQLite",
+        format!("p50 {}, p99 {}", ms(p50), ms(p99)),
+        &format!("p99 < {LATENCY_P99_TARGET_MS} ms"),
+        Verdict::of(
+            latency.errors.is_empty() && p99.as_millis() < u128::from(LATENCY_P99_TARGET_MS),
+        ),
+    );
+    report.note(
+        4,
+        format!(
+            "SQLite: {} pushes carrying {} new edits in {} s ({:.0} pushes/s; acks: {}), {} pulls answered meanwhile ({:.0}/s); p90 {}, max {}; {} device errors.",
+            thousands(latency.samples.len() as f64),
+            thousands(latency.mutations as f64),
+            latency.window.as_secs(),
+            latency.samples.len() as f64 / latency.window.as_secs_f64(),
+            latency.outcomes,
+            thousands(latency.pulls as f64),
+            latency.pulls as f64 / latency.window.as_secs_f64(),
+            ms(latency.samples.p(90.0)),
+            ms(latency.samples.max()),
+            latency.errors.len()
+        ),
+    );
+    for error in latency.errors.iter().take(3) {
+        report.note(4, format!("error: {error}"));
+    }
+}
+
+fn propagation_row(report: &mut Report, backend: &str, samples: &Samples) {
+    let (p50, p95) = (samples.p(50.0), samples.p(95.0));
+    report.row(
+        5,
+        "Edit-to-other-device propagation: push start → `changed` → pull brings the edit",
         backend,
         format!("p50 {}, p95 {}", ms(p50), ms(p95)),
         &format!("p95 < {PROPAGATION_P95_TARGET_MS} ms"),
         Verdict::of(p95.as_millis() < u128::from(PROPAGATION_P95_TARGET_MS)),
     );
-    let max = samples.last().copied().unwrap_or_default();
     report.note(
-        3,
+        5,
         format!(
             "{backend}: {} samples; min {}, p99 {}, max {}.",
             samples.len(),
-            ms(samples.first().copied().unwrap_or_default()),
-            ms(report::percentile(samples, 99.0)),
-            ms(max)
+            ms(samples.p(0.0)),
+            ms(samples.p(99.0)),
+            ms(samples.max())
         ),
     );
 }
 
 fn catch_up_row(report: &mut Report, backend: &str, c: &measures::CatchUp) {
     report.row(
-        4,
+        6,
         &format!(
-            "Catch-up: {} offline edits pushed, acked, pulled to head, view = server plan",
+            "Catch-up: {} offline edits pushed, answered, pulled to the end, view = the server's records",
             thousands(CATCH_UP_EDITS as f64)
         ),
         backend,
@@ -279,15 +537,60 @@ fn catch_up_row(report: &mut Report, backend: &str, c: &measures::CatchUp) {
         Verdict::of(c.converged && c.elapsed.as_millis() < u128::from(CATCH_UP_TARGET_MS)),
     );
     report.note(
-        4,
+        6,
         format!(
-            "{backend}: {} pushes ({}), then {} pulls bringing {} changes (the other device's {} and its own); view equals `Store::plan`: {}.",
+            "{backend}: {} pushes ({}), then {} pulls bringing {} records (changed by the other device's {} edits and its own); view equals `Store::records`: {}.",
             c.pushes,
             c.outcomes,
             c.pulls,
             thousands(c.pulled as f64),
             thousands(measures::CATCH_UP_OTHERS as f64),
             if c.converged { "yes" } else { "NO" }
+        ),
+    );
+}
+
+fn storage_rows(report: &mut Report, storage: &measures::Storage) {
+    let per_person = storage.browser_bytes();
+    let total = per_person * STORAGE_PEOPLE;
+    report.row(
+        7,
+        "Browser storage: the person with two years of records, every entry as the device keeps it in IndexedDB (records, 20 edits waiting, `m.`)",
+        "client",
+        format!(
+            "{:.1} MiB per person; {STORAGE_PEOPLE} people = {:.0} MiB ({:.0}% of the budget)",
+            mib(per_person),
+            mib(total),
+            total as f64 * 100.0 / INDEXED_DB_BUDGET as f64,
+        ),
+        &format!(
+            "{STORAGE_PEOPLE} people fit in {} MiB",
+            INDEXED_DB_BUDGET / 1024 / 1024
+        ),
+        Verdict::of(total <= INDEXED_DB_BUDGET),
+    );
+    report.note(
+        7,
+        format!(
+            "{} entries: {} bytes UTF-8, {} UTF-16 code units → {} bytes counted at 2 per unit (browsers may store less: Chrome keeps one-byte strings at 1 byte and compresses).",
+            thousands(storage.entries as f64),
+            thousands(storage.utf8_bytes as f64),
+            thousands(storage.utf16_units as f64),
+            thousands(per_person as f64)
+        ),
+    );
+    let parts = storage
+        .parts
+        .iter()
+        .map(|(part, (n, bytes))| format!("{part} {} × {n}", thousands(*bytes as f64)))
+        .collect::<Vec<_>>()
+        .join("; ");
+    report.note(7, format!("Parts (UTF-8 bytes × entries): {parts}."));
+    report.note(
+        7,
+        format!(
+            "In localStorage (5 MiB, 2 bytes per UTF-16 unit in Chrome) {} such people would fit.",
+            LOCAL_STORAGE_QUOTA / per_person.max(1)
         ),
     );
 }
@@ -314,6 +617,10 @@ async fn main() -> std::process::ExitCode {
     }
 }
 
+/// The people of a server run: the many-device pushes first, then the devices under load,
+/// then one for propagation and one for catch-up.
+const SERVER_PEOPLE: usize = RATE_DEVICES + LATENCY_PEOPLE + 2;
+
 async fn run() -> Result<()> {
     let Some(args) = parse_args()? else {
         return Ok(());
@@ -322,203 +629,124 @@ async fn run() -> Result<()> {
     machine.sqlite = setup::sqlite_version().await;
     let mut report = Report::default();
 
-    // 1. Reconcile throughput on SQLite.
-    progress("1/5 reconcile throughput on SQLite");
-    let sqlite = || async { Scratch::sqlite("throughput") };
-    let concurrent = throughput(sqlite, true).await?;
-    let one_at_a_time = throughput(sqlite, false).await?;
-    throughput_row(&mut report, "SQLite", &concurrent, &one_at_a_time, true);
-
-    // 2–4 on one real server over SQLite.
-    progress("2/5 push latency with 200 connected devices (SQLite server)");
-    let (latency, propagation, catch_up) =
-        in_scratch(Scratch::sqlite("server")?, |url| async move {
-            let side = store::connect(&url).await.context("open SQLite")?;
-            let people = seed_people(side.as_ref(), LATENCY_PLANS as u128 + 2).await?;
-            let server = RunningServer::start(&url).await?;
-            let latency =
-                measures::push_latency(server.addr, side.as_ref(), &people[..LATENCY_PLANS])
-                    .await?;
-            progress("3/5 propagation (SQLite server)");
-            let propagation = measures::propagation(
-                server.addr,
-                server.addr,
-                side.as_ref(),
-                people[LATENCY_PLANS],
-            )
-            .await?;
-            progress("4/5 catch-up (SQLite server)");
-            let catch_up =
-                measures::catch_up(server.addr, side.as_ref(), people[LATENCY_PLANS + 1]).await?;
-            server.stop().await?;
-            side.close().await;
-            Ok((latency, propagation, catch_up))
-        })
-        .await?;
-    let (p50, p99) = (latency.p(50.0), latency.p(99.0));
-    report.row(
-        2,
-        &format!(
-            "Push latency: {LATENCY_DEVICES} devices over HTTP, each with `/api/sync/live` open, pushing 1–3 edits every 1–3 s"
-        ),
-        "SQLite",
-        format!("p50 {}, p99 {}", ms(p50), ms(p99)),
-        &format!("p99 < {LATENCY_P99_TARGET_MS} ms"),
-        Verdict::of(
-            latency.errors.is_empty() && p99.as_millis() < u128::from(LATENCY_P99_TARGET_MS),
-        ),
-    );
-    report.note(
-        2,
-        format!(
-            "SQLite: {} pushes carrying {} new edits in {} s ({:.0} pushes/s; acks: {}), {} pulls answered meanwhile ({:.0}/s); p90 {}, max {}; {} device errors.",
-            thousands(latency.samples.len() as f64),
-            thousands(latency.mutations as f64),
-            latency.window.as_secs(),
-            latency.samples.len() as f64 / latency.window.as_secs_f64(),
-            latency.outcomes,
-            thousands(latency.pulls as f64),
-            latency.pulls as f64 / latency.window.as_secs_f64(),
-            ms(latency.p(90.0)),
-            ms(latency.samples.last().copied().unwrap_or_default()),
-            latency.errors.len()
-        ),
-    );
-    for error in latency.errors.iter().take(3) {
-        report.note(2, format!("error: {error}"));
-    }
-    propagation_row(&mut report, "SQLite (one server)", &propagation);
-    catch_up_row(&mut report, "SQLite", &catch_up);
-
-    // PostgreSQL: throughput, then two servers over one database.
-    match &args.postgres {
-        None => {
-            let why = "not run (--no-postgres)";
-            skipped(&mut report, 1, "Reconcile throughput", why);
-            skipped(&mut report, 3, "Propagation across two servers", why);
-            skipped(&mut report, 4, "Catch-up", why);
-        }
+    let postgres = match &args.postgres {
+        None => Err("not run (--no-postgres)".to_owned()),
         Some(admin) => match setup::probe_postgres(admin).await {
-            Err(reason) => {
-                progress(&format!(
-                    "PostgreSQL at {} is unreachable ({reason}); skipping the PostgreSQL figures",
-                    setup::redact(admin)
-                ));
-                let why = format!(
-                    "not run: PostgreSQL unreachable at {}",
-                    setup::redact(admin)
-                );
-                skipped(&mut report, 1, "Reconcile throughput", &why);
-                skipped(&mut report, 3, "Propagation across two servers", &why);
-                skipped(&mut report, 4, "Catch-up", &why);
-                machine.postgres = format!("unreachable at {} ({reason})", setup::redact(admin));
-            }
             Ok(version) => {
                 machine.postgres = format!(
                     "{version}, at {} (same machine, over TCP)",
                     setup::redact(admin)
                 );
-                progress("1/5 reconcile throughput on PostgreSQL");
-                let postgres = || Scratch::postgres(admin, "throughput");
-                let concurrent = throughput(postgres, true).await?;
-                let one_at_a_time = throughput(postgres, false).await?;
-                throughput_row(
-                    &mut report,
-                    "PostgreSQL",
-                    &concurrent,
-                    &one_at_a_time,
-                    false,
-                );
-
-                progress("3/5 propagation across two servers over PostgreSQL");
-                let (propagation, catch_up) = in_scratch(
-                    Scratch::postgres(admin, "servers").await?,
-                    |url| async move {
-                        let side = store::connect(&url).await.context("open PostgreSQL")?;
-                        let people = seed_people(side.as_ref(), 2).await?;
-                        let first = RunningServer::start(&url).await?;
-                        let second = RunningServer::start(&url).await?;
-                        let propagation = measures::propagation(
-                            first.addr,
-                            second.addr,
-                            side.as_ref(),
-                            people[0],
-                        )
-                        .await?;
-                        progress("4/5 catch-up (PostgreSQL server)");
-                        let catch_up =
-                            measures::catch_up(first.addr, side.as_ref(), people[1]).await?;
-                        first.stop().await?;
-                        second.stop().await?;
-                        side.close().await;
-                        Ok((propagation, catch_up))
-                    },
-                )
-                .await?;
-                propagation_row(&mut report, "PostgreSQL (two servers)", &propagation);
-                catch_up_row(&mut report, "PostgreSQL", &catch_up);
+                let _ = POSTGRES_ADMIN.set(admin.clone());
+                Ok(admin.clone())
+            }
+            Err(reason) => {
+                progress(&format!(
+                    "PostgreSQL at {} is unreachable ({reason}); skipping the PostgreSQL figures",
+                    setup::redact(admin)
+                ));
+                machine.postgres = format!("unreachable at {} ({reason})", setup::redact(admin));
+                Err(format!(
+                    "not run: PostgreSQL unreachable at {}",
+                    setup::redact(admin)
+                ))
             }
         },
+    };
+
+    // 1, 2 and 7 over SQLite, 1 over PostgreSQL.
+    progress("1/7 two years of records for one person (SQLite)");
+    let sqlite = in_scratch(Scratch::sqlite("records")?, |url| records_run(url, true)).await?;
+    edit_rows(&mut report, "SQLite", &sqlite, true);
+    if let Some((new, heavy)) = &sqlite.bytes {
+        bytes_rows(&mut report, new, heavy);
+    }
+    if let Ok(admin) = &postgres {
+        progress("1/7 two years of records for one person (PostgreSQL)");
+        let pg = in_scratch(Scratch::postgres(admin, "records").await?, |url| {
+            records_run(url, false)
+        })
+        .await?;
+        edit_rows(&mut report, "PostgreSQL", &pg, false);
     }
 
-    // 5. Browser storage.
-    progress("5/5 browser storage per plan");
-    let storage = measures::storage()?;
-    let per_plan = storage.browser_bytes();
-    let total = per_plan * STORAGE_PLANS;
-    report.row(
-        5,
-        "Browser storage: a heavy plan's `Replica` (JSON) in IndexedDB",
-        "client",
-        format!(
-            "{:.0} KiB per plan; {STORAGE_PLANS} plans = {:.2} MiB ({:.0}% of the budget)",
-            per_plan as f64 / 1024.0,
-            total as f64 / 1024.0 / 1024.0,
-            total as f64 * 100.0 / INDEXED_DB_BUDGET as f64,
-        ),
-        &format!(
-            "{STORAGE_PLANS} plans fit in {} MiB",
-            INDEXED_DB_BUDGET / 1024 / 1024
-        ),
-        Verdict::of(total <= INDEXED_DB_BUDGET),
-    );
-    report.note(
-        5,
-        format!(
-            "JSON: {} bytes UTF-8, {} UTF-16 code units → {} bytes counted at 2 per unit (browsers may store less: Chrome keeps one-byte strings at 1 byte and compresses).",
-            thousands(storage.json_bytes as f64),
-            thousands(storage.utf16_units as f64),
-            thousands(per_plan as f64)
-        ),
-    );
-    report.note(
-        5,
-        format!(
-            "Parts (UTF-8 bytes): confirmed plan {} ({} goals, {} of them deleted, {} steps; the deleted goals alone {}; {} meetings with {} characters of notes, {} as stored; open conflicts listed in the plan itself: {}, taking {}); outbox {} ({} edits); attention {} ({} conflict).",
-            thousands(storage.confirmed_bytes as f64),
-            storage.goals,
-            storage.deleted_goals,
-            storage.steps,
-            thousands(storage.deleted_goal_bytes as f64),
-            storage.meetings,
-            thousands(storage.notes_chars as f64),
-            thousands(storage.meeting_bytes as f64),
-            storage.plan_conflicts,
-            thousands(storage.plan_conflict_bytes as f64),
-            thousands(storage.outbox_bytes as f64),
-            storage.outbox_len,
-            thousands(storage.attention_bytes as f64),
-            storage.attention_len
-        ),
-    );
-    report.note(
-        5,
-        format!(
-            "Why IndexedDB: in localStorage (5 MiB, 2 bytes per UTF-16 unit in Chrome) only {} such plans would fit, {:.0}% of the quota for {STORAGE_PLANS}.",
-            LOCAL_STORAGE_QUOTA / per_plan.max(1),
-            total as f64 * 100.0 / LOCAL_STORAGE_QUOTA as f64
-        ),
-    );
+    // 3–6 on one real server over SQLite.
+    let (rates, latency, propagation, catch_up) =
+        in_scratch(Scratch::sqlite("server")?, |url| async move {
+            let side = store::connect(&url).await.context("open SQLite")?;
+            let people = seed_people(side.as_ref(), 0, SERVER_PEOPLE as u128).await?;
+            let server = RunningServer::start(&url).await?;
+            let rates = http_rates(server.addr, side.clone(), &people[..RATE_DEVICES]).await?;
+            progress("4/7 push latency with 200 connected devices (SQLite server)");
+            let under_load = &people[RATE_DEVICES..RATE_DEVICES + LATENCY_PEOPLE];
+            let latency = measures::push_latency(server.addr, side.as_ref(), under_load).await?;
+            progress("5/7 propagation (SQLite server)");
+            let propagation = measures::propagation(
+                server.addr,
+                server.addr,
+                side.as_ref(),
+                people[SERVER_PEOPLE - 2],
+            )
+            .await?;
+            progress("6/7 catch-up (SQLite server)");
+            let catch_up =
+                measures::catch_up(server.addr, side.as_ref(), people[SERVER_PEOPLE - 1]).await?;
+            server.stop().await?;
+            side.close().await;
+            Ok((rates, latency, propagation, catch_up))
+        })
+        .await?;
+    rate_rows(&mut report, "SQLite", &rates);
+    latency_row(&mut report, &latency);
+    propagation_row(&mut report, "SQLite (one server)", &propagation);
+    catch_up_row(&mut report, "SQLite", &catch_up);
+
+    // PostgreSQL: two servers over one database.
+    match &postgres {
+        Err(why) => {
+            skipped(&mut report, 1, "One edit, heavy ÷ new", why);
+            skipped(&mut report, 3, "Single-edit pushes over HTTP", why);
+            skipped(&mut report, 5, "Propagation across two servers", why);
+            skipped(&mut report, 6, "Catch-up", why);
+        }
+        Ok(admin) => {
+            let (rates, propagation, catch_up) = in_scratch(
+                Scratch::postgres(admin, "servers").await?,
+                |url| async move {
+                    let side = store::connect(&url).await.context("open PostgreSQL")?;
+                    let people = seed_people(side.as_ref(), 0, RATE_DEVICES as u128 + 2).await?;
+                    let first = RunningServer::start(&url).await?;
+                    let second = RunningServer::start(&url).await?;
+                    let rates =
+                        http_rates(first.addr, side.clone(), &people[..RATE_DEVICES]).await?;
+                    progress("5/7 propagation across two servers over PostgreSQL");
+                    let propagation = measures::propagation(
+                        first.addr,
+                        second.addr,
+                        side.as_ref(),
+                        people[RATE_DEVICES],
+                    )
+                    .await?;
+                    progress("6/7 catch-up (PostgreSQL server)");
+                    let catch_up =
+                        measures::catch_up(first.addr, side.as_ref(), people[RATE_DEVICES + 1])
+                            .await?;
+                    first.stop().await?;
+                    second.stop().await?;
+                    side.close().await;
+                    Ok((rates, propagation, catch_up))
+                },
+            )
+            .await?;
+            rate_rows(&mut report, "PostgreSQL", &rates);
+            propagation_row(&mut report, "PostgreSQL (two servers)", &propagation);
+            catch_up_row(&mut report, "PostgreSQL", &catch_up);
+        }
+    }
+
+    if let Some(storage) = &sqlite.storage {
+        storage_rows(&mut report, storage);
+    }
 
     machine.load_at_end = report::load_average();
     print_report(&args, &machine, &report);

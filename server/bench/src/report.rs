@@ -317,55 +317,104 @@ const READING: &str = "
 ### Reading these figures
 
 - The load generator and the server(s) run in one process on the same cores, so every \
-latency includes the clients' own work and competes with it for CPU.
-- The SQLite store runs about two SQL statements per mutation (one outcome row, one change \
-row), and sqlx hands each statement to its SQLite worker thread and back. On a virtual \
-machine, waking an idle vCPU for each hand-off can cost more than the statement itself, so \
-throughput on SQLite moves with unrelated load (busier can be faster) and from run to run: \
-compare figures from the same machine, and look at the range in the details.
+latency and rate includes the clients' own work and competes with it for CPU.
+- On SQLite, pushes queue in process for the one write lock and those that arrive together \
+are committed together (group commit, one fsync). sqlx hands every statement to the \
+connection's worker thread and back; on a virtual machine, waking an idle vCPU for each \
+hand-off can cost more than the statement itself, so figures on SQLite move with unrelated \
+load and from run to run: compare figures from the same machine.
 ";
 
 const METHOD: &str = "\
-1. **Reconcile throughput.** 20,000 mutations are prepared up front by 8 devices (2 on each of \
-4 plans), each device 2,500 edits as a person makes them: nine in ten rewrite an About-me \
-field (80–320 characters, `before` = what that device showed), one in ten works a goal through \
-(create, three steps, delete; each device keeps at most one goal open). Each device then \
-pushes its edits through `Store::sync_push` in batches of 500, all devices at once; the clock \
-runs from the first push to the last ack. Every mutation gets exactly one outcome; conflicts \
-arise where the two devices on a plan edit the same field. For comparison the same pushes are \
-then made one at a time (round-robin over the devices) on a fresh database. Each figure is \
-the median of 5 runs, each on a fresh database.
-2. **Push latency under load.** A real server (`server::Application` on 127.0.0.1, SQLite in \
-WAL mode) and 200 devices over 50 plans (4 per plan). Every device keeps a \
-`GET /api/sync/live` stream open and its own keep-alive connection for requests; every \
-1–3 s (uniformly random, ≈100 pushes/s in all) it makes 1–3 About-me edits and pushes its \
-outbox. Each push pokes the 4 devices watching that plan, which pull (as the app does, \
-naming themselves and their latest edit so the server can note complete syncs), so the \
-server also answers ≈400 pulls/s. The figure is the time from sending a push to reading \
-its answer, over every push in the timed window.
-3. **Edit-to-other-device propagation.** Device A pushes one edit; device B, subscribed to \
-the live stream, receives `changed`, pulls, and finds A's edit in what it pulled. The clock \
-runs from A starting its push to B's pull completing; 200 samples after 10 warm-up ones, 20 ms \
-apart. On PostgreSQL, A talks to one `Application` and B to another over the same database, \
+1. **One edit: a person with two years of records ÷ a new person.** A fresh database (an \
+SQLite file in the temp directory, WAL, `synchronous=FULL`; or a scratch PostgreSQL \
+database) opened with `store::connect_with(url, Catalog::standard().with(&OBSERVATION))`: \
+Circle has no observation kind yet, so the bench declares one (`observation`: `what`, text \
+up to 4,000 characters, and `value`, a number, both written once (`Merge::Once`); topic \
+Daily living). Two people are imported. One is given two years of records through \
+`Store::sync_push`, in batches of at most `MAX_PUSH_BATCH` (500), month by month over 24 \
+months: 2,000 observations of 2,000–2,900 characters; 50 goals each given 6 steps (half \
+ticked), reworded and archived (achieved, or let go); a monthly review (24 meetings) whose \
+notes are typed over 12 sittings of about 450 characters (one rewriting the opening) as Yjs \
+updates; About me with 8 strengths, reviewed every other month (12 times, the five texts \
+growing to within 150 characters of their 4,000-character limit); then 3 active goals of 10 \
+steps; last, an About-me edit from another device made before the last review, which leaves \
+one conflict to settle. The bench checks that these records weigh at least 5 MiB as the pull \
+API sends them (the figure is in the details). Then the same edit, a new observation of about \
+300 characters, alone in its push through `Store::sync_push`, is pushed to each person in \
+turn (which of the two goes first alternating): 50 warm-up pushes each, then 1,000 timed \
+each. The clock runs around the `sync_push` call, which returns once the edit is durable. \
+The figure is heavy ÷ new at p50 and at p99; on SQLite the heavy person's p99 is also \
+checked against 20 ms. (The new person holds the 1,050 observations of this run by its end.)
+2. **IndexedDB bytes for one edit.** On the same SQLite database, before measure 1, a device \
+holding every record of the person (a `Replica`, as the browser holds it) records the same \
+kind of short observation. The figure is the sum of the key and value lengths (UTF-8 bytes) \
+of the `domain::records::device::Write`s the browser makes for the edit \
+(`device::edit_changes`: its outbox entry and the `m.` entry) and for the server's answer \
+(`device::queue_changes` after `Replica::on_acks`: the outbox entry written again with the \
+version it landed at). The edit really is pushed through `Store::sync_push` to get that \
+answer. The writes of the pull that follows (the new record, the outbox entry deleted, `m.`) \
+are listed in the details, not counted. Measured for the new person and for the heavy person \
+of 1.
+3. **Single-edit pushes over HTTP.** A real server (`server::Application` on 127.0.0.1, \
+started as `circle serve` starts it, with Circle's own kinds) over a fresh database holding \
+the demo accounts and 60 bench people in the demo's Riverside service. Each device is one \
+keep-alive connection signed in as the demo registered manager (one session cookie, from \
+`POST /auth/sign-in`, shared by all), with its own device id and its own person: eight \
+devices push to eight different people, as eight staff phones on shift would. A device pushes \
+one About-me rewrite (80–320 characters, `before` = what it last wrote) per \
+`POST /api/sync/push`, and sends the next as soon as the answer arrives. After 0.5 s of \
+warm-up, the pushes sent during the next 8 s are counted: edits/s is that count ÷ 8 s. Run \
+with one device, then eight at once, on SQLite and on PostgreSQL (one server). Where the time \
+goes is measured the same way (eight at once, 8 s, same server and database): \
+`GET /healthz` without a cookie (HTTP, the middleware, one query) and with the session cookie \
+(which also loads the session and the signed-in user, as every request of a device does); \
+`POST /api/sync/pull` with nothing new and no device named (and the person, one read; \
+nothing written); the same single edits straight into `Store::push` from eight tasks in the \
+bench's process, without HTTP; and, also without HTTP, the store calls one HTTP push makes, \
+in order (`session`, `actor`, `person`, `claim_device`, `push`). `µs each` is 1 ÷ the rate: \
+what one request costs the machine when eight run at once. Last, on a scratch database of \
+the same kind beside it and one connection: 2,000 `SELECT 1` through sqlx, and 200 \
+transactions each writing one small row and committing durably (SQLite opened as the store \
+opens it: WAL, `synchronous=FULL`), each averaged.
+4. **Push latency under load.** A real server over SQLite and 200 devices over 50 people (4 \
+per person). Every device keeps a `GET /api/sync/live` stream open and its own keep-alive \
+connection for requests; every 1–3 s (uniformly random, ≈100 pushes/s in all) it makes 1–3 \
+About-me edits on its `Replica` (`before` = what it shows) and pushes every edit waiting. \
+Each push pokes the 4 devices following that person, which pull (as the app does, naming \
+themselves and their latest edit so the server can note complete syncs), so the server also \
+answers ≈400 pulls/s. The figure is the time from sending a push to reading its answer, over \
+every push in the 15 s window.
+5. **Edit-to-other-device propagation.** Device A pushes one About-me edit; device B, \
+subscribed to the live stream, receives `changed`, pulls, and finds A's words in a record it \
+pulled. The clock runs from A starting its push to B's pull completing; 200 samples after 10 \
+warm-up ones, 20 ms apart; after each, A pulls its own edit back and both must show the same \
+records. On PostgreSQL, A talks to one `Application` and B to another over the same database, \
 so the poke travels through `LISTEN/NOTIFY` (both run in this process, each with its own pool \
 and listener).
-4. **Catch-up.** A device goes offline at version *v* and makes 1,000 edits (the same mix as \
-in 1). Meanwhile another device pushes 1,000 edits to the same plan. The clock runs from the \
-offline device reconnecting: it pushes its outbox in batches of `MAX_PUSH_BATCH` (500), takes \
-the acks, and pulls until its cursor reaches the server's version (pulls return at most \
-`MAX_PULL_CHANGES` each, so this takes more than one). Afterwards its view must equal \
-`Store::plan` and its outbox must be empty.
-5. **Browser storage per plan.** The device keeps, per plan, `serde_json` of its `Replica` \
-(confirmed plan, outbox, conflicts needing attention) in IndexedDB. A heavy plan is \
-built with domain ops through an `Authority`: two years of history with 50 goals worked \
-through and deleted (6 steps each, tombstoned with their steps), 3 active goals of 10 steps, \
-24 monthly reviews whose notes were written over 10 sittings each (one rewriting a sentence), \
-8 strengths near their 200-character limit, and all five About-me texts within 150 \
-characters of their 4,000-character limit. The replica carries one unsettled About-me \
-conflict and 20 pending edits (2 About-me rewrites, 8 steps ticked, 6 step texts, 3 new \
-steps, 1 goal reworded). Bytes are counted as 2 × the UTF-16 length of the JSON (keys of a \
-few dozen characters are left out) and checked against a 50 MiB budget, far below the \
-IndexedDB allowance of current browsers (Chrome and Edge: up to 60% of the disk; Firefox: \
-10% of the disk up to 10 GiB; Safari 17+: up to 60% of the disk). The same figure against \
-localStorage's 5 MiB shows why Circle does not keep plans there.
+6. **Catch-up.** A device goes offline and makes 1,000 edits on its `Replica`: nine in ten \
+rewrite an About-me field (80–320 characters, `before` = what it shows), one in ten works a \
+goal through (made, given three steps, removed; at most one open per device). Meanwhile \
+another device's 1,000 edits of the same mix go in through `Store::sync_push`. The clock runs \
+from the offline device reconnecting: it pushes its outbox over HTTP in batches of \
+`MAX_PUSH_BATCH` (500), takes the answers, and pulls until it has reached the server's \
+version (each pull brings at most `MAX_PULL_RECORDS`, 1,000 records: the latest state of \
+each record changed, not every change). Afterwards what it shows must equal \
+`Store::records`, its cursor the person's version, and its outbox must be empty.
+7. **Browser storage for a heavy record.** The heavy person of 1 (its two years, and the \
+observation recorded in 2) as a phone keeps them: a `Replica` holding every record, with 20 edits made offline waiting (2 About-me rewrites near \
+the limit, 8 steps ticked, 6 step texts, 3 new steps, 1 goal reworded), written as the \
+browser writes a fresh copy (`device::whole_copy`): one IndexedDB entry per record, one per \
+waiting edit, and `m.`. Bytes are counted as 2 × the UTF-16 length of keys and values, and \
+checked against a 50 MiB budget for 25 such people, far below the IndexedDB allowance of \
+current browsers (Chrome and Edge: up to 60% of the disk; Firefox: 10% of the disk up to \
+10 GiB; Safari 17+: up to 60% of the disk). The same figure against localStorage's 5 MiB \
+shows why Circle does not keep records there.
+
+Dropped with the single-document plan: *reconcile throughput* (20,000 edits through \
+`Store::sync_push` in batches of 500 over 4 plans): batches that large are what a device \
+sends only after a long time offline, which 6 measures end to end, while a phone on shift \
+sends one edit per push, which 3 measures through the real server. The old storage figure \
+(one `Replica` JSON document per plan) no longer describes the device: it now keeps one entry \
+per record, counted in 7, and an edit no longer rewrites the copy, counted in 2.
 ";

@@ -174,3 +174,11 @@ impl RunningServer {
         }
     }
 }
+
+/// The size on disk of the SQLite database at `url` (its file and write-ahead log); `None` for
+/// another database.
+pub fn sqlite_bytes(url: &str) -> Option<u64> {
+    let path = url.strip_prefix("sqlite:")?;
+    let size = |p: &str| std::fs::metadata(p).map_or(0, |m| m.len());
+    Some(size(path) + size(&format!("{path}-wal")))
+}

@@ -1,19 +1,27 @@
-//! What the benchmarks send: people to plan for, devices that edit like people do, and the sync
-//! exchanges a browser makes. Everything is deterministic (fixed ids, a seeded generator), so
-//! two runs do the same work.
+//! What the benchmarks send: people to keep records for, devices that edit like people do, and
+//! the sync exchanges a browser makes. Everything is deterministic (fixed ids, a seeded
+//! generator), so two runs do the same work.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
-use anyhow::{Context, Result};
-use domain::plan::{AboutMeField, Field, GoalId, Op, Outcome, Plan, StepId, Value};
-use domain::sync::{Ack, Change, ClientId, Mutation, PullResponse, PushResponse, Replica};
+use anyhow::{Context, Result, anyhow, ensure};
+use domain::access::Topic;
+use domain::records::authority::{Ack, AnyOp, Mutation, PushRequest, PushResponse};
+use domain::records::kinds::{ABOUT, GOALS, STEPS};
+use domain::records::pull::{PullRequest, PullResponse};
+use domain::records::replica::Replica;
+use domain::records::{
+    Catalog, Outcome, Record, RecordOp, RecordSet, SCHEMA_VERSION, Stamp, Value,
+};
+use domain::sync::{ClientId, DeviceReport, MAX_PUSH_BATCH};
 use domain::{AboutMe, Dataset, Person, PersonId};
 use store::Store;
 use uuid::Uuid;
 
 use crate::http::Http;
 
-/// The `n`th person the benchmarks plan for.
+/// The `n`th person the benchmarks keep records for.
 pub fn person(n: u128) -> PersonId {
     PersonId(Uuid::from_u128(
         0x0193_0000_0000_7000_8000_0b0c_0000_0000 | n,
@@ -27,12 +35,13 @@ pub fn client(n: u128) -> ClientId {
     ))
 }
 
-/// Writes the demo service and `count` people (`person(0)`, `person(1)`, …).
-pub async fn seed_people(store: &dyn Store, count: u128) -> Result<Vec<PersonId>> {
+/// Writes the demo service and accounts, and people `person(first)`, `person(first + 1)`, …
+/// (`count` of them) in the demo's Riverside service, where the demo manager works.
+pub async fn seed_people(store: &dyn Store, first: u128, count: u128) -> Result<Vec<PersonId>> {
     store::load_demo(store)
         .await
         .context("load the demo data")?;
-    let people = (0..count)
+    let people = (first..first + count)
         .map(|n| {
             Person::new(
                 person(n),
@@ -81,6 +90,12 @@ impl Rng {
         self.next() % n.max(1)
     }
 
+    /// Uniform in `low..high` (as a `usize`).
+    pub fn between(&mut self, low: usize, high: usize) -> usize {
+        let span = u64::try_from(high.saturating_sub(low)).unwrap_or(u64::MAX);
+        low + usize::try_from(self.below(span)).unwrap_or_default()
+    }
+
     /// Uniform in `low..high`.
     pub fn duration(&mut self, low: Duration, high: Duration) -> Duration {
         let span = high.saturating_sub(low).as_micros().max(1);
@@ -88,15 +103,10 @@ impl Rng {
     }
 }
 
-pub const ABOUT_ME_FIELDS: [AboutMeField; 5] = [
-    AboutMeField::AdmiredFor,
-    AboutMeField::MattersToMe,
-    AboutMeField::HowToSupportMe,
-    AboutMeField::Hobbies,
-    AboutMeField::Wishes,
-];
+/// The written parts of About me, as its record names them.
+pub const ABOUT_ME_FIELDS: [&str; 5] = domain::records::kinds::ABOUT_ME_SECTIONS;
 
-/// Sentences of the kind people write in a plan; some with non-ASCII letters and typographic
+/// Sentences of the kind people write in a record; some with non-ASCII letters and typographic
 /// punctuation, as typed on phones.
 const PROSE: &[&str] = &[
     "I like to start the day slowly, with tea first and the radio on.",
@@ -114,70 +124,127 @@ const PROSE: &[&str] = &[
 /// About `len` characters of prose (never more), varied by `seed`.
 pub fn prose(len: usize, seed: usize) -> String {
     let mut text = String::new();
+    let mut chars = 0;
     let mut i = seed;
-    while text.chars().count() < len {
+    while chars < len {
         if !text.is_empty() {
             text.push(' ');
+            chars += 1;
         }
-        text.push_str(PROSE[i % PROSE.len()]);
+        let sentence = PROSE[i % PROSE.len()];
+        text.push_str(sentence);
+        chars += sentence.chars().count();
         i += 3;
     }
     text.chars().take(len).collect::<String>().trim().to_owned()
 }
 
-/// A device: its replica and, kept alongside, what it shows (the replica's view), so that
-/// each edit can say what it replaced without replaying the whole outbox.
+/// An edit to one record, numbered `seq` by device `client`, in this build's format.
+pub fn mutation(client: ClientId, seq: u64, op: RecordOp) -> Mutation {
+    Mutation {
+        client,
+        seq,
+        schema: SCHEMA_VERSION,
+        op: AnyOp::Record(op),
+    }
+}
+
+pub fn text(t: impl Into<String>) -> Value {
+    Value::Text(t.into())
+}
+
+/// A new record of `kind` with these fields.
+pub fn create(kind: &str, id: Uuid, parent: Option<Uuid>, fields: &[(&str, Value)]) -> RecordOp {
+    RecordOp::Create {
+        kind: kind.into(),
+        id,
+        parent,
+        topic: None,
+        fields: fields
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), value.clone()))
+            .collect::<BTreeMap<_, _>>(),
+    }
+}
+
+pub fn set(kind: &str, id: Uuid, field: &str, before: Value, after: Value) -> RecordOp {
+    RecordOp::Set {
+        kind: kind.into(),
+        id,
+        field: field.into(),
+        before,
+        after,
+    }
+}
+
+/// Every topic: what the demo manager (staff of the people's service) may read.
+pub fn all_topics() -> BTreeSet<Topic> {
+    Topic::ALL.into_iter().collect()
+}
+
+/// A device following one person: its replica, as the browser's engine keeps it.
 pub struct Device {
     pub replica: Replica,
-    shows: Plan,
+    catalog: Catalog,
+    me: Stamp,
     next_id: u128,
-    /// The number of the device's latest edit (0 before any).
-    last_seq: u64,
 }
 
 impl Device {
-    pub fn new(client: ClientId, plan: Plan, version: u64) -> Self {
-        let replica = Replica::new(client, plan, version);
-        let shows = replica.view();
+    pub fn new(person: PersonId, client: ClientId, records: Vec<Record>, version: u64) -> Self {
         Self {
-            replica,
-            shows,
+            replica: Replica::new(
+                person,
+                client,
+                records.into_iter().collect(),
+                version,
+                all_topics(),
+            ),
+            catalog: Catalog::standard(),
+            me: Stamp {
+                by: "Bench".into(),
+                at_ms: 0,
+            },
             next_id: 0,
-            last_seq: 0,
         }
+    }
+
+    /// A device starting from what the store holds of `person` now.
+    pub async fn following(store: &dyn Store, person: PersonId, client: ClientId) -> Result<Self> {
+        let (records, version) = store
+            .records(person, None)
+            .await
+            .context("read a person's records")?;
+        Ok(Self::new(person, client, records, version))
+    }
+
+    pub fn person(&self) -> PersonId {
+        self.replica.person
     }
 
     pub fn client(&self) -> ClientId {
         self.replica.client
     }
 
-    /// What the device shows.
-    pub fn shows(&self) -> &Plan {
-        &self.shows
+    /// What the device shows: its copy with its waiting edits applied.
+    pub fn view(&self) -> RecordSet {
+        self.replica.view(&self.catalog, &self.me)
     }
 
-    pub fn edit(&mut self, op: Op) -> Mutation {
-        self.shows.apply(&op);
-        let m = self.replica.edit(op).clone();
-        self.last_seq = m.seq;
-        m
+    pub fn edit(&mut self, op: RecordOp) -> Result<()> {
+        self.replica
+            .edit(vec![op], &self.catalog, &self.me)
+            .map_err(|reason| anyhow!("the device refused an edit: {reason}"))
     }
 
-    /// Sets a field to `after`, saying what the device showed before.
-    pub fn set(&mut self, field: Field, after: Value) -> Mutation {
+    /// Rewrites one written part of About me, saying what the device showed before.
+    pub fn set_about_me(&mut self, field: &str, after: String) -> Result<()> {
+        let person = self.person();
         let before = self
-            .shows
-            .get(field)
-            .unwrap_or_else(|| Value::Text(String::new()));
-        self.edit(Op::Set {
-            field,
-            before,
-            after,
-        })
-    }
-
-    pub fn set_about_me(&mut self, field: AboutMeField, text: String) -> Mutation {
-        self.set(Field::AboutMe { field }, Value::Text(text))
+            .view()
+            .find(ABOUT, person.0)
+            .map_or_else(|| text(""), |r| r.get(field).clone());
+        self.edit(set(ABOUT, person.0, field, before, text(after)))
     }
 
     /// A fresh id, unique to this device.
@@ -186,24 +253,25 @@ impl Device {
         Uuid::from_u128((self.client().0.as_u128() << 32) ^ self.next_id)
     }
 
-    pub fn on_acks(&mut self, acks: &[Ack]) {
-        self.replica.on_acks(acks);
-        self.shows = self.replica.view();
+    /// Every edit waiting to be sent, oldest first.
+    pub fn outbox(&self) -> Vec<Mutation> {
+        self.replica
+            .push_batches(usize::MAX, usize::MAX, |_| 1)
+            .concat()
     }
 
-    pub fn on_pull(&mut self, response: &PullResponse) {
-        self.replica.on_pull(response);
-        self.shows = self.replica.view();
+    pub fn on_acks(&mut self, acks: &[Ack]) {
+        self.replica.on_acks(acks);
     }
 }
 
-/// The edits of someone keeping a plan up to date: mostly "About me" rewrites, and every
-/// tenth a goal being worked through (created, given three steps, then removed). Each device
-/// keeps at most one goal open, so a plan edited by up to three devices stays within the
-/// three-active-goals rule.
+/// The edits of someone keeping a record up to date: mostly "About me" rewrites, and every
+/// tenth a goal being worked through (made, given three steps, then removed). Each device
+/// keeps at most one goal open, so a record edited by up to three devices stays within the
+/// three-goals-at-a-time rule.
 pub struct Editor {
     rng: Rng,
-    open_goal: Option<(GoalId, usize)>,
+    open_goal: Option<(Uuid, usize)>,
     count: usize,
 }
 
@@ -216,36 +284,39 @@ impl Editor {
         }
     }
 
-    pub fn next(&mut self, device: &mut Device) -> Mutation {
+    pub fn next(&mut self, device: &mut Device) -> Result<()> {
         self.count += 1;
         if self.count.is_multiple_of(10) {
             let op = match self.open_goal {
                 None => {
-                    let goal = GoalId(device.new_id());
+                    let goal = device.new_id();
                     self.open_goal = Some((goal, 0));
-                    Op::CreateGoal {
+                    create(
+                        GOALS,
                         goal,
-                        wording: prose(90, self.count),
-                    }
+                        None,
+                        &[("wording", text(prose(90, self.count)))],
+                    )
                 }
                 Some((goal, steps)) if steps < 3 => {
                     self.open_goal = Some((goal, steps + 1));
-                    Op::AddStep {
-                        goal,
-                        step: StepId(device.new_id()),
-                        text: prose(70, self.count + steps),
-                    }
+                    let step = device.new_id();
+                    let words = prose(70, self.count + steps);
+                    create(STEPS, step, Some(goal), &[("text", text(words))])
                 }
                 Some((goal, _)) => {
                     self.open_goal = None;
-                    Op::DeleteGoal { goal }
+                    RecordOp::Delete {
+                        kind: GOALS.into(),
+                        id: goal,
+                    }
                 }
             };
             return device.edit(op);
         }
-        let field = ABOUT_ME_FIELDS[usize::try_from(self.rng.below(5)).unwrap_or_default()];
-        let len = 80 + usize::try_from(self.rng.below(240)).unwrap_or_default();
-        let seed = usize::try_from(self.rng.below(1_000)).unwrap_or_default();
+        let field = ABOUT_ME_FIELDS[self.rng.between(0, ABOUT_ME_FIELDS.len())];
+        let len = self.rng.between(80, 320);
+        let seed = self.rng.between(0, 1_000);
         device.set_about_me(field, format!("({}) {}", self.count, prose(len, seed)))
     }
 }
@@ -257,23 +328,16 @@ pub struct Tally {
     pub merged: u64,
     pub conflicts: u64,
     pub rejected: u64,
-    pub other: u64,
 }
 
 impl Tally {
     pub fn add(&mut self, acks: &[Ack]) {
         for ack in acks {
-            let o = &ack.outcome;
-            if matches!(o, Outcome::Applied) {
-                self.applied += 1;
-            } else if matches!(o, Outcome::Merged) {
-                self.merged += 1;
-            } else if matches!(o, Outcome::Conflict { .. }) {
-                self.conflicts += 1;
-            } else if matches!(o, Outcome::Rejected { .. }) {
-                self.rejected += 1;
-            } else {
-                self.other += 1;
+            match &ack.outcome {
+                Outcome::Applied => self.applied += 1,
+                Outcome::Merged => self.merged += 1,
+                Outcome::Conflict { .. } => self.conflicts += 1,
+                Outcome::Rejected { .. } => self.rejected += 1,
             }
         }
     }
@@ -283,11 +347,6 @@ impl Tally {
         self.merged += other.merged;
         self.conflicts += other.conflicts;
         self.rejected += other.rejected;
-        self.other += other.other;
-    }
-
-    pub fn total(&self) -> u64 {
-        self.applied + self.merged + self.conflicts + self.rejected + self.other
     }
 }
 
@@ -297,12 +356,45 @@ impl std::fmt::Display for Tally {
             f,
             "{} applied, {} merged, {} conflicts, {} rejected",
             self.applied, self.merged, self.conflicts, self.rejected
-        )?;
-        if self.other > 0 {
-            write!(f, ", {} other", self.other)?;
-        }
-        Ok(())
+        )
     }
+}
+
+/// Pushes `batch` (one device's edits) through `Store::sync_push`; every edit must be
+/// answered.
+pub async fn store_push(
+    store: &dyn Store,
+    person: PersonId,
+    client: ClientId,
+    batch: &[Mutation],
+) -> Result<Tally> {
+    let acks = store
+        .sync_push(person, client, batch)
+        .await
+        .context("sync_push")?;
+    ensure!(
+        acks.len() == batch.len(),
+        "a batch of {} got {} acks",
+        batch.len(),
+        acks.len()
+    );
+    let mut tally = Tally::default();
+    tally.add(&acks);
+    Ok(tally)
+}
+
+/// Pushes `edits` through `Store::sync_push` in batches of at most `MAX_PUSH_BATCH`.
+pub async fn seed_edits(
+    store: &dyn Store,
+    person: PersonId,
+    client: ClientId,
+    edits: &[Mutation],
+) -> Result<Tally> {
+    let mut tally = Tally::default();
+    for batch in edits.chunks(MAX_PUSH_BATCH) {
+        tally.merge(store_push(store, person, client, batch).await?);
+    }
+    Ok(tally)
 }
 
 /// `POST /api/sync/push` of `mutations` (the device's own).
@@ -312,36 +404,35 @@ pub async fn push(
     client: ClientId,
     mutations: &[Mutation],
 ) -> Result<PushResponse> {
-    let body = serde_json::json!({
-        "person": person,
-        "client": client,
-        "mutations": mutations,
-    });
-    http.post_json("/api/sync/push", &body).await
+    let request = PushRequest {
+        person,
+        client,
+        mutations: mutations.to_vec(),
+    };
+    http.post_json("/api/sync/push", &request).await
 }
 
-/// Pulls until the device's cursor reaches the server's version. Returns the changes pulled
-/// and the number of requests made.
-pub async fn pull_to_head(
-    http: &mut Http,
-    person: PersonId,
-    device: &mut Device,
-) -> Result<(Vec<Change>, usize)> {
+/// Pulls until the device has everything the server has, as the app does (naming itself and
+/// its latest edit, so that the server can note when it last synced completely). Returns the
+/// records pulled and the number of requests made.
+pub async fn pull_to_head(http: &mut Http, device: &mut Device) -> Result<(Vec<Record>, usize)> {
     let mut pulled = Vec::new();
     let mut requests = 0;
     loop {
-        // As the app does, the device says which it is and its latest edit, so that the
-        // server can note when it last synced completely.
-        let body = serde_json::json!({
-            "person": person,
-            "since": device.replica.cursor(),
-            "device": { "client": device.client(), "last_seq": device.last_seq },
-        });
-        let response: PullResponse = http.post_json("/api/sync/pull", &body).await?;
+        let request = PullRequest {
+            person: device.person(),
+            since: device.replica.cursor(),
+            topics: Some(device.replica.topics().clone()),
+            device: Some(DeviceReport {
+                client: device.client(),
+                last_seq: device.replica.last_seq(),
+            }),
+        };
+        let response: PullResponse = http.post_json("/api/sync/pull", &request).await?;
         requests += 1;
-        device.on_pull(&response);
-        let done = response.changes.is_empty() || device.replica.cursor() >= response.version;
-        pulled.extend(response.changes);
+        device.replica.on_pull(&response);
+        let done = response.reaches_the_end();
+        pulled.extend(response.records);
         if done {
             return Ok((pulled, requests));
         }

@@ -5,18 +5,22 @@
 //! run the same SQL where SQL allows and are held to one contract test suite
 //! (`tests/contract.rs`). Row types stay in here: callers get domain types.
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use domain::access::{Actor, CircleRole, EarlyWarning, StaffRole, Topic, UserId};
 use domain::audit::{AuditEvent, AuditFilter, Editor};
-use domain::plan::Plan;
-use domain::sync::{Ack, ClientId, DeviceSync, Mutation, PullResponse};
+use domain::records::Record;
+use domain::records::authority::{Ack, Mutation};
+use domain::sync::{ClientId, DeviceSync};
 use domain::{Dataset, Person, PersonId, PersonSummary, Service, ServiceId};
 
 mod accounts;
 pub mod demo;
+mod group;
 mod postgres;
+mod records;
 mod sql;
 mod sqlite;
 #[cfg(feature = "testing")]
@@ -69,6 +73,9 @@ pub enum StoreError {
     Corrupt(String),
     #[error("no such record")]
     NotFound,
+    /// The write could not be made durable (its commit failed): nothing of it was kept.
+    #[error("the write was not saved: {0}")]
+    NotSaved(String),
     #[error("the plan kept changing under this write; try again")]
     Contended,
 }
@@ -112,8 +119,10 @@ pub trait Store: Send + Sync + 'static {
     /// True when no service has been created yet (a new installation).
     async fn is_empty(&self) -> Result<bool, StoreError>;
 
-    /// Writes every record of `data` in one transaction, replacing records with the same id:
-    /// either all of it is stored or none of it.
+    /// Writes every service and person of `data` in one transaction, replacing those with the
+    /// same id: either all of it is stored or none of it. A person's About me becomes their
+    /// `about_me` record only when they have none yet: an import never reverts what people
+    /// have edited since.
     async fn import(&self, data: &Dataset) -> Result<(), StoreError>;
 
     async fn services(&self) -> Result<Vec<Service>, StoreError>;
@@ -124,20 +133,50 @@ pub trait Store: Send + Sync + 'static {
 
     async fn person(&self, id: PersonId) -> Result<Option<Person>, StoreError>;
 
-    /// The plan of `person` as the server holds it, and its version (0 before any change).
-    async fn plan(&self, person: PersonId) -> Result<(Plan, u64), StoreError>;
+    /// The kinds of record this store was opened with (the standard ones, unless a test added
+    /// one).
+    fn catalog(&self) -> &domain::records::Catalog;
 
-    /// Runs one client's batch through the sync authority in one transaction: every new
-    /// outcome, every accepted change, the new plan and the audit event of every edit decided
-    /// are stored together, or none is. Mutations from other clients in the batch are ignored.
-    /// Edits are audited as made by Circle itself (for imports, benchmarks and tests).
+    /// `person`'s records of `topics` (every topic when `None`), and the person's version.
+    async fn records(
+        &self,
+        person: PersonId,
+        topics: Option<&BTreeSet<Topic>>,
+    ) -> Result<(Vec<Record>, u64), StoreError>;
+
+    /// The records of `person` changed after version `since`, in version order (at most
+    /// `limit`, and one more so that a page never splits a version), and the person's version.
+    async fn changed_records(
+        &self,
+        person: PersonId,
+        since: u64,
+        limit: usize,
+    ) -> Result<(Vec<Record>, u64), StoreError>;
+
+    /// Runs one device's batch through the records authority in one transaction: every new
+    /// outcome, every changed record (and its report row), the change log, the person's version
+    /// and the audit event of every edit decided are stored together, or none is. Only the
+    /// records the batch touches are read and written. Each new edit is put to `allowed` first
+    /// (the sync route passes the access rules); one it refuses gets a stored `Rejected`
+    /// outcome with the reason. Mutations of other devices in the batch are ignored.
+    async fn push(
+        &self,
+        person: PersonId,
+        client: ClientId,
+        batch: &[Mutation],
+        allowed: &domain::records::authority::Allowed<'_>,
+        editor: &Editor,
+    ) -> Result<Vec<Ack>, StoreError>;
+
+    /// [`Store::push`] with no checks, audited as made by Circle itself (imports, benchmarks,
+    /// tests).
     async fn sync_push(
         &self,
         person: PersonId,
         client: ClientId,
         batch: &[Mutation],
     ) -> Result<Vec<Ack>, StoreError> {
-        self.sync_push_checked(
+        self.push(
             person,
             client,
             batch,
@@ -146,19 +185,6 @@ pub trait Store: Send + Sync + 'static {
         )
         .await
     }
-
-    /// [`Store::sync_push`] with each new mutation put to `allowed` first (the sync route passes
-    /// the access rules): one it refuses gets a stored `Rejected` outcome with the reason. The
-    /// edits are audited as made by `editor`, in the same transaction: an edit that cannot be
-    /// audited is not saved.
-    async fn sync_push_checked(
-        &self,
-        person: PersonId,
-        client: ClientId,
-        batch: &[Mutation],
-        allowed: &domain::sync::Allowed<'_>,
-        editor: &Editor,
-    ) -> Result<Vec<Ack>, StoreError>;
 
     /// Binds device `client` to `user` the first time it is seen. True when the device is
     /// `user`'s (now or from before); false when it belongs to someone else.
@@ -169,15 +195,7 @@ pub trait Store: Send + Sync + 'static {
         now_ms: i64,
     ) -> Result<bool, StoreError>;
 
-    /// The accepted changes after version `since` (at most `limit`), oldest first.
-    async fn sync_pull(
-        &self,
-        person: PersonId,
-        since: u64,
-        limit: u32,
-    ) -> Result<PullResponse, StoreError>;
-
-    /// The number of the last edit of `client` to `person`'s plan that has an outcome (0 for
+    /// The number of the last edit of `client` to `person`'s record that has an outcome (0 for
     /// none).
     async fn client_seq(&self, person: PersonId, client: ClientId) -> Result<u64, StoreError>;
 
@@ -394,10 +412,19 @@ pub trait Store: Send + Sync + 'static {
 /// Opens (creating and migrating when needed) the database at `url`: `sqlite:<path>` or
 /// `postgres://…` / `postgresql://…`.
 pub async fn connect(url: &str) -> Result<Arc<dyn Store>, StoreError> {
+    connect_with(url, domain::records::Catalog::standard()).await
+}
+
+/// [`connect`], knowing the kinds of `catalog` (a test's own kind, say): their report tables
+/// are made, and pushes check edits against their declarations.
+pub async fn connect_with(
+    url: &str,
+    catalog: domain::records::Catalog,
+) -> Result<Arc<dyn Store>, StoreError> {
     if url.starts_with("sqlite:") {
-        Ok(Arc::new(SqliteStore::connect(url).await?))
+        Ok(Arc::new(SqliteStore::connect(url, catalog).await?))
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        Ok(Arc::new(PostgresStore::connect(url).await?))
+        Ok(Arc::new(PostgresStore::connect(url, catalog).await?))
     } else {
         Err(StoreError::UnsupportedUrl)
     }

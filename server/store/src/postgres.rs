@@ -15,12 +15,13 @@ pub struct PostgresStore {
     /// Fed by LISTEN: events committed by any server over this database, this one included.
     changes: broadcast::Sender<StoreEvent>,
     listener: Arc<tokio::task::JoinHandle<()>>,
+    catalog: domain::records::Catalog,
 }
 
 const CHANNEL: &str = "circle_plan_changed";
 
 impl PostgresStore {
-    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+    pub async fn connect(url: &str, catalog: domain::records::Catalog) -> Result<Self, StoreError> {
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(5))
@@ -44,10 +45,12 @@ impl PostgresStore {
             listener,
             changes.clone(),
         )));
+        crate::sql::prepare_records!(&pool, &catalog);
         Ok(Self {
             pool,
             changes,
             listener,
+            catalog,
         })
     }
 
@@ -55,7 +58,7 @@ impl PostgresStore {
     /// listening server when (and only if) the transaction commits.
     async fn announce(
         &self,
-        tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+        tx: &mut sqlx::PgConnection,
         event: StoreEvent,
     ) -> Result<(), StoreError> {
         let Some(payload) = payload(event) else {
@@ -64,7 +67,7 @@ impl PostgresStore {
         sqlx::query("SELECT pg_notify($1, $2)")
             .bind(CHANNEL)
             .bind(payload)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?;
         Ok(())
     }
@@ -76,9 +79,46 @@ impl PostgresStore {
         self.listener.abort();
     }
 
-    /// Several servers share the database: plan writes take turns on the plan's row lock.
-    async fn write_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
-        None
+    /// A push's writes, one statement after another (PostgreSQL prepares one at a time).
+    async fn run_writes(
+        conn: &mut sqlx::PgConnection,
+        writes: &crate::records::Writes,
+    ) -> Result<(), StoreError> {
+        for (sql, args) in &writes.statements {
+            let query = crate::records::bind_all!(sqlx::query(sql), args.iter().cloned());
+            query.execute(&mut *conn).await?;
+        }
+        Ok(())
+    }
+
+    /// A push's own transaction: several servers share the database, and pushes to one person
+    /// take turns on that person's row lock. A commit returns once it is durable
+    /// (`synchronous_commit`, on by default).
+    async fn write_turn(&self) -> Result<Turn, StoreError> {
+        Ok(Turn(self.pool.begin().await?))
+    }
+}
+
+/// A push's transaction.
+pub(crate) struct Turn(sqlx::Transaction<'static, sqlx::Postgres>);
+
+impl Turn {
+    pub(crate) fn conn(&mut self) -> Result<&mut sqlx::PgConnection, StoreError> {
+        Ok(&mut self.0)
+    }
+
+    /// Commits what succeeded; what failed is rolled back.
+    pub(crate) async fn finish<T>(
+        self,
+        result: Result<T, StoreError>,
+        _wrote: bool,
+    ) -> Result<T, StoreError> {
+        let value = result?;
+        self.0
+            .commit()
+            .await
+            .map_err(|e| StoreError::NotSaved(e.to_string()))?;
+        Ok(value)
     }
 }
 
@@ -170,4 +210,8 @@ mod tests {
 }
 
 // Writes that read first take the write lock up front ("BEGIN").
-crate::sql::sql_store!(PostgresStore, Backend::Postgres, begin_write = "BEGIN");
+crate::sql::sql_store!(
+    PostgresStore,
+    Backend::Postgres,
+    lock_head = crate::records::LOCK_HEAD
+);

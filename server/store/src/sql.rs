@@ -8,7 +8,7 @@ use uuid::Uuid;
 use crate::StoreError;
 
 pub(crate) type ServiceRow = (String, String, String);
-/// id, service_id, name, preferred_name, pronouns, about_me.
+/// id, service_id, name, preferred_name, pronouns, the About me record's body ("" for none).
 pub(crate) type PersonRow = (
     String,
     String,
@@ -29,10 +29,13 @@ pub(crate) type SummaryRow = (
 );
 
 pub(crate) const SELECT_SERVICES: &str = "SELECT id, name, kind FROM services ORDER BY name";
-pub(crate) const SELECT_PERSON: &str =
-    "SELECT id, service_id, name, preferred_name, pronouns, about_me FROM people WHERE id = $1";
+/// A person, with their About me record's body (About me lives in that record alone).
+pub(crate) const SELECT_PERSON: &str = "SELECT p.id, p.service_id, p.name, p.preferred_name, \
+     p.pronouns, COALESCE(r.body, '') FROM people p LEFT JOIN records r ON r.person_id = p.id \
+     AND r.kind = 'about_me' WHERE p.id = $1";
 pub(crate) const SELECT_SUMMARIES: &str = "SELECT p.id, p.service_id, p.name, p.preferred_name, \
-     p.pronouns, p.about_me, s.name FROM people p JOIN services s ON s.id = p.service_id";
+     p.pronouns, COALESCE(r.body, ''), s.name FROM people p JOIN services s ON s.id = p.service_id \
+     LEFT JOIN records r ON r.person_id = p.id AND r.kind = 'about_me'";
 pub(crate) const UPSERT_SERVICE: &str = "INSERT INTO services (id, name, kind) VALUES ($1, $2, $3) \
      ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind";
 pub(crate) const UPSERT_PERSON: &str = "INSERT INTO people \
@@ -41,24 +44,6 @@ pub(crate) const UPSERT_PERSON: &str = "INSERT INTO people \
      preferred_name = excluded.preferred_name, pronouns = excluded.pronouns, \
      about_me = excluded.about_me";
 
-pub(crate) const SELECT_ABOUT_ME: &str = "SELECT about_me FROM people WHERE id = $1";
-pub(crate) const SELECT_PLAN: &str = "SELECT state, version FROM plans WHERE person_id = $1";
-pub(crate) const INSERT_PLAN: &str = "INSERT INTO plans (person_id, state, version) \
-     VALUES ($1, $2, 0) ON CONFLICT (person_id) DO NOTHING";
-pub(crate) const UPDATE_PLAN: &str =
-    "UPDATE plans SET state = $1, version = $2 WHERE person_id = $3 AND version = $4";
-pub(crate) const LOCK_PLAN: &str = "UPDATE plans SET version = version WHERE person_id = $1";
-pub(crate) const UPDATE_ABOUT_ME: &str = "UPDATE people SET about_me = $1 WHERE id = $2";
-pub(crate) const SELECT_OUTCOMES_FROM: &str = "SELECT seq, outcome FROM mutation_outcomes \
-     WHERE person_id = $1 AND client_id = $2 AND seq >= $3";
-pub(crate) const SELECT_LATEST_OUTCOME: &str = "SELECT seq, outcome FROM mutation_outcomes \
-     WHERE person_id = $1 AND client_id = $2 ORDER BY seq DESC LIMIT 1";
-pub(crate) const INSERT_OUTCOME: &str = "INSERT INTO mutation_outcomes \
-     (person_id, client_id, seq, outcome) VALUES ($1, $2, $3, $4)";
-pub(crate) const INSERT_CHANGE: &str = "INSERT INTO plan_changes \
-     (person_id, version, client_id, seq, op) VALUES ($1, $2, $3, $4, $5)";
-pub(crate) const SELECT_CHANGES: &str = "SELECT version, client_id, seq, op FROM plan_changes \
-     WHERE person_id = $1 AND version > $2 ORDER BY version LIMIT $3";
 pub(crate) const SELECT_CLIENT_SEQ: &str = "SELECT COALESCE(MAX(seq), 0) FROM mutation_outcomes \
      WHERE person_id = $1 AND client_id = $2";
 pub(crate) const UPSERT_DEVICE_SYNC: &str = "INSERT INTO device_syncs \
@@ -69,13 +54,6 @@ pub(crate) const SELECT_DEVICE_SYNCS: &str = "SELECT s.client_id, s.person_id, s
      s.last_complete_ms, d.user_id, u.name FROM device_syncs s \
      LEFT JOIN devices d ON d.client_id = s.client_id LEFT JOIN users u ON u.id = d.user_id \
      ORDER BY s.last_complete_ms DESC";
-
-/// A plan row: state as JSON, version.
-pub(crate) type PlanRow = (String, i64);
-/// An outcome row: seq, outcome as JSON.
-pub(crate) type OutcomeRow = (i64, String);
-/// A change row: version, client id, seq, op as JSON.
-pub(crate) type ChangeRow = (i64, String, i64, String);
 
 pub(crate) fn json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned())
@@ -94,17 +72,6 @@ pub(crate) fn count(what: &str, n: i64) -> Result<u64, StoreError> {
 
 pub(crate) fn signed(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
-}
-
-pub(crate) fn change_from_row(
-    (version, client, seq, op): ChangeRow,
-) -> Result<domain::sync::Change, StoreError> {
-    Ok(domain::sync::Change {
-        version: count("plan_changes.version", version)?,
-        client: domain::sync::ClientId(uuid("plan_changes.client_id", &client)?),
-        seq: count("plan_changes.seq", seq)?,
-        op: from_json("plan_changes.op", &op)?,
-    })
 }
 
 /// A device sync row: client id, person id, label, milliseconds.
@@ -142,8 +109,7 @@ pub(crate) fn service_from_row((id, name, kind): ServiceRow) -> Result<Service, 
 pub(crate) fn person_from_row(
     (id, service_id, name, preferred_name, pronouns, about_me): PersonRow,
 ) -> Result<Person, StoreError> {
-    let about_me: AboutMe = serde_json::from_str(&about_me)
-        .map_err(|e| StoreError::Corrupt(format!("people.about_me of {id}: {e}")))?;
+    let about_me = crate::records::about_me_from_body(&id, &about_me)?;
     Ok(Person {
         id: PersonId(uuid("people.id", &id)?),
         service_id: ServiceId(uuid("people.service_id", &service_id)?),
@@ -165,51 +131,9 @@ pub(crate) fn about_me_json(about_me: &AboutMe) -> String {
     serde_json::to_string(about_me).unwrap_or_else(|_| "{}".to_owned())
 }
 
-/// Reads a person's plan in transaction `$tx`, creating it from their profile at version 0 the
-/// first time. Evaluates to `(Plan, u64)`; returns early with the error otherwise.
-macro_rules! load_plan {
-    ($tx:ident, $person:expr) => {{
-        use $crate::sql::*;
-        let pid = $person.to_string();
-        let row = sqlx::query_as::<_, PlanRow>(SELECT_PLAN)
-            .bind(&pid)
-            .fetch_optional(&mut *$tx)
-            .await?;
-        match row {
-            Some((state, version)) => (
-                from_json::<domain::plan::Plan>("plans.state", &state)?,
-                count("plans.version", version)?,
-            ),
-            None => {
-                let (about_me,): (String,) = sqlx::query_as(SELECT_ABOUT_ME)
-                    .bind(&pid)
-                    .fetch_optional(&mut *$tx)
-                    .await?
-                    .ok_or($crate::StoreError::NotFound)?;
-                let plan =
-                    domain::plan::Plan::new($person, from_json("people.about_me", &about_me)?);
-                sqlx::query(INSERT_PLAN)
-                    .bind(&pid)
-                    .bind(json(&plan))
-                    .execute(&mut *$tx)
-                    .await?;
-                let (state, version) = sqlx::query_as::<_, PlanRow>(SELECT_PLAN)
-                    .bind(&pid)
-                    .fetch_one(&mut *$tx)
-                    .await?;
-                (
-                    from_json::<domain::plan::Plan>("plans.state", &state)?,
-                    count("plans.version", version)?,
-                )
-            }
-        }
-    }};
-}
-pub(crate) use load_plan;
-
 macro_rules! sql_store {
-    ($store:ty, $backend:expr, begin_write = $begin_write:expr) => {
-        use $crate::sql::{end_other_links, insert_audit, set_first_password};
+    ($store:ty, $backend:expr, lock_head = $lock_head:expr) => {
+        use $crate::sql::{end_other_links, insert_audit, set_first_password, write_record};
         #[async_trait::async_trait]
         impl $crate::Store for $store {
             fn backend(&self) -> $crate::Backend {
@@ -239,9 +163,14 @@ macro_rules! sql_store {
                         .execute(&mut *tx)
                         .await?;
                 }
+                let imported = domain::records::Stamp {
+                    by: "Circle (imported)".to_owned(),
+                    at_ms: $crate::now_ms(),
+                };
                 for p in &data.people {
+                    let pid = p.id.to_string();
                     sqlx::query(UPSERT_PERSON)
-                        .bind(p.id.to_string())
+                        .bind(&pid)
                         .bind(p.service_id.to_string())
                         .bind(&p.name)
                         .bind(&p.preferred_name)
@@ -249,6 +178,14 @@ macro_rules! sql_store {
                         .bind(about_me_json(&p.about_me))
                         .execute(&mut *tx)
                         .await?;
+                    sqlx::query($crate::records::INSERT_HEAD)
+                        .bind(&pid)
+                        .bind(0_i64)
+                        .execute(&mut *tx)
+                        .await?;
+                    let about =
+                        domain::records::views::about_me_record(p.id, &p.about_me, 0, &imported);
+                    write_record!(tx, &pid, &about, self.catalog, $crate::records::INSERT_RECORD_IF_NEW);
                 }
                 tx.commit().await?;
                 Ok(())
@@ -289,26 +226,80 @@ macro_rules! sql_store {
                     .transpose()
             }
 
-            async fn plan(
-                &self,
-                person: domain::PersonId,
-            ) -> Result<(domain::plan::Plan, u64), $crate::StoreError> {
-                let _turn = self.write_turn().await;
-                let mut tx = self.pool.begin_with($begin_write).await?;
-                let plan = $crate::sql::load_plan!(tx, person);
-                tx.commit().await?;
-                Ok(plan)
+            fn catalog(&self) -> &domain::records::Catalog {
+                &self.catalog
             }
 
-            async fn sync_push_checked(
+            async fn records(
+                &self,
+                person: domain::PersonId,
+                topics: Option<&std::collections::BTreeSet<domain::access::Topic>>,
+            ) -> Result<(Vec<domain::records::Record>, u64), $crate::StoreError> {
+                use $crate::records::*;
+                let pid = person.to_string();
+                let sql = select_records(topics.map(|t| t.len()));
+                let mut query = sqlx::query_as::<_, RecordRow>(&sql).bind(&pid);
+                for topic in topics.into_iter().flatten() {
+                    query = query.bind(topic.key());
+                }
+                // One read transaction: the records and the version they are at agree.
+                let mut tx = self.pool.begin().await?;
+                let rows = query.fetch_all(&mut *tx).await?;
+                let head: Option<(i64,)> = sqlx::query_as(SELECT_HEAD)
+                    .bind(&pid)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                let Some((version,)) = head else {
+                    return Err($crate::StoreError::NotFound);
+                };
+                let records = rows
+                    .into_iter()
+                    .map(record_from_row)
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok((records, $crate::sql::count("record_heads.version", version)?))
+            }
+
+            async fn changed_records(
+                &self,
+                person: domain::PersonId,
+                since: u64,
+                limit: usize,
+            ) -> Result<(Vec<domain::records::Record>, u64), $crate::StoreError> {
+                use $crate::records::*;
+                let pid = person.to_string();
+                let mut tx = self.pool.begin().await?;
+                let head: Option<(i64,)> = sqlx::query_as(SELECT_HEAD)
+                    .bind(&pid)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let Some((version,)) = head else {
+                    return Err($crate::StoreError::NotFound);
+                };
+                let rows = sqlx::query_as::<_, RecordRow>(SELECT_CHANGED)
+                    .bind(&pid)
+                    .bind($crate::sql::signed(since))
+                    .bind(i64::try_from(limit.saturating_add(1)).unwrap_or(i64::MAX))
+                    .fetch_all(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                let records = rows
+                    .into_iter()
+                    .map(record_from_row)
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok((records, $crate::sql::count("record_heads.version", version)?))
+            }
+
+            async fn push(
                 &self,
                 person: domain::PersonId,
                 client: domain::sync::ClientId,
-                batch: &[domain::sync::Mutation],
-                allowed: &domain::sync::Allowed<'_>,
+                batch: &[domain::records::authority::Mutation],
+                allowed: &domain::records::authority::Allowed<'_>,
                 editor: &domain::audit::Editor,
-            ) -> Result<Vec<domain::sync::Ack>, $crate::StoreError> {
-                use $crate::sql::*;
+            ) -> Result<Vec<domain::records::authority::Ack>, $crate::StoreError> {
+                use $crate::records::*;
+                use $crate::sql::{json, signed};
                 let batch: Vec<_> = batch
                     .iter()
                     .filter(|m| m.client == client)
@@ -316,106 +307,148 @@ macro_rules! sql_store {
                     .collect();
                 let (pid, cid) = (person.to_string(), client.0.to_string());
                 let from = batch.iter().map(|m| m.seq).min().unwrap_or(u64::MAX);
-                // One push per plan at a time: lock the plan row (creating the plan first if
-                // needed), then read it, so that several servers over one database take turns.
-                let _turn = self.write_turn().await;
-                let mut tx = self.pool.begin_with($begin_write).await?;
-                if sqlx::query(LOCK_PLAN)
-                    .bind(&pid)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected()
-                    == 0
-                {
-                    $crate::sql::load_plan!(tx, person);
-                    sqlx::query(LOCK_PLAN).bind(&pid).execute(&mut *tx).await?;
-                }
-                let (plan, version) = $crate::sql::load_plan!(tx, person);
-                let mut rows = sqlx::query_as::<_, OutcomeRow>(SELECT_OUTCOMES_FROM)
-                    .bind(&pid)
-                    .bind(&cid)
-                    .bind(signed(from))
-                    .fetch_all(&mut *tx)
-                    .await?;
-                rows.extend(
-                    sqlx::query_as::<_, OutcomeRow>(SELECT_LATEST_OUTCOME)
+                let ops: Vec<_> = batch
+                    .iter()
+                    .filter_map(|m| m.op.to_record_op(person))
+                    .collect();
+                let catalog = &self.catalog;
+                // The push's turn to write: its own transaction on PostgreSQL; on SQLite a
+                // share of a transaction with the pushes arriving with it (group commit).
+                // Either way `finish` returns once the work is durable. Everything is read
+                // first, then written in one batch (one round trip on SQLite).
+                let mut turn = self.write_turn().await?;
+                let mut wrote = false;
+                let written = async {
+                    let tx = turn.conn()?;
+                    // One push per person at a time: the person's version, locked (across
+                    // servers on PostgreSQL; SQLite's writers already take turns).
+                    let head: Option<(i64,)> = sqlx::query_as($lock_head)
                         .bind(&pid)
-                        .bind(&cid)
                         .fetch_optional(&mut *tx)
-                        .await?,
-                );
-                let known = rows
-                    .into_iter()
-                    .map(|(seq, o)| {
-                        Ok((
-                            (client, count("mutation_outcomes.seq", seq)?),
-                            from_json("mutation_outcomes.outcome", &o)?,
-                        ))
-                    })
-                    .collect::<Result<std::collections::BTreeMap<_, _>, $crate::StoreError>>()?;
-                let mut authority = domain::sync::Authority::resume(plan, version, known.clone());
-                let decided = authority.push_audited(&batch, allowed);
-                let mut acks = Vec::with_capacity(decided.len());
-                for (ack, lines) in decided {
-                    if !known.contains_key(&(client, ack.seq)) {
-                        sqlx::query(INSERT_OUTCOME)
+                        .await?;
+                    let Some((version,)) = head else {
+                        return Err($crate::StoreError::NotFound);
+                    };
+                    let version = $crate::sql::count("record_heads.version", version)?;
+                    // Only what the batch touches: its targets, their parents, what a conflict is
+                    // about, and the kinds it counts against a limit.
+                    let (keys, kinds) = keys_needed(&ops, catalog);
+                    let mut found: Vec<domain::records::Record> = Vec::new();
+                    for chunk in keys.chunks(200) {
+                        let sql = select_keys(chunk.len());
+                        let mut query = sqlx::query_as::<_, RecordRow>(&sql).bind(&pid);
+                        for key in chunk {
+                            query = query.bind(&key.kind).bind(key.id.to_string());
+                        }
+                        for row in query.fetch_all(&mut *tx).await? {
+                            found.push(record_from_row(row)?);
+                        }
+                    }
+                    let more: Vec<_> = second_keys(&found, catalog)
+                        .into_iter()
+                        .filter(|k| !keys.contains(k))
+                        .collect();
+                    for chunk in more.chunks(200) {
+                        let sql = select_keys(chunk.len());
+                        let mut query = sqlx::query_as::<_, RecordRow>(&sql).bind(&pid);
+                        for key in chunk {
+                            query = query.bind(&key.kind).bind(key.id.to_string());
+                        }
+                        for row in query.fetch_all(&mut *tx).await? {
+                            found.push(record_from_row(row)?);
+                        }
+                    }
+                    for kind in &kinds {
+                        for row in sqlx::query_as::<_, RecordRow>(SELECT_OF_KIND)
                             .bind(&pid)
-                            .bind(&cid)
-                            .bind(signed(ack.seq))
-                            .bind(json(&ack.outcome))
-                            .execute(&mut *tx)
-                            .await?;
+                            .bind(kind)
+                            .fetch_all(&mut *tx)
+                            .await?
+                        {
+                            found.push(record_from_row(row)?);
+                        }
                     }
-                    // Every edit decided now is audited in this transaction: if the audit
-                    // trail cannot be written, nothing of the push is saved.
-                    if let Some(lines) = lines {
-                        let event = editor.changed(uuid::Uuid::now_v7(), person, lines);
-                        insert_audit!(tx, &event);
-                    }
-                    acks.push(ack);
-                }
-                for change in authority.changes_since(version) {
-                    sqlx::query(INSERT_CHANGE)
+                    let set: domain::records::RecordSet = found.into_iter().collect();
+                    let rows = sqlx::query_as::<_, (i64, String, Option<i64>)>(SELECT_OUTCOMES)
                         .bind(&pid)
-                        .bind(signed(change.version))
                         .bind(&cid)
-                        .bind(signed(change.seq))
-                        .bind(json(&change.op))
-                        .execute(&mut *tx)
+                        .bind(signed(from))
+                        .fetch_all(&mut *tx)
                         .await?;
-                }
-                if authority.version() != version {
-                    let updated = sqlx::query(UPDATE_PLAN)
-                        .bind(json(authority.plan()))
-                        .bind(signed(authority.version()))
-                        .bind(&pid)
-                        .bind(signed(version))
-                        .execute(&mut *tx)
-                        .await?
-                        .rows_affected();
-                    if updated != 1 {
-                        return Err($crate::StoreError::Contended);
+                    let known = rows
+                        .into_iter()
+                        .map(|(seq, outcome, version)| {
+                            let (seq, ack) = stored_ack(seq, &outcome, version)?;
+                            Ok(((client, seq), ack))
+                        })
+                        .collect::<Result<Vec<_>, $crate::StoreError>>()?;
+                    let mut authority =
+                        domain::records::authority::Authority::resume(catalog, person, set, version, known);
+                    let stamp = domain::records::Stamp {
+                        by: editor.name.clone(),
+                        at_ms: editor.at_ms,
+                    };
+                    let decided = authority.push(&batch, allowed, &stamp);
+                    let mut writes = Writes::default();
+                    for (_, ack) in authority.fresh_outcomes() {
+                        writes.add(
+                            INSERT_OUTCOME,
+                            vec![
+                                Arg::Text(pid.clone()),
+                                Arg::Text(cid.clone()),
+                                Arg::Int(signed(ack.seq)),
+                                Arg::Text(json(&ack.outcome)),
+                                Arg::MaybeInt(ack.version.map(signed)),
+                            ],
+                        );
                     }
-                    sqlx::query(UPDATE_ABOUT_ME)
-                        .bind(about_me_json(&authority.plan().about_me))
-                        .bind(&pid)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                let changed = (authority.version() != version).then_some(
-                    $crate::StoreEvent::Plan($crate::PlanChanged {
+                    // Every edit decided now is audited in this transaction: if the audit trail
+                    // cannot be written, nothing of the push is saved.
+                    for lines in decided.iter().filter_map(|d| d.audit.clone()) {
+                        writes.audit(&editor.changed(uuid::Uuid::now_v7(), person, lines));
+                    }
+                    for change in authority.log() {
+                        writes.add(
+                            INSERT_CHANGE,
+                            vec![
+                                Arg::Text(pid.clone()),
+                                Arg::Int(signed(change.version)),
+                                Arg::Text(cid.clone()),
+                                Arg::Int(signed(change.seq)),
+                                Arg::Text(json(&change.op)),
+                                Arg::Int(i64::from(domain::records::SCHEMA_VERSION)),
+                            ],
+                        );
+                    }
+                    for record in authority.changed() {
+                        writes.record(&pid, record, catalog, UPSERT_RECORD);
+                    }
+                    let changed = authority.version() != version;
+                    if changed {
+                        writes.add(
+                            UPDATE_HEAD,
+                            vec![Arg::Int(signed(authority.version())), Arg::Text(pid.clone())],
+                        );
+                    }
+                    if !writes.statements.is_empty() {
+                        wrote = true;
+                        Self::run_writes(tx, &writes).await?;
+                    }
+                    let event = changed.then_some($crate::StoreEvent::Plan($crate::PlanChanged {
                         person,
                         version: authority.version(),
-                    }),
-                );
-                if let Some(changed) = changed {
-                    self.announce(&mut tx, changed).await?;
+                    }));
+                    if let Some(event) = event {
+                        self.announce(tx, event).await?;
+                    }
+                    Ok::<_, $crate::StoreError>((decided, event))
                 }
-                tx.commit().await?;
-                if let Some(changed) = changed {
-                    self.announced(changed);
+                .await;
+                let (decided, event) = turn.finish(written, wrote).await?;
+                if let Some(event) = event {
+                    self.announced(event);
                 }
-                Ok(acks)
+                Ok(decided.into_iter().map(|d| d.ack).collect())
             }
 
             async fn claim_device(
@@ -426,6 +459,15 @@ macro_rules! sql_store {
             ) -> Result<bool, $crate::StoreError> {
                 use $crate::accounts::*;
                 let cid = client.0.to_string();
+                // A device's owner never changes once claimed: read first, so that a device
+                // already known (every push but its first) writes nothing.
+                let known: Option<(String,)> = sqlx::query_as(SELECT_DEVICE_OWNER)
+                    .bind(&cid)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                if let Some((owner,)) = known {
+                    return Ok(owner == user.to_string());
+                }
                 sqlx::query(CLAIM_DEVICE)
                     .bind(&cid)
                     .bind(user.to_string())
@@ -437,38 +479,6 @@ macro_rules! sql_store {
                     .fetch_one(&self.pool)
                     .await?;
                 Ok(owner == user.to_string())
-            }
-
-            async fn sync_pull(
-                &self,
-                person: domain::PersonId,
-                since: u64,
-                limit: u32,
-            ) -> Result<domain::sync::PullResponse, $crate::StoreError> {
-                use $crate::sql::*;
-                let pid = person.to_string();
-                let version = match sqlx::query_as::<_, PlanRow>(SELECT_PLAN)
-                    .bind(&pid)
-                    .fetch_optional(&self.pool)
-                    .await?
-                {
-                    Some((_, v)) => count("plans.version", v)?,
-                    None => 0,
-                };
-                let changes = sqlx::query_as::<_, ChangeRow>(SELECT_CHANGES)
-                    .bind(&pid)
-                    .bind(signed(since))
-                    .bind(i64::from(limit))
-                    .fetch_all(&self.pool)
-                    .await?
-                    .into_iter()
-                    .map(change_from_row)
-                    .collect::<Result<Vec<_>, _>>()?;
-                Ok(domain::sync::PullResponse {
-                    changes,
-                    version,
-                    ..Default::default()
-                })
             }
 
             async fn client_seq(
@@ -1240,3 +1250,141 @@ macro_rules! set_first_password {
     }};
 }
 pub(crate) use set_first_password;
+
+/// Writes `$record` of person `$pid` with `$sql` (an upsert, or an insert of a new record only)
+/// in transaction `$tx`, and its row in its kind's report table when the kind has one.
+macro_rules! write_record {
+    ($tx:ident, $pid:expr, $record:expr, $catalog:expr, $sql:expr) => {{
+        let record: &domain::records::Record = $record;
+        sqlx::query($sql)
+            .bind($pid)
+            .bind(&record.kind)
+            .bind(record.id.to_string())
+            .bind(record.parent.map(|p| p.to_string()))
+            .bind(record.topic.key())
+            .bind($crate::sql::signed(record.version))
+            .bind(i64::from(record.deleted))
+            .bind($crate::records::body(record))
+            .execute(&mut *$tx)
+            .await?;
+        if let Some(kind) = $catalog.kind(&record.kind)
+            && let Some(upsert) = $crate::records::report_upsert(kind)
+        {
+            let mut query = sqlx::query(&upsert)
+                .bind($pid)
+                .bind(record.id.to_string())
+                .bind(record.topic.key())
+                .bind(i64::from(record.deleted))
+                .bind($crate::sql::signed(record.version));
+            for cell in $crate::records::report_cells(kind, record) {
+                query = match cell {
+                    $crate::records::Cell::Text(t) => query.bind(t),
+                    $crate::records::Cell::Number(n) => query.bind(n),
+                };
+            }
+            query.execute(&mut *$tx).await?;
+        }
+    }};
+}
+pub(crate) use write_record;
+
+/// Makes the store ready for the records engine, once at start-up, on pool `$pool`: a typed
+/// report table for every kind with reported fields (made, or given its new columns, and filled
+/// from the records), every stored single-document plan moved into records (idempotent: a
+/// person with a version has been moved), and a version and About me record for every person.
+macro_rules! prepare_records {
+    ($pool:expr, $catalog:expr) => {{
+        use $crate::records::*;
+        let pool = $pool;
+        let catalog: &domain::records::Catalog = $catalog;
+        let mut tx = pool.begin().await?;
+        // The move from the single-document plan.
+        let plans: Vec<(String, String, i64, String)> = sqlx::query_as(SELECT_UNMOVED_PLANS)
+            .fetch_all(&mut *tx)
+            .await?;
+        for (person, state, version, about_me) in plans {
+            let (_, records, version) = moved_plan(&person, &state, version, &about_me)?;
+            for record in &records {
+                write_record!(tx, &person, record, catalog, UPSERT_RECORD);
+            }
+            sqlx::query(INSERT_HEAD)
+                .bind(&person)
+                .bind($crate::sql::signed(version))
+                .execute(&mut *tx)
+                .await?;
+        }
+        let people: Vec<(String, String)> = sqlx::query_as(SELECT_PEOPLE_WITHOUT_HEAD)
+            .fetch_all(&mut *tx)
+            .await?;
+        let moved = domain::records::Stamp {
+            by: "Circle (moved from the earlier format)".to_owned(),
+            at_ms: 0,
+        };
+        for (person, about_me) in people {
+            let id = domain::PersonId($crate::accounts::uuid("people.id", &person)?);
+            let profile: domain::AboutMe = $crate::sql::from_json("people.about_me", &about_me)?;
+            let about = domain::records::views::about_me_record(id, &profile, 0, &moved);
+            write_record!(tx, &person, &about, catalog, INSERT_RECORD_IF_NEW);
+            sqlx::query(INSERT_HEAD)
+                .bind(&person)
+                .bind(0_i64)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        // Report tables from the declarations: made, given new columns, filled.
+        for kind in catalog.kinds() {
+            let Some(create) = create_report_table(kind) else {
+                continue;
+            };
+            let table = report_table(kind);
+            let existed = sqlx::query(&format!("SELECT 1 FROM {table} LIMIT 0"))
+                .execute(pool)
+                .await
+                .is_ok();
+            sqlx::query(&create).execute(pool).await?;
+            let mut complete = existed;
+            for field in kind.fields.iter().filter(|f| f.report) {
+                let has = sqlx::query(&format!("SELECT {} FROM {table} LIMIT 0", field.name))
+                    .execute(pool)
+                    .await
+                    .is_ok();
+                if !has {
+                    sqlx::query(&format!(
+                        "ALTER TABLE {table} ADD COLUMN {} {}",
+                        field.name,
+                        column_type(field.ty)
+                    ))
+                    .execute(pool)
+                    .await?;
+                    complete = false;
+                }
+            }
+            if !complete {
+                let mut tx = pool.begin().await?;
+                let rows: Vec<(
+                    String,
+                    String,
+                    String,
+                    Option<String>,
+                    String,
+                    i64,
+                    i64,
+                    String,
+                )> = sqlx::query_as(
+                    "SELECT person_id, kind, id, parent_id, topic, version, deleted, body \
+                         FROM records WHERE kind = $1",
+                )
+                .bind(kind.name)
+                .fetch_all(&mut *tx)
+                .await?;
+                for (person, k, id, parent, topic, version, deleted, body) in rows {
+                    let record = record_from_row((k, id, parent, topic, version, deleted, body))?;
+                    write_record!(tx, &person, &record, catalog, UPSERT_RECORD);
+                }
+                tx.commit().await?;
+            }
+        }
+    }};
+}
+pub(crate) use prepare_records;

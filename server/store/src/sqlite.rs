@@ -15,14 +15,16 @@ pub struct SqliteStore {
     pool: SqlitePool,
     /// One process owns the file, so changes are announced in process.
     changes: broadcast::Sender<StoreEvent>,
-    /// SQLite has one writer at a time. Plan writes queue here, first come first served,
-    /// rather than in SQLite's busy handler, which polls, favours no one, and after
-    /// `busy_timeout` fails a push that waited behind many others ("database is locked").
-    writer: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// SQLite has one writer at a time. Pushes queue here, first come first served, rather
+    /// than in SQLite's busy handler (which polls, favours no one, and after `busy_timeout`
+    /// fails a push that waited behind many others), and pushes that arrive together are
+    /// committed together: one fsync for all of them (see `group`).
+    writer: crate::group::Shared,
+    catalog: domain::records::Catalog,
 }
 
 impl SqliteStore {
-    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+    pub async fn connect(url: &str, catalog: domain::records::Catalog) -> Result<Self, StoreError> {
         let connect_error = |source| StoreError::Connect {
             backend: Backend::Sqlite,
             source,
@@ -31,7 +33,9 @@ impl SqliteStore {
             .map_err(connect_error)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            // An acknowledged edit is on disk: a commit waits for its fsync (`FULL`), so the
+            // last answered pushes survive a power cut, not only a crash of Circle.
+            .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
         let pool = SqlitePoolOptions::new()
@@ -46,17 +50,19 @@ impl SqliteStore {
                 backend: Backend::Sqlite,
                 source,
             })?;
+        crate::sql::prepare_records!(&pool, &catalog);
         Ok(Self {
             pool,
             changes: broadcast::channel(1024).0,
             writer: std::sync::Arc::default(),
+            catalog,
         })
     }
 
     /// Called inside the transaction that makes `event` happen (nothing to do: one process).
     async fn announce(
         &self,
-        _tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+        _tx: &mut sqlx::SqliteConnection,
         _event: StoreEvent,
     ) -> Result<(), StoreError> {
         Ok(())
@@ -69,14 +75,27 @@ impl SqliteStore {
 
     fn on_close(&self) {}
 
-    async fn write_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
-        Some(self.writer.lock().await)
+    /// A push's writes, in one round trip (or a few, for a long push): SQLite runs every
+    /// statement of a list, numbering parameters across them.
+    async fn run_writes(
+        conn: &mut sqlx::SqliteConnection,
+        writes: &crate::records::Writes,
+    ) -> Result<(), StoreError> {
+        for (sql, args) in writes.joined() {
+            let query = crate::records::bind_all!(sqlx::query(&sql), args);
+            query.execute(&mut *conn).await?;
+        }
+        Ok(())
+    }
+
+    /// A push's turn on the shared writer (group commit).
+    async fn write_turn(&self) -> Result<crate::group::Turn, StoreError> {
+        crate::group::enter(&self.writer, &self.pool).await
     }
 }
 
-// Writes that read first take the write lock up front ("BEGIN IMMEDIATE").
 crate::sql::sql_store!(
     SqliteStore,
     Backend::Sqlite,
-    begin_write = "BEGIN IMMEDIATE"
+    lock_head = crate::records::SELECT_HEAD_FOR_PUSH
 );

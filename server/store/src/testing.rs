@@ -59,6 +59,13 @@ impl TestDatabase {
             .expect("open the test store")
     }
 
+    /// Opens a store on this database that knows the kinds of `catalog`.
+    pub async fn store_with(&self, catalog: domain::records::Catalog) -> Arc<dyn Store> {
+        crate::connect_with(&self.url, catalog)
+            .await
+            .expect("open the test store")
+    }
+
     /// Deletes the database. Close every store on it first.
     pub async fn remove(self) {
         match self.backend {

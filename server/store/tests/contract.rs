@@ -2,8 +2,12 @@
 
 use std::sync::Arc;
 
-use domain::plan::{AboutMeField, Field, GoalId, Op, Outcome, Value};
-use domain::sync::{ClientId, Replica};
+use std::collections::BTreeMap;
+
+use domain::records::authority::{AnyOp, Mutation};
+use domain::records::kinds::{ABOUT, GOALS};
+use domain::records::{Outcome, RecordOp, RecordSet, Value};
+use domain::sync::ClientId;
 use domain::{AboutMe, Dataset, Person, PersonId, Service, ServiceId, ServiceKind};
 use store::{Store, demo};
 use uuid::Uuid;
@@ -30,17 +34,17 @@ contract!(
     a_new_database_is_empty_and_healthy,
     migrating_an_up_to_date_database_again_changes_nothing,
     imported_people_are_listed_by_the_name_they_are_called_with_strengths_first,
-    importing_the_same_dataset_twice_keeps_one_copy_and_applies_changes,
+    importing_the_same_dataset_twice_keeps_one_copy_applies_details_and_keeps_about_me,
     a_person_round_trips_with_their_whole_profile,
     an_unknown_person_is_none,
     an_import_that_breaks_a_rule_stores_nothing,
     services_are_listed_by_name,
-    a_plan_starts_from_the_persons_profile_at_version_zero,
+    a_persons_record_starts_from_their_profile_at_version_zero,
     pushed_edits_get_one_stored_outcome_each_and_a_replay_returns_it,
-    pulls_return_the_changes_after_the_cursor_in_order,
+    pulls_return_the_records_changed_after_the_cursor_in_version_order,
     an_about_me_edit_through_sync_shows_on_the_profile,
     syncing_an_unknown_person_is_not_found,
-    concurrent_pushes_to_one_plan_are_all_kept,
+    concurrent_pushes_to_one_person_are_all_kept,
     a_committed_change_is_announced_to_every_store_on_the_database,
     a_devices_last_complete_sync_is_kept_per_plan_and_replaced_by_the_next,
     the_demo_accounts_carry_their_roles_circles_and_consent,
@@ -61,6 +65,9 @@ contract!(
     the_indexes_every_request_reads_exist,
     account_events_are_listed_for_the_users_named_and_nobody_else,
     a_staff_role_records_who_gave_it_and_when,
+    a_stored_plan_moves_into_records_once_with_everything_it_held,
+    goals_are_kept_in_a_typed_table_for_reports_as_they_change,
+    a_kind_declared_in_a_test_is_stored_and_read_back_only_with_its_topic,
 );
 
 fn service(n: u128, name: &str) -> Service {
@@ -127,12 +134,14 @@ async fn imported_people_are_listed_by_the_name_they_are_called_with_strengths_f
     );
 }
 
-async fn importing_the_same_dataset_twice_keeps_one_copy_and_applies_changes(
+async fn importing_the_same_dataset_twice_keeps_one_copy_applies_details_and_keeps_about_me(
     store: Arc<dyn Store>,
     _: String,
 ) {
-    let mut data = demo::dataset();
-    store.import(&data).await.expect("first import");
+    let first = demo::dataset();
+    store.import(&first).await.expect("first import");
+    let mut data = first.clone();
+    data.people[0].pronouns = Some("she/they".into());
     data.people[0]
         .about_me
         .strengths
@@ -147,7 +156,15 @@ async fn importing_the_same_dataset_twice_keeps_one_copy_and_applies_changes(
         .await
         .expect("read")
         .expect("present");
-    assert_eq!(stored, data.people[0]);
+    assert_eq!(
+        stored.pronouns.as_deref(),
+        Some("she/they"),
+        "details are replaced"
+    );
+    assert_eq!(
+        stored.about_me, first.people[0].about_me,
+        "About me is the person's own words, edited in Circle: an import never overwrites it"
+    );
 }
 
 async fn a_person_round_trips_with_their_whole_profile(store: Arc<dyn Store>, _: String) {
@@ -209,25 +226,67 @@ fn client(n: u128) -> ClientId {
     ClientId(Uuid::from_u128(n))
 }
 
-async fn replica(store: &dyn Store, n: u128) -> Replica {
-    let (plan, version) = store.plan(demo::MAGGIE).await.expect("plan");
-    Replica::new(client(n), plan, version)
+/// A device as the tests drive it: its id and the edits it made, numbered (not checked on the
+/// device, so that the store's own checks are what is tested).
+struct Device {
+    client: ClientId,
+    outbox: Vec<Mutation>,
 }
 
-fn create_goal(n: u128, wording: &str) -> Op {
-    Op::CreateGoal {
-        goal: GoalId(Uuid::from_u128(n)),
-        wording: wording.into(),
+impl Device {
+    fn edit(&mut self, op: RecordOp) {
+        let seq = self.outbox.len() as u64 + 1;
+        self.outbox.push(Mutation {
+            client: self.client,
+            seq,
+            schema: domain::records::SCHEMA_VERSION,
+            op: AnyOp::Record(op),
+        });
+    }
+
+    fn push_request(&self) -> Vec<Mutation> {
+        self.outbox.clone()
     }
 }
 
-async fn a_plan_starts_from_the_persons_profile_at_version_zero(store: Arc<dyn Store>, _: String) {
+async fn replica(_store: &dyn Store, n: u128) -> Device {
+    Device {
+        client: client(n),
+        outbox: Vec::new(),
+    }
+}
+
+fn create_goal(n: u128, wording: &str) -> RecordOp {
+    RecordOp::Create {
+        kind: GOALS.into(),
+        id: Uuid::from_u128(n),
+        parent: None,
+        topic: None,
+        fields: BTreeMap::from([("wording".into(), Value::Text(wording.into()))]),
+    }
+}
+
+/// The live goals of Maggie's record as the store holds them.
+async fn goals(store: &dyn Store) -> Vec<String> {
+    let (records, _) = store.records(demo::MAGGIE, None).await.expect("records");
+    let set: RecordSet = records.into_iter().collect();
+    set.of_kind(GOALS)
+        .filter(|g| !g.deleted)
+        .map(|g| g.text("wording").to_owned())
+        .collect()
+}
+
+async fn a_persons_record_starts_from_their_profile_at_version_zero(
+    store: Arc<dyn Store>,
+    _: String,
+) {
     store::load_demo(store.as_ref()).await.expect("demo");
-    let (plan, version) = store.plan(demo::MAGGIE).await.expect("plan");
+    let (records, version) = store.records(demo::MAGGIE, None).await.expect("records");
     assert_eq!(version, 0);
-    assert_eq!(plan.person, demo::MAGGIE);
-    assert_eq!(plan.about_me, demo::dataset().people[0].about_me);
-    assert!(plan.goals.is_empty());
+    let set: RecordSet = records.into_iter().collect();
+    let about = domain::records::views::about_me(set.find(ABOUT, demo::MAGGIE.0));
+    assert_eq!(about, demo::dataset().people[0].about_me);
+    assert_eq!(set.of_kind(GOALS).count(), 0);
 }
 
 async fn pushed_edits_get_one_stored_outcome_each_and_a_replay_returns_it(
@@ -245,64 +304,66 @@ async fn pushed_edits_get_one_stored_outcome_each_and_a_replay_returns_it(
         .expect("push");
     assert_eq!(acks.len(), 2);
     assert_eq!(acks[0].outcome, Outcome::Applied);
+    assert_eq!(acks[0].version, Some(1));
     assert!(matches!(acks[1].outcome, Outcome::Rejected { .. }));
     let again = store
         .sync_push(demo::MAGGIE, r.client, &batch)
         .await
         .expect("replay");
     assert_eq!(again, acks);
-    let (plan, version) = store.plan(demo::MAGGIE).await.expect("plan");
+    let (_, version) = store.records(demo::MAGGIE, None).await.expect("records");
     assert_eq!(version, 1, "the replay changed nothing");
-    assert_eq!(plan.goals.len(), 1);
+    assert_eq!(goals(store.as_ref()).await, ["Make my own breakfast"]);
 }
 
-async fn pulls_return_the_changes_after_the_cursor_in_order(store: Arc<dyn Store>, _: String) {
+async fn pulls_return_the_records_changed_after_the_cursor_in_version_order(
+    store: Arc<dyn Store>,
+    _: String,
+) {
     store::load_demo(store.as_ref()).await.expect("demo");
     let mut a = replica(store.as_ref(), 1).await;
-    let mut b = replica(store.as_ref(), 2).await;
     for (n, w) in [(10, "One"), (11, "Two"), (12, "Three")] {
         a.edit(create_goal(n, w));
     }
-    let acks = store
+    store
         .sync_push(demo::MAGGIE, a.client, &a.push_request())
         .await
         .expect("push");
-    a.on_acks(&acks);
-    let first = store.sync_pull(demo::MAGGIE, 0, 2).await.expect("pull");
-    assert_eq!(first.version, 3);
+    let (changed, version) = store
+        .changed_records(demo::MAGGIE, 0, 100)
+        .await
+        .expect("pull");
+    assert_eq!(version, 3);
     assert_eq!(
-        first.changes.iter().map(|c| c.version).collect::<Vec<_>>(),
-        [1, 2]
+        changed.iter().map(|r| r.version).collect::<Vec<_>>(),
+        [1, 2, 3]
     );
-    b.on_pull(&first);
-    b.on_pull(
-        &store
-            .sync_pull(demo::MAGGIE, b.cursor(), 100)
-            .await
-            .expect("pull"),
+    let (later, _) = store
+        .changed_records(demo::MAGGIE, 2, 100)
+        .await
+        .expect("pull");
+    assert_eq!(later.len(), 1);
+    assert_eq!(later[0].text("wording"), "Three");
+    let (page, _) = store
+        .changed_records(demo::MAGGIE, 0, 1)
+        .await
+        .expect("pull");
+    assert_eq!(
+        page.len(),
+        2,
+        "a page of one, and one more to see where the next starts"
     );
-    a.on_pull(
-        &store
-            .sync_pull(demo::MAGGIE, a.cursor(), 100)
-            .await
-            .expect("pull"),
-    );
-    let (server, _) = store.plan(demo::MAGGIE).await.expect("plan");
-    assert_eq!(b.view(), server);
-    assert_eq!(a.view(), server);
-    assert!(a.outbox().is_empty());
 }
 
 async fn an_about_me_edit_through_sync_shows_on_the_profile(store: Arc<dyn Store>, _: String) {
     store::load_demo(store.as_ref()).await.expect("demo");
     let mut r = replica(store.as_ref(), 1).await;
-    let field = Field::AboutMe {
-        field: AboutMeField::Wishes,
-    };
-    let before = r.view().get(field).expect("field");
-    r.edit(Op::Set {
-        field,
-        before,
+    let before = demo::dataset().people[0].about_me.wishes.clone();
+    r.edit(RecordOp::Set {
+        kind: ABOUT.into(),
+        id: demo::MAGGIE.0,
+        field: "wishes".into(),
+        before: Value::Text(before),
         after: Value::Text("To grow tomatoes again".into()),
     });
     store
@@ -315,13 +376,21 @@ async fn an_about_me_edit_through_sync_shows_on_the_profile(store: Arc<dyn Store
         .expect("read")
         .expect("present");
     assert_eq!(person.about_me.wishes, "To grow tomatoes again");
+    // And loading the demo again reverts nothing anyone has edited since.
+    store::load_demo(store.as_ref()).await.expect("demo again");
+    let person = store
+        .person(demo::MAGGIE)
+        .await
+        .expect("read")
+        .expect("present");
+    assert_eq!(person.about_me.wishes, "To grow tomatoes again");
 }
 
 async fn syncing_an_unknown_person_is_not_found(store: Arc<dyn Store>, _: String) {
     store::load_demo(store.as_ref()).await.expect("demo");
     let nobody = PersonId(Uuid::from_u128(0xdead));
     assert!(matches!(
-        store.plan(nobody).await,
+        store.records(nobody, None).await,
         Err(store::StoreError::NotFound)
     ));
     assert!(matches!(
@@ -330,7 +399,7 @@ async fn syncing_an_unknown_person_is_not_found(store: Arc<dyn Store>, _: String
     ));
 }
 
-async fn concurrent_pushes_to_one_plan_are_all_kept(store: Arc<dyn Store>, _: String) {
+async fn concurrent_pushes_to_one_person_are_all_kept(store: Arc<dyn Store>, _: String) {
     store::load_demo(store.as_ref()).await.expect("demo");
     let mut replicas = Vec::new();
     for n in 0..3u128 {
@@ -343,15 +412,13 @@ async fn concurrent_pushes_to_one_plan_are_all_kept(store: Arc<dyn Store>, _: St
         let (client, batch) = (r.client, r.push_request());
         tokio::spawn(async move { store.sync_push(demo::MAGGIE, client, &batch).await })
     });
-    for push in pushes.collect::<Vec<_>>() {
+    for push in pushes {
         let acks = push.await.expect("task").expect("push");
         assert_eq!(acks[0].outcome, Outcome::Applied);
     }
-    let (plan, version) = store.plan(demo::MAGGIE).await.expect("plan");
+    assert_eq!(goals(store.as_ref()).await.len(), 3);
+    let (_, version) = store.records(demo::MAGGIE, None).await.expect("records");
     assert_eq!(version, 3);
-    assert_eq!(plan.goals.len(), 3);
-    let pulled = store.sync_pull(demo::MAGGIE, 0, 100).await.expect("pull");
-    assert_eq!(pulled.changes.len(), 3);
 }
 
 async fn a_committed_change_is_announced_to_every_store_on_the_database(
@@ -903,9 +970,9 @@ async fn a_push_and_its_audit_events_are_saved_together_or_not_at_all(
             .is_err(),
         "a push whose audit cannot be written fails"
     );
-    let (plan, version) = store.plan(demo::MAGGIE).await.expect("plan");
+    let (_, version) = store.records(demo::MAGGIE, None).await.expect("records");
     assert_eq!(version, 1, "nothing of it was saved");
-    assert_eq!(plan.goals.len(), 1);
+    assert_eq!(goals(store.as_ref()).await.len(), 1);
     assert_eq!(
         store.client_seq(demo::MAGGIE, r.client).await.expect("seq"),
         1,
@@ -1416,4 +1483,261 @@ async fn a_staff_role_records_who_gave_it_and_when(store: Arc<dyn Store>, _: Str
         .expect("listed");
     assert_eq!(role.granted_by, Some(admin));
     assert_eq!(role.granted_ms, Some(4_242));
+}
+
+// ---- The records engine
+
+/// Runs `sql` on the test database directly, with binds.
+async fn execute_with(url: &str, backend: store::Backend, sql: &str, binds: &[&str]) {
+    use sqlx::Connection;
+    match backend {
+        store::Backend::Sqlite => {
+            let mut conn = sqlx::SqliteConnection::connect(url).await.expect("connect");
+            let mut q = sqlx::query(sql);
+            for b in binds {
+                q = q.bind(*b);
+            }
+            q.execute(&mut conn).await.expect("sql");
+        }
+        store::Backend::Postgres => {
+            let mut conn = sqlx::PgConnection::connect(url).await.expect("connect");
+            let mut q = sqlx::query(sql);
+            for b in binds {
+                q = q.bind(*b);
+            }
+            q.execute(&mut conn).await.expect("sql");
+        }
+    }
+}
+
+async fn a_stored_plan_moves_into_records_once_with_everything_it_held(
+    store: Arc<dyn Store>,
+    url: String,
+) {
+    use domain::plan::{Conflict, Field, Goal, GoalId, OpenConflict, Plan, Step, StepId};
+    store::load_demo(store.as_ref()).await.expect("demo");
+    let backend = store.backend();
+    store.close().await;
+    // Dan's record as the single-document plan kept it: a goal with steps, a removed goal, a
+    // meeting with notes, a conflict to settle, at version 7.
+    let mut plan = Plan::new(demo::DAN, demo::dataset().people[1].about_me.clone());
+    plan.about_me.wishes = "To get the late bus home on my own".into();
+    let late = GoalId(Uuid::from_u128(0x31));
+    plan.goals.push(Goal {
+        id: late,
+        wording: "Get the late bus home".into(),
+        steps: vec![Step {
+            id: StepId(Uuid::from_u128(0x32)),
+            text: "Check the timetable".into(),
+            done: true,
+        }],
+        deleted: false,
+    });
+    plan.goals.push(Goal {
+        id: GoalId(Uuid::from_u128(0x33)),
+        wording: "Drum lessons".into(),
+        steps: vec![],
+        deleted: true,
+    });
+    let mut meeting = domain::notes::Meeting::new(
+        domain::notes::MeetingId(Uuid::from_u128(0x34)),
+        "Review".into(),
+    );
+    meeting
+        .merge(&meeting.edit_to(7, "Agreed: a text at 11pm").expect("notes"))
+        .expect("merge");
+    plan.meetings.push(meeting);
+    plan.conflicts.push(OpenConflict {
+        id: 4,
+        conflict: Conflict::SameField {
+            field: Field::GoalWording { goal: late },
+            theirs: domain::plan::Value::Text("Get the bus home".into()),
+            mine: domain::plan::Value::Text("Get the late bus home".into()),
+        },
+    });
+    let dan = demo::DAN.to_string();
+    execute_with(
+        &url,
+        backend,
+        "DELETE FROM records WHERE person_id = $1",
+        &[&dan],
+    )
+    .await;
+    execute_with(
+        &url,
+        backend,
+        "DELETE FROM record_heads WHERE person_id = $1",
+        &[&dan],
+    )
+    .await;
+    execute_with(
+        &url,
+        backend,
+        "INSERT INTO plans (person_id, state, version) VALUES ($1, $2, 7)",
+        &[&dan, &serde_json::to_string(&plan).expect("json")],
+    )
+    .await;
+    for pass in 0..2u64 {
+        // The second time, the move has been made: nothing moves again.
+        let store = store::connect(&url).await.expect("reopen: the move runs");
+        let (records, version) = store.records(demo::DAN, None).await.expect("records");
+        assert_eq!(version, 7 + pass, "one more after the conflict was settled");
+        let set: RecordSet = records.into_iter().collect();
+        let about = domain::records::views::about_me(set.find(ABOUT, demo::DAN.0));
+        assert_eq!(about.wishes, "To get the late bus home on my own");
+        assert_eq!(
+            about.strengths,
+            demo::dataset().people[1].about_me.strengths
+        );
+        let goals = domain::records::views::goals(&set);
+        assert_eq!(goals.len(), 2);
+        assert_eq!(goals[0].wording, "Get the late bus home");
+        assert_eq!(
+            goals[0].steps,
+            [(
+                Uuid::from_u128(0x32),
+                "Check the timetable".to_owned(),
+                true
+            )]
+        );
+        assert!(goals[1].deleted, "the removed goal is kept, removed");
+        let meetings = domain::records::views::meetings(&set);
+        assert_eq!(meetings[0].2, "Agreed: a text at 11pm");
+        let conflicts =
+            domain::records::views::conflicts(&set, &domain::records::Catalog::standard());
+        if pass == 0 {
+            assert_eq!(conflicts.len(), 1);
+            assert_eq!(conflicts[0].theirs, Value::Text("Get the bus home".into()));
+        } else {
+            assert!(conflicts.is_empty(), "settled, and not moved back");
+        }
+        // An old "settle conflict 4" still finds it.
+        let settle = Mutation {
+            client: client(9),
+            seq: 1,
+            schema: 1,
+            op: AnyOp::Plan(domain::plan::Op::Dismiss { conflict: 4 }),
+        };
+        let acks = store
+            .sync_push(demo::DAN, client(9), &[settle])
+            .await
+            .expect("push");
+        assert!(
+            matches!(acks[0].outcome, Outcome::Applied | Outcome::Merged),
+            "{acks:?}"
+        );
+        store.close().await;
+    }
+}
+
+async fn goals_are_kept_in_a_typed_table_for_reports_as_they_change(
+    store: Arc<dyn Store>,
+    url: String,
+) {
+    use sqlx::Connection;
+    store::load_demo(store.as_ref()).await.expect("demo");
+    let mut r = replica(store.as_ref(), 1).await;
+    r.edit(create_goal(10, "Make my own breakfast"));
+    r.edit(RecordOp::Set {
+        kind: GOALS.into(),
+        id: Uuid::from_u128(10),
+        field: "status".into(),
+        before: Value::Choice("active".into()),
+        after: Value::Choice("achieved".into()),
+    });
+    r.edit(RecordOp::Set {
+        kind: GOALS.into(),
+        id: Uuid::from_u128(10),
+        field: "review_date".into(),
+        before: Value::Empty,
+        after: Value::Date("2027-03-01".parse().expect("date")),
+    });
+    store
+        .sync_push(demo::MAGGIE, r.client, &r.push_request())
+        .await
+        .expect("push");
+    let sql = "SELECT wording, status, review_date FROM report_goal WHERE person_id = $1";
+    let maggie = demo::MAGGIE.to_string();
+    let row: (String, String, String) = match store.backend() {
+        store::Backend::Sqlite => {
+            let mut conn = sqlx::SqliteConnection::connect(&url)
+                .await
+                .expect("connect");
+            sqlx::query_as(sql)
+                .bind(&maggie)
+                .fetch_one(&mut conn)
+                .await
+                .expect("row")
+        }
+        store::Backend::Postgres => {
+            let mut conn = sqlx::PgConnection::connect(&url).await.expect("connect");
+            sqlx::query_as(sql)
+                .bind(&maggie)
+                .fetch_one(&mut conn)
+                .await
+                .expect("row")
+        }
+    };
+    assert_eq!(
+        row,
+        (
+            "Make my own breakfast".to_owned(),
+            "achieved".to_owned(),
+            "2027-03-01".to_owned()
+        )
+    );
+}
+
+/// A kind declared here, in the test: the store keeps it with no code of its own.
+static DIARY: domain::records::KindSpec = domain::records::KindSpec {
+    name: "test_diary",
+    title: "diary entry",
+    topic: domain::records::TopicRule::Fixed(domain::access::Topic::MentalHealth),
+    parent: None,
+    fields: &[domain::records::FieldSpec::words("entry", "Entry", 500)
+        .required()
+        .reported()],
+    label_field: Some("entry"),
+    singleton: false,
+    live_limit: None,
+    system: false,
+};
+
+async fn a_kind_declared_in_a_test_is_stored_and_read_back_only_with_its_topic(
+    store: Arc<dyn Store>,
+    url: String,
+) {
+    use domain::access::Topic;
+    store::load_demo(store.as_ref()).await.expect("demo");
+    store.close().await;
+    let store = store::connect_with(&url, domain::records::Catalog::standard().with(&DIARY))
+        .await
+        .expect("reopen knowing the kind");
+    let mut r = replica(store.as_ref(), 1).await;
+    r.edit(RecordOp::Create {
+        kind: "test_diary".into(),
+        id: Uuid::from_u128(0x51),
+        parent: None,
+        topic: None,
+        fields: BTreeMap::from([("entry".into(), Value::Text("A hard week".into()))]),
+    });
+    let acks = store
+        .sync_push(demo::MAGGIE, r.client, &r.push_request())
+        .await
+        .expect("push");
+    assert_eq!(acks[0].outcome, Outcome::Applied);
+    let goals_only = std::collections::BTreeSet::from([Topic::GoalsAndProgress]);
+    let (shared, _) = store
+        .records(demo::MAGGIE, Some(&goals_only))
+        .await
+        .expect("records");
+    assert!(shared.iter().all(|r| r.kind != "test_diary"));
+    let mental = std::collections::BTreeSet::from([Topic::MentalHealth]);
+    let (shown, _) = store
+        .records(demo::MAGGIE, Some(&mental))
+        .await
+        .expect("records");
+    assert_eq!(shown.len(), 1);
+    assert_eq!(shown[0].text("entry"), "A hard week");
+    store.close().await;
 }

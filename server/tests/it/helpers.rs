@@ -158,8 +158,13 @@ impl std::ops::Deref for TestApp {
 
 impl TestApp {
     pub async fn with_demo(backend: Backend) -> Self {
+        Self::with_demo_and_kinds(backend, domain::records::Catalog::standard()).await
+    }
+
+    /// The demo, on a server that knows the kinds of `catalog` (a test may declare its own).
+    pub async fn with_demo_and_kinds(backend: Backend, catalog: domain::records::Catalog) -> Self {
         let db = TestDatabase::new(backend).await;
-        let store = db.store().await;
+        let store = db.store_with(catalog).await;
         store::load_demo(store.as_ref()).await.expect("demo data");
         let router = server::router(store.clone(), leptos_options());
         let mut client = Client {
@@ -256,4 +261,79 @@ macro_rules! on_both_backends {
             async fn $check() { super::$check(store::Backend::Postgres).await })*
         }
     };
+}
+
+/// Edits as tests write them (records edits, as this build's devices send them).
+pub mod ops {
+    use std::collections::BTreeMap;
+
+    use domain::records::authority::{AnyOp, Mutation};
+    use domain::records::kinds::{ABOUT, GOALS, MEETINGS, STEPS};
+    use domain::records::{RecordOp, Value};
+    use domain::sync::ClientId;
+    use uuid::Uuid;
+
+    pub fn mutation(client: ClientId, seq: u64, op: RecordOp) -> Mutation {
+        Mutation {
+            client,
+            seq,
+            schema: domain::records::SCHEMA_VERSION,
+            op: AnyOp::Record(op),
+        }
+    }
+
+    fn create(kind: &str, id: Uuid, parent: Option<Uuid>, field: &str, text: &str) -> RecordOp {
+        RecordOp::Create {
+            kind: kind.into(),
+            id,
+            parent,
+            topic: None,
+            fields: BTreeMap::from([(field.into(), Value::Text(text.into()))]),
+        }
+    }
+
+    pub fn create_goal(id: Uuid, wording: &str) -> RecordOp {
+        create(GOALS, id, None, "wording", wording)
+    }
+
+    pub fn add_step(goal: Uuid, step: Uuid, text: &str) -> RecordOp {
+        create(STEPS, step, Some(goal), "text", text)
+    }
+
+    pub fn add_meeting(id: Uuid, title: &str) -> RecordOp {
+        create(MEETINGS, id, None, "title", title)
+    }
+
+    pub fn set_text(kind: &str, id: Uuid, field: &str, before: &str, after: &str) -> RecordOp {
+        RecordOp::Set {
+            kind: kind.into(),
+            id,
+            field: field.into(),
+            before: Value::Text(before.into()),
+            after: Value::Text(after.into()),
+        }
+    }
+
+    /// A change to `person`'s About me.
+    pub fn set_about(person: domain::PersonId, field: &str, before: &str, after: &str) -> RecordOp {
+        set_text(ABOUT, person.0, field, before, after)
+    }
+
+    pub fn edit_notes(meeting: Uuid, update: Vec<u8>) -> RecordOp {
+        RecordOp::EditText {
+            kind: MEETINGS.into(),
+            id: meeting,
+            field: "notes".into(),
+            update,
+        }
+    }
+}
+
+/// `person`'s records as the store holds them, and the version.
+pub async fn records_of(
+    store: &dyn Store,
+    person: domain::PersonId,
+) -> (domain::records::RecordSet, u64) {
+    let (records, version) = store.records(person, None).await.expect("records");
+    (records.into_iter().collect(), version)
 }

@@ -7,16 +7,16 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use domain::PersonId;
 use domain::audit::AuditKind;
-use domain::notes::MeetingId;
-use domain::plan::{AboutMeField, Field, GoalId, Op, Outcome, StepId, Value};
-use domain::sync::{
-    ClientId, DeviceReport, Mutation, PullRequest, PullResponse, PushRequest, PushResponse,
-    SCHEMA_VERSION,
-};
+use domain::records::authority::{Mutation, PushRequest, PushResponse};
+use domain::records::kinds::{ABOUT, GOALS, MEETINGS};
+use domain::records::pull::{PullRequest, PullResponse};
+use domain::records::{Outcome, RecordOp, Value};
+use domain::sync::{ClientId, DeviceReport};
 use store::{Backend, demo};
 use uuid::Uuid;
 
-use crate::helpers::{Client, TestApp, leptos_options, urlencode};
+use crate::helpers::ops::{add_meeting, add_step, edit_notes, set_text};
+use crate::helpers::{Client, TestApp, leptos_options, records_of, urlencode};
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -48,30 +48,16 @@ fn client(n: u128) -> ClientId {
     ClientId(Uuid::from_u128(n))
 }
 
-fn mutation(client: ClientId, seq: u64, op: Op) -> Mutation {
-    Mutation {
-        client,
-        seq,
-        schema: SCHEMA_VERSION,
-        op,
-    }
+fn mutation(client: ClientId, seq: u64, op: RecordOp) -> Mutation {
+    crate::helpers::ops::mutation(client, seq, op)
 }
 
-fn wishes(before: &str, after: &str) -> Op {
-    Op::Set {
-        field: Field::AboutMe {
-            field: AboutMeField::Wishes,
-        },
-        before: Value::Text(before.into()),
-        after: Value::Text(after.into()),
-    }
+fn wishes(before: &str, after: &str) -> RecordOp {
+    set_text(ABOUT, demo::PRIYA.0, "wishes", before, after)
 }
 
-fn create_goal(n: u128, wording: &str) -> Op {
-    Op::CreateGoal {
-        goal: GoalId(Uuid::from_u128(n)),
-        wording: wording.into(),
-    }
+fn create_goal(n: u128, wording: &str) -> RecordOp {
+    crate::helpers::ops::create_goal(Uuid::from_u128(n), wording)
 }
 
 /// Pushes as `who`: the status and the body.
@@ -145,7 +131,16 @@ async fn a_device_of_another_user_is_refused_and_its_stored_outcomes_stay_with_i
     let (status, text) = pull_as(&anil, demo::PRIYA, Some(anil_phone)).await;
     assert_eq!(status, StatusCode::OK, "{text}");
     let pulled: PullResponse = serde_json::from_str(&text).expect("pull");
-    assert_eq!(pulled.withheld.len(), 2);
+    assert!(
+        pulled
+            .records
+            .iter()
+            .all(|r| r.topic == domain::access::Topic::GoalsAndProgress)
+    );
+    assert!(
+        !pulled.gone.is_empty(),
+        "the wishes changed, out of his sight"
+    );
     assert!(
         !text.contains(&jo_phone.0.to_string()),
         "Jo's device id reached Anil: {text}"
@@ -202,8 +197,11 @@ async fn a_relative_cannot_spend_a_key_workers_edit_numbers(backend: Backend) {
     )
     .await;
     assert_eq!(response.acks[0].outcome, Outcome::Applied);
-    let (plan, _) = app.store.plan(demo::MAGGIE).await.expect("plan");
-    let goals: Vec<&str> = plan.goals.iter().map(|g| g.wording.as_str()).collect();
+    let (set, _) = records_of(app.store.as_ref(), demo::MAGGIE).await;
+    let goals: Vec<String> = domain::records::views::goals(&set)
+        .into_iter()
+        .map(|g| g.wording)
+        .collect();
     assert_eq!(goals, ["Make my own breakfast", "Walk to the shop"]);
     app.finish().await;
 }
@@ -251,21 +249,16 @@ async fn markup_typed_into_any_text_is_shown_as_text_on_every_page(backend: Back
     // About me by the person, goals and steps by her daughter, a meeting and its notes by the
     // manager, and a conflict holding both versions.
     let (m, r, g) = (client(0x40), client(0x41), client(0x42));
-    let about = AboutMeField::ALL
-        .into_iter()
+    let about = domain::records::views::about_me_sections()
         .enumerate()
-        .map(|(i, field)| {
-            let op = Op::Set {
-                field: Field::AboutMe { field },
-                before: Value::Text(String::new()),
-                after: Value::Text(planted("About")),
-            };
+        .map(|(i, (field, _))| {
+            let op = set_text(ABOUT, demo::MAGGIE.0, field, "", &planted("About"));
             mutation(m, i as u64 + 1, op)
         })
         .collect();
     pushed(&maggie, demo::MAGGIE, m, about).await;
-    let goal = GoalId(Uuid::from_u128(0x77));
-    let step = StepId(Uuid::from_u128(0x78));
+    let goal = Uuid::from_u128(0x77);
+    let step = Uuid::from_u128(0x78);
     pushed(
         &ruth,
         demo::MAGGIE,
@@ -274,24 +267,12 @@ async fn markup_typed_into_any_text_is_shown_as_text_on_every_page(backend: Back
             mutation(
                 r,
                 1,
-                Op::CreateGoal {
-                    goal,
-                    wording: planted("Goal"),
-                },
+                crate::helpers::ops::create_goal(goal, &planted("Goal")),
             ),
-            mutation(
-                r,
-                2,
-                Op::AddStep {
-                    goal,
-                    step,
-                    text: planted("Step"),
-                },
-            ),
+            mutation(r, 2, add_step(goal, step, &planted("Step"))),
         ],
     )
     .await;
-    let wording = Field::GoalWording { goal };
     pushed(
         &ruth,
         demo::MAGGIE,
@@ -299,18 +280,14 @@ async fn markup_typed_into_any_text_is_shown_as_text_on_every_page(backend: Back
         vec![mutation(
             r,
             3,
-            Op::Set {
-                field: wording,
-                before: Value::Text(planted("Goal")),
-                after: Value::Text(planted("Theirs")),
-            },
+            set_text(GOALS, goal, "wording", &planted("Goal"), &planted("Theirs")),
         )],
     )
     .await;
-    let meeting = MeetingId(Uuid::from_u128(0x79));
-    let notes = domain::notes::Meeting::new(meeting, String::new())
-        .edit_to(domain::notes::device_doc_id(g.0), &planted("Notes"))
-        .expect("notes");
+    let meeting = Uuid::from_u128(0x79);
+    let notes =
+        domain::notes::edit_shared(&[], domain::notes::device_doc_id(g.0), &planted("Notes"))
+            .expect("notes");
     pushed(
         &app,
         demo::MAGGIE,
@@ -319,33 +296,20 @@ async fn markup_typed_into_any_text_is_shown_as_text_on_every_page(backend: Back
             mutation(
                 g,
                 1,
-                Op::Set {
-                    field: wording,
-                    before: Value::Text(planted("Goal")),
-                    after: Value::Text(planted("Mine")),
-                },
+                set_text(GOALS, goal, "wording", &planted("Goal"), &planted("Mine")),
             ),
-            mutation(
-                g,
-                2,
-                Op::AddMeeting {
-                    meeting,
-                    title: planted("Meeting"),
-                },
-            ),
-            mutation(
-                g,
-                3,
-                Op::EditNotes {
-                    meeting,
-                    update: notes,
-                },
-            ),
+            mutation(g, 2, add_meeting(meeting, &planted("Meeting"))),
+            mutation(g, 3, edit_notes(meeting, notes)),
         ],
     )
     .await;
-    let (plan, _) = app.store.plan(demo::MAGGIE).await.expect("plan");
-    assert!(!plan.conflicts.is_empty(), "conflicts to show");
+    let (set, _) = records_of(app.store.as_ref(), demo::MAGGIE).await;
+    assert!(
+        set.of_kind(domain::records::kinds::CONFLICT)
+            .next()
+            .is_some(),
+        "conflicts to show"
+    );
     // Words typed into forms: a circle member's name and an early warning.
     let circle = format!("/people/{}/circle", demo::MAGGIE);
     let (status, _) = app
@@ -604,7 +568,7 @@ async fn a_push_naming_one_edit_number_twice_is_a_422_and_changes_nothing(backen
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
     assert!(text.contains("appears twice"), "{text}");
-    assert_eq!(app.store.plan(demo::MAGGIE).await.expect("plan").1, 0);
+    assert_eq!(records_of(app.store.as_ref(), demo::MAGGIE).await.1, 0);
     // The same edits sent properly go through.
     let response = pushed(
         &app,
@@ -636,36 +600,35 @@ fn var(mut n: u64, out: &mut Vec<u8>) {
 async fn a_notes_update_deleting_what_another_device_will_type_is_rejected(backend: Backend) {
     let app = TestApp::with_demo(backend).await;
     let (staff, advocate) = (client(0x80), client(0x81));
-    let meeting = MeetingId(Uuid::from_u128(0x82));
+    let meeting = Uuid::from_u128(0x82);
     pushed(
         &app,
         demo::DAN,
         staff,
-        vec![mutation(
-            staff,
-            1,
-            Op::AddMeeting {
-                meeting,
-                title: "Review".into(),
-            },
-        )],
+        vec![mutation(staff, 1, add_meeting(meeting, "Review"))],
     )
     .await;
-    let typed = |notes: &domain::notes::Meeting, text: &str| {
-        notes
-            .edit_to(domain::notes::device_doc_id(staff.0), text)
+    let notes_now = || async {
+        let (set, _) = records_of(app.store.as_ref(), demo::DAN).await;
+        match set.find(MEETINGS, meeting).map(|m| m.get("notes").clone()) {
+            Some(Value::Shared(state)) => state,
+            _ => Vec::new(),
+        }
+    };
+    let typed = |state: &[u8], text: &str| {
+        domain::notes::edit_shared(state, domain::notes::device_doc_id(staff.0), text)
             .expect("update")
     };
-    let (plan, _) = app.store.plan(demo::DAN).await.expect("plan");
-    let update = typed(&plan.meetings[0], "Dan wants to go to the gig.");
+    let update = typed(&notes_now().await, "Dan wants to go to the gig.");
     pushed(
         &app,
         demo::DAN,
         staff,
-        vec![mutation(staff, 2, Op::EditNotes { meeting, update })],
+        vec![mutation(staff, 2, edit_notes(meeting, update))],
     )
     .await;
-    // A delete set over the staff device's first million clocks: all it typed and will type.
+    // A delete set over the staff device's first million clocks: all it typed and will type,
+    // sent by the advocate's device (under its own id: no text written).
     let mut erase = Vec::new();
     var(0, &mut erase); // no text written
     var(1, &mut erase); // one writer's deletions
@@ -677,14 +640,7 @@ async fn a_notes_update_deleting_what_another_device_will_type_is_rejected(backe
         &app,
         demo::DAN,
         advocate,
-        vec![mutation(
-            advocate,
-            1,
-            Op::EditNotes {
-                meeting,
-                update: erase,
-            },
-        )],
+        vec![mutation(advocate, 1, edit_notes(meeting, erase))],
     )
     .await;
     assert!(
@@ -692,18 +648,16 @@ async fn a_notes_update_deleting_what_another_device_will_type_is_rejected(backe
         "{:?}",
         response.acks[0]
     );
-    let (plan, _) = app.store.plan(demo::DAN).await.expect("plan");
-    let update = typed(&plan.meetings[0], "Dan wants to go to the gig. Agreed.");
+    let update = typed(&notes_now().await, "Dan wants to go to the gig. Agreed.");
     pushed(
         &app,
         demo::DAN,
         staff,
-        vec![mutation(staff, 3, Op::EditNotes { meeting, update })],
+        vec![mutation(staff, 3, edit_notes(meeting, update))],
     )
     .await;
-    let (plan, _) = app.store.plan(demo::DAN).await.expect("plan");
     assert_eq!(
-        plan.meetings[0].text(),
+        domain::notes::shared_text(&notes_now().await),
         "Dan wants to go to the gig. Agreed."
     );
     app.finish().await;

@@ -5,5 +5,6 @@ mod helpers;
 mod holes;
 mod pages;
 mod process;
+mod records;
 mod startup;
 mod sync;

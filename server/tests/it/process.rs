@@ -143,8 +143,9 @@ fn wait_until_up(port: u16) {
 /// after it, and a server killed between the two kept edits nobody could trace.)
 #[test]
 fn every_answered_edit_is_audited_even_when_the_server_is_killed_mid_write() {
-    use domain::plan::{GoalId, Op};
-    use domain::sync::{ClientId, Mutation, PushRequest, SCHEMA_VERSION};
+    use domain::records::authority::{AnyOp, Mutation, PushRequest};
+    use domain::records::{RecordOp, SCHEMA_VERSION};
+    use domain::sync::ClientId;
     let dir = std::env::temp_dir().join(format!("circle-it-kill-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let device = ClientId(uuid::Uuid::from_u128(0xdead_beef));
@@ -177,13 +178,14 @@ fn every_answered_edit_is_audited_even_when_the_server_is_killed_mid_write() {
                 loop {
                     seq += 1;
                     let toggle = if seq % 2 == 1 {
-                        Op::CreateGoal {
-                            goal: GoalId(uuid::Uuid::from_u128(0x1000 + u128::from(seq))),
-                            wording: format!("Goal {seq}"),
-                        }
+                        crate::helpers::ops::create_goal(
+                            uuid::Uuid::from_u128(0x1000 + u128::from(seq)),
+                            &format!("Goal {seq}"),
+                        )
                     } else {
-                        Op::DeleteGoal {
-                            goal: GoalId(uuid::Uuid::from_u128(0x1000 + u128::from(seq - 1))),
+                        RecordOp::Delete {
+                            kind: "goal".into(),
+                            id: uuid::Uuid::from_u128(0x1000 + u128::from(seq - 1)),
                         }
                     };
                     let body = serde_json::to_string(&PushRequest {
@@ -193,7 +195,7 @@ fn every_answered_edit_is_audited_even_when_the_server_is_killed_mid_write() {
                             client: device,
                             seq,
                             schema: SCHEMA_VERSION,
-                            op: toggle,
+                            op: AnyOp::Record(toggle),
                         }],
                     })
                     .expect("json");

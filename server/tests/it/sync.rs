@@ -1,14 +1,16 @@
 //! `/api/sync/*` over HTTP: edits travel between devices; bad requests change nothing.
 
 use axum::http::StatusCode;
-use domain::plan::{GoalId, Op};
-use domain::sync::{
-    ClientId, DeviceReport, PullRequest, PullResponse, PushRequest, PushResponse, Replica,
-};
+use domain::records::authority::{PushRequest, PushResponse};
+use domain::records::pull::{PullRequest, PullResponse};
+use domain::records::replica::Replica;
+use domain::records::{Catalog, RecordOp, RecordSet, Stamp};
+use domain::sync::{ClientId, DeviceReport};
 use store::{Backend, demo};
 use uuid::Uuid;
 
-use crate::helpers::TestApp;
+use crate::helpers::ops::create_goal;
+use crate::helpers::{TestApp, records_of};
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -34,10 +36,7 @@ async fn an_edit_on_one_server_pokes_devices_watching_through_another() {
     )
     .await;
     let mut phone = device(&app, 1).await;
-    phone.edit(Op::CreateGoal {
-        goal: GoalId(Uuid::from_u128(5)),
-        wording: "Drum lessons".into(),
-    });
+    phone.edit(goal(5, "Drum lessons"));
     sync(&app, &mut phone).await;
     assert_eq!(
         next_event(&mut watching).await,
@@ -80,52 +79,90 @@ async fn next_event(live: &mut Live) -> (String, String) {
     }
 }
 
-async fn device(app: &TestApp, n: u128) -> Replica {
-    let (plan, version) = app.store.plan(demo::DAN).await.expect("plan");
-    Replica::new(ClientId(Uuid::from_u128(n)), plan, version)
+/// A device following Dan's record, as the browser's engine does.
+struct Device {
+    replica: Replica,
+    client: ClientId,
 }
 
-async fn sync(app: &TestApp, r: &mut Replica) {
+impl Device {
+    fn edit(&mut self, op: RecordOp) {
+        self.replica
+            .edit(vec![op], &Catalog::standard(), &Stamp::default())
+            .expect("the edit is allowed on the device");
+    }
+
+    fn view(&self) -> RecordSet {
+        self.replica.view(&Catalog::standard(), &Stamp::default())
+    }
+
+    fn push_request(&self) -> Vec<domain::records::authority::Mutation> {
+        self.replica.push_batches(500, usize::MAX, |_| 1).concat()
+    }
+}
+
+async fn device(app: &TestApp, n: u128) -> Device {
+    let (set, version) = records_of(app.store.as_ref(), demo::DAN).await;
+    let client = ClientId(Uuid::from_u128(n));
+    Device {
+        replica: Replica::new(
+            demo::DAN,
+            client,
+            set,
+            version,
+            domain::access::Topic::ALL.into_iter().collect(),
+        ),
+        client,
+    }
+}
+
+async fn sync(app: &TestApp, r: &mut Device) {
     let push = PushRequest {
         person: demo::DAN,
         client: r.client,
         mutations: r.push_request(),
     };
     let PushResponse { acks } = app.post_json("/api/sync/push", &push).await;
-    r.on_acks(&acks);
+    r.replica.on_acks(&acks);
     pull(app, r).await;
 }
 
-async fn pull(app: &TestApp, r: &mut Replica) {
-    let pull = PullRequest {
-        person: demo::DAN,
-        since: r.cursor(),
-        topics: None,
-        device: Some(DeviceReport {
-            client: r.client,
-            last_seq: r.last_seq(),
-        }),
-    };
-    let response: PullResponse = app.post_json("/api/sync/pull", &pull).await;
-    r.on_pull(&response);
+async fn pull(app: &TestApp, r: &mut Device) {
+    loop {
+        let pull = PullRequest {
+            person: demo::DAN,
+            since: r.replica.cursor(),
+            topics: Some(r.replica.topics().clone()),
+            device: Some(DeviceReport {
+                client: r.client,
+                last_seq: r.replica.last_seq(),
+            }),
+        };
+        let response: PullResponse = app.post_json("/api/sync/pull", &pull).await;
+        r.replica.on_pull(&response);
+        if response.reaches_the_end() {
+            return;
+        }
+    }
 }
 
 async fn version(app: &TestApp) -> u64 {
-    app.store.plan(demo::DAN).await.expect("plan").1
+    records_of(app.store.as_ref(), demo::DAN).await.1
+}
+
+fn goal(n: u128, wording: &str) -> RecordOp {
+    create_goal(Uuid::from_u128(n), wording)
 }
 
 async fn an_edit_pushed_from_one_device_is_pulled_by_another(backend: Backend) {
     let app = TestApp::with_demo(backend).await;
     let (mut phone, mut tablet) = (device(&app, 1).await, device(&app, 2).await);
-    phone.edit(Op::CreateGoal {
-        goal: GoalId(Uuid::from_u128(5)),
-        wording: "Get the late bus home on my own".into(),
-    });
+    phone.edit(goal(5, "Get the late bus home on my own"));
     sync(&app, &mut phone).await;
     sync(&app, &mut tablet).await;
-    assert!(phone.outbox().is_empty());
+    assert!(phone.replica.outbox().is_empty());
     assert_eq!(
-        tablet.view().goals[0].wording,
+        domain::records::views::goals(&tablet.view())[0].wording,
         "Get the late bus home on my own"
     );
     assert_eq!(tablet.view(), phone.view());
@@ -146,10 +183,7 @@ async fn a_malformed_push_is_a_400_and_changes_nothing(backend: Backend) {
 async fn a_push_carrying_another_devices_edits_is_refused(backend: Backend) {
     let app = TestApp::with_demo(backend).await;
     let mut r = device(&app, 1).await;
-    r.edit(Op::CreateGoal {
-        goal: GoalId(Uuid::from_u128(5)),
-        wording: "Drum lessons".into(),
-    });
+    r.edit(goal(5, "Drum lessons"));
     let push = PushRequest {
         person: demo::DAN,
         client: ClientId(Uuid::from_u128(99)),
@@ -240,10 +274,7 @@ async fn an_edit_pokes_every_device_watching_that_plan_and_no_other(backend: Bac
     )
     .await;
     let mut phone = device(&app, 1).await;
-    phone.edit(Op::CreateGoal {
-        goal: GoalId(Uuid::from_u128(5)),
-        wording: "Drum lessons".into(),
-    });
+    phone.edit(goal(5, "Drum lessons"));
     sync(&app, &mut phone).await;
     assert_eq!(
         next_event(&mut watching_dan).await,
@@ -269,33 +300,103 @@ async fn the_openapi_document_describes_every_sync_route_and_the_ops_it_accepts(
     for path in ["/api/sync/push", "/api/sync/pull", "/api/sync/live"] {
         assert!(doc["paths"][path].is_object(), "{path} documented");
     }
-    // Every op the domain serialises is one the document names.
-    let ops = doc["components"]["schemas"]["Op"]["oneOf"].to_string();
-    let goal = GoalId(Uuid::from_u128(1));
-    for op in [
-        Op::CreateGoal {
-            goal,
-            wording: "x".into(),
+    // Every edit the domain serialises is one the document names, and every kind of record.
+    let op_names: Vec<String> = doc["components"]["schemas"]["RecordOp"]["oneOf"]
+        .as_array()
+        .expect("RecordOp is one of several shapes")
+        .iter()
+        .flat_map(|shape| {
+            shape["properties"]["op"]["enum"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .filter_map(|name| name.as_str().map(str::to_owned))
+        .collect();
+    let id = Uuid::from_u128(1);
+    let every_op = [
+        create_goal(id, "x"),
+        RecordOp::Set {
+            kind: "goal".into(),
+            id,
+            field: "wording".into(),
+            before: domain::records::Value::Empty,
+            after: domain::records::Value::Empty,
         },
-        Op::DeleteGoal { goal },
-        Op::RestoreGoal { goal },
-        Op::Dismiss { conflict: 1 },
-        Op::AddStep {
-            goal,
-            step: domain::plan::StepId(Uuid::from_u128(2)),
-            text: "x".into(),
+        RecordOp::EditText {
+            kind: "meeting".into(),
+            id,
+            field: "notes".into(),
+            update: vec![],
         },
-        Op::Set {
-            field: domain::plan::Field::GoalWording { goal },
-            before: domain::plan::Value::Flag(true),
-            after: domain::plan::Value::Flag(false),
+        RecordOp::Delete {
+            kind: "goal".into(),
+            id,
         },
+        RecordOp::Restore {
+            kind: "goal".into(),
+            id,
+        },
+        RecordOp::Settle { conflict: id },
+    ];
+    // A new op does not compile here until it is added to the list above.
+    for op in &every_op {
+        match op {
+            RecordOp::Create { .. }
+            | RecordOp::Set { .. }
+            | RecordOp::EditText { .. }
+            | RecordOp::Delete { .. }
+            | RecordOp::Restore { .. }
+            | RecordOp::Settle { .. } => {}
+        }
+    }
+    let mut serialised: Vec<String> = every_op
+        .iter()
+        .map(|op| {
+            serde_json::to_value(op).expect("json")["op"]
+                .as_str()
+                .expect("tag")
+                .to_owned()
+        })
+        .collect();
+    let mut documented = op_names.clone();
+    serialised.sort();
+    documented.sort();
+    assert_eq!(documented, serialised, "the document names exactly the ops");
+    // Every kind, with exactly its declared fields.
+    let kinds = doc["components"]["schemas"]["Kind"]["oneOf"]
+        .as_array()
+        .expect("Kind lists the kinds")
+        .clone();
+    let catalog = Catalog::standard();
+    assert_eq!(kinds.len(), catalog.kinds().count(), "{kinds:?}");
+    for kind in catalog.kinds() {
+        let shape = kinds
+            .iter()
+            .find(|k| k["const"] == kind.name)
+            .unwrap_or_else(|| panic!("{} documented", kind.name));
+        let fields: Vec<&str> = shape["x-fields"]
+            .as_array()
+            .expect("fields")
+            .iter()
+            .filter_map(|f| f["name"].as_str())
+            .collect();
+        let declared: Vec<&str> = kind.fields.iter().map(|f| f.name).collect();
+        assert_eq!(fields, declared, "the fields of {}", kind.name);
+    }
+    // The shapes the routes refer to are all there.
+    for schema in [
+        "PushRequest",
+        "PushResponse",
+        "PullRequest",
+        "PullResponse",
+        "Record",
+        "Value",
     ] {
-        let name = serde_json::to_value(&op).expect("json")["op"]
-            .as_str()
-            .expect("tag")
-            .to_owned();
-        assert!(ops.contains(&format!("\"{name}\"")), "{name} documented");
+        assert!(
+            doc["components"]["schemas"][schema].is_object(),
+            "{schema} described"
+        );
     }
     app.finish().await;
 }
@@ -305,10 +406,7 @@ async fn a_device_is_listed_as_synced_only_once_the_server_has_all_its_edits_and
 ) {
     let app = TestApp::with_demo(backend).await;
     let mut phone = device(&app, 1).await;
-    phone.edit(Op::CreateGoal {
-        goal: GoalId(Uuid::from_u128(5)),
-        wording: "Cook a curry for my housemates".into(),
-    });
+    phone.edit(goal(5, "Cook a curry for my housemates"));
     pull(&app, &mut phone).await;
     assert!(
         app.store.device_syncs().await.expect("list").is_empty(),
@@ -331,10 +429,7 @@ async fn a_device_is_listed_as_synced_only_once_the_server_has_all_its_edits_and
 async fn the_plan_page_shows_the_plan_as_the_server_holds_it(backend: Backend) {
     let app = TestApp::with_demo(backend).await;
     let mut phone = device(&app, 1).await;
-    phone.edit(Op::CreateGoal {
-        goal: GoalId(Uuid::from_u128(5)),
-        wording: "Get the late bus home on my own".into(),
-    });
+    phone.edit(goal(5, "Get the late bus home on my own"));
     sync(&app, &mut phone).await;
     let (status, page) = app.get(&format!("/people/{}/plan", demo::DAN)).await;
     assert_eq!(status, StatusCode::OK);
@@ -356,10 +451,7 @@ async fn a_push_sent_from_another_website_is_refused_and_changes_nothing() {
     use tower::ServiceExt;
     let app = TestApp::with_demo(Backend::Sqlite).await;
     let mut r = device(&app, 1).await;
-    r.edit(Op::CreateGoal {
-        goal: GoalId(Uuid::from_u128(5)),
-        wording: "Go to the gig".into(),
-    });
+    r.edit(goal(5, "Go to the gig"));
     let body = serde_json::to_string(&PushRequest {
         person: demo::DAN,
         client: r.client,
