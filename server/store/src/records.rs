@@ -380,10 +380,14 @@ impl Writes {
                 Arg::Int(i64::from(record.deleted)),
                 Arg::Int(crate::sql::signed(record.version)),
             ];
-            args.extend(report_cells(kind, record).into_iter().map(|cell| match cell {
-                Cell::Text(t) => Arg::MaybeText(t),
-                Cell::Number(n) => Arg::MaybeInt(n),
-            }));
+            args.extend(
+                report_cells(kind, record)
+                    .into_iter()
+                    .map(|cell| match cell {
+                        Cell::Text(t) => Arg::MaybeText(t),
+                        Cell::Number(n) => Arg::MaybeInt(n),
+                    }),
+            );
             self.add(&upsert, args);
         }
     }
@@ -465,8 +469,14 @@ mod tests {
     #[test]
     fn statements_joined_into_one_list_number_their_values_in_order() {
         let mut writes = Writes::default();
-        writes.add("INSERT INTO a VALUES ($1, $2)", vec![Arg::Int(1), Arg::Int(2)]);
-        writes.add("UPDATE b SET x = $1 WHERE y = $2", vec![Arg::Int(3), Arg::Int(4)]);
+        writes.add(
+            "INSERT INTO a VALUES ($1, $2)",
+            vec![Arg::Int(1), Arg::Int(2)],
+        );
+        writes.add(
+            "UPDATE b SET x = $1 WHERE y = $2",
+            vec![Arg::Int(3), Arg::Int(4)],
+        );
         let trips = writes.joined();
         assert_eq!(trips.len(), 1);
         assert_eq!(
@@ -484,7 +494,11 @@ mod tests {
         }
         let trips = writes.joined();
         assert!(trips.len() > 1);
-        assert!(trips.iter().all(|(_, args)| args.len() <= MAX_ARGS_PER_TRIP));
+        assert!(
+            trips
+                .iter()
+                .all(|(_, args)| args.len() <= MAX_ARGS_PER_TRIP)
+        );
         assert_eq!(trips.iter().map(|(_, a)| a.len()).sum::<usize>(), 9_000);
     }
 }
