@@ -392,6 +392,13 @@ impl Writes {
         }
     }
 
+    /// Just the writing of one audit event.
+    pub fn of_audit(event: &domain::audit::AuditEvent) -> Writes {
+        let mut writes = Writes::default();
+        writes.audit(event);
+        writes
+    }
+
     /// An audit event (made storable first: what was typed never stops it being written).
     pub fn audit(&mut self, event: &domain::audit::AuditEvent) {
         let event = domain::audit::AuditEvent::storable(event);

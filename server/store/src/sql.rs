@@ -133,7 +133,7 @@ pub(crate) fn about_me_json(about_me: &AboutMe) -> String {
 
 macro_rules! sql_store {
     ($store:ty, $backend:expr, lock_head = $lock_head:expr) => {
-        use $crate::sql::{end_other_links, insert_audit, set_first_password, write_record};
+        use $crate::sql::{end_other_links, set_first_password};
         #[async_trait::async_trait]
         impl $crate::Store for $store {
             fn backend(&self) -> $crate::Backend {
@@ -155,6 +155,8 @@ macro_rules! sql_store {
             async fn import(&self, data: &domain::Dataset) -> Result<(), $crate::StoreError> {
                 use $crate::sql::*;
                 let mut tx = self.pool.begin().await?;
+                // Each person's About me record, if they have none yet.
+                let mut abouts = $crate::records::Writes::default();
                 for s in &data.services {
                     sqlx::query(UPSERT_SERVICE)
                         .bind(s.id.to_string())
@@ -185,8 +187,9 @@ macro_rules! sql_store {
                         .await?;
                     let about =
                         domain::records::views::about_me_record(p.id, &p.about_me, 0, &imported);
-                    write_record!(tx, &pid, &about, self.catalog, $crate::records::INSERT_RECORD_IF_NEW);
+                    abouts.record(&pid, &about, &self.catalog, $crate::records::INSERT_RECORD_IF_NEW);
                 }
+                Self::run_writes(&mut tx, &abouts).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -602,7 +605,7 @@ macro_rules! sql_store {
                         .execute(&mut *tx)
                         .await?;
                 }
-                insert_audit!(tx, audit);
+                Self::run_writes(&mut tx, &$crate::records::Writes::of_audit(audit)).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -848,7 +851,7 @@ macro_rules! sql_store {
                     .bind(topic.key())
                     .execute(&mut *tx)
                     .await?;
-                insert_audit!(tx, audit);
+                Self::run_writes(&mut tx, &$crate::records::Writes::of_audit(audit)).await?;
                 let event = $crate::StoreEvent::Access(member);
                 self.announce(&mut tx, event).await?;
                 tx.commit().await?;
@@ -887,7 +890,7 @@ macro_rules! sql_store {
                     .bind(agreed_by.to_string())
                     .execute(&mut *tx)
                     .await?;
-                insert_audit!(tx, audit);
+                Self::run_writes(&mut tx, &$crate::records::Writes::of_audit(audit)).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -909,7 +912,7 @@ macro_rules! sql_store {
                 if removed == 0 {
                     return Ok(false);
                 }
-                insert_audit!(tx, audit);
+                Self::run_writes(&mut tx, &$crate::records::Writes::of_audit(audit)).await?;
                 tx.commit().await?;
                 Ok(true)
             }
@@ -1143,7 +1146,7 @@ macro_rules! sql_store {
             ) -> Result<(), $crate::StoreError> {
                 let mut tx = self.pool.begin().await?;
                 for event in events {
-                    insert_audit!(tx, event);
+                    Self::run_writes(&mut tx, &$crate::records::Writes::of_audit(event)).await?;
                 }
                 tx.commit().await?;
                 Ok(())
@@ -1196,29 +1199,6 @@ macro_rules! sql_store {
 }
 pub(crate) use sql_store;
 
-/// Writes one audit event in transaction `$tx`.
-macro_rules! insert_audit {
-    ($tx:ident, $event:expr) => {{
-        // What was typed never stops an event being written (a NUL, on PostgreSQL).
-        let event = &domain::audit::AuditEvent::storable($event);
-        sqlx::query($crate::accounts::INSERT_AUDIT)
-            .bind(event.id.to_string())
-            .bind(event.at_ms)
-            .bind(event.user.map(|u| u.to_string()))
-            .bind(&event.user_name)
-            .bind(&event.device)
-            .bind(event.person.map(|p| p.to_string()))
-            .bind(event.kind.key())
-            .bind(&event.summary)
-            .bind(&event.before)
-            .bind(&event.after)
-            .bind(event.service.map(|s| s.to_string()))
-            .execute(&mut *$tx)
-            .await?;
-    }};
-}
-pub(crate) use insert_audit;
-
 /// Ends every unused link of account `$user` (both kinds) in transaction `$tx`.
 macro_rules! end_other_links {
     ($tx:ident, $now:expr, $user:expr) => {{
@@ -1251,43 +1231,6 @@ macro_rules! set_first_password {
 }
 pub(crate) use set_first_password;
 
-/// Writes `$record` of person `$pid` with `$sql` (an upsert, or an insert of a new record only)
-/// in transaction `$tx`, and its row in its kind's report table when the kind has one.
-macro_rules! write_record {
-    ($tx:ident, $pid:expr, $record:expr, $catalog:expr, $sql:expr) => {{
-        let record: &domain::records::Record = $record;
-        sqlx::query($sql)
-            .bind($pid)
-            .bind(&record.kind)
-            .bind(record.id.to_string())
-            .bind(record.parent.map(|p| p.to_string()))
-            .bind(record.topic.key())
-            .bind($crate::sql::signed(record.version))
-            .bind(i64::from(record.deleted))
-            .bind($crate::records::body(record))
-            .execute(&mut *$tx)
-            .await?;
-        if let Some(kind) = $catalog.kind(&record.kind)
-            && let Some(upsert) = $crate::records::report_upsert(kind)
-        {
-            let mut query = sqlx::query(&upsert)
-                .bind($pid)
-                .bind(record.id.to_string())
-                .bind(record.topic.key())
-                .bind(i64::from(record.deleted))
-                .bind($crate::sql::signed(record.version));
-            for cell in $crate::records::report_cells(kind, record) {
-                query = match cell {
-                    $crate::records::Cell::Text(t) => query.bind(t),
-                    $crate::records::Cell::Number(n) => query.bind(n),
-                };
-            }
-            query.execute(&mut *$tx).await?;
-        }
-    }};
-}
-pub(crate) use write_record;
-
 /// Makes the store ready for the records engine, once at start-up, on pool `$pool`: a typed
 /// report table for every kind with reported fields (made, or given its new columns, and filled
 /// from the records), every stored single-document plan moved into records (idempotent: a
@@ -1302,10 +1245,11 @@ macro_rules! prepare_records {
         let plans: Vec<(String, String, i64, String)> = sqlx::query_as(SELECT_UNMOVED_PLANS)
             .fetch_all(&mut *tx)
             .await?;
+        let mut writes = Writes::default();
         for (person, state, version, about_me) in plans {
             let (_, records, version) = moved_plan(&person, &state, version, &about_me)?;
             for record in &records {
-                write_record!(tx, &person, record, catalog, UPSERT_RECORD);
+                writes.record(&person, record, catalog, UPSERT_RECORD);
             }
             sqlx::query(INSERT_HEAD)
                 .bind(&person)
@@ -1324,13 +1268,14 @@ macro_rules! prepare_records {
             let id = domain::PersonId($crate::accounts::uuid("people.id", &person)?);
             let profile: domain::AboutMe = $crate::sql::from_json("people.about_me", &about_me)?;
             let about = domain::records::views::about_me_record(id, &profile, 0, &moved);
-            write_record!(tx, &person, &about, catalog, INSERT_RECORD_IF_NEW);
+            writes.record(&person, &about, catalog, INSERT_RECORD_IF_NEW);
             sqlx::query(INSERT_HEAD)
                 .bind(&person)
                 .bind(0_i64)
                 .execute(&mut *tx)
                 .await?;
         }
+        Self::run_writes(&mut tx, &writes).await?;
         tx.commit().await?;
         // Report tables from the declarations: made, given new columns, filled.
         for kind in catalog.kinds() {
@@ -1378,10 +1323,12 @@ macro_rules! prepare_records {
                 .bind(kind.name)
                 .fetch_all(&mut *tx)
                 .await?;
+                let mut writes = Writes::default();
                 for (person, k, id, parent, topic, version, deleted, body) in rows {
                     let record = record_from_row((k, id, parent, topic, version, deleted, body))?;
-                    write_record!(tx, &person, &record, catalog, UPSERT_RECORD);
+                    writes.record(&person, &record, catalog, UPSERT_RECORD);
                 }
+                Self::run_writes(&mut tx, &writes).await?;
                 tx.commit().await?;
             }
         }
