@@ -254,10 +254,11 @@ impl Replica {
             for record in &response.records {
                 self.confirmed.insert(record.clone());
             }
+            let ids: BTreeSet<&uuid::Uuid> = response.gone.iter().collect();
             let gone: Vec<RecordKey> = self
                 .confirmed
                 .iter()
-                .filter(|r| response.gone.contains(&r.id))
+                .filter(|r| ids.contains(&r.id))
                 .map(Record::key)
                 .collect();
             for key in gone {
