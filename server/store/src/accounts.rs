@@ -129,8 +129,12 @@ pub(crate) const SELECT_INVITATION: &str = "SELECT token_hash, person_id, user_i
 /// Single use: only the first redemption of an unexpired, unended invitation changes a row.
 pub(crate) const USE_INVITATION: &str = "UPDATE invitations SET used_ms = $1 \
      WHERE token_hash = $2 AND used_ms IS NULL AND ended_ms IS NULL AND expires_ms > $1";
-pub(crate) const SELECT_SESSION: &str =
-    "SELECT record FROM sessions WHERE id = $1 AND expires_ms > $2";
+/// A session, if it stands, and the access epoch, in one round trip.
+pub(crate) const SELECT_SESSION: &str = "SELECT e.version, s.record FROM access_epoch e \
+     LEFT JOIN sessions s ON s.id = $1 AND s.expires_ms > $2 WHERE e.id = 1";
+pub(crate) const SELECT_ACCESS_EPOCH: &str = "SELECT version FROM access_epoch WHERE id = 1";
+pub(crate) const ADVANCE_ACCESS_EPOCH: &str =
+    "UPDATE access_epoch SET version = version + 1 WHERE id = 1 RETURNING version";
 pub(crate) const UPSERT_SESSION: &str = "INSERT INTO sessions (id, user_id, record, expires_ms) VALUES ($1, $2, $3, $4) \
      ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id, record = excluded.record, \
      expires_ms = excluded.expires_ms";

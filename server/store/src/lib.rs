@@ -17,6 +17,7 @@ use domain::sync::{ClientId, DeviceSync};
 use domain::{Dataset, Person, PersonId, PersonSummary, Service, ServiceId};
 
 mod accounts;
+mod cache;
 pub mod demo;
 mod group;
 mod postgres;
@@ -297,7 +298,8 @@ pub trait Store: Send + Sync + 'static {
     async fn circle_offers(&self, user: UserId) -> Result<Vec<CircleOffer>, StoreError>;
 
     /// Everything the access rules need about a user: their roles and their circles with what
-    /// is shared in each. `None` for an unknown user.
+    /// is shared in each. `None` for an unknown user. Answered from memory while no change to
+    /// access has been committed since the last [`Store::session`] read (see `cache`).
     async fn actor(&self, user: UserId) -> Result<Option<Actor>, StoreError>;
 
     /// The members of `person`'s circle with what each is shared, including those offered a
@@ -353,7 +355,14 @@ pub trait Store: Send + Sync + 'static {
 
     // ---- Sessions (records of `tower-sessions`, as JSON)
 
+    /// The session `id` unless it has expired. Reading it also reads the access epoch, so
+    /// that what is asked next about access ([`Store::actor`], [`Store::person`],
+    /// [`Store::claim_device`], which may be answered from memory) reflects every change
+    /// committed, by any server, before this read.
     async fn session(&self, id: &str, now_ms: i64) -> Result<Option<String>, StoreError>;
+
+    /// Reads the access epoch, as [`Store::session`] does, for a caller that reads no session.
+    async fn refresh_access(&self) -> Result<(), StoreError>;
 
     async fn put_session(
         &self,

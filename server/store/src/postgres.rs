@@ -16,6 +16,8 @@ pub struct PostgresStore {
     changes: broadcast::Sender<StoreEvent>,
     listener: Arc<tokio::task::JoinHandle<()>>,
     catalog: domain::records::Catalog,
+    /// Access facts kept while the access epoch stands (see `cache`).
+    access: std::sync::Arc<crate::cache::AccessCache>,
 }
 
 const CHANNEL: &str = "circle_plan_changed";
@@ -51,6 +53,7 @@ impl PostgresStore {
             changes,
             listener,
             catalog,
+            access: std::sync::Arc::default(),
         })
     }
 

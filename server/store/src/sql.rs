@@ -190,7 +190,9 @@ macro_rules! sql_store {
                     abouts.record(&pid, &about, &self.catalog, $crate::records::INSERT_RECORD_IF_NEW);
                 }
                 Self::run_writes(&mut tx, &abouts).await?;
+                let epoch = $crate::sql::access_changed!(tx);
                 tx.commit().await?;
+                self.access.saw(epoch);
                 Ok(())
             }
 
@@ -221,12 +223,20 @@ macro_rules! sql_store {
                 id: domain::PersonId,
             ) -> Result<Option<domain::Person>, $crate::StoreError> {
                 use $crate::sql::*;
-                sqlx::query_as::<_, PersonRow>(SELECT_PERSON)
+                if let Some(person) = self.access.person(id) {
+                    return Ok(Some(person));
+                }
+                let tag = self.access.tag();
+                let person = sqlx::query_as::<_, PersonRow>(SELECT_PERSON)
                     .bind(id.to_string())
                     .fetch_optional(&self.pool)
                     .await?
                     .map(person_from_row)
-                    .transpose()
+                    .transpose()?;
+                if let Some(person) = &person {
+                    self.access.keep_person(tag, person);
+                }
+                Ok(person)
             }
 
             fn catalog(&self) -> &domain::records::Catalog {
@@ -462,14 +472,20 @@ macro_rules! sql_store {
             ) -> Result<bool, $crate::StoreError> {
                 use $crate::accounts::*;
                 let cid = client.0.to_string();
-                // A device's owner never changes once claimed: read first, so that a device
-                // already known (every push but its first) writes nothing.
+                // A device's owner never changes once claimed: it is remembered, and read
+                // first, so that a device already known (every push but its first) writes
+                // nothing and, after its first push here, reads nothing.
+                if let Some(owner) = self.access.owner(client) {
+                    return Ok(owner == user);
+                }
                 let known: Option<(String,)> = sqlx::query_as(SELECT_DEVICE_OWNER)
                     .bind(&cid)
                     .fetch_optional(&self.pool)
                     .await?;
                 if let Some((owner,)) = known {
-                    return Ok(owner == user.to_string());
+                    let owner = domain::access::UserId(uuid("devices.user_id", &owner)?);
+                    self.access.keep_owner(client, owner);
+                    return Ok(owner == user);
                 }
                 sqlx::query(CLAIM_DEVICE)
                     .bind(&cid)
@@ -481,7 +497,9 @@ macro_rules! sql_store {
                     .bind(&cid)
                     .fetch_one(&self.pool)
                     .await?;
-                Ok(owner == user.to_string())
+                let owner = domain::access::UserId(uuid("devices.user_id", &owner)?);
+                self.access.keep_owner(client, owner);
+                Ok(owner == user)
             }
 
             async fn client_seq(
@@ -531,13 +549,17 @@ macro_rules! sql_store {
 
             async fn put_user(&self, user: &$crate::UserRecord) -> Result<(), $crate::StoreError> {
                 use $crate::accounts::*;
+                let mut tx = self.pool.begin().await?;
                 sqlx::query(INSERT_USER)
                     .bind(user.id.to_string())
                     .bind(user.email.trim().to_lowercase())
                     .bind(&user.name)
                     .bind(&user.password_hash)
-                    .execute(&self.pool)
+                    .execute(&mut *tx)
                     .await?;
+                let epoch = $crate::sql::access_changed!(tx);
+                tx.commit().await?;
+                self.access.saw(epoch);
                 Ok(())
             }
 
@@ -606,7 +628,9 @@ macro_rules! sql_store {
                         .await?;
                 }
                 Self::run_writes(&mut tx, &$crate::records::Writes::of_audit(audit)).await?;
+                let epoch = $crate::sql::access_changed!(tx);
                 tx.commit().await?;
+                self.access.saw(epoch);
                 Ok(())
             }
 
@@ -630,7 +654,9 @@ macro_rules! sql_store {
                     .await?;
                 let event = $crate::StoreEvent::Access(user);
                 self.announce(&mut tx, event).await?;
+                let epoch = $crate::sql::access_changed!(tx);
                 tx.commit().await?;
+                self.access.saw(epoch);
                 self.announced(event);
                 Ok(())
             }
@@ -661,7 +687,9 @@ macro_rules! sql_store {
                     .await?;
                 let event = $crate::StoreEvent::Access(user);
                 self.announce(&mut tx, event).await?;
+                let epoch = $crate::sql::access_changed!(tx);
                 tx.commit().await?;
+                self.access.saw(epoch);
                 self.announced(event);
                 Ok(())
             }
@@ -731,12 +759,16 @@ macro_rules! sql_store {
                 role: domain::access::CircleRole,
             ) -> Result<(), $crate::StoreError> {
                 use $crate::accounts::*;
+                let mut tx = self.pool.begin().await?;
                 sqlx::query(UPSERT_MEMBER)
                     .bind(person.to_string())
                     .bind(user.to_string())
                     .bind(role.key())
-                    .execute(&self.pool)
+                    .execute(&mut *tx)
                     .await?;
+                let epoch = $crate::sql::access_changed!(tx);
+                tx.commit().await?;
+                self.access.saw(epoch);
                 Ok(())
             }
 
@@ -758,7 +790,9 @@ macro_rules! sql_store {
                     == 1;
                 let event = $crate::StoreEvent::Access(user);
                 self.announce(&mut tx, event).await?;
+                let epoch = $crate::sql::access_changed!(tx);
                 tx.commit().await?;
+                self.access.saw(epoch);
                 self.announced(event);
                 Ok(accepted)
             }
@@ -769,13 +803,18 @@ macro_rules! sql_store {
                 user: domain::access::UserId,
             ) -> Result<bool, $crate::StoreError> {
                 use $crate::accounts::*;
-                Ok(sqlx::query(DECLINE_MEMBER)
+                let mut tx = self.pool.begin().await?;
+                let declined = sqlx::query(DECLINE_MEMBER)
                     .bind(person.to_string())
                     .bind(user.to_string())
-                    .execute(&self.pool)
+                    .execute(&mut *tx)
                     .await?
                     .rows_affected()
-                    == 1)
+                    == 1;
+                let epoch = $crate::sql::access_changed!(tx);
+                tx.commit().await?;
+                self.access.saw(epoch);
+                Ok(declined)
             }
 
             async fn circle_offers(
@@ -794,6 +833,10 @@ macro_rules! sql_store {
                 user: domain::access::UserId,
             ) -> Result<Option<domain::access::Actor>, $crate::StoreError> {
                 use $crate::accounts::*;
+                if let Some(actor) = self.access.actor(user) {
+                    return Ok(Some(actor));
+                }
+                let tag = self.access.tag();
                 let Some(record) = self.user(user).await? else {
                     return Ok(None);
                 };
@@ -810,12 +853,14 @@ macro_rules! sql_store {
                     .bind(&uid)
                     .fetch_all(&self.pool)
                     .await?;
-                Ok(Some(domain::access::Actor {
+                let actor = domain::access::Actor {
                     user,
                     name: record.name,
                     staff: staff_roles(roles)?,
                     circles: memberships(circles, consent)?,
-                }))
+                };
+                self.access.keep_actor(tag, &actor);
+                Ok(Some(actor))
             }
 
             async fn circle(
@@ -854,7 +899,9 @@ macro_rules! sql_store {
                 Self::run_writes(&mut tx, &$crate::records::Writes::of_audit(audit)).await?;
                 let event = $crate::StoreEvent::Access(member);
                 self.announce(&mut tx, event).await?;
+                let epoch = $crate::sql::access_changed!(tx);
                 tx.commit().await?;
+                self.access.saw(epoch);
                 self.announced(event);
                 Ok(())
             }
@@ -989,7 +1036,9 @@ macro_rules! sql_store {
                 end_other_links!(tx, now_ms, &user);
                 let event = $crate::StoreEvent::Access(invitation.user);
                 self.announce(&mut tx, event).await?;
+                let epoch = $crate::sql::access_changed!(tx);
                 tx.commit().await?;
+                self.access.saw(epoch);
                 self.announced(event);
                 Ok(Ok(invitation))
             }
@@ -1000,12 +1049,24 @@ macro_rules! sql_store {
                 now_ms: i64,
             ) -> Result<Option<String>, $crate::StoreError> {
                 use $crate::accounts::*;
-                Ok(sqlx::query_as::<_, (String,)>(SELECT_SESSION)
+                // The access epoch comes with it: what this request is allowed is decided on
+                // facts no older than its session (see `cache`).
+                let (epoch, record): (i64, Option<String>) = sqlx::query_as(SELECT_SESSION)
                     .bind(id)
                     .bind(now_ms)
-                    .fetch_optional(&self.pool)
-                    .await?
-                    .map(|(record,)| record))
+                    .fetch_one(&self.pool)
+                    .await?;
+                self.access.saw(epoch);
+                Ok(record)
+            }
+
+            async fn refresh_access(&self) -> Result<(), $crate::StoreError> {
+                use $crate::accounts::*;
+                let (epoch,): (i64,) = sqlx::query_as(SELECT_ACCESS_EPOCH)
+                    .fetch_one(&self.pool)
+                    .await?;
+                self.access.saw(epoch);
+                Ok(())
             }
 
             async fn put_session(
@@ -1215,6 +1276,19 @@ macro_rules! end_other_links {
     }};
 }
 pub(crate) use end_other_links;
+
+/// Advances the access epoch in transaction `$tx`; evaluates to the new epoch, which the store
+/// has seen (`self.access.saw`) once the transaction has committed. Every change to who may see
+/// what runs this: accounts, staff roles, circles, consent, people (see `cache`).
+macro_rules! access_changed {
+    ($tx:ident) => {{
+        let (epoch,): (i64,) = sqlx::query_as($crate::accounts::ADVANCE_ACCESS_EPOCH)
+            .fetch_one(&mut *$tx)
+            .await?;
+        epoch
+    }};
+}
+pub(crate) use access_changed;
 
 /// Sets the password of account `$user` in transaction `$tx` if it has none yet; evaluates to
 /// whether it did (a link only ever sets a first password, never replaces one).

@@ -21,6 +21,8 @@ pub struct SqliteStore {
     /// committed together: one fsync for all of them (see `group`).
     writer: crate::group::Shared,
     catalog: domain::records::Catalog,
+    /// Access facts kept while the access epoch stands (see `cache`).
+    access: std::sync::Arc<crate::cache::AccessCache>,
 }
 
 impl SqliteStore {
@@ -56,6 +58,7 @@ impl SqliteStore {
             changes: broadcast::channel(1024).0,
             writer: std::sync::Arc::default(),
             catalog,
+            access: std::sync::Arc::default(),
         })
     }
 

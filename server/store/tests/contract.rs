@@ -68,6 +68,7 @@ contract!(
     a_stored_plan_moves_into_records_once_with_everything_it_held,
     goals_are_kept_in_a_typed_table_for_reports_as_they_change,
     a_kind_declared_in_a_test_is_stored_and_read_back_only_with_its_topic,
+    an_access_change_made_by_another_server_is_seen_at_the_next_session_read,
 );
 
 fn service(n: u128, name: &str) -> Service {
@@ -1740,4 +1741,91 @@ async fn a_kind_declared_in_a_test_is_stored_and_read_back_only_with_its_topic(
     assert_eq!(shown.len(), 1);
     assert_eq!(shown[0].text("entry"), "A hard week");
     store.close().await;
+}
+
+/// Access facts are kept in memory between requests; a change committed through another
+/// server (another store over the same database, for SQLite another process on the file) must
+/// be seen as soon as a request reads its session, never served from memory.
+async fn an_access_change_made_by_another_server_is_seen_at_the_next_session_read(
+    store: Arc<dyn Store>,
+    url: String,
+) {
+    use domain::access::Topic;
+    store::load_demo(store.as_ref()).await.expect("demo");
+    let other = store::connect(&url).await.expect("a second server");
+    let ruth = user_of("ruth@family.example");
+    let asha = user_of("asha@riverside.example");
+    let far = i64::MAX / 2;
+    assert!(
+        other
+            .create_session("ruths-phone", Some(ruth), "{}", far)
+            .await
+            .expect("session")
+    );
+    let next_request = || async {
+        assert!(
+            other
+                .session("ruths-phone", 0)
+                .await
+                .expect("read")
+                .is_some()
+        );
+    };
+    let ruth_sees_health = || async {
+        other
+            .actor(ruth)
+            .await
+            .expect("actor")
+            .expect("ruth")
+            .circles
+            .iter()
+            .any(|m| m.person == demo::MAGGIE && m.shared.contains(&Topic::Health))
+    };
+    next_request().await;
+    assert!(!ruth_sees_health().await);
+    assert!(!ruth_sees_health().await, "asked twice, from memory");
+
+    let share = audit_event(41, Some(demo::MAGGIE), 10, None);
+    store
+        .set_consent(demo::MAGGIE, ruth, Topic::Health, true, &share)
+        .await
+        .expect("share");
+    next_request().await;
+    assert!(ruth_sees_health().await, "a topic shared elsewhere is seen");
+
+    let unshare = audit_event(42, Some(demo::MAGGIE), 11, None);
+    store
+        .set_consent(demo::MAGGIE, ruth, Topic::Health, false, &unshare)
+        .await
+        .expect("unshare");
+    next_request().await;
+    assert!(
+        !ruth_sees_health().await,
+        "a topic taken back elsewhere is never served from memory"
+    );
+
+    let roles = other.actor(asha).await.expect("actor").expect("asha").staff;
+    let (service, role) = *roles.first().expect("asha has a role");
+    store
+        .revoke_staff_role(asha, service, role)
+        .await
+        .expect("revoke");
+    other.refresh_access().await.expect("refresh");
+    let after = other.actor(asha).await.expect("actor").expect("asha").staff;
+    assert!(!after.contains(&(service, role)), "a revoked role is gone");
+
+    let mut data = demo::dataset();
+    let before = other.person(demo::MAGGIE).await.expect("read").expect("maggie");
+    let moved = data
+        .people
+        .iter_mut()
+        .find(|p| p.id == demo::MAGGIE)
+        .expect("maggie");
+    moved.service_id = demo::ELM_COURT;
+    store.import(&data).await.expect("import");
+    next_request().await;
+    let after = other.person(demo::MAGGIE).await.expect("read").expect("maggie");
+    assert_ne!(before.service_id, after.service_id);
+    assert_eq!(after.service_id, demo::ELM_COURT, "a person moved elsewhere is seen");
+    other.close().await;
 }

@@ -18,6 +18,7 @@ use crate::on_both_backends;
 on_both_backends!(
     every_role_reads_and_writes_exactly_what_the_rules_and_the_persons_consent_allow,
     revoking_a_topic_resets_the_members_copy_without_it,
+    a_topic_taken_back_through_another_server_is_withheld_at_the_next_request_to_this_one,
     a_kind_declared_in_a_test_never_reaches_a_member_without_its_topic,
     an_invitation_works_once_and_never_after_it_expires,
     signing_out_ends_the_session_and_signing_out_everywhere_ends_them_all,
@@ -333,6 +334,68 @@ async fn revoking_a_topic_resets_the_members_copy_without_it(backend: Backend) {
             && e.summary
                 .contains("Stopped sharing “About me” with Ruth Okafor")
     }));
+    app.finish().await;
+}
+
+/// Each server keeps who may see what in memory between requests: a change made through
+/// another server over the same database is honoured at the very next request here.
+async fn a_topic_taken_back_through_another_server_is_withheld_at_the_next_request_to_this_one(
+    backend: Backend,
+) {
+    let app = TestApp::with_demo(backend).await;
+    let ruth = app.as_user("ruth@family.example").await;
+    let ruth_id = demo::ACCOUNTS
+        .iter()
+        .find(|a| a.email == "ruth@family.example")
+        .expect("Ruth")
+        .id;
+    let held: BTreeSet<Topic> = [Topic::AboutMe, Topic::GoalsAndProgress, Topic::DailyLiving]
+        .into_iter()
+        .collect();
+    for _ in 0..2 {
+        let (status, response) = pull(&ruth, demo::MAGGIE, Some(held.clone())).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(response.expect("pull").reset.is_none(), "nothing changed yet");
+    }
+    let (_, elsewhere) = app.second_server().await;
+    let note = domain::audit::AuditEvent {
+        id: Uuid::from_u128(0xacce55),
+        at_ms: 1,
+        user: None,
+        user_name: "Maggie Okafor".into(),
+        device: "Firefox on Linux".into(),
+        person: Some(demo::MAGGIE),
+        service: None,
+        kind: domain::audit::AuditKind::ConsentChanged,
+        summary: "Stopped sharing “About me” with Ruth Okafor".into(),
+        before: None,
+        after: None,
+    };
+    elsewhere
+        .set_consent(demo::MAGGIE, ruth_id, Topic::AboutMe, false, &note)
+        .await
+        .expect("taken back elsewhere");
+    let (status, response) = pull(&ruth, demo::MAGGIE, Some(held)).await;
+    assert_eq!(status, StatusCode::OK);
+    let response = response.expect("pull");
+    let topics = response.reset.clone().expect("a fresh copy");
+    assert!(!topics.contains(&Topic::AboutMe));
+    assert!(response.records.iter().all(|r| r.topic != Topic::AboutMe));
+    let push = PushRequest {
+        person: demo::MAGGIE,
+        client: ClientId(Uuid::from_u128(0xacce55)),
+        mutations: vec![mutation(
+            ClientId(Uuid::from_u128(0xacce55)),
+            1,
+            set_about(demo::MAGGIE, "admired_for", "", "written after it was taken back"),
+        )],
+    };
+    let (status, text) = ruth
+        .post("/api/sync/push", serde_json::to_string(&push).expect("json"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert!(text.contains("rejected"), "her edit to About me is refused: {text}");
+    elsewhere.close().await;
     app.finish().await;
 }
 
