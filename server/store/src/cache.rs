@@ -34,14 +34,20 @@ impl<K: Eq + Hash, V: Clone> Tagged<K, V> {
     }
 
     fn get(&self, key: &K, epoch: i64) -> Option<V> {
-        let map = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let map = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         map.get(key)
             .filter(|(tag, _)| *tag == epoch)
             .map(|(_, value)| value.clone())
     }
 
     fn put(&self, key: K, tag: i64, value: V) {
-        let mut map = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut map = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if map.len() >= MAX_ENTRIES {
             map.clear();
         }
@@ -158,7 +164,11 @@ mod tests {
         cache.keep_actor(cache.tag(), &actor(1));
         assert_eq!(cache.actor(actor(1).user), Some(actor(1)));
         cache.saw(2);
-        assert_eq!(cache.actor(actor(1).user), Some(actor(1)), "an older read changes nothing");
+        assert_eq!(
+            cache.actor(actor(1).user),
+            Some(actor(1)),
+            "an older read changes nothing"
+        );
         cache.saw(4);
         assert_eq!(cache.actor(actor(1).user), None);
     }

@@ -216,5 +216,8 @@ mod tests {
 crate::sql::sql_store!(
     PostgresStore,
     Backend::Postgres,
-    lock_head = crate::records::LOCK_HEAD
+    conn = sqlx::PgConnection,
+    lock_head = crate::records::LOCK_HEAD,
+    // Pushes to different people write at once; reading inside the transaction costs nothing.
+    read_ahead = false
 );

@@ -45,6 +45,7 @@ contract!(
     an_about_me_edit_through_sync_shows_on_the_profile,
     syncing_an_unknown_person_is_not_found,
     concurrent_pushes_to_one_person_are_all_kept,
+    the_same_edits_sent_several_times_at_once_are_applied_once,
     a_committed_change_is_announced_to_every_store_on_the_database,
     a_devices_last_complete_sync_is_kept_per_plan_and_replaced_by_the_next,
     the_demo_accounts_carry_their_roles_circles_and_consent,
@@ -420,6 +421,39 @@ async fn concurrent_pushes_to_one_person_are_all_kept(store: Arc<dyn Store>, _: 
     assert_eq!(goals(store.as_ref()).await.len(), 3);
     let (_, version) = store.records(demo::MAGGIE, None).await.expect("records");
     assert_eq!(version, 3);
+}
+
+/// A device that times out and sends its outbox again while the first send is still being
+/// saved: each copy is read before its turn to write, and only one may apply the edits.
+async fn the_same_edits_sent_several_times_at_once_are_applied_once(
+    store: Arc<dyn Store>,
+    _: String,
+) {
+    store::load_demo(store.as_ref()).await.expect("demo");
+    let mut r = replica(store.as_ref(), 1).await;
+    r.edit(create_goal(100, "Walk to the post office"));
+    r.edit(create_goal(101, "Phone my sister on Sundays"));
+    let (client, batch) = (r.client, r.push_request());
+    let pushes: Vec<_> = (0..6)
+        .map(|_| {
+            let (store, batch) = (store.clone(), batch.clone());
+            tokio::spawn(async move { store.sync_push(demo::MAGGIE, client, &batch).await })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for push in pushes {
+        answers.push(push.await.expect("task").expect("push"));
+    }
+    for acks in &answers {
+        assert_eq!(
+            acks, &answers[0],
+            "every copy gets the same acknowledgements"
+        );
+        assert!(acks.iter().all(|a| a.outcome == Outcome::Applied));
+    }
+    assert_eq!(goals(store.as_ref()).await.len(), 2);
+    let (_, version) = store.records(demo::MAGGIE, None).await.expect("records");
+    assert_eq!(version, 2, "applied once");
 }
 
 async fn a_committed_change_is_announced_to_every_store_on_the_database(
@@ -1815,7 +1849,11 @@ async fn an_access_change_made_by_another_server_is_seen_at_the_next_session_rea
     assert!(!after.contains(&(service, role)), "a revoked role is gone");
 
     let mut data = demo::dataset();
-    let before = other.person(demo::MAGGIE).await.expect("read").expect("maggie");
+    let before = other
+        .person(demo::MAGGIE)
+        .await
+        .expect("read")
+        .expect("maggie");
     let moved = data
         .people
         .iter_mut()
@@ -1824,8 +1862,16 @@ async fn an_access_change_made_by_another_server_is_seen_at_the_next_session_rea
     moved.service_id = demo::ELM_COURT;
     store.import(&data).await.expect("import");
     next_request().await;
-    let after = other.person(demo::MAGGIE).await.expect("read").expect("maggie");
+    let after = other
+        .person(demo::MAGGIE)
+        .await
+        .expect("read")
+        .expect("maggie");
     assert_ne!(before.service_id, after.service_id);
-    assert_eq!(after.service_id, demo::ELM_COURT, "a person moved elsewhere is seen");
+    assert_eq!(
+        after.service_id,
+        demo::ELM_COURT,
+        "a person moved elsewhere is seen"
+    );
     other.close().await;
 }

@@ -355,7 +355,10 @@ async fn a_topic_taken_back_through_another_server_is_withheld_at_the_next_reque
     for _ in 0..2 {
         let (status, response) = pull(&ruth, demo::MAGGIE, Some(held.clone())).await;
         assert_eq!(status, StatusCode::OK);
-        assert!(response.expect("pull").reset.is_none(), "nothing changed yet");
+        assert!(
+            response.expect("pull").reset.is_none(),
+            "nothing changed yet"
+        );
     }
     let (_, elsewhere) = app.second_server().await;
     let note = domain::audit::AuditEvent {
@@ -387,14 +390,25 @@ async fn a_topic_taken_back_through_another_server_is_withheld_at_the_next_reque
         mutations: vec![mutation(
             ClientId(Uuid::from_u128(0xacce55)),
             1,
-            set_about(demo::MAGGIE, "admired_for", "", "written after it was taken back"),
+            set_about(
+                demo::MAGGIE,
+                "admired_for",
+                "",
+                "written after it was taken back",
+            ),
         )],
     };
     let (status, text) = ruth
-        .post("/api/sync/push", serde_json::to_string(&push).expect("json"))
+        .post(
+            "/api/sync/push",
+            serde_json::to_string(&push).expect("json"),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{text}");
-    assert!(text.contains("rejected"), "her edit to About me is refused: {text}");
+    assert!(
+        text.contains("rejected"),
+        "her edit to About me is refused: {text}"
+    );
     elsewhere.close().await;
     app.finish().await;
 }
