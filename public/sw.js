@@ -6,9 +6,15 @@
 // cached copy is served. Sync traffic (/api/...) never goes through the cache. Edits waiting to
 // be sent live in local storage, which this worker never touches: updating it loses nothing.
 
-const CACHE = "circle-shell-v1";
-// Pages are kept as they are visited (they need a signed-in user); the shell is kept up front.
+// The server fills in these two lines (server/src/assets.rs): this build's id and the files
+// every page needs, whose names (in a release build) hold a hash of their content.
+const BUILD = "dev";
 const SHELL = ["/pkg/circle.js", "/pkg/circle.wasm", "/pkg/circle.css", "/icon.svg", "/manifest.webmanifest"];
+// One cache across deployments: pages kept for offline use stay when a new build arrives, and
+// so do the files of an older build that a kept page still names (a page is only ever shown with
+// the files it was made with); other old files are let go once the new worker takes over.
+const CACHE = "circle-v2";
+const OLD_CACHES = ["circle-shell-v1"];
 const NETWORK_TIMEOUT_MS = 4000;
 
 // Sync traffic goes straight to the network without waking this worker, where the browser
@@ -35,10 +41,32 @@ self.addEventListener("activate", (event) => {
   event.waitUntil(
     caches
       .keys()
-      .then((keys) => Promise.all(keys.filter((k) => k !== CACHE).map((k) => caches.delete(k))))
+      .then((keys) => Promise.all(keys.filter((k) => OLD_CACHES.includes(k)).map((k) => caches.delete(k))))
+      .then(letGoOfOldFiles)
       .then(() => self.clients.claim()),
   );
 });
+
+// Drops the app files of older builds that no kept page names any more.
+async function letGoOfOldFiles() {
+  const cache = await caches.open(CACHE);
+  const requests = await cache.keys();
+  const needed = new Set(SHELL);
+  for (const request of requests) {
+    if (new URL(request.url).pathname.startsWith("/pkg/")) continue;
+    const response = await cache.match(request);
+    const html = response ? await response.text() : "";
+    for (const match of html.matchAll(/\/pkg\/[^"'\s>]+/g)) needed.add(match[0]);
+  }
+  await Promise.all(
+    requests
+      .filter((request) => {
+        const path = new URL(request.url).pathname;
+        return path.startsWith("/pkg/") && !needed.has(path);
+      })
+      .map((request) => cache.delete(request)),
+  );
+}
 
 // The app asks for each page it shows to be kept, including pages reached without a full load.
 self.addEventListener("message", (event) => {
@@ -89,7 +117,7 @@ function fetchWithTimeout(request) {
 function offlinePage() {
   const html = `<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Offline · Circle</title><link rel="stylesheet" href="/pkg/circle.css"></head>
+<title>Offline · Circle</title><link rel="stylesheet" href="${SHELL.find((p) => p.endsWith(".css"))}"></head>
 <body><main id="main"><h1>You're offline</h1>
 <div class="panel"><p>This page has not been opened on this device before, so there is no copy of it here.
 Pages you have opened before work offline, and edits you make on them are kept on this device and sent when you're back online.</p>

@@ -14,7 +14,7 @@ pub mod server;
 pub mod sync;
 
 use leptos::prelude::*;
-use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, Link, Meta, MetaTags, Title, provide_meta_context};
 use leptos_router::{
     SsrMode, StaticSegment,
     components::{Route, Router, Routes},
@@ -47,7 +47,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 {identity}
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <HydrationScripts options=options.clone() />
+                // A release build's stylesheet is named by its content (see server/src/assets.rs).
+                <HashedStylesheet options id="leptos" />
                 <MetaTags />
             </head>
             <body>
@@ -70,7 +72,6 @@ pub fn App() -> impl IntoView {
         sync::forget_hydration_data();
     });
     view! {
-        <Stylesheet id="leptos" href="/pkg/circle.css" />
         <Link rel="icon" href="/icon.svg" type_="image/svg+xml" />
         <Link rel="manifest" href="/manifest.webmanifest" />
         <Meta name="theme-color" content="#1d4f5c" />

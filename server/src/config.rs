@@ -158,9 +158,14 @@ pub fn parse_duration(text: &str) -> Option<Duration> {
 
 impl Config {
     pub fn from_env() -> Result<Self, StartupError> {
-        let leptos = leptos::config::get_configuration(None)
+        let mut leptos = leptos::config::get_configuration(None)
             .map_err(|e| StartupError::Config(format!("Leptos settings: {e}")))?
             .leptos_options;
+        // A release build names its files by their content and lists the names in a hash file
+        // beside the server (`hash-files` in Cargo.toml): use them unless told otherwise.
+        if std::env::var_os("LEPTOS_HASH_FILES").is_none() {
+            leptos.hash_files = crate::assets::hash_file(&leptos).is_some_and(|p| p.exists());
+        }
         Self::from_vars(|name| std::env::var(name).ok(), leptos)
     }
 

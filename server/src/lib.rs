@@ -23,6 +23,7 @@ use tower_http::trace::TraceLayer;
 
 pub mod account;
 pub mod admin;
+pub mod assets;
 pub mod auth;
 pub mod cli;
 pub mod config;
@@ -123,6 +124,7 @@ pub fn router_with(
         .merge(sync::routes())
         .merge(account::routes())
         .merge(admin::routes())
+        .merge(assets::routes(&state.leptos_options))
         .leptos_routes_with_context(&state, routes, move || provide_context(services.clone()), {
             let options = state.leptos_options.clone();
             move || app::shell(options.clone())

@@ -1,6 +1,7 @@
 //! The server's integration tests: one binary (link once), one module per area.
 
 mod access;
+mod assets;
 mod helpers;
 mod holes;
 mod pages;
