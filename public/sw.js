@@ -13,8 +13,8 @@ const SHELL = ["/pkg/circle.js", "/pkg/circle.wasm", "/pkg/circle.css", "/icon.s
 // One cache across deployments: pages kept for offline use stay when a new build arrives, and
 // so do the files of an older build that a kept page still names (a page is only ever shown with
 // the files it was made with); other old files are let go once the new worker takes over.
-const CACHE = "circle-v2";
-const OLD_CACHES = ["circle-shell-v1"];
+// The page (app/src/sync/browser.rs, PAGE_CACHE) empties it of pages when access changes.
+const CACHE = "circle-shell-v1";
 const NETWORK_TIMEOUT_MS = 4000;
 
 // Sync traffic goes straight to the network without waking this worker, where the browser
@@ -41,7 +41,7 @@ self.addEventListener("activate", (event) => {
   event.waitUntil(
     caches
       .keys()
-      .then((keys) => Promise.all(keys.filter((k) => OLD_CACHES.includes(k)).map((k) => caches.delete(k))))
+      .then((keys) => Promise.all(keys.filter((k) => k !== CACHE).map((k) => caches.delete(k))))
       .then(letGoOfOldFiles)
       .then(() => self.clients.claim()),
   );

@@ -1,0 +1,33 @@
+import { test, expect } from "@playwright/test";
+
+// What a phone on a weak signal downloads: the app's own files, compressed, named by content
+// (so a deployment never serves a stale copy) and kept by the browser for good.
+test("the app's files are served compressed, named by content and kept for good", async ({ page, request }) => {
+  await page.goto("/sign-in");
+  const files = await page.evaluate(() =>
+    [...document.querySelectorAll("link[rel=modulepreload], link[rel=preload], link[rel=stylesheet]")]
+      .map((link) => link.getAttribute("href") ?? "")
+      .filter((href) => href.startsWith("/pkg/")),
+  );
+  for (const kind of ["js", "wasm", "css"]) {
+    expect(files, `a ${kind} file named by its content`).toContainEqual(
+      expect.stringMatching(new RegExp(`^/pkg/circle\\.[A-Za-z0-9_-]{16,}\\.${kind}$`)),
+    );
+  }
+  for (const [encoding, name] of [["br", "br"], ["gzip", "gzip"]]) {
+    for (const file of files) {
+      const response = await request.get(file, { headers: { "accept-encoding": encoding } });
+      expect(response.status(), file).toBe(200);
+      expect(response.headers()["content-encoding"], `${file} as ${name}`).toBe(name);
+      expect(response.headers()["cache-control"], file).toContain("immutable");
+      expect(response.headers()["vary"], file).toContain("accept-encoding");
+    }
+  }
+  const wasm = files.find((f) => f.endsWith(".wasm"))!;
+  const plain = await request.get(wasm, { headers: { "accept-encoding": "identity" } });
+  const br = await request.get(wasm, { headers: { "accept-encoding": "br" } });
+  expect(Number(br.headers()["content-length"])).toBeLessThan(Number(plain.headers()["content-length"]) / 2);
+
+  const worker = await (await request.get("/sw.js")).text();
+  for (const file of files) expect(worker, `the service worker keeps ${file}`).toContain(`"${file}"`);
+});
