@@ -282,6 +282,9 @@ pub fn thousands(n: f64) -> String {
 }
 
 /// The Markdown file `--write` produces.
+/// Where the sections written by other benchmarks (`end2end/bench/phone.mjs`) begin.
+pub const OTHER_SECTIONS: &str = "\n## Phone\n";
+
 pub fn document(command: &str, machine: &Machine, report: &Report, note: Option<&str>) -> String {
     let mut out = String::new();
     out.push_str(
