@@ -153,6 +153,17 @@ function section(results, machine) {
       `| ${r.name} | ${ms(r.firstContent)} (< ${ms(TARGETS.firstContent)}: ${verdict(r.firstContent, TARGETS.firstContent)}) | ${ms(r.hydrated)} (< ${ms(TARGETS.hydrated)}: ${verdict(r.hydrated, TARGETS.hydrated)}) | ${kb(r.appBytes)} | ${Number.isNaN(r.saved) ? "—" : ms(r.saved)} | ${r.render.toFixed(2)} ms (< ${TARGETS.render} ms: ${verdict(r.render, TARGETS.render)}) |`,
     );
   }
+  lines.push("", "This build's files (`" + path.relative(root, path.join(siteRoot, "pkg")) + "`, as served: brotli and gzip made by `--precompress`):", "", "| File | Plain | gzip | brotli |", "|---|---|---|---|");
+  let total = 0;
+  for (const file of fs.readdirSync(path.join(siteRoot, "pkg")).filter((f) => /\.(js|wasm|css)$/.test(f)).sort()) {
+    const size = (suffix) => {
+      const p = path.join(siteRoot, "pkg", file + suffix);
+      return fs.existsSync(p) ? fs.statSync(p).size : NaN;
+    };
+    total += size(".br");
+    lines.push(`| \`${file.replace(/\.[A-Za-z0-9_-]{16,}\./, ".…." )}\` | ${kb(size(""))} | ${kb(size(".gz"))} | ${kb(size(".br"))} |`);
+  }
+  lines.push(`| first load in all (brotli) | | | ${kb(total)} (target ≤ 300 KB: ${total <= 300 * 1000 ? "pass" : "**FAIL**"}) |`);
   lines.push("", `Machine: ${machine}.`, "");
   return lines.join("\n");
 }
@@ -191,8 +202,12 @@ async function main() {
   const text = section(results, machine);
   if (write) {
     const old = fs.existsSync(write) ? fs.readFileSync(write, "utf8") : "";
+    // Only this section is replaced; those before and after it are kept.
     const at = old.indexOf("\n## Phone\n");
-    fs.writeFileSync(write, `${(at >= 0 ? old.slice(0, at) : old).trimEnd()}\n\n${text}`);
+    const next = at >= 0 ? old.indexOf("\n## ", at + 1) : -1;
+    const before = (at >= 0 ? old.slice(0, at) : old).trimEnd();
+    const after = next >= 0 ? `\n${old.slice(next + 1)}` : "";
+    fs.writeFileSync(write, `${before}\n\n${text}${after}`);
     console.log(`wrote ${write}`);
   } else {
     console.log(text);
