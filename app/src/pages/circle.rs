@@ -135,7 +135,7 @@ fn Circle(
                                         view! {
                                             <p class="check">
                                                 <input type="checkbox" id=id.clone() name=name checked=m.shared.contains(&t) />
-                                                <label for=id>{t.title()}<span class="hint">{format!(" — {}", t.explained())}</span></label>
+                                                <label for=id>{t.title()}<span class="hint">{t.explained()}</span></label>
                                             </p>
                                         }
                                     }).collect_view()}
