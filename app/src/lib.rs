@@ -62,6 +62,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    components::DeviceSync::provide();
     // Effects run only in the browser: this marks the page as interactive, for people's
     // assistive tech (nothing changes visually) and for the browser tests that wait on it.
     Effect::new(|_| {

@@ -34,6 +34,10 @@ test("a relative sees only the person who invited them, and only what that perso
   await expect(people.getByRole("link")).toHaveCount(1);
   await page.goto(MAGGIE);
   await expect(page.getByRole("note")).toContainText("About me, Goals and progress, Daily living");
+  // Maggie's daughter Ruth is offered to add to her mother's goals, not "my plan".
+  await expect(page.getByText("My daughter Ruth")).toBeVisible();
+  await expect(page.getByRole("link", { name: "Add to Maggie's goals" })).toBeVisible();
+  await expect(page.getByRole("link", { name: /my plan/i })).toHaveCount(0);
   await page.goto(`${MAGGIE}/plan`);
   await expect(page.getByRole("heading", { name: "My goals" })).toBeVisible();
   await expect(page.getByRole("heading", { name: "Meetings and reviews" })).toHaveCount(0);
@@ -49,4 +53,26 @@ test("a brother shared only goals sees no About me of his sister", async ({ page
   await expect(page.getByRole("heading", { name: "About me" })).toHaveCount(0);
   await page.goto(PRIYA);
   await expect(page.getByText("Writes poetry")).toHaveCount(0);
+});
+
+test("the person is offered their own plan, and a key worker the person's plan by name", async ({ page }) => {
+  await signIn(page.context(), "maggie@home.example");
+  await page.goto(MAGGIE);
+  await expect(page.getByRole("link", { name: "Edit my plan" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "My circle: who sees what" })).toBeVisible();
+  await signIn(page.context(), "asha@riverside.example");
+  await page.goto(MAGGIE);
+  await expect(page.getByRole("link", { name: "Edit Maggie's plan" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Maggie's circle: who sees what" })).toBeVisible();
+});
+
+test("a wrong password is summarised at the top of the form with a link to the field", async ({ page }) => {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill("grace@circle.example");
+  await page.getByLabel("Password").fill("not the password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  const summary = page.getByRole("alert");
+  await expect(summary.getByRole("heading", { name: "There is a problem" })).toBeVisible();
+  await expect(summary.getByRole("link")).toHaveAttribute("href", "#email");
+  await expect(page.getByLabel("Email")).toHaveAttribute("aria-invalid", "true");
 });

@@ -1,5 +1,5 @@
 import { type Page, expect, test } from "@playwright/test";
-import { goOffline, goOnline, signedInContext } from "./fixtures";
+import { goOffline, goOnline, openMenu, signedInContext } from "./fixtures";
 
 // Invitations and consent by topic, across devices. Runs on the sync servers (one per viewport),
 // which these tests change.
@@ -173,12 +173,14 @@ test("signing out wipes this device's copy, after warning about edits not yet se
   await expect(page.getByRole("status")).toContainText("1 edit waiting on this device");
   // With an edit waiting, signing out asks first; saying no keeps everything.
   page.once("dialog", (dialog) => dialog.dismiss());
+  await openMenu(page);
   await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page.getByRole("alert").filter({ hasText: "Not signed out" })).toBeVisible();
   expect(await stored(page, MAGGIE_ID)).toContain("Her allotment, her crosswords and her laugh");
   // Back online the edit is sent; signing out then wipes the device without asking.
   await goOnline(context);
   await expect(page.getByRole("status")).toContainText("All changes saved", { timeout: 30_000 });
+  await openMenu(page);
   await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Sign in to Circle" })).toBeVisible();
   expect(await stored(page, MAGGIE_ID)).toBe("");
@@ -213,6 +215,7 @@ test("an administrator gives a new key worker a role, and they join through thei
   const adminContext = await signedInContext(browser, "admin@circle.example");
   const admin = await adminContext.newPage();
   await admin.goto("/");
+  await openMenu(admin);
   await admin.getByRole("link", { name: "Administration" }).click();
   await admin.getByLabel("Name (for someone new)").fill("Bea Lowe");
   await admin.getByLabel("Email", { exact: true }).fill("bea@riverside.example");
@@ -290,6 +293,9 @@ test("a topic unshared leaves every offline copy of the relative's pages, storag
   await expect.poll(() => everythingStored(lee), { timeout: 30_000 }).not.toContain(support);
   await expect.poll(() => cachedPages(lee), { timeout: 30_000 }).not.toContain(support);
   expect(await lee.content()).not.toContain(support);
+  // The profile is kept again, as Lee may see it now (the device fetches it afresh: wait for
+  // that before the signal goes, as a person would have been online meanwhile).
+  await expect.poll(() => cachedPages(lee), { timeout: 30_000 }).toContain(`${DAN}\n`);
   // Offline, the page kept is the new one, without it.
   await goOffline(leeContext);
   await lee.goto(DAN);

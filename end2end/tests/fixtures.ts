@@ -47,3 +47,14 @@ export async function goOnline(context: BrowserContext) {
   await context.unroute("**/api/**");
   await context.setOffline(false);
 }
+
+/**
+ * Opens the header's menu where the page shows one (phones and tablets; from 900px wide the
+ * navigation is in the bar itself), so that its links and Sign out can be used.
+ */
+export async function openMenu(page: Page) {
+  const menu = page.locator("details.menu");
+  if ((await menu.isVisible()) && (await menu.getAttribute("open")) === null) {
+    await menu.locator("summary").click();
+  }
+}

@@ -1,5 +1,5 @@
 import { type Browser, type BrowserContext, type Page, expect, test } from "@playwright/test";
-import { goOffline, goOnline, signedInContext } from "./fixtures";
+import { goOffline, goOnline, openMenu, signedInContext } from "./fixtures";
 
 // Several devices on one plan, online and offline. Each viewport has its own server (see
 // playwright.config.ts) and these run one after another on it, each on its own person's plan.
@@ -102,7 +102,7 @@ test("a device offline keeps working through a reload, and on reconnecting nothi
   for (const page of [phone.page, tablet.page]) {
     await expect(page.getByRole("status")).toContainText("All changes saved", { timeout: 20_000 });
     await expect(page.getByLabel("Goal", { exact: true })).toHaveValue("Get the late bus home on my own");
-    await expect(page.getByLabel("Step", { exact: true })).toHaveValue("Check the timetable on my phone");
+    await expect(page.getByLabel("Step 1", { exact: true })).toHaveValue("Check the timetable on my phone");
     const conflicts = page.getByRole("region", { name: "To settle together" });
     await expect(conflicts).toContainText("Get the bus home with Sam");
     await expect(page.getByRole("status")).toContainText("1 conflict to settle");
@@ -241,6 +241,7 @@ test("a plan opened in a second tab is edited there, and the first tab says so",
 
 test("a manager sees when each device last synced each plan completely", async ({ browser }) => {
   const d = await device(browser, MAGGIE);
+  await openMenu(d.page);
   await d.page.getByRole("link", { name: "Devices" }).click();
   const table = d.page.getByRole("table");
   await expect(table).toBeVisible();

@@ -244,6 +244,105 @@ impl AuditFilter {
     }
 }
 
+/// Events on one page of the audit trail.
+pub const AUDIT_PAGE_SIZE: usize = 50;
+/// The last page the screen goes to (10,000 events back); further back, narrow the dates.
+pub const AUDIT_LAST_PAGE: u32 = 200;
+
+/// Which page of the audit trail is shown, newest first: page 1 holds the newest 50 events.
+/// The store lists events newest first up to a limit, so a page is read as the events up to
+/// its end and cut (audit events are never changed, so pages do not shift as they are read,
+/// except by events added since at the top).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPaging {
+    pub page: u32,
+}
+
+/// One page of events and where the reader can go from it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPageOf<T> {
+    pub rows: Vec<T>,
+    pub page: u32,
+    pub has_previous: bool,
+    pub has_next: bool,
+}
+
+impl AuditPaging {
+    /// The page asked for in the address (`?page=3`); page 1 for anything that is not a page
+    /// number, the last page the screen goes to for one beyond it.
+    pub fn from_query(page: Option<&str>) -> AuditPaging {
+        let page = page
+            .and_then(|p| p.trim().parse::<u32>().ok())
+            .unwrap_or(1)
+            .clamp(1, AUDIT_LAST_PAGE);
+        AuditPaging { page }
+    }
+
+    /// How many events to ask the store for: those up to the end of this page, and one more to
+    /// know whether there is a next page.
+    pub fn fetch_limit(self) -> u32 {
+        self.page * AUDIT_PAGE_SIZE as u32 + 1
+    }
+
+    /// This page of `newest_first`, the events the store returned for [`Self::fetch_limit`].
+    pub fn cut<T>(self, newest_first: Vec<T>) -> AuditPageOf<T> {
+        let start = (self.page as usize - 1) * AUDIT_PAGE_SIZE;
+        let end = start + AUDIT_PAGE_SIZE;
+        let has_next = newest_first.len() > end && self.page < AUDIT_LAST_PAGE;
+        let rows = newest_first
+            .into_iter()
+            .skip(start)
+            .take(AUDIT_PAGE_SIZE)
+            .collect();
+        AuditPageOf {
+            rows,
+            page: self.page,
+            has_previous: self.page > 1,
+            has_next,
+        }
+    }
+}
+
+impl AuditForm<'_> {
+    /// The address of page `page` of the audit trail with these filters (`/audit?…`): blank
+    /// fields are left out, and every value is percent-encoded.
+    pub fn href(&self, path: &str, page: Option<u32>) -> String {
+        let mut parts = Vec::new();
+        for (key, value) in [
+            ("person", self.person),
+            ("user", self.user),
+            ("from", self.from),
+            ("to", self.to),
+        ] {
+            if let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) {
+                parts.push(format!("{key}={}", percent_encoded(v)));
+            }
+        }
+        if let Some(page) = page.filter(|p| *p > 1) {
+            parts.push(format!("page={page}"));
+        }
+        if parts.is_empty() {
+            path.to_owned()
+        } else {
+            format!("{path}?{}", parts.join("&"))
+        }
+    }
+}
+
+/// `text` with everything but the unreserved characters of RFC 3986 percent-encoded, for a
+/// query value.
+pub fn percent_encoded(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// Milliseconds at the start of a `YYYY-MM-DD` day in the UK (midnight GMT, or midnight BST
 /// in summer), or `None` for anything that is not a date.
 pub fn day_start_ms(date: &str) -> Option<i64> {
@@ -412,6 +511,57 @@ mod tests {
         assert_eq!(one.people, vec![mine]);
         assert!(one.services.is_empty());
         assert!(one.account_users.is_empty());
+    }
+
+    #[test]
+    fn the_audit_trail_is_shown_fifty_events_a_page_with_a_next_page_only_when_there_is_one() {
+        let first = AuditPaging::from_query(None);
+        assert_eq!(first.page, 1);
+        assert_eq!(first.fetch_limit(), 51);
+        let page = first.cut((0..51).collect::<Vec<_>>());
+        assert_eq!(page.rows, (0..50).collect::<Vec<_>>());
+        assert!(page.has_next && !page.has_previous);
+        let exactly = first.cut((0..50).collect::<Vec<_>>());
+        assert!(!exactly.has_next, "fifty events fill one page");
+
+        let third = AuditPaging::from_query(Some("3"));
+        assert_eq!(third.fetch_limit(), 151);
+        let page = third.cut((0..120).collect::<Vec<_>>());
+        assert_eq!(page.rows, (100..120).collect::<Vec<_>>());
+        assert!(page.has_previous && !page.has_next);
+    }
+
+    #[test]
+    fn a_page_that_is_not_a_number_is_the_first_and_one_too_far_back_is_the_last() {
+        for asked in ["", "0", "-2", "two", "3.5"] {
+            assert_eq!(AuditPaging::from_query(Some(asked)).page, 1, "{asked}");
+        }
+        assert_eq!(
+            AuditPaging::from_query(Some("999999")).page,
+            AUDIT_LAST_PAGE
+        );
+        let last = AuditPaging::from_query(Some("999999"));
+        let all = (0..last.fetch_limit()).collect::<Vec<_>>();
+        assert!(!last.cut(all).has_next, "no link beyond the last page");
+    }
+
+    #[test]
+    fn page_links_keep_the_filters_and_encode_what_was_typed() {
+        let form = AuditForm {
+            person: Some("p-1"),
+            user: Some(""),
+            from: Some("2026-11-01"),
+            to: Some("a&b=c d"),
+        };
+        assert_eq!(
+            form.href("/audit", Some(2)),
+            "/audit?person=p-1&from=2026-11-01&to=a%26b%3Dc%20d&page=2"
+        );
+        assert_eq!(
+            form.href("/audit", Some(1)),
+            "/audit?person=p-1&from=2026-11-01&to=a%26b%3Dc%20d"
+        );
+        assert_eq!(AuditForm::default().href("/audit.csv", None), "/audit.csv");
     }
 
     #[test]

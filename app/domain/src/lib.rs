@@ -13,6 +13,7 @@ pub mod notes;
 pub mod people;
 pub mod plan;
 pub mod records;
+pub mod screens;
 pub mod service;
 pub mod sync;
 

@@ -80,18 +80,24 @@ pub struct AuditRow {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditPage {
+    /// This page's events, newest first (`domain::audit::AUDIT_PAGE_SIZE` at most).
     pub rows: Vec<AuditRow>,
+    /// Which page this is (1: the newest), and whether there are newer and older pages.
+    pub page: u32,
+    pub has_previous: bool,
+    pub has_next: bool,
     /// The records the reader may audit: id and name, for the filter.
     pub people: Vec<(String, String)>,
 }
 
-/// The audit trail of the records the asker may audit, newest first, filtered.
+/// One page of the audit trail of the records the asker may audit, newest first, filtered.
 #[server(endpoint = "audit/list")]
 pub async fn get_audit(
     person: Option<String>,
     user: Option<String>,
     from: Option<String>,
     to: Option<String>,
+    page: Option<String>,
 ) -> Result<AuditPage, AppError> {
     crate::server::answer(async move {
         let store = crate::server::store()?;
@@ -105,10 +111,16 @@ pub async fn get_audit(
             from: from.as_deref(),
             to: to.as_deref(),
         };
-        let filter = domain::audit::AuditFilter::from_form(scope.auditable(), form, 500);
-        let events = store.audit_events(&filter).await?;
+        let paging = domain::audit::AuditPaging::from_query(page.as_deref());
+        let filter =
+            domain::audit::AuditFilter::from_form(scope.auditable(), form, paging.fetch_limit());
+        let shown = paging.cut(store.audit_events(&filter).await?);
         Ok(AuditPage {
-            rows: events
+            page: shown.page,
+            has_previous: shown.has_previous,
+            has_next: shown.has_next,
+            rows: shown
+                .rows
                 .into_iter()
                 .map(|event| AuditRow {
                     person_name: event

@@ -15,6 +15,8 @@ pub struct PersonProfile {
     pub may_manage_circle: bool,
     /// What the person agreed the asker may be contacted about (early warnings naming them).
     pub early_warnings_for_me: Vec<String>,
+    /// How the asker stands to the record (the person, staff, a member), for the wording.
+    pub reader: domain::screens::Reader,
 }
 
 /// The people the signed-in user may open, as the list shows them, strengths first (strengths
@@ -70,6 +72,7 @@ pub async fn get_person(id: String) -> Result<PersonProfile, AppError> {
             .map(|w| w.indicator)
             .collect();
         Ok(PersonProfile {
+            reader: domain::screens::Reader::of(&actor, subject),
             early_warnings_for_me,
             person,
             service_name,

@@ -18,6 +18,8 @@ pub struct PlanPage {
     pub may_write: bool,
     /// The reader is the person themself.
     pub is_the_person: bool,
+    /// How the reader stands to the record, for the wording.
+    pub reader: domain::screens::Reader,
 }
 
 /// One row of the devices view: a device's last complete sync of one plan.
@@ -25,6 +27,10 @@ pub struct PlanPage {
 pub struct DeviceRow {
     /// "Your Chrome on Android", or for managers "Asha Patel's Chrome on Android".
     pub label: String,
+    /// Whose device it is: "You", a name ("Asha Patel"), or "Not known".
+    pub owner: String,
+    /// The device itself: "Chrome on Android".
+    pub device: String,
     pub person: PersonId,
     pub person_name: String,
     pub at_ms: i64,
@@ -65,6 +71,7 @@ pub async fn get_plan(id: String) -> Result<PlanPage, AppError> {
             me: actor.name.clone(),
             may_write,
             is_the_person,
+            reader: domain::screens::Reader::of(&actor, subject),
         })
     })
     .await
@@ -89,15 +96,20 @@ pub async fn list_devices() -> Result<Vec<DeviceRow>, AppError> {
             if !domain::access::may_see_device(&actor, subject, sync.owner) {
                 continue;
             }
-            let label = if sync.owner == Some(actor.user) {
-                format!("Your {}", sync.label)
+            let (label, owner) = if sync.owner == Some(actor.user) {
+                (format!("Your {}", sync.label), "You".to_owned())
             } else if sync.owner_name.is_empty() {
-                format!("Someone's {}", sync.label)
+                (format!("Someone's {}", sync.label), "Not known".to_owned())
             } else {
-                format!("{}'s {}", sync.owner_name, sync.label)
+                (
+                    format!("{}'s {}", sync.owner_name, sync.label),
+                    sync.owner_name.clone(),
+                )
             };
             rows.push(DeviceRow {
                 label,
+                owner,
+                device: sync.label.clone(),
                 person: sync.person,
                 person_name: person.display_name().to_owned(),
                 at_ms: sync.at_ms,

@@ -4,16 +4,46 @@ use leptos::prelude::*;
 
 use crate::AppError;
 
-/// The bar at the top of every page, with a skip link for keyboard and screen-reader users.
+/// What the header says about this device's sync. The browser fills it in (online or not,
+/// edits waiting on the device); an open plan keeps it to that plan's own figures. Provided by
+/// the app around every page.
+#[derive(Debug, Clone, Copy)]
+pub struct DeviceSync {
+    /// `None` until the browser knows (always, with JavaScript off).
+    pub online: RwSignal<Option<bool>>,
+    pub waiting: RwSignal<Option<usize>>,
+}
+
+impl DeviceSync {
+    pub fn provide() {
+        provide_context(DeviceSync {
+            online: RwSignal::new(None),
+            waiting: RwSignal::new(None),
+        });
+    }
+
+    /// Counts again the edits waiting on this device, over every record (the browser only).
+    pub fn recount(self) {
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            let waiting = crate::sync::pending_edits().await;
+            self.waiting.set(Some(waiting));
+        });
+    }
+}
+
+/// The bar at the top of every page: compact (one row, about 60px, even on a phone), always
+/// in view, with the user's name and the device's sync state; the navigation and signing out
+/// are in its menu. A skip link comes first, for keyboard and screen-reader users.
 #[component]
 pub fn SiteHeader() -> impl IntoView {
     let me = Resource::new(|| (), |_| crate::api::account::whoami());
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="site-header">
-            <a class="brand" href="/">
-                <img src="/icon.svg" alt="" width="32" height="32" />
-                <span>"Circle"</span>
+            <a class="brand" href="/" aria-label="Circle: the people you support">
+                <img src="/icon.svg" alt="" width="36" height="36" />
+                <span class="brand-name" aria-hidden="true">"Circle"</span>
             </a>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
@@ -24,12 +54,54 @@ pub fn SiteHeader() -> impl IntoView {
     }
 }
 
-/// The header's part for a signed-in user: where they can go, who they are, signing out.
+/// The header's part for a signed-in user: who they are, the sync chip, where they can go,
+/// signing out.
 #[component]
 fn SignedIn(me: crate::api::account::Me) -> impl IntoView {
+    let device = expect_context::<DeviceSync>();
+    // Effects run only in the browser: from here on the chip says where the device stands.
+    Effect::new(move |_| watch_connection(device));
+    let chip = move || domain::screens::sync_chip(device.online.get(), device.waiting.get());
     let (warning, set_warning) = signal(None::<String>);
-    // Signing out wipes this device's copy first. Edits not yet sent would be lost with it,
-    // so the person is asked before that happens.
+    let links = move || {
+        view! {
+            <ul>
+                <li><a href="/">"People"</a></li>
+                {me.staff.then(|| view! { <li><a href="/devices">"Devices"</a></li> })}
+                {me.reads_audit.then(|| view! { <li><a href="/audit">"Audit trail"</a></li> })}
+                {me.admin.then(|| view! { <li><a href="/admin">"Administration"</a></li> })}
+                <li><a href="/account">"Your account"</a></li>
+            </ul>
+        }
+    };
+    let sign_out = move || view! { <SignOut set_warning /> };
+    view! {
+        <div class="header-me">
+            <a class="who" href="/account" aria-label=format!("Your account: signed in as {}", me.name)>
+                <span>{domain::screens::short_name(&me.name).to_owned()}</span>
+            </a>
+            <span class="sync-chip" data-online=move || device.online.get().map(|o| o.to_string())>{chip}</span>
+        </div>
+        <details class="menu">
+            <summary>"Menu"</summary>
+            <div class="menu-panel">
+                <nav aria-label="Main">{links()}</nav>
+                {sign_out()}
+            </div>
+        </details>
+        <div class="nav-wide">
+            <nav aria-label="Main">{links()}</nav>
+            {sign_out()}
+        </div>
+        {move || warning.get().map(|w| view! { <p class="panel panel-error header-warning" role="alert">{w}</p> })}
+    }
+}
+
+/// Signing out of this device. It wipes this device's copy first; edits not yet sent would be
+/// lost with it, so the person is asked before that happens. (Signing out of every device is
+/// on the account page.)
+#[component]
+fn SignOut(set_warning: WriteSignal<Option<String>>) -> impl IntoView {
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let form: Option<leptos::web_sys::HtmlFormElement> = ev
@@ -56,20 +128,54 @@ fn SignedIn(me: crate::api::account::Me) -> impl IntoView {
         });
     };
     view! {
-        <nav class="site-nav" aria-label="Main">
-            <a href="/">"People"</a>
-            {me.staff.then(|| view! { <a href="/devices">"Devices"</a> })}
-            {me.reads_audit.then(|| view! { <a href="/audit">"Audit trail"</a> })}
-            {me.admin.then(|| view! { <a href="/admin">"Administration"</a> })}
-        </nav>
-        <div class="account">
-            <a class="who" href="/account" aria-label=format!("Your account: signed in as {}", me.name)>{me.name.clone()}</a>
-            <form method="post" action="/auth/sign-out" on:submit=on_submit>
-                <button type="submit" class="link-button">"Sign out"</button>
-            </form>
-        </div>
-        {move || warning.get().map(|w| view! { <p class="panel panel-error" role="alert">{w}</p> })}
+        <form method="post" action="/auth/sign-out" on:submit=on_submit>
+            <button type="submit" class="link-button">"Sign out"</button>
+        </form>
     }
+}
+
+/// Keeps the header's sync chip true to the browser: online or offline as it changes, and the
+/// edits waiting on the device counted again each time.
+fn watch_connection(device: DeviceSync) {
+    #[cfg(feature = "hydrate")]
+    {
+        let update = move || {
+            device.online.set(Some(window().navigator().on_line()));
+            device.recount();
+        };
+        update();
+        // Listeners for the life of the page: the header is never unmounted.
+        let _ = window_event_listener(leptos::ev::online, move |_| update());
+        let _ = window_event_listener(leptos::ev::offline, move |_| update());
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = device;
+}
+
+/// A problem with a form the server sent back, to show at the top of the form: what to do,
+/// and the field it concerns (the `id` of its control).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub field: &'static str,
+    pub message: String,
+}
+
+/// "There is a problem", at the top of a form, with a link to each field concerned (as the
+/// GOV.UK error summary). Announced when the page loads.
+#[component]
+pub fn ErrorSummary(problems: Vec<Problem>) -> impl IntoView {
+    (!problems.is_empty()).then(|| {
+        view! {
+            <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
+                <h2 id="error-summary-title">"There is a problem"</h2>
+                <ul>
+                    {problems.into_iter().map(|p| view! {
+                        <li><a href=format!("#{}", p.field)>{p.message}</a></li>
+                    }).collect_view()}
+                </ul>
+            </div>
+        }
+    })
 }
 
 /// `text` escaped for a place where the server writes it into HTML unchanged: the content of a
@@ -170,8 +276,7 @@ pub fn SyncStatusBar(sync: crate::sync::RecordSync) -> impl IntoView {
             <span>{saved}</span>
             " "
             <span>{last}</span>
-            " "
-            <a href="#conflicts-heading">{to_settle}</a>
+            {move || to_settle().map(|text| view! { " " <a href="#conflicts-heading">{text}</a> })}
             {move || status.get().problem.map(|p| view! { <p class="sync-problem">{p}</p> })}
             {move || status.get().storage_problem.map(|p| view! { <p class="sync-problem">{p}</p> })}
             {move || status.get().notice.map(|p| view! { <p class="sync-problem">{p}</p> })}

@@ -1,5 +1,6 @@
 //! `/account`: the signed-in user's own account: their recent sign-ins, sign-outs and
-//! downloads, and "Sign out of all devices" for when a phone is lost or a sign-in looks wrong.
+//! downloads, and (here only, not in the header) "Sign out of all devices", for when a phone
+//! is lost or a sign-in looks wrong.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -21,13 +22,6 @@ pub fn AccountPage() -> impl IntoView {
                             <h2 id="who-heading">{page.name.clone()}</h2>
                             <p>{format!("Signed in with {}", page.email)}</p>
                         </section>
-                        <section class="panel" aria-labelledby="everywhere-heading">
-                            <h2 id="everywhere-heading">"Sign out of all devices"</h2>
-                            <p class="hint">"Ends every session of your account: this device and any other phone, tablet or computer you have signed in on. Use it if a device is lost, or a sign-in below was not you."</p>
-                            <form method="post" action="/auth/sign-out-everywhere">
-                                <button type="submit" class="secondary">"Sign out of all devices"</button>
-                            </form>
-                        </section>
                         <section class="panel" aria-labelledby="activity-heading">
                             <h2 id="activity-heading">"Recent activity on your account"</h2>
                             {if page.events.is_empty() {
@@ -47,6 +41,13 @@ pub fn AccountPage() -> impl IntoView {
                                     </ul>
                                 }.into_any()
                             }}
+                        </section>
+                        <section class="panel panel-attention" aria-labelledby="everywhere-heading">
+                            <h2 id="everywhere-heading">"A device lost, or a sign-in that was not you?"</h2>
+                            <p>"Signing out of all devices ends every session of your account at once: this device and any other phone, tablet or computer you have signed in on. Each of them removes Circle's copy of the records the next time it is used. To sign out of this device only, use Sign out in the menu."</p>
+                            <form method="post" action="/auth/sign-out-everywhere">
+                                <button type="submit" class="warning">"Sign out of all devices"</button>
+                            </form>
                         </section>
                     }.into_any(),
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),

@@ -63,8 +63,10 @@ fn Admin(page: AdminPage) -> impl IntoView {
                     view! {
                         <li>
                             <form method="post" action=format!("/admin/services/{}", service.id) class="inline">
-                                <label for=field.clone()>{format!("Name of {} ({})", service.name, service.kind)}</label>
-                                <input id=field name="name" type="text" required maxlength="120" value=service.name.clone() />
+                                <div class="field">
+                                    <label for=field.clone()>{format!("Name of {} ({})", service.name, service.kind)}</label>
+                                    <input id=field name="name" type="text" required maxlength="120" value=service.name.clone() />
+                                </div>
                                 <button type="submit" class="secondary" aria-label=format!("Rename {}", service.name)>"Rename"</button>
                             </form>
                         </li>
@@ -85,7 +87,7 @@ fn Admin(page: AdminPage) -> impl IntoView {
         </section>
         <section class="panel" aria-labelledby="staff-heading">
             <h2 id="staff-heading">"Staff and their roles"</h2>
-            <table class="audit">
+            <table class="audit stacked">
                 <thead><tr>
                     <th scope="col">"Name"</th>
                     <th scope="col">"Email"</th>
@@ -151,7 +153,7 @@ fn Admin(page: AdminPage) -> impl IntoView {
                     </ul>
                 }.into_any()
             }}
-            <p class="hint">"The full record is in the "<a href="/audit">"audit trail"</a>"."</p>
+            <p><a href="/audit">"The full record: the audit trail"</a></p>
         </section>
     }
 }

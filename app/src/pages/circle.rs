@@ -8,7 +8,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::circle::{CirclePage, get_circle};
-use crate::components::ErrorPanel;
+use crate::components::{ErrorPanel, ErrorSummary, Problem};
 
 #[component]
 pub fn CirclePageView() -> impl IntoView {
@@ -33,21 +33,16 @@ pub fn CirclePageView() -> impl IntoView {
                 if q.get("warning_removed").is_some() {
                     return Some(("status", "Early warning ended.".to_owned()));
                 }
-                match q.get("problem").as_deref() {
-                    Some("reason") => Some(("alert", "Nothing was changed: say on what basis you are recording this (the person's instruction, or a best-interests decision).".to_owned())),
-                    Some("warning") => Some(("alert", "Nothing was saved: say what would be noticed, and choose who may be contacted.".to_owned())),
-                    Some("invite") => Some(("alert", "Nothing was sent: give their name, their email and how they know the person.".to_owned())),
-                    Some("self") => Some(("alert", "Nothing was sent: that is the email of the person themselves. They are at the centre of their circle already.".to_owned())),
-                    _ => None,
-                }
+                None
             }
         })
     };
+    let form_problems = move || query.with_untracked(|q| problems(q.get("problem").as_deref()));
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match circle.await {
-                    Ok(page) => view! { <Circle page notice=notice() /> }.into_any(),
+                    Ok(page) => view! { <Circle page notice=notice() problems=form_problems() /> }.into_any(),
                     Err(error) => view! { <Title text="Circle" /> <ErrorPanel error /> }.into_any(),
                 }
             })}
@@ -55,8 +50,40 @@ pub fn CirclePageView() -> impl IntoView {
     }
 }
 
+/// What the server said was wrong with a form it sent back (`?problem=`), and the field each
+/// problem is about.
+fn problems(code: Option<&str>) -> Vec<Problem> {
+    let (field, message) = match code {
+        Some("reason") => (
+            "reason",
+            "Nothing was changed: say on what basis you are recording this (the person's instruction, or a best-interests decision).",
+        ),
+        Some("warning") => (
+            "warning-indicator",
+            "Nothing was saved: say what would be noticed, and choose who may be contacted.",
+        ),
+        Some("invite") => (
+            "invite-name",
+            "Nothing was sent: give their name, their email and how they know the person.",
+        ),
+        Some("self") => (
+            "invite-email",
+            "Nothing was sent: that is the email of the person themselves. They are at the centre of their circle already.",
+        ),
+        _ => return Vec::new(),
+    };
+    vec![Problem {
+        field,
+        message: message.to_owned(),
+    }]
+}
+
 #[component]
-fn Circle(page: CirclePage, notice: Option<(&'static str, String)>) -> impl IntoView {
+fn Circle(
+    page: CirclePage,
+    notice: Option<(&'static str, String)>,
+    problems: Vec<Problem>,
+) -> impl IntoView {
     let title = format!("{}'s circle", page.name);
     let action = format!("/people/{}/circle/consent", page.person);
     let invite = format!("/people/{}/circle/invite", page.person);
@@ -71,9 +98,13 @@ fn Circle(page: CirclePage, notice: Option<(&'static str, String)>) -> impl Into
     view! {
         <Title text=title.clone() />
         <nav class="breadcrumbs" aria-label="Breadcrumb">
-            <a href=back>{page.name.clone()}</a>
+            <ol>
+                <li><a href="/">"All people"</a></li>
+                <li><a href=back>{page.name.clone()}</a></li>
+            </ol>
         </nav>
         <h1>{title}</h1>
+        <ErrorSummary problems=problems.clone() />
         {notice.map(|(role, text)| view! { <div class="panel" role=role><p>{text}</p></div> })}
         {page.new_link.map(|link| view! {
             <p class="panel invitation-link">
@@ -104,7 +135,7 @@ fn Circle(page: CirclePage, notice: Option<(&'static str, String)>) -> impl Into
                                         view! {
                                             <p class="check">
                                                 <input type="checkbox" id=id.clone() name=name checked=m.shared.contains(&t) />
-                                                <label for=id>{t.title()}<span class="hint">{format!(" — {}", t.explained())}</span></label>
+                                                <label for=id>{t.title()}<span class="hint">{t.explained()}</span></label>
                                             </p>
                                         }
                                     }).collect_view()}
@@ -112,41 +143,55 @@ fn Circle(page: CirclePage, notice: Option<(&'static str, String)>) -> impl Into
                             }
                         }).collect_view()}
                         {(!page.is_the_person).then(|| view! {
-                            <p>
+                            <div class="field">
                                 <label for="reason">"On what basis are you recording this?"</label>
-                                <input id="reason" name="reason" type="text" required
-                                    placeholder="e.g. Maggie asked me on 23 Nov, written in her notes" />
-                            </p>
+                                <p class="hint" id="reason-hint">{format!("For example: {} asked me on 23 November, written in the notes.", page.name)}</p>
+                                <input id="reason" name="reason" type="text" required aria-describedby="reason-hint"
+                                    aria-invalid=invalid(&problems, "reason") />
+                            </div>
                         })}
-                        <p><button type="submit">"Save who sees what"</button></p>
+                        <button type="submit">"Save who sees what"</button>
                     </form>
                 }.into_any()
             }}
         </section>
-        <EarlyWarnings page=page_for_warnings />
+        <EarlyWarnings page=page_for_warnings problems=problems.clone() />
         <section class="panel" aria-labelledby="invite-heading">
             <h2 id="invite-heading">"Invite someone"</h2>
             <p class="hint">"They get a link to set a password. They see nothing until you tick what they may see."</p>
             <form method="post" action=invite>
-                <p><label for="invite-name">"Their name"</label><input id="invite-name" name="name" type="text" required /></p>
-                <p><label for="invite-email">"Their email"</label><input id="invite-email" name="email" type="email" required /></p>
-                <p>
+                <div class="field">
+                    <label for="invite-name">"Their name"</label>
+                    <input id="invite-name" name="name" type="text" required autocomplete="off"
+                        aria-invalid=invalid(&problems, "invite-name") />
+                </div>
+                <div class="field">
+                    <label for="invite-email">"Their email"</label>
+                    <input id="invite-email" name="email" type="email" required autocomplete="off" spellcheck="false"
+                        aria-invalid=invalid(&problems, "invite-email") />
+                </div>
+                <div class="field">
                     <label for="invite-role">"Who they are to the person"</label>
                     <select id="invite-role" name="role">
                         {CircleRole::ALL.into_iter().filter(|r| *r != CircleRole::Person).map(|r| view! {
                             <option value=r.key()>{r.title()}</option>
                         }).collect_view()}
                     </select>
-                </p>
-                <p><button type="submit">"Make an invitation link"</button></p>
+                </div>
+                <button type="submit">"Make an invitation link"</button>
             </form>
         </section>
     }
 }
 
+/// `Some("true")` for the field a problem is about (its `aria-invalid`).
+fn invalid(problems: &[Problem], field: &str) -> Option<&'static str> {
+    problems.iter().any(|p| p.field == field).then_some("true")
+}
+
 /// Early-warning agreements: named indicators that, if seen, let staff contact a named member.
 #[component]
-fn EarlyWarnings(page: CirclePage) -> impl IntoView {
+fn EarlyWarnings(page: CirclePage, problems: Vec<Problem>) -> impl IntoView {
     let add = format!("/people/{}/circle/early-warnings", page.person);
     let person = page.person;
     let is_the_person = page.is_the_person;
@@ -158,10 +203,10 @@ fn EarlyWarnings(page: CirclePage) -> impl IntoView {
     let reason_field = move |id: String| {
         (!is_the_person).then(|| {
             view! {
-                <p>
+                <div class="field">
                     <label for=id.clone()>"On what basis are you recording this?"</label>
                     <input id=id name="reason" type="text" required />
-                </p>
+                </div>
             }
         })
     };
@@ -196,25 +241,27 @@ fn EarlyWarnings(page: CirclePage) -> impl IntoView {
             } else {
                 view! {
                     <form method="post" action=add>
-                        <p>
+                        <div class="field">
                             <label for="warning-indicator">"If staff notice"</label>
+                            <p class="hint" id="warning-indicator-hint">"In the person's words. For example: I miss two appointments in a row."</p>
                             <input id="warning-indicator" name="indicator" type="text" required maxlength="200"
-                                list="warning-examples" placeholder="e.g. I miss two appointments in a row" />
+                                list="warning-examples" aria-describedby="warning-indicator-hint"
+                                aria-invalid=invalid(&problems, "warning-indicator") />
                             <datalist id="warning-examples">
                                 <option value="I miss two appointments in a row"></option>
                                 <option value="I am eating much less than usual"></option>
                                 <option value="I call the crisis line several times in a week"></option>
                                 <option value="I don't answer the door for two days"></option>
                             </datalist>
-                        </p>
-                        <p>
+                        </div>
+                        <div class="field">
                             <label for="warning-contact">"they may contact"</label>
                             <select id="warning-contact" name="contact">
                                 {members.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
                             </select>
-                        </p>
+                        </div>
                         {reason_field("warning-reason".to_owned())}
-                        <p><button type="submit">"Agree this early warning"</button></p>
+                        <button type="submit">"Agree this early warning"</button>
                     </form>
                 }.into_any()
             }}

@@ -23,29 +23,35 @@ pub fn DevicesPage() -> impl IntoView {
                     Ok(rows) if rows.is_empty() => view! {
                         <p>"No device has synced a plan yet."</p>
                     }.into_any(),
-                    Ok(rows) => view! {
-                        <table class="devices">
-                            <caption>"Last complete sync, newest first"</caption>
-                            <thead>
-                                <tr>
-                                    <th scope="col">"Device"</th>
-                                    <th scope="col">"Plan"</th>
-                                    <th scope="col">"Last complete sync"</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {rows.into_iter().map(|row| {
-                                    view! {
-                                        <tr>
-                                            <td>{row.label}</td>
-                                            <td><a href=format!("/people/{}/plan", row.person)>{row.person_name}</a></td>
-                                            <td>{domain::calendar::london_label(row.at_ms)}</td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    }.into_any(),
+                    Ok(rows) => {
+                        // Managers see other people's devices: then each row says whose it is.
+                        let whose = rows.iter().any(|r| r.owner != "You");
+                        view! {
+                            <table class="devices">
+                                <caption>"Last complete sync, newest first. Times are UK time."</caption>
+                                <thead>
+                                    <tr>
+                                        {whose.then(|| view! { <th scope="col">"Whose device"</th> })}
+                                        <th scope="col">"Device"</th>
+                                        <th scope="col">"Plan"</th>
+                                        <th scope="col">"Last complete sync"</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {rows.into_iter().map(|row| {
+                                        view! {
+                                            <tr>
+                                                {whose.then(|| view! { <td data-label="Whose device">{row.owner.clone()}</td> })}
+                                                <td data-label="Device">{if whose { row.device.clone() } else { row.label.clone() }}</td>
+                                                <td data-label="Plan"><a href=format!("/people/{}/plan", row.person)>{format!("{}'s plan", row.person_name)}</a></td>
+                                                <td data-label="Last complete sync">{domain::calendar::london_label(row.at_ms)}</td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any()
+                    }
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),
                 }
             })}

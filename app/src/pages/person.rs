@@ -16,7 +16,7 @@ pub fn PersonPage() -> impl IntoView {
     );
     view! {
         <nav class="breadcrumbs" aria-label="Breadcrumb">
-            <a href="/">"All people"</a>
+            <ol><li><a href="/">"All people"</a></li></ol>
         </nav>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -37,7 +37,10 @@ fn Profile(profile: PersonProfile) -> impl IntoView {
         topics,
         may_manage_circle,
         early_warnings_for_me,
+        reader,
     } = profile;
+    let plan_link = domain::screens::plan_link(&reader, person.display_name());
+    let circle_link = domain::screens::circle_link(&reader, person.display_name());
     let all_shared = topics.len() == domain::access::Topic::ALL.len();
     let shared_titles = topics
         .iter()
@@ -80,10 +83,12 @@ fn Profile(profile: PersonProfile) -> impl IntoView {
                 </section>
             })}
             <p class="actions">
-                <a class="button-link" href=format!("/people/{}/plan", person.id)>"Open my plan to edit"</a>
+                {plan_link.map(|text| view! {
+                    <a class="button" href=format!("/people/{}/plan", person.id)>{text}</a>
+                })}
                 {may_manage_circle.then(|| view! {
-                    <a class="button-link secondary" href=format!("/people/{}/circle", person.id)>"My circle: who sees what"</a>
-                    <a class="button-link secondary" href=format!("/people/{}/summary", person.id)>"Printable summary"</a>
+                    <a class="button secondary" href=format!("/people/{}/circle", person.id)>{circle_link}</a>
+                    <a class="button secondary" href=format!("/people/{}/summary", person.id)>"Printable summary"</a>
                 })}
             </p>
             <section class="panel strengths-panel" aria-labelledby="strengths-heading">
@@ -101,7 +106,7 @@ fn Profile(profile: PersonProfile) -> impl IntoView {
             {sections.into_iter().map(|(title, text)| view! {
                 <section class="panel">
                     <h2>{title}</h2>
-                    <p>{text}</p>
+                    <p class="words">{text}</p>
                 </section>
             }).collect_view()}
         </article>

@@ -13,7 +13,7 @@ use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
 
 use crate::api::plans::{PlanPage as PlanData, get_plan};
-use crate::components::{ErrorPanel, SyncStatusBar, escaped_text};
+use crate::components::{DeviceSync, ErrorPanel, SyncStatusBar, escaped_text};
 use crate::sync::RecordSync;
 
 #[component]
@@ -23,9 +23,10 @@ pub fn PlanPage() -> impl IntoView {
     let page = Resource::new(id, get_plan);
     view! {
         <nav class="breadcrumbs" aria-label="Breadcrumb">
-            <a href="/">"All people"</a>
-            " › "
-            <a href=move || format!("/people/{}", id())>"Profile"</a>
+            <ol>
+                <li><a href="/">"All people"</a></li>
+                <li><a href=move || format!("/people/{}", id())>"Profile"</a></li>
+            </ol>
         </nav>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -38,23 +39,40 @@ pub fn PlanPage() -> impl IntoView {
     }
 }
 
-/// Whether the page can edit: the engine is running (JavaScript on, the record loaded).
-fn editing(sync: RecordSync) -> impl Fn() -> bool + Copy {
-    move || sync.status.with(|s| s.running)
+/// Whether the reader may change anything here at all (the plan page is also read by people
+/// who may not).
+#[derive(Debug, Clone, Copy)]
+struct MayEdit(bool);
+
+/// Whether the page can edit: the reader may, and the engine is running (JavaScript on, the
+/// record loaded). Controls that edit are rendered only then, so a page read with JavaScript
+/// off shows no button that could not work.
+fn editing(sync: RecordSync) -> impl Fn() -> bool + Copy + Send + Sync + 'static {
+    let may = use_context::<MayEdit>().is_some_and(|m| m.0);
+    move || may && sync.status.with(|s| s.running)
 }
 
 #[component]
 fn PlanEditor(data: PlanData) -> impl IntoView {
     let sync = RecordSync::new(data.person, &data.snapshot, data.me.clone());
     provide_context(sync);
+    let may_edit = data.may_write && data.reader.edits_the_plan();
+    provide_context(MayEdit(may_edit));
     let snapshot = data.snapshot.clone();
     // Effects run only in the browser, after hydration: the engine takes over from here.
     Effect::new(move |_| sync.start(snapshot.clone()));
-    let title = if data.is_the_person {
-        "My plan".to_owned()
-    } else {
-        format!("{}'s plan", data.name)
-    };
+    // The header's sync chip speaks for this plan while it is open.
+    if let Some(device) = use_context::<DeviceSync>() {
+        Effect::new(move |_| {
+            let s = sync.status.get();
+            if s.running {
+                device.online.set(Some(s.online));
+                device.waiting.set(Some(s.waiting));
+            }
+        });
+        on_cleanup(move || device.recount());
+    }
+    let title = domain::screens::plan_heading(&data.reader, &data.name);
     // Only the parts of the record the person shares with this reader are shown (and held); a
     // change of what is shared takes them away (or brings them) without a reload.
     let shows = move |t: domain::access::Topic| sync.topics.with(|topics| topics.contains(&t));
@@ -68,9 +86,12 @@ fn PlanEditor(data: PlanData) -> impl IntoView {
         <SyncStatusBar sync />
         // Hidden once the page is interactive (see style/main.css): this is what a browser with
         // JavaScript off keeps showing.
-        <p class="panel panel-note js-off-note">
-            "This is the plan as the server holds it, to read. Editing needs JavaScript: turn it on to edit, even with no connection."
-        </p>
+        {may_edit.then(|| view! {
+            <p class="panel panel-note js-off-note">
+                "This is the plan as the server holds it, to read. Editing needs JavaScript: turn it on to edit, even with no connection."
+            </p>
+        })}
+        <OnThisPage about goals meetings />
         <ConflictsPanel />
         <RefusedPanel />
         {move || about().then(|| view! {
@@ -87,6 +108,27 @@ fn PlanEditor(data: PlanData) -> impl IntoView {
         {move || meetings().then(|| view! { <MeetingsEditor /> })}
     }
     .into_any()
+}
+
+/// Links to the plan's sections, for a long page on a phone.
+#[component]
+fn OnThisPage(
+    about: impl Fn() -> bool + Copy + Send + Sync + 'static,
+    goals: impl Fn() -> bool + Copy + Send + Sync + 'static,
+    meetings: impl Fn() -> bool + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let shown = move || usize::from(about()) + usize::from(goals()) + usize::from(meetings());
+    view! {
+        <Show when=move || { shown() > 1 }>
+            <nav class="on-this-page" aria-label="On this page">
+                <ul>
+                    {move || about().then(|| view! { <li><a href="#about-heading">"About me"</a></li> })}
+                    {move || goals().then(|| view! { <li><a href="#goals-heading">"Goals and steps"</a></li> })}
+                    {move || meetings().then(|| view! { <li><a href="#meetings-heading">"Meetings and reviews"</a></li> })}
+                </ul>
+            </nav>
+        </Show>
+    }
 }
 
 /// The text of `field` of record `kind`/`id` as the device shows it ("" when absent).
@@ -262,11 +304,15 @@ fn GoalEditor(goal: Uuid) -> impl IntoView {
         <article class="goal" aria-label=move || format!("Goal: {}", wording.get())>
             <TextField kind=GOALS id=goal field="wording" label="Goal".to_owned() rows=2 />
             <h3 class="steps-heading">"Steps"</h3>
-            <ul class="steps">
-                <For each=move || steps.get() key=|id| *id let:step>
-                    <StepEditor step />
+            <ol class="steps">
+                <For
+                    each=move || steps.get().into_iter().enumerate()
+                    key=|(n, id)| (*n, *id)
+                    let:numbered
+                >
+                    <StepEditor step={numbered.1} number={numbered.0 + 1} />
                 </For>
-            </ul>
+            </ol>
             <NewItemForm
                 id=format!("new-step-{goal}")
                 label="A new step".to_owned()
@@ -285,36 +331,39 @@ fn GoalEditor(goal: Uuid) -> impl IntoView {
     .into_any()
 }
 
-/// One step: its words (once, in the box) and whether it is done.
+/// One step: its words, once (in the box), and whether it is done (a checkbox once the page
+/// can edit; in words before).
 #[component]
-fn StepEditor(step: Uuid) -> impl IntoView {
+fn StepEditor(step: Uuid, number: usize) -> impl IntoView {
     let sync = expect_context::<RecordSync>();
     let done = Memo::new(move |_| {
         sync.view
             .with(|v| v.find(STEPS, step).is_some_and(|s| s.flag("done")))
     });
-    let text = text_of(sync, STEPS, step, "text");
     let check_id = format!("done-{step}");
     let (error, set_error) = signal(None::<String>);
     let editing = editing(sync);
+    let done_words = move || if done.get() { "Done" } else { "Not done yet" };
     view! {
         <li class="step">
-            <div class="step-done">
-                <input
-                    type="checkbox"
-                    id=check_id.clone()
-                    prop:checked=move || done.get()
-                    disabled=move || !editing()
-                    aria-label=move || format!("Done: {}", text.get())
-                    on:change=move |ev| {
-                        let checked = event_target_checked(&ev);
-                        let result = sync.set(STEPS, step, "done", Value::Flag(!checked), Value::Flag(checked));
-                        set_error.set(result.err());
-                    }
-                />
-                <label for=check_id>"Done"</label>
-            </div>
-            <TextField kind=STEPS id=step field="text" label="Step".to_owned() rows=1 />
+            <TextField kind=STEPS id=step field="text" label=format!("Step {number}") rows=2 />
+            <Show when=editing fallback=move || view! { <p class="hint">{done_words}</p> }>
+                <div class="check">
+                    <input
+                        type="checkbox"
+                        id=check_id.clone()
+                        prop:checked=move || done.get()
+                        on:change=move |ev| {
+                            let checked = event_target_checked(&ev);
+                            let result = sync.set(STEPS, step, "done", Value::Flag(!checked), Value::Flag(checked));
+                            set_error.set(result.err());
+                        }
+                    />
+                    <label for=check_id.clone()>
+                        "Done"<span class="visually-hidden">{format!(": step {number}")}</span>
+                    </label>
+                </div>
+            </Show>
             <p class="field-error" role="alert">{move || error.get()}</p>
         </li>
     }
@@ -330,11 +379,31 @@ fn NewItemForm(
     button: String,
     submit: Callback<String, Result<(), String>>,
 ) -> impl IntoView {
+    let editing = editing(expect_context::<RecordSync>());
+    let (id, label, button) = (
+        StoredValue::new(id),
+        StoredValue::new(label),
+        StoredValue::new(button),
+    );
+    view! {
+        <Show when=editing>
+            <NewItem id=id.get_value() label=label.get_value() button=button.get_value() submit />
+        </Show>
+    }
+}
+
+#[component]
+fn NewItem(
+    id: String,
+    label: String,
+    button: String,
+    submit: Callback<String, Result<(), String>>,
+) -> impl IntoView {
     let node = NodeRef::<html::Textarea>::new();
     let (error, set_error) = signal(None::<String>);
     let error_id = format!("{id}-error");
     view! {
-        <form class="new-item needs-js" on:submit=move |ev| {
+        <form class="new-item" on:submit=move |ev| {
             ev.prevent_default();
             let Some(el) = node.get_untracked() else { return };
             match submit.run(el.value()) {
@@ -345,10 +414,13 @@ fn NewItemForm(
                 Err(reason) => set_error.set(Some(reason)),
             }
         }>
-            <label for=id.clone()>{label}</label>
-            <textarea id=id class="grows" rows=2 node_ref=node aria-describedby=error_id.clone()></textarea>
-            <p class="field-error" id=error_id role="alert">{move || error.get()}</p>
-            <button type="submit">{button}</button>
+            <div class="field">
+                <label for=id.clone()>{label}</label>
+                <p class="field-error" id=error_id.clone() role="alert">{move || error.get()}</p>
+                <textarea id=id class="grows" rows=2 node_ref=node aria-describedby=error_id
+                    aria-invalid=move || error.get().is_some().then_some("true")></textarea>
+            </div>
+            <button type="submit" class="secondary">{button}</button>
         </form>
     }
     .into_any()
@@ -359,14 +431,19 @@ fn NewItemForm(
 #[component]
 fn ActionButton(label: String, described: String, ops: Vec<RecordOp>) -> impl IntoView {
     let sync = expect_context::<RecordSync>();
+    let editing = editing(sync);
     let (error, set_error) = signal(None::<String>);
-    let aria = format!("{label}: {described}");
+    let aria = StoredValue::new(format!("{label}: {described}"));
+    let label = StoredValue::new(label);
+    let ops = StoredValue::new(ops);
     view! {
-        <button type="button" class="secondary needs-js" aria-label=aria
-            on:click=move |_| set_error.set(sync.edit(ops.clone()).err())>
-            {label}
-        </button>
-        <span class="field-error" role="alert">{move || error.get()}</span>
+        <Show when=editing>
+            <button type="button" class="secondary" aria-label=aria.get_value()
+                on:click=move |_| set_error.set(sync.edit(ops.get_value()).err())>
+                {label.get_value()}
+            </button>
+            <span class="field-error" role="alert">{move || error.get()}</span>
+        </Show>
     }
     .into_any()
 }
@@ -553,8 +630,10 @@ fn ConflictCard(open: ConflictView) -> impl IntoView {
         return view! {
             <article class="conflict" aria-label=label>
                 <h3>{title}</h3>
-                <p>"Their change: " {change}</p>
-                <p class="hint">{format!("Made by {}.", views::written_by(&mine_by))}</p>
+                <dl class="versions">
+                    <dt>"The change kept aside"<span class="by">{format!("Made by {}", views::written_by(&mine_by))}</span></dt>
+                    <dd>{change}</dd>
+                </dl>
                 <div class="actions">
                     <ActionButton label="Bring it back with this change".to_owned() described=heading.clone() ops=restore />
                     <ActionButton label="Leave it removed".to_owned() described=heading ops=vec![settle] />
@@ -568,6 +647,22 @@ fn ConflictCard(open: ConflictView) -> impl IntoView {
         sync.view
             .with(|v| v.find(&kind, about_id).map(|r| r.get(&field_name).clone()))
             .unwrap_or_default()
+    };
+    // Who wrote what is in the plan now: the field's own stamp (someone may have changed it
+    // again since the conflict), else whoever's version the conflict kept.
+    let now_by = {
+        let (kind, field_name) = (about_kind.clone(), field.clone());
+        move || {
+            let stamp = sync.view.with(|v| {
+                v.find(&kind, about_id)
+                    .and_then(|r| r.stamps.get(&field_name))
+                    .map(|s| (s.by.clone(), s.at_ms))
+            });
+            format!(
+                "Written by {}",
+                views::written_by(&stamp.unwrap_or_else(|| mine_by.clone()))
+            )
+        }
     };
     let now_value = now.clone();
     let use_other = {
@@ -607,10 +702,10 @@ fn ConflictCard(open: ConflictView) -> impl IntoView {
     view! {
         <article class="conflict" aria-label=label>
             <h3>{title}</h3>
-            <dl>
-                <dt>{format!("Now in the plan (written by {})", views::written_by(&mine_by))}</dt>
+            <dl class="versions">
+                <dt>"Now in the plan"<span class="by">{now_by}</span></dt>
                 <dd>{move || now().describe()}</dd>
-                <dt>{format!("The other version (written by {})", views::written_by(&theirs_by))}</dt>
+                <dt>"The other version"<span class="by">{format!("Written by {}", views::written_by(&theirs_by))}</span></dt>
                 <dd>{theirs.describe()}</dd>
             </dl>
             <div class="actions">

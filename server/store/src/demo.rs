@@ -59,14 +59,14 @@ pub fn dataset() -> Dataset {
                     ]),
                     admired_for: "Her sharp humour and the way she remembers everyone's birthday."
                         .into(),
-                    matters_to_me: "Making my own breakfast again. My daughter Grace, and not \
+                    matters_to_me: "Making my own breakfast again. My daughter Ruth, and not \
                         being a burden on her. My radio in the mornings."
                         .into(),
                     how_to_support_me: "Give me time. Stand back and let me try two steps before \
                         you offer help. Tell me what you're about to do before you do it."
                         .into(),
                     hobbies: "Gardening programmes, crosswords, church on Sundays.".into(),
-                    wishes: "To stay in my own home and cook Sunday lunch for Grace again.".into(),
+                    wishes: "To stay in my own home and cook Sunday lunch for Ruth again.".into(),
                 },
             },
             Person {

@@ -13,6 +13,9 @@ on_both_backends!(
     a_persons_page_leads_with_their_strengths,
     an_unknown_person_is_a_404_with_a_way_back,
     an_unknown_address_is_a_404_page,
+    the_way_to_the_plan_is_worded_for_each_reader_and_absent_for_who_may_change_nothing,
+    a_plan_without_javascript_offers_no_control_that_would_do_nothing,
+    the_audit_trail_is_paged_fifty_events_at_a_time,
 );
 
 async fn health_check_reports_the_database_it_answered_from(backend: Backend) {
@@ -115,6 +118,117 @@ async fn an_unknown_address_is_a_404_page(backend: Backend) {
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(html.contains("Page not found"));
     app.finish().await;
+}
+
+async fn the_way_to_the_plan_is_worded_for_each_reader_and_absent_for_who_may_change_nothing(
+    backend: Backend,
+) {
+    let app = TestApp::with_demo(backend).await;
+    let maggie = format!("/people/{}", store::demo::MAGGIE);
+    let dan = format!("/people/{}", store::demo::DAN);
+    for (email, page, link) in [
+        ("maggie@home.example", &maggie, "Edit my plan"),
+        ("asha@riverside.example", &maggie, "Edit Maggie's plan"),
+        ("ruth@family.example", &maggie, "Add to Maggie's goals"),
+        ("lee@advocacy.example", &dan, "Add to Dan's goals"),
+    ] {
+        let who = app.as_user(email).await;
+        let (status, html) = who.get(page).await;
+        assert_eq!(status, StatusCode::OK, "{email}");
+        let html = html.replace("&#x27;", "'").replace("&#39;", "'");
+        assert!(html.contains(link), "{email} is offered “{link}”");
+        assert!(!html.contains("Open my plan to edit"), "{email}");
+        if email != "maggie@home.example" {
+            assert!(
+                !html.contains("Edit my plan"),
+                "{email} is not offered “my” plan"
+            );
+        }
+    }
+    // The person's daughter is Ruth; Grace is the manager.
+    let (_, html) = app.get(&maggie).await;
+    assert!(html.contains("My daughter Ruth"), "{html}");
+    assert!(!html.contains("daughter Grace"));
+    app.finish().await;
+}
+
+async fn a_plan_without_javascript_offers_no_control_that_would_do_nothing(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let (status, html) = app.get(&format!("/people/{}/plan", store::demo::DAN)).await;
+    assert_eq!(status, StatusCode::OK);
+    let body = html.split("<main").nth(1).expect("a main");
+    let body = body.split("</main>").next().unwrap_or(body);
+    for control in [
+        "Add goal",
+        "Add step",
+        "Add meeting",
+        "Remove this goal",
+        "<button",
+    ] {
+        assert!(!body.contains(control), "{control} in {body}");
+    }
+    assert!(body.contains("Editing needs JavaScript"));
+    // Every link has words (the sync bar's to-settle link included).
+    for link in body.split("<a ").skip(1) {
+        let inner = link.split("</a>").next().unwrap_or(link);
+        let labelled = inner
+            .split('>')
+            .next()
+            .unwrap_or("")
+            .contains("aria-label=");
+        assert!(
+            labelled || !text_of(inner).trim().is_empty(),
+            "a link without a name: <a {inner}"
+        );
+    }
+    app.finish().await;
+}
+
+async fn the_audit_trail_is_paged_fifty_events_at_a_time(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    // Each opening of a profile is an event.
+    for _ in 0..60 {
+        app.get(&format!("/people/{}", store::demo::PRIYA)).await;
+    }
+    let (status, first) = app.get("/audit").await;
+    assert_eq!(status, StatusCode::OK);
+    let rows = |html: &str| html.matches("<tr>").count() - 1; // less the header row
+    assert_eq!(rows(&first), 50, "fifty on the first page");
+    assert!(first.contains("page=2"), "a link to the next page");
+    assert!(
+        !first.contains("rel=\"prev\""),
+        "no newer page than the first"
+    );
+    let (status, second) = app.get("/audit?page=2").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(second.contains("rel=\"prev\""), "a way back");
+    assert!(second.contains("Page 2"));
+    assert!(rows(&second) >= 10, "the older events");
+    // Filters carry over to the other pages.
+    let (_, filtered) = app
+        .get(&format!("/audit?person={}", store::demo::PRIYA))
+        .await;
+    let kept = format!("person={}&amp;page=2", store::demo::PRIYA);
+    assert!(
+        filtered.contains(&kept) || filtered.contains(&kept.replace("&amp;", "&")),
+        "the filter is kept in the page links"
+    );
+    app.finish().await;
+}
+
+/// The text of an HTML fragment: what is outside its tags (and comments).
+fn text_of(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 #[tokio::test]

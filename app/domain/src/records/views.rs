@@ -205,3 +205,30 @@ pub fn written_by(by: &(String, i64)) -> String {
         (name, at) => format!("{name}, {}", crate::calendar::london_label(at)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_version_is_credited_to_its_writer_at_uk_time_summer_or_winter() {
+        // 23 Nov 2026, 14:05 GMT; 1 Jul 2026, 09:30 BST (08:30 UTC).
+        assert_eq!(
+            written_by(&("Ruth Okafor".into(), 1_795_442_700_000)),
+            "Ruth Okafor, 23 Nov 2026, 14:05"
+        );
+        assert_eq!(
+            written_by(&("Asha Patel".into(), 1_782_894_600_000)),
+            "Asha Patel, 1 Jul 2026, 09:30"
+        );
+    }
+
+    #[test]
+    fn a_version_of_unknown_origin_says_so_rather_than_naming_nobody() {
+        assert_eq!(
+            written_by(&(String::new(), 0)),
+            "someone, at a time not recorded"
+        );
+        assert_eq!(written_by(&("Ruth Okafor".into(), 0)), "Ruth Okafor");
+    }
+}
