@@ -751,8 +751,7 @@ async fn run() -> Result<()> {
     machine.load_at_end = report::load_average();
     print_report(&args, &machine, &report);
     if let Some(path) = &args.write {
-        let mut document =
-            report::document(&args.command, &machine, &report, args.note.as_deref());
+        let mut document = report::document(&args.command, &machine, &report, args.note.as_deref());
         // The sections other benchmarks write (from "## Phone" on) are kept as they are.
         let before = std::fs::read_to_string(path).unwrap_or_default();
         if let Some(at) = before.find(report::OTHER_SECTIONS) {
