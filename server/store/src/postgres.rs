@@ -216,8 +216,5 @@ mod tests {
 crate::sql::sql_store!(
     PostgresStore,
     Backend::Postgres,
-    conn = sqlx::PgConnection,
-    lock_head = crate::records::LOCK_HEAD,
-    // Pushes to different people write at once; reading inside the transaction costs nothing.
-    read_ahead = false
+    lock_head = crate::records::LOCK_HEAD
 );

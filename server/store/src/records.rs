@@ -17,11 +17,8 @@ pub(crate) const SELECT_HEAD: &str = "SELECT version FROM record_heads WHERE per
 pub(crate) const INSERT_HEAD: &str = "INSERT INTO record_heads (person_id, version) \
      VALUES ($1, $2) ON CONFLICT (person_id) DO NOTHING";
 /// Takes the person's row lock (pushes to one person take turns, across servers too).
-/// The person's version, locked for the push's transaction (PostgreSQL), with the client's last
-/// stored sequence number.
-pub(crate) const LOCK_HEAD: &str = "UPDATE record_heads SET version = version WHERE person_id = $1 \
-     RETURNING version, (SELECT COALESCE(MAX(seq), -1) FROM mutation_outcomes \
-     WHERE person_id = $1 AND client_id = $2)";
+pub(crate) const LOCK_HEAD: &str =
+    "UPDATE record_heads SET version = version WHERE person_id = $1 RETURNING version";
 pub(crate) const UPDATE_HEAD: &str = "UPDATE record_heads SET version = $1 WHERE person_id = $2";
 pub(crate) const UPSERT_RECORD: &str = "INSERT INTO records \
      (person_id, kind, id, parent_id, topic, version, deleted, body) \
@@ -40,21 +37,9 @@ pub(crate) const SELECT_OF_KIND: &str = "SELECT kind, id, parent_id, topic, vers
 pub(crate) const SELECT_OUTCOMES: &str = "SELECT seq, outcome, version FROM mutation_outcomes \
      WHERE person_id = $1 AND client_id = $2 AND (seq >= $3 OR seq = (SELECT MAX(seq) FROM \
      mutation_outcomes WHERE person_id = $1 AND client_id = $2))";
-/// The person's version and the client's last stored sequence number: read on SQLite, where
-/// pushes already take turns, before a push's turn and again in it.
-pub(crate) const SELECT_HEAD_AND_LAST_SEQ: &str = "SELECT version, \
-     (SELECT COALESCE(MAX(seq), -1) FROM mutation_outcomes WHERE person_id = $1 AND client_id = $2) \
-     FROM record_heads WHERE person_id = $1";
-
-/// What a push read to decide its batch (see `read_for_push` in `sql`).
-#[derive(Debug)]
-pub(crate) struct PushRead {
-    pub(crate) records: domain::records::RecordSet,
-    pub(crate) known: Vec<(
-        (domain::sync::ClientId, u64),
-        domain::records::authority::Ack,
-    )>,
-}
+/// The person's version, read on SQLite, where pushes already take turns.
+pub(crate) const SELECT_HEAD_FOR_PUSH: &str =
+    "SELECT version FROM record_heads WHERE person_id = $1";
 pub(crate) const INSERT_OUTCOME: &str = "INSERT INTO mutation_outcomes \
      (person_id, client_id, seq, outcome, version) VALUES ($1, $2, $3, $4, $5)";
 pub(crate) const INSERT_CHANGE: &str = "INSERT INTO plan_changes \

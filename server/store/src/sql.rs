@@ -132,78 +132,8 @@ pub(crate) fn about_me_json(about_me: &AboutMe) -> String {
 }
 
 macro_rules! sql_store {
-    ($store:ty, $backend:expr, conn = $conn:ty, lock_head = $lock_head:expr, read_ahead = $read_ahead:expr) => {
+    ($store:ty, $backend:expr, lock_head = $lock_head:expr) => {
         use $crate::sql::{end_other_links, set_first_password};
-
-        impl $store {
-            /// What a push needs to decide its batch, besides the person's version: the records
-            /// it touches (its targets, their parents, what a conflict is about, the kinds it
-            /// counts against a limit) and the client's stored outcomes from the batch on.
-            async fn read_for_push(
-                conn: &mut $conn,
-                catalog: &domain::records::Catalog,
-                pid: &str,
-                cid: &str,
-                ops: &[domain::records::RecordOp],
-                client: domain::sync::ClientId,
-                from: u64,
-            ) -> Result<$crate::records::PushRead, $crate::StoreError> {
-                use $crate::records::*;
-                let (keys, kinds) = keys_needed(ops, catalog);
-                let mut found: Vec<domain::records::Record> = Vec::new();
-                for chunk in keys.chunks(200) {
-                    let sql = select_keys(chunk.len());
-                    let mut query = sqlx::query_as::<_, RecordRow>(&sql).bind(pid);
-                    for key in chunk {
-                        query = query.bind(&key.kind).bind(key.id.to_string());
-                    }
-                    for row in query.fetch_all(&mut *conn).await? {
-                        found.push(record_from_row(row)?);
-                    }
-                }
-                let more: Vec<_> = second_keys(&found, catalog)
-                    .into_iter()
-                    .filter(|k| !keys.contains(k))
-                    .collect();
-                for chunk in more.chunks(200) {
-                    let sql = select_keys(chunk.len());
-                    let mut query = sqlx::query_as::<_, RecordRow>(&sql).bind(pid);
-                    for key in chunk {
-                        query = query.bind(&key.kind).bind(key.id.to_string());
-                    }
-                    for row in query.fetch_all(&mut *conn).await? {
-                        found.push(record_from_row(row)?);
-                    }
-                }
-                for kind in &kinds {
-                    for row in sqlx::query_as::<_, RecordRow>(SELECT_OF_KIND)
-                        .bind(pid)
-                        .bind(kind)
-                        .fetch_all(&mut *conn)
-                        .await?
-                    {
-                        found.push(record_from_row(row)?);
-                    }
-                }
-                let rows = sqlx::query_as::<_, (i64, String, Option<i64>)>(SELECT_OUTCOMES)
-                    .bind(pid)
-                    .bind(cid)
-                    .bind($crate::sql::signed(from))
-                    .fetch_all(&mut *conn)
-                    .await?;
-                let known = rows
-                    .into_iter()
-                    .map(|(seq, outcome, version)| {
-                        let (seq, ack) = stored_ack(seq, &outcome, version)?;
-                        Ok(((client, seq), ack))
-                    })
-                    .collect::<Result<Vec<_>, $crate::StoreError>>()?;
-                Ok(PushRead {
-                    records: found.into_iter().collect(),
-                    known,
-                })
-            }
-        }
         #[async_trait::async_trait]
         impl $crate::Store for $store {
             fn backend(&self) -> $crate::Backend {
@@ -399,48 +329,72 @@ macro_rules! sql_store {
                 // share of a transaction with the pushes arriving with it (group commit).
                 // Either way `finish` returns once the work is durable. Everything is read
                 // first, then written in one batch (one round trip on SQLite).
-                // Where the writer is the bottleneck (SQLite: one at a time), everything is
-                // read before the turn, on a connection of its own, beside other pushes' turns;
-                // the turn then checks in one query that nothing it read has changed since (the
-                // person's version, the client's last stored outcome: every change to a
-                // person's records advances the version) and reads again only if it has.
-                let ahead = if $read_ahead {
-                    let mut conn = self.pool.acquire().await?;
-                    let head: Option<(i64, i64)> = sqlx::query_as(SELECT_HEAD_AND_LAST_SEQ)
-                        .bind(&pid)
-                        .bind(&cid)
-                        .fetch_optional(&mut *conn)
-                        .await?;
-                    let Some(head) = head else {
-                        return Err($crate::StoreError::NotFound);
-                    };
-                    let read =
-                        Self::read_for_push(&mut conn, catalog, &pid, &cid, &ops, client, from)
-                            .await?;
-                    Some((head, read))
-                } else {
-                    None
-                };
                 let mut turn = self.write_turn().await?;
                 let mut wrote = false;
                 let written = async {
                     let tx = turn.conn()?;
                     // One push per person at a time: the person's version, locked (across
                     // servers on PostgreSQL; SQLite's writers already take turns).
-                    let head: Option<(i64, i64)> = sqlx::query_as($lock_head)
+                    let head: Option<(i64,)> = sqlx::query_as($lock_head)
                         .bind(&pid)
-                        .bind(&cid)
                         .fetch_optional(&mut *tx)
                         .await?;
-                    let Some(head) = head else {
+                    let Some((version,)) = head else {
                         return Err($crate::StoreError::NotFound);
                     };
-                    let read = match ahead {
-                        Some((seen, read)) if seen == head => read,
-                        _ => Self::read_for_push(tx, catalog, &pid, &cid, &ops, client, from).await?,
-                    };
-                    let version = $crate::sql::count("record_heads.version", head.0)?;
-                    let PushRead { records: set, known } = read;
+                    let version = $crate::sql::count("record_heads.version", version)?;
+                    // Only what the batch touches: its targets, their parents, what a conflict is
+                    // about, and the kinds it counts against a limit.
+                    let (keys, kinds) = keys_needed(&ops, catalog);
+                    let mut found: Vec<domain::records::Record> = Vec::new();
+                    for chunk in keys.chunks(200) {
+                        let sql = select_keys(chunk.len());
+                        let mut query = sqlx::query_as::<_, RecordRow>(&sql).bind(&pid);
+                        for key in chunk {
+                            query = query.bind(&key.kind).bind(key.id.to_string());
+                        }
+                        for row in query.fetch_all(&mut *tx).await? {
+                            found.push(record_from_row(row)?);
+                        }
+                    }
+                    let more: Vec<_> = second_keys(&found, catalog)
+                        .into_iter()
+                        .filter(|k| !keys.contains(k))
+                        .collect();
+                    for chunk in more.chunks(200) {
+                        let sql = select_keys(chunk.len());
+                        let mut query = sqlx::query_as::<_, RecordRow>(&sql).bind(&pid);
+                        for key in chunk {
+                            query = query.bind(&key.kind).bind(key.id.to_string());
+                        }
+                        for row in query.fetch_all(&mut *tx).await? {
+                            found.push(record_from_row(row)?);
+                        }
+                    }
+                    for kind in &kinds {
+                        for row in sqlx::query_as::<_, RecordRow>(SELECT_OF_KIND)
+                            .bind(&pid)
+                            .bind(kind)
+                            .fetch_all(&mut *tx)
+                            .await?
+                        {
+                            found.push(record_from_row(row)?);
+                        }
+                    }
+                    let set: domain::records::RecordSet = found.into_iter().collect();
+                    let rows = sqlx::query_as::<_, (i64, String, Option<i64>)>(SELECT_OUTCOMES)
+                        .bind(&pid)
+                        .bind(&cid)
+                        .bind(signed(from))
+                        .fetch_all(&mut *tx)
+                        .await?;
+                    let known = rows
+                        .into_iter()
+                        .map(|(seq, outcome, version)| {
+                            let (seq, ack) = stored_ack(seq, &outcome, version)?;
+                            Ok(((client, seq), ack))
+                        })
+                        .collect::<Result<Vec<_>, $crate::StoreError>>()?;
                     let mut authority =
                         domain::records::authority::Authority::resume(catalog, person, set, version, known);
                     let stamp = domain::records::Stamp {

@@ -100,8 +100,5 @@ impl SqliteStore {
 crate::sql::sql_store!(
     SqliteStore,
     Backend::Sqlite,
-    conn = sqlx::SqliteConnection,
-    lock_head = crate::records::SELECT_HEAD_AND_LAST_SEQ,
-    // One writer at a time: a push reads before its turn, so the turn is short.
-    read_ahead = true
+    lock_head = crate::records::SELECT_HEAD_FOR_PUSH
 );
