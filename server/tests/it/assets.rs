@@ -72,7 +72,7 @@ async fn get(
     (parts.status, parts.headers, bytes.to_vec())
 }
 
-fn header_of<'a>(headers: &'a axum::http::HeaderMap, name: header::HeaderName) -> &'a str {
+fn header_of(headers: &axum::http::HeaderMap, name: header::HeaderName) -> &str {
     headers
         .get(name)
         .and_then(|v| v.to_str().ok())
