@@ -270,6 +270,9 @@ test("a topic unshared leaves every offline copy of the relative's pages, storag
   // Lee opens Dan's page and plan: both are kept on the device for offline use.
   await lee.goto(DAN);
   await expect(lee.locator("body[data-hydrated]")).toHaveCount(1);
+  // On a first visit the page is kept once the service worker is ready: wait for it, as a
+  // person reading the page would have (leaving at once, the request to keep it goes too).
+  await expect.poll(() => cachedPages(lee), { timeout: 20_000 }).toContain(`${DAN}\n`);
   await lee.goto(`${DAN}/plan`);
   await expect(lee.locator("body[data-hydrated]")).toHaveCount(1);
   await expect(lee.getByRole("status")).toContainText("All changes saved");
@@ -293,9 +296,6 @@ test("a topic unshared leaves every offline copy of the relative's pages, storag
   await expect.poll(() => everythingStored(lee), { timeout: 30_000 }).not.toContain(support);
   await expect.poll(() => cachedPages(lee), { timeout: 30_000 }).not.toContain(support);
   expect(await lee.content()).not.toContain(support);
-  // The profile is kept again, as Lee may see it now (the device fetches it afresh: wait for
-  // that before the signal goes, as a person would have been online meanwhile).
-  await expect.poll(() => cachedPages(lee), { timeout: 30_000 }).toContain(`${DAN}\n`);
   // Offline, the page kept is the new one, without it.
   await goOffline(leeContext);
   await lee.goto(DAN);
