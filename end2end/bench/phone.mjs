@@ -153,7 +153,7 @@ function section(results, machine) {
       `| ${r.name} | ${ms(r.firstContent)} (< ${ms(TARGETS.firstContent)}: ${verdict(r.firstContent, TARGETS.firstContent)}) | ${ms(r.hydrated)} (< ${ms(TARGETS.hydrated)}: ${verdict(r.hydrated, TARGETS.hydrated)}) | ${kb(r.appBytes)} | ${Number.isNaN(r.saved) ? "—" : ms(r.saved)} | ${r.render.toFixed(2)} ms (< ${TARGETS.render} ms: ${verdict(r.render, TARGETS.render)}) |`,
     );
   }
-  lines.push("", "This build's files (`" + path.relative(root, path.join(siteRoot, "pkg")) + "`, as served: brotli and gzip made by `--precompress`):", "", "| File | Plain | gzip | brotli |", "|---|---|---|---|");
+  lines.push("", "This build's files (`$LEPTOS_SITE_ROOT/pkg`, as served: brotli and gzip made by `--precompress`):", "", "| File | Plain | gzip | brotli |", "|---|---|---|---|");
   let total = 0;
   for (const file of fs.readdirSync(path.join(siteRoot, "pkg")).filter((f) => /\.(js|wasm|css)$/.test(f)).sort()) {
     const size = (suffix) => {
