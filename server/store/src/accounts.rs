@@ -132,7 +132,6 @@ pub(crate) const USE_INVITATION: &str = "UPDATE invitations SET used_ms = $1 \
 /// A session, if it stands, and the access epoch, in one round trip.
 pub(crate) const SELECT_SESSION: &str = "SELECT e.version, s.record FROM access_epoch e \
      LEFT JOIN sessions s ON s.id = $1 AND s.expires_ms > $2 WHERE e.id = 1";
-pub(crate) const SELECT_ACCESS_EPOCH: &str = "SELECT version FROM access_epoch WHERE id = 1";
 pub(crate) const ADVANCE_ACCESS_EPOCH: &str =
     "UPDATE access_epoch SET version = version + 1 WHERE id = 1 RETURNING version";
 pub(crate) const UPSERT_SESSION: &str = "INSERT INTO sessions (id, user_id, record, expires_ms) VALUES ($1, $2, $3, $4) \

@@ -361,9 +361,6 @@ pub trait Store: Send + Sync + 'static {
     /// committed, by any server, before this read.
     async fn session(&self, id: &str, now_ms: i64) -> Result<Option<String>, StoreError>;
 
-    /// Reads the access epoch, as [`Store::session`] does, for a caller that reads no session.
-    async fn refresh_access(&self) -> Result<(), StoreError>;
-
     async fn put_session(
         &self,
         id: &str,

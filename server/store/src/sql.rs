@@ -1060,14 +1060,6 @@ macro_rules! sql_store {
                 Ok(record)
             }
 
-            async fn refresh_access(&self) -> Result<(), $crate::StoreError> {
-                use $crate::accounts::*;
-                let (epoch,): (i64,) = sqlx::query_as(SELECT_ACCESS_EPOCH)
-                    .fetch_one(&self.pool)
-                    .await?;
-                self.access.saw(epoch);
-                Ok(())
-            }
 
             async fn put_session(
                 &self,

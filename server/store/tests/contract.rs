@@ -1844,7 +1844,7 @@ async fn an_access_change_made_by_another_server_is_seen_at_the_next_session_rea
         .revoke_staff_role(asha, service, role)
         .await
         .expect("revoke");
-    other.refresh_access().await.expect("refresh");
+    next_request().await;
     let after = other.actor(asha).await.expect("actor").expect("asha").staff;
     assert!(!after.contains(&(service, role)), "a revoked role is gone");
 
