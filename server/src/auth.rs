@@ -355,15 +355,7 @@ pub async fn resolve_user(
 
 /// Percent-encodes a path for a query parameter.
 pub fn encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    domain::audit::percent_encoded_keeping(text, b"/")
 }
 
 /// Where to go after signing in: only a path on this site, never another site. A browser

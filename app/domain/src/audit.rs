@@ -332,9 +332,15 @@ impl AuditForm<'_> {
 /// `text` with everything but the unreserved characters of RFC 3986 percent-encoded, for a
 /// query value.
 pub fn percent_encoded(text: &str) -> String {
+    percent_encoded_keeping(text, &[])
+}
+
+/// As [`percent_encoded`], leaving the bytes of `keep` as they are too (`b"/"` for a path).
+pub fn percent_encoded_keeping(text: &str, keep: &[u8]) -> String {
     let mut out = String::with_capacity(text.len());
     for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') || keep.contains(&b)
+        {
             out.push(char::from(b));
         } else {
             out.push_str(&format!("%{b:02X}"));
