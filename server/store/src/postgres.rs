@@ -216,5 +216,5 @@ mod tests {
 crate::sql::sql_store!(
     PostgresStore,
     Backend::Postgres,
-    lock_head = crate::records::LOCK_HEAD
+    lock_head = Some(crate::records::LOCK_HEAD)
 );

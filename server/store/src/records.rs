@@ -33,13 +33,6 @@ pub(crate) const SELECT_CHANGED: &str = "SELECT kind, id, parent_id, topic, vers
      body FROM records WHERE person_id = $1 AND version > $2 ORDER BY version, kind, id LIMIT $3";
 pub(crate) const SELECT_OF_KIND: &str = "SELECT kind, id, parent_id, topic, version, deleted, \
      body FROM records WHERE person_id = $1 AND kind = $2";
-/// The stored outcomes of a device from number `$3` on, and of its latest edit, in one read.
-pub(crate) const SELECT_OUTCOMES: &str = "SELECT seq, outcome, version FROM mutation_outcomes \
-     WHERE person_id = $1 AND client_id = $2 AND (seq >= $3 OR seq = (SELECT MAX(seq) FROM \
-     mutation_outcomes WHERE person_id = $1 AND client_id = $2))";
-/// The person's version, read on SQLite, where pushes already take turns.
-pub(crate) const SELECT_HEAD_FOR_PUSH: &str =
-    "SELECT version FROM record_heads WHERE person_id = $1";
 pub(crate) const INSERT_OUTCOME: &str = "INSERT INTO mutation_outcomes \
      (person_id, client_id, seq, outcome, version) VALUES ($1, $2, $3, $4, $5)";
 pub(crate) const INSERT_CHANGE: &str = "INSERT INTO plan_changes \
@@ -73,6 +66,89 @@ pub(crate) fn select_keys(n: usize) -> String {
         .collect::<Vec<_>>()
         .join(" OR ");
     format!("SELECT {RECORD_COLUMNS} FROM records WHERE person_id = $1 AND ({keys})")
+}
+
+/// What a push reads before it decides, in one round trip: the device's stored outcomes from
+/// number `$3` on and of its latest edit (`$1` the person, `$2` the device), the records under
+/// `keys` keys (kind and id for each, from `$4`), and, where `with_head`, the person's version.
+/// SQLite reads the version here, its pushes already taking turns; PostgreSQL locks it first
+/// (`LOCK_HEAD`), as a read in the same statement as the lock would see the records as they were
+/// before the lock was granted. Rows are tagged `h`, `o` and `r`; see [`PushRow`].
+pub(crate) fn select_for_push(keys: usize, with_head: bool) -> String {
+    const NO_TEXT: &str = "CAST(NULL AS TEXT)";
+    const NO_INT: &str = "CAST(NULL AS BIGINT)";
+    let mut parts = vec![format!(
+        "SELECT 'o', {NO_TEXT}, {NO_TEXT}, {NO_TEXT}, {NO_TEXT}, version, {NO_INT}, {NO_TEXT}, \
+         seq, outcome FROM mutation_outcomes WHERE person_id = $1 AND client_id = $2 AND \
+         (seq >= $3 OR seq = (SELECT MAX(seq) FROM mutation_outcomes WHERE person_id = $1 \
+         AND client_id = $2))"
+    )];
+    if with_head {
+        parts.push(format!(
+            "SELECT 'h', {NO_TEXT}, {NO_TEXT}, {NO_TEXT}, {NO_TEXT}, version, {NO_INT}, \
+             {NO_TEXT}, {NO_INT}, {NO_TEXT} FROM record_heads WHERE person_id = $1"
+        ));
+    }
+    if keys > 0 {
+        let keys = (0..keys)
+            .map(|i| format!("(kind = ${} AND id = ${})", 4 + 2 * i, 5 + 2 * i))
+            .collect::<Vec<_>>()
+            .join(" OR ");
+        parts.push(format!(
+            "SELECT 'r', {RECORD_COLUMNS}, {NO_INT}, {NO_TEXT} FROM records \
+             WHERE person_id = $1 AND ({keys})"
+        ));
+    }
+    parts.join(" UNION ALL ")
+}
+
+/// A row of [`select_for_push`]: tag, then a record's columns (`r`; the version alone for `h`
+/// and `o`), then an outcome's number and text (`o`).
+pub(crate) type PushRow = (
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+    Option<i64>,
+    Option<String>,
+);
+
+/// What [`select_for_push`] read.
+#[derive(Default)]
+pub(crate) struct PushRead {
+    pub(crate) head: Option<i64>,
+    pub(crate) records: Vec<Record>,
+    /// Stored outcomes: number, outcome, version.
+    pub(crate) outcomes: Vec<(i64, String, Option<i64>)>,
+}
+
+impl PushRead {
+    pub(crate) fn add(&mut self, row: PushRow) -> Result<(), StoreError> {
+        let missing = |column: &str| StoreError::Corrupt(format!("a push read without {column}"));
+        match row {
+            (tag, _, _, _, _, version, _, _, Some(seq), Some(outcome)) if tag == "o" => {
+                self.outcomes.push((seq, outcome, version));
+            }
+            (tag, _, _, _, _, Some(version), ..) if tag == "h" => self.head = Some(version),
+            (tag, kind, id, parent, topic, version, deleted, body, _, _) if tag == "r" => {
+                self.records.push(record_from_row((
+                    kind.ok_or_else(|| missing("records.kind"))?,
+                    id.ok_or_else(|| missing("records.id"))?,
+                    parent,
+                    topic.ok_or_else(|| missing("records.topic"))?,
+                    version.ok_or_else(|| missing("records.version"))?,
+                    deleted.ok_or_else(|| missing("records.deleted"))?,
+                    body.ok_or_else(|| missing("records.body"))?,
+                ))?);
+            }
+            (tag, ..) => return Err(missing(&format!("the columns of a row tagged {tag:?}"))),
+        }
+        Ok(())
+    }
 }
 
 /// kind, id, parent, topic, version, deleted, body.

@@ -333,21 +333,43 @@ macro_rules! sql_store {
                 let mut wrote = false;
                 let written = async {
                     let tx = turn.conn()?;
-                    // One push per person at a time: the person's version, locked (across
-                    // servers on PostgreSQL; SQLite's writers already take turns).
-                    let head: Option<(i64,)> = sqlx::query_as($lock_head)
+                    // One push per person at a time: on PostgreSQL the person's version is
+                    // locked first (across servers); SQLite's writers already take turns, so
+                    // its version is read with the rest.
+                    let mut read = PushRead::default();
+                    if let Some(lock) = $lock_head {
+                        read.head = sqlx::query_as::<_, (i64,)>(lock)
+                            .bind(&pid)
+                            .fetch_optional(&mut *tx)
+                            .await?
+                            .map(|(version,)| version);
+                        if read.head.is_none() {
+                            return Err($crate::StoreError::NotFound);
+                        }
+                    }
+                    // Only what the batch touches: its targets, their parents, what a conflict is
+                    // about, and the kinds it counts against a limit. The device's outcomes and
+                    // the first keys come in one read; most pushes need no other.
+                    let (keys, kinds) = keys_needed(&ops, catalog);
+                    let mut chunks = keys.chunks(200);
+                    let first = chunks.next().unwrap_or(&[]);
+                    let sql = select_for_push(first.len(), $lock_head.is_none());
+                    let mut query = sqlx::query_as::<_, PushRow>(&sql)
                         .bind(&pid)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                    let Some((version,)) = head else {
+                        .bind(&cid)
+                        .bind(signed(from));
+                    for key in first {
+                        query = query.bind(&key.kind).bind(key.id.to_string());
+                    }
+                    for row in query.fetch_all(&mut *tx).await? {
+                        read.add(row)?;
+                    }
+                    let Some(version) = read.head else {
                         return Err($crate::StoreError::NotFound);
                     };
                     let version = $crate::sql::count("record_heads.version", version)?;
-                    // Only what the batch touches: its targets, their parents, what a conflict is
-                    // about, and the kinds it counts against a limit.
-                    let (keys, kinds) = keys_needed(&ops, catalog);
-                    let mut found: Vec<domain::records::Record> = Vec::new();
-                    for chunk in keys.chunks(200) {
+                    let mut found = read.records;
+                    for chunk in chunks {
                         let sql = select_keys(chunk.len());
                         let mut query = sqlx::query_as::<_, RecordRow>(&sql).bind(&pid);
                         for key in chunk {
@@ -382,13 +404,8 @@ macro_rules! sql_store {
                         }
                     }
                     let set: domain::records::RecordSet = found.into_iter().collect();
-                    let rows = sqlx::query_as::<_, (i64, String, Option<i64>)>(SELECT_OUTCOMES)
-                        .bind(&pid)
-                        .bind(&cid)
-                        .bind(signed(from))
-                        .fetch_all(&mut *tx)
-                        .await?;
-                    let known = rows
+                    let known = read
+                        .outcomes
                         .into_iter()
                         .map(|(seq, outcome, version)| {
                             let (seq, ack) = stored_ack(seq, &outcome, version)?;

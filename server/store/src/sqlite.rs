@@ -97,8 +97,4 @@ impl SqliteStore {
     }
 }
 
-crate::sql::sql_store!(
-    SqliteStore,
-    Backend::Sqlite,
-    lock_head = crate::records::SELECT_HEAD_FOR_PUSH
-);
+crate::sql::sql_store!(SqliteStore, Backend::Sqlite, lock_head = None::<&str>);
