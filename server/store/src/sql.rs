@@ -1214,12 +1214,19 @@ macro_rules! sql_store {
                 &self,
                 events: &[domain::audit::AuditEvent],
             ) -> Result<(), $crate::StoreError> {
-                let mut tx = self.pool.begin().await?;
-                for event in events {
-                    Self::run_writes(&mut tx, &$crate::records::Writes::of_audit(event)).await?;
+                // On the pushes' writer: on SQLite the events share a commit (and its fsync)
+                // with the pushes and views arriving with them, instead of waiting for the
+                // write lock on a connection of their own.
+                let mut turn = self.write_turn().await?;
+                let written = async {
+                    let tx = turn.conn()?;
+                    for event in events {
+                        Self::run_writes(tx, &$crate::records::Writes::of_audit(event)).await?;
+                    }
+                    Ok::<_, $crate::StoreError>(())
                 }
-                tx.commit().await?;
-                Ok(())
+                .await;
+                turn.finish(written, true).await
             }
 
             async fn audit_events(
