@@ -806,14 +806,20 @@ pub async fn catch_up(addr: SocketAddr, store: &dyn Store, person: PersonId) -> 
 
 pub const STORAGE_PEOPLE: usize = 25;
 pub const LOCAL_STORAGE_QUOTA: usize = 5 * 1024 * 1024;
-/// The budget the target is checked against: far below what any current browser allows a site
-/// in IndexedDB (Chrome and Edge: up to 60% of the disk; Firefox: 10% of the disk, up to
-/// 10 GiB; Safari 17+: up to 60% of the disk).
-pub const INDEXED_DB_BUDGET: usize = 50 * 1024 * 1024;
+/// How much more than the records themselves (as the pull API sends them) the device's copy
+/// may weigh, counted in the same UTF-8 bytes: keys, the confirmed copy beside a pending edit,
+/// and the outbox. A copy costing more than this wastes the person's storage; what a device
+/// can hold in all is the browser's quota (Chrome and Edge: up to 60% of the disk; Firefox:
+/// 10% of the disk, up to 10 GiB; Safari 17+: up to 60% of the disk). When it is full the
+/// browser drops the copies of other people with nothing waiting (fetched again when opened)
+/// and, if the edit still cannot be kept, says so with the edit on screen until it is sent.
+pub const COPY_OVERHEAD_BUDGET: f64 = 1.25;
 /// Edits made offline on the phone, waiting in its outbox.
 const STORAGE_PENDING: usize = 20;
 
 pub struct Storage {
+    /// The records held, as the pull API sends them (UTF-8 JSON).
+    pub record_bytes: usize,
     pub entries: usize,
     /// Keys and values: bytes (UTF-8) and UTF-16 code units.
     pub utf8_bytes: usize,
@@ -827,6 +833,11 @@ impl Storage {
     pub fn browser_bytes(&self) -> usize {
         self.utf16_units * 2
     }
+
+    /// The device's copy ÷ the records it holds, both in UTF-8 bytes.
+    pub fn overhead(&self) -> f64 {
+        self.utf8_bytes as f64 / self.record_bytes.max(1) as f64
+    }
 }
 
 /// The entries a phone keeps for `person` (every record, with edits made offline waiting), as
@@ -834,6 +845,10 @@ impl Storage {
 pub async fn storage(store: &dyn Store, person: PersonId) -> Result<Storage> {
     let catalog = history::catalog();
     let (records, version) = store.records(person, None).await.context("read records")?;
+    let record_bytes = records
+        .iter()
+        .map(|r| serde_json::to_string(r).map(|j| j.len()))
+        .sum::<Result<usize, _>>()?;
     let mut phone = Replica::new(
         person,
         client(9_100),
@@ -898,6 +913,7 @@ pub async fn storage(store: &dyn Store, person: PersonId) -> Result<Storage> {
         .map_err(|reason| anyhow!("the phone refused an offline edit: {reason}"))?;
 
     let mut result = Storage {
+        record_bytes,
         entries: 0,
         utf8_bytes: 0,
         utf16_units: 0,
