@@ -66,6 +66,26 @@ test("an edit on one device appears on another without a reload", async ({ brows
   for (const d of [a, b, c]) await d.context.close();
 });
 
+test("words typed are kept once the person pauses, without leaving the box, and survive a reload", async ({
+  browser,
+}) => {
+  const a = await device(browser, MAGGIE);
+  const box = a.page.getByLabel("My hobbies and interests", { exact: true });
+  await box.click();
+  // To the end of the text (End alone goes to the end of the line, which wraps on a phone).
+  await box.press("Control+End");
+  await box.pressSequentially(" and the choir on Thursdays");
+  // Still in the box: nothing was left, nothing submitted.
+  await expect(box).toBeFocused();
+  await onServer(a.page, MAGGIE, "and the choir on Thursdays");
+  await a.page.reload();
+  await expect(a.page.locator("body[data-hydrated]")).toHaveCount(1);
+  await expect(a.page.getByLabel("My hobbies and interests", { exact: true })).toHaveValue(
+    /and the choir on Thursdays$/,
+  );
+  await a.context.close();
+});
+
 test("a device offline keeps working through a reload, and on reconnecting nothing is lost and the conflict can be settled", async ({
   browser,
 }) => {

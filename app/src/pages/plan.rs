@@ -16,6 +16,9 @@ use crate::api::plans::{PlanPage as PlanData, get_plan};
 use crate::components::{DeviceSync, ErrorPanel, SyncStatusBar, escaped_text};
 use crate::sync::RecordSync;
 
+/// How long a pause in typing is before the words typed are kept as an edit.
+const TYPING_PAUSE: std::time::Duration = std::time::Duration::from_millis(400);
+
 #[component]
 pub fn PlanPage() -> impl IntoView {
     let params = use_params_map();
@@ -158,6 +161,7 @@ fn TextField(
     let node = NodeRef::<html::Textarea>::new();
     let (error, set_error) = signal(None::<String>);
     let before = StoredValue::new(String::new());
+    let pending = StoredValue::new(None::<TimeoutHandle>);
     Effect::new(move |_| {
         let value = current.get();
         if let Some(el) = node.get()
@@ -167,7 +171,14 @@ fn TextField(
             el.set_value(&value);
         }
     });
-    let on_change = move |_| {
+    // What was typed is kept (on the device, then sent) once the person pauses, not only when
+    // they leave the box: a phone locked or a tab closed mid-sentence loses nothing typed
+    // before the pause.
+    let commit = move || {
+        if let Some(handle) = pending.get_value() {
+            handle.clear();
+            pending.set_value(None);
+        }
         let Some(el) = node.get_untracked() else {
             return;
         };
@@ -190,7 +201,14 @@ fn TextField(
             Err(reason) => set_error.set(Some(reason)),
         }
     };
+    let on_input = move |_| {
+        if let Some(handle) = pending.get_value() {
+            handle.clear();
+        }
+        pending.set_value(set_timeout_with_handle(commit, TYPING_PAUSE).ok());
+    };
     let on_blur = move |_| {
+        commit();
         if let Some(el) = node.get_untracked()
             && error.get_untracked().is_none()
         {
@@ -210,7 +228,8 @@ fn TextField(
                 aria-describedby=error_id.clone()
                 aria-invalid=move || error.get().is_some().then_some("true")
                 on:focus=move |_| before.set_value(current.get_untracked())
-                on:change=on_change
+                on:input=on_input
+                on:change=move |_| commit()
                 on:blur=on_blur
                 inner_html=escaped_text(&current.get_untracked())
             ></textarea>
@@ -547,8 +566,7 @@ fn NotesEditor(meeting: Uuid, title: String) -> impl IntoView {
         if let Some(handle) = pending.get_value() {
             handle.clear();
         }
-        pending
-            .set_value(set_timeout_with_handle(flush, std::time::Duration::from_millis(400)).ok());
+        pending.set_value(set_timeout_with_handle(flush, TYPING_PAUSE).ok());
     };
     let editing = editing(sync);
     view! {
