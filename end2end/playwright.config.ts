@@ -48,8 +48,8 @@ export default defineConfig({
     { name: "phone-no-js", use: { ...chromium, ...phone, javaScriptEnabled: false }, testMatch: /pages\.spec|no-js\.spec|account\.spec/ },
     { name: "tablet-no-js", use: { ...chromium, ...tablet, javaScriptEnabled: false }, testMatch: /pages\.spec|no-js\.spec|account\.spec/ },
     // Every page again, hydrated, plus what only works once the app is interactive.
-    { name: "phone", use: { ...chromium, ...phone }, testMatch: /pages\.spec|hydrated\.spec|account\.spec|assets\.spec/ },
-    { name: "tablet", use: { ...chromium, ...tablet }, testMatch: /pages\.spec|hydrated\.spec|account\.spec|assets\.spec/ },
+    { name: "phone", use: { ...chromium, ...phone }, testMatch: /pages\.spec|hydrated\.spec|account\.spec|assets\.spec|a11y\.spec/ },
+    { name: "tablet", use: { ...chromium, ...tablet }, testMatch: /pages\.spec|hydrated\.spec|account\.spec|assets\.spec|a11y\.spec/ },
     // Several devices editing one plan, online and offline: one file at a time per server.
     { name: "phone-sync", use: { ...chromium, ...phone, baseURL: `http://127.0.0.1:${phoneSyncPort}` }, testMatch: /sync\.spec|circle\.spec/, fullyParallel: false },
     { name: "tablet-sync", use: { ...chromium, ...tablet, baseURL: `http://127.0.0.1:${tabletSyncPort}` }, testMatch: /sync\.spec|circle\.spec/, fullyParallel: false },

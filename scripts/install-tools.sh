@@ -75,8 +75,10 @@ if [ "${1:-}" = "--browser" ]; then
     if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null
     else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi
   fi
-  if [ ! -d "$here/end2end/node_modules/@playwright/test" ]; then
-    log "installing the Playwright test runner (no browser download)"
+  # Again whenever the lock file changed since the last install (a package added).
+  if [ ! -f "$here/end2end/node_modules/.package-lock.json" ] \
+    || [ "$here/end2end/package-lock.json" -nt "$here/end2end/node_modules/.package-lock.json" ]; then
+    log "installing the browser tests' packages: Playwright's runner (no browser download), axe-core"
     (cd "$here/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund >/dev/null)
   fi
 fi
