@@ -106,7 +106,7 @@ async function coldLoad(browser, url, edit) {
     const field = page.getByLabel("What matters to me", { exact: true });
     await field.click();
     const status = page.getByRole("status").first();
-    await field.press("End");
+    await field.press("Control+End");
     await field.pressSequentially(" Tea at four.");
     // From the last key pressed: what the person waits for once they have typed.
     const started = Date.now();
