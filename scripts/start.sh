@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 export PATH="${CIRCLE_TOOLS:-$HOME/.cache/circle-tools}/bin:$HOME/.cargo/bin:$PATH"
 target=${CARGO_TARGET_DIR:-$PWD/target}
 
-cargo leptos build --release --precompress
+cargo leptos build --release --precompress --split
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-$target/site}"
 export LEPTOS_SITE_ADDR="${LEPTOS_SITE_ADDR:-127.0.0.1:3000}"
 echo "Circle is starting on http://$LEPTOS_SITE_ADDR (Ctrl-C to stop)"

@@ -35,7 +35,7 @@ step "unit, contract and integration tests (SQLite and PostgreSQL)"
 cargo nextest run --workspace --locked
 
 step "release build (server + hydrated wasm)"
-cargo leptos build --release --precompress
+cargo leptos build --release --precompress --split
 
 step "browser tests (Playwright in $(/usr/bin/chromium --version 2>/dev/null || echo chromium))"
 export CIRCLE_E2E_SERVER="$target/release/server" LEPTOS_SITE_ROOT="$target/site"

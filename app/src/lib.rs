@@ -63,15 +63,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     components::DeviceSync::provide();
-    // Effects run only in the browser: this marks the page as interactive, for people's
-    // assistive tech (nothing changes visually) and for the browser tests that wait on it.
-    Effect::new(|_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-        sync::register_service_worker();
-        sync::forget_hydration_data();
-    });
     view! {
         <Link rel="icon" href="/icon.svg" type_="image/svg+xml" />
         <Link rel="manifest" href="/manifest.webmanifest" />
@@ -91,7 +82,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=pages::NotFound>
                     <Route path=StaticSegment("") view=pages::HomePage ssr=SsrMode::Async />
                     <Route path=path!("/people/:id") view=pages::PersonPage ssr=SsrMode::Async />
-                    <Route path=path!("/people/:id/plan") view=pages::PlanPage ssr=SsrMode::Async />
+                    <Route path=path!("/people/:id/plan") view={leptos_router::Lazy::<pages::PlanRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/devices") view=pages::DevicesPage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=pages::AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/sign-in") view=pages::SignInPage ssr=SsrMode::Async />
@@ -121,5 +112,20 @@ pub fn hydrate() {
     // Before anything reads this device's storage: wipe another user's copies, drop copies made
     // under access that has since changed. Everything that uses storage waits for it.
     sync::prepare_device();
-    leptos::mount::hydrate_body(App);
+    // As `leptos::mount::hydrate_lazy` (which lazy routes need: the plan editor is a wasm file
+    // of its own, loaded when a plan is opened, see `--split`), then, once every part of the
+    // page is hydrated (the plan editor's part loaded and its data read): mark the page as
+    // interactive, for people's assistive tech (nothing changes visually) and for the browser
+    // tests that wait on it; drop the data the server wrote into the page; start the worker.
+    // (`hydrate_from_async` sets up Leptos's executor itself; this future only awaits it.)
+    wasm_bindgen_futures::spawn_local(async {
+        let Some(body) = document().body() else {
+            return;
+        };
+        let owner = leptos::mount::hydrate_from_async(body.clone(), App).await;
+        owner.forget();
+        let _ = body.set_attribute("data-hydrated", "true");
+        sync::register_service_worker();
+        sync::forget_hydration_data();
+    });
 }

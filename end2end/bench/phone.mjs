@@ -2,7 +2,7 @@
 // connection (DevTools protocol), timed by the browser itself. A script, not a test: it reports
 // figures and never fails on them.
 //
-//   cargo leptos build --release --precompress
+//   cargo leptos build --release --precompress --split
 //   node end2end/bench/phone.mjs [--runs N] [--write docs/BENCHMARKS.md]
 //
 // For each of `/`, a person's page and their plan it records, over N cold loads (new browser
@@ -138,7 +138,7 @@ function section(results, machine) {
     "A first visit on a phone, measured by `end2end/bench/phone.mjs` (a script: figures are reported, never asserted). Re-run it after a release build rather than editing the figures:",
     "",
     "```sh",
-    "cargo leptos build --release --precompress",
+    "cargo leptos build --release --precompress --split",
     `node end2end/bench/phone.mjs --runs ${runs} --write docs/BENCHMARKS.md`,
     "```",
     "",
@@ -169,7 +169,7 @@ function section(results, machine) {
 }
 
 async function main() {
-  if (!fs.existsSync(serverBin)) throw new Error(`no server at ${serverBin}: run cargo leptos build --release --precompress first`);
+  if (!fs.existsSync(serverBin)) throw new Error(`no server at ${serverBin}: run cargo leptos build --release --precompress --split first`);
   const { child, dataDir } = await startServer();
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",

@@ -1,7 +1,7 @@
 //! The app's own files: the wasm bundle, its JavaScript and the stylesheet under `/pkg/`, and
 //! the service worker.
 //!
-//! - A release build (`cargo leptos build --release --precompress`, with `hash-files` in
+//! - A release build (`cargo leptos build --release --precompress --split`, with `hash-files` in
 //!   Cargo.toml) names each file of `/pkg/` by its content and writes a brotli (`.br`) and a
 //!   gzip (`.gz`) copy beside it. They are served compressed as the browser's
 //!   `Accept-Encoding` allows, and, being named by content, kept by browsers for a year without
@@ -35,7 +35,11 @@ pub struct Build {
     pub js: String,
     pub wasm: String,
     pub css: String,
-    /// Changes whenever any of the three does.
+    /// A build split into lazily loaded parts (`cargo leptos build --split`): the loader, its
+    /// manifest and the parts it names (the plan editor), which the worker keeps too, so that a
+    /// plan opens with no signal even if none was opened before.
+    pub lazy: Vec<String>,
+    /// Changes whenever any of the files does.
     pub id: String,
     /// The names hold their content's hash (so may be kept for good).
     pub hashed: bool,
@@ -54,6 +58,7 @@ impl Build {
                 format!("{output_name}_bg.wasm")
             },
             css: format!("{output_name}.css"),
+            lazy: Vec::new(),
             id: "dev".to_owned(),
             hashed: false,
         };
@@ -61,6 +66,7 @@ impl Build {
             return build;
         };
         let mut ids = Vec::new();
+        let mut named = 0;
         for line in hashes.lines() {
             let Some((file, hash)) = line.split_once(':') else {
                 continue;
@@ -71,15 +77,44 @@ impl Build {
                 "js" => build.js = format!("{name}.js"),
                 "wasm" => build.wasm = format!("{name}.wasm"),
                 "css" => build.css = format!("{name}.css"),
+                "split" => build.lazy.push(format!("__wasm_split.{hash}.js")),
+                "manifest" => build
+                    .lazy
+                    .push(format!("__wasm_split_manifest.{hash}.json")),
                 _ => continue,
+            }
+            if ["js", "wasm", "css"].contains(&file.trim()) {
+                named += 1;
             }
             ids.push(hash.to_owned());
         }
-        if ids.len() == 3 {
+        if named == 3 {
             build.hashed = true;
             build.id = ids.concat();
         }
         build
+    }
+
+    /// The manifest of a split build, if this build is one (its name under `/pkg/`).
+    pub fn manifest(&self) -> Option<&str> {
+        self.lazy
+            .iter()
+            .find(|name| name.starts_with("__wasm_split_manifest."))
+            .map(String::as_str)
+    }
+
+    /// Adds the parts a split build's manifest names (`{"part": ["file", …]}`, each file a
+    /// `.wasm` under `/pkg/`). A manifest that cannot be read adds nothing: the parts are then
+    /// fetched when first needed, as without a worker.
+    pub fn with_parts(mut self, manifest: &str) -> Self {
+        let parts: std::collections::BTreeMap<String, Vec<String>> =
+            serde_json::from_str(manifest).unwrap_or_default();
+        let mut files: Vec<String> = parts.into_values().flatten().collect();
+        files.sort();
+        files.dedup();
+        self.lazy
+            .extend(files.into_iter().map(|file| format!("{file}.wasm")));
+        self
     }
 
     /// The build the server was started with (see [`hash_file`]).
@@ -89,13 +124,24 @@ impl Build {
             .then(|| hash_file(options))
             .flatten()
             .and_then(|path| std::fs::read_to_string(path).ok());
-        Self::from_hashes(&options.output_name, hashes.as_deref())
+        let build = Self::from_hashes(&options.output_name, hashes.as_deref());
+        let manifest = build.manifest().and_then(|name| {
+            let path = Path::new(options.site_root.as_ref())
+                .join(options.site_pkg_dir.as_ref())
+                .join(name);
+            std::fs::read_to_string(path).ok()
+        });
+        match manifest {
+            Some(manifest) => build.with_parts(&manifest),
+            None => build,
+        }
     }
 
     /// The files every page needs, as the worker keeps them.
     pub fn shell(&self, pkg: &str) -> Vec<String> {
         [&self.js, &self.wasm, &self.css]
             .into_iter()
+            .chain(&self.lazy)
             .map(|name| format!("/{pkg}/{name}"))
             .chain(["/icon.svg".to_owned(), "/manifest.webmanifest".to_owned()])
             .collect()
@@ -212,5 +258,36 @@ mod tests {
             "{worker}"
         );
         assert!(worker.ends_with("self.x = 1;"));
+    }
+
+    #[test]
+    fn a_split_build_gives_the_worker_its_loader_manifest_and_parts_to_keep() {
+        let hashes = format!("{HASHES}manifest: Mf4\nsplit: Sp5\n");
+        let build = Build::from_hashes("circle", Some(&hashes));
+        assert!(build.hashed);
+        assert_eq!(build.id, "Ab1Cd2Ef3Mf4Sp5");
+        assert_eq!(build.manifest(), Some("__wasm_split_manifest.Mf4.json"));
+        let build = build.with_parts(
+            r#"{"plan": ["split_plan.Gh6"], "notes": ["split_plan.Gh6", "split_notes.Ij7"]}"#,
+        );
+        let shell = build.shell("pkg");
+        for file in [
+            "/pkg/__wasm_split.Sp5.js",
+            "/pkg/__wasm_split_manifest.Mf4.json",
+            "/pkg/split_plan.Gh6.wasm",
+            "/pkg/split_notes.Ij7.wasm",
+        ] {
+            assert_eq!(
+                shell.iter().filter(|f| *f == file).count(),
+                1,
+                "{file} in {shell:?}"
+            );
+        }
+        assert_eq!(
+            Build::from_hashes("circle", Some(HASHES))
+                .with_parts("not json")
+                .lazy,
+            Vec::<String>::new()
+        );
     }
 }

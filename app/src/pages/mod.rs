@@ -22,6 +22,6 @@ pub use home::HomePage;
 pub use invitation::InvitationPage;
 pub use not_found::NotFound;
 pub use person::PersonPage;
-pub use plan::PlanPage;
+pub use plan::{PlanPage, PlanRoute};
 pub use sign_in::SignInPage;
 pub use summary::SummaryPage;

@@ -19,6 +19,22 @@ use crate::sync::RecordSync;
 /// How long a pause in typing is before the words typed are kept as an edit.
 const TYPING_PAUSE: std::time::Duration = std::time::Duration::from_millis(400);
 
+/// The plan editor, loaded only when a plan is opened.
+#[derive(Clone)]
+pub struct PlanRoute;
+
+#[leptos_router::lazy_route]
+impl leptos_router::LazyRoute for PlanRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(this: Self) -> AnyView {
+        let _ = this;
+        view! { <PlanPage /> }.into_any()
+    }
+}
+
 #[component]
 pub fn PlanPage() -> impl IntoView {
     let params = use_params_map();

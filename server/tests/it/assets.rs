@@ -9,7 +9,7 @@ use tower::ServiceExt;
 
 use crate::helpers::leptos_options;
 
-/// A site as `cargo leptos build --release --precompress` leaves it, with made-up contents.
+/// A site as `cargo leptos build --release --precompress --split` leaves it, with made-up contents.
 struct Site {
     dir: std::path::PathBuf,
 }
