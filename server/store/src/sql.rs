@@ -343,9 +343,6 @@ macro_rules! sql_store {
                             .fetch_optional(&mut *tx)
                             .await?
                             .map(|(version,)| version);
-                        if read.head.is_none() {
-                            return Err($crate::StoreError::NotFound);
-                        }
                     }
                     // Only what the batch touches: its targets, their parents, what a conflict is
                     // about, and the kinds it counts against a limit. The device's outcomes and
