@@ -55,6 +55,15 @@ pub static OBSERVATION: KindSpec = KindSpec {
 };
 
 /// The kinds the bench's stores know: Circle's, and observations.
+/// What `records` weigh as the pull API sends them (JSON, UTF-8 bytes).
+pub fn json_bytes(records: &[Record]) -> Result<usize> {
+    let mut bytes = 0;
+    for record in records {
+        bytes += serde_json::to_string(record)?.len();
+    }
+    Ok(bytes)
+}
+
 pub fn catalog() -> Catalog {
     Catalog::standard().with(&OBSERVATION)
 }
@@ -334,10 +343,7 @@ pub async fn seed_heavy(store: &dyn Store, person: PersonId) -> Result<Heavy> {
     let tally = seed_edits(store, person, late.client, &[late]).await?;
     ensure!(tally.conflicts == 1, "expected one conflict, got {tally}");
     let (records, version) = store.records(person, None).await.context("read back")?;
-    let bytes = records
-        .iter()
-        .map(|r| serde_json::to_string(r).map(|j| j.len()))
-        .sum::<Result<usize, _>>()?;
+    let bytes = json_bytes(&records)?;
     ensure!(
         bytes >= AT_LEAST_BYTES,
         "the heavy person's records weigh only {bytes} bytes"

@@ -845,10 +845,7 @@ impl Storage {
 pub async fn storage(store: &dyn Store, person: PersonId) -> Result<Storage> {
     let catalog = history::catalog();
     let (records, version) = store.records(person, None).await.context("read records")?;
-    let record_bytes = records
-        .iter()
-        .map(|r| serde_json::to_string(r).map(|j| j.len()))
-        .sum::<Result<usize, _>>()?;
+    let record_bytes = history::json_bytes(&records)?;
     let mut phone = Replica::new(
         person,
         client(9_100),
