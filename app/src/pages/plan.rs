@@ -19,6 +19,30 @@ use crate::sync::RecordSync;
 /// How long a pause in typing is before the words typed are kept as an edit.
 const TYPING_PAUSE: std::time::Duration = std::time::Duration::from_millis(400);
 
+/// Waits for a pause in typing: what `restart` is given runs once [`TYPING_PAUSE`] has passed
+/// with no further call, unless `cancel` comes first.
+#[derive(Clone, Copy)]
+struct TypingPause(StoredValue<Option<TimeoutHandle>>);
+
+impl TypingPause {
+    fn new() -> Self {
+        Self(StoredValue::new(None))
+    }
+
+    fn restart(self, then: impl Fn() + 'static) {
+        self.cancel();
+        self.0
+            .set_value(set_timeout_with_handle(then, TYPING_PAUSE).ok());
+    }
+
+    fn cancel(self) {
+        if let Some(handle) = self.0.get_value() {
+            handle.clear();
+            self.0.set_value(None);
+        }
+    }
+}
+
 /// The plan editor, loaded only when a plan is opened.
 #[derive(Clone)]
 pub struct PlanRoute;
@@ -177,7 +201,7 @@ fn TextField(
     let node = NodeRef::<html::Textarea>::new();
     let (error, set_error) = signal(None::<String>);
     let before = StoredValue::new(String::new());
-    let pending = StoredValue::new(None::<TimeoutHandle>);
+    let pause = TypingPause::new();
     Effect::new(move |_| {
         let value = current.get();
         if let Some(el) = node.get()
@@ -191,10 +215,7 @@ fn TextField(
     // they leave the box: a phone locked or a tab closed mid-sentence loses nothing typed
     // before the pause.
     let commit = move || {
-        if let Some(handle) = pending.get_value() {
-            handle.clear();
-            pending.set_value(None);
-        }
+        pause.cancel();
         let Some(el) = node.get_untracked() else {
             return;
         };
@@ -217,12 +238,7 @@ fn TextField(
             Err(reason) => set_error.set(Some(reason)),
         }
     };
-    let on_input = move |_| {
-        if let Some(handle) = pending.get_value() {
-            handle.clear();
-        }
-        pending.set_value(set_timeout_with_handle(commit, TYPING_PAUSE).ok());
-    };
+    let on_input = move |_| pause.restart(commit);
     let on_blur = move |_| {
         commit();
         if let Some(el) = node.get_untracked()
@@ -245,7 +261,6 @@ fn TextField(
                 aria-invalid=move || error.get().is_some().then_some("true")
                 on:focus=move |_| before.set_value(current.get_untracked())
                 on:input=on_input
-                on:change=move |_| commit()
                 on:blur=on_blur
                 inner_html=escaped_text(&current.get_untracked())
             ></textarea>
@@ -539,15 +554,12 @@ fn NotesEditor(meeting: Uuid, title: String) -> impl IntoView {
     let node = NodeRef::<html::Textarea>::new();
     // The notes the box was last filled from: typing is sent as a change from these.
     let base = StoredValue::new(notes_state(sync, meeting));
-    let pending = StoredValue::new(None::<TimeoutHandle>);
+    let pause = TypingPause::new();
     let (error, set_error) = signal(None::<String>);
     let id = format!("notes-{meeting}");
     let error_id = format!("{id}-error");
     let flush = move || {
-        if let Some(handle) = pending.get_value() {
-            handle.clear();
-            pending.set_value(None);
-        }
+        pause.cancel();
         let Some(el) = node.get_untracked() else {
             return;
         };
@@ -578,12 +590,7 @@ fn NotesEditor(meeting: Uuid, title: String) -> impl IntoView {
         }
         base.set_value(notes_state(sync, meeting));
     });
-    let on_input = move |_| {
-        if let Some(handle) = pending.get_value() {
-            handle.clear();
-        }
-        pending.set_value(set_timeout_with_handle(flush, TYPING_PAUSE).ok());
-    };
+    let on_input = move |_| pause.restart(flush);
     let editing = editing(sync);
     view! {
         <div class="field meeting">
