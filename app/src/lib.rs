@@ -16,7 +16,7 @@ pub mod sync;
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, Link, Meta, MetaTags, Title, provide_meta_context};
 use leptos_router::{
-    SsrMode, StaticSegment,
+    Lazy, SsrMode, StaticSegment,
     components::{Route, Router, Routes},
     path,
 };
@@ -80,17 +80,17 @@ pub fn App() -> impl IntoView {
                 // Async: every page is complete HTML before it is sent, so it reads with
                 // JavaScript off and hydrates without a flash of loading text.
                 <Routes fallback=pages::NotFound>
-                    <Route path=StaticSegment("") view=pages::HomePage ssr=SsrMode::Async />
-                    <Route path=path!("/people/:id") view=pages::PersonPage ssr=SsrMode::Async />
-                    <Route path=path!("/people/:id/plan") view={leptos_router::Lazy::<pages::PlanRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/devices") view=pages::DevicesPage ssr=SsrMode::Async />
-                    <Route path=path!("/account") view=pages::AccountPage ssr=SsrMode::Async />
-                    <Route path=path!("/sign-in") view=pages::SignInPage ssr=SsrMode::Async />
-                    <Route path=path!("/invitations/:token") view=pages::InvitationPage ssr=SsrMode::Async />
-                    <Route path=path!("/people/:id/circle") view=pages::CirclePageView ssr=SsrMode::Async />
-                    <Route path=path!("/audit") view=pages::AuditPageView ssr=SsrMode::Async />
-                    <Route path=path!("/admin") view=pages::AdminPageView ssr=SsrMode::Async />
-                    <Route path=path!("/people/:id/summary") view=pages::SummaryPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("") view={Lazy::<pages::HomeRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/people/:id") view={Lazy::<pages::PersonRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/people/:id/plan") view={Lazy::<pages::PlanRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/devices") view={Lazy::<pages::DevicesRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/account") view={Lazy::<pages::AccountRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/sign-in") view={Lazy::<pages::SignInRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/invitations/:token") view={Lazy::<pages::InvitationRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/people/:id/circle") view={Lazy::<pages::CircleRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/audit") view={Lazy::<pages::AuditRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/admin") view={Lazy::<pages::AdminRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/people/:id/summary") view={Lazy::<pages::SummaryRoute>::new()} ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

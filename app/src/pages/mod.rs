@@ -13,6 +13,8 @@ mod plan;
 mod sign_in;
 mod summary;
 
+use leptos::prelude::{AnyView, IntoAny};
+
 pub use account::AccountPage;
 pub use admin::AdminPageView;
 pub use audit::AuditPageView;
@@ -22,6 +24,83 @@ pub use home::HomePage;
 pub use invitation::InvitationPage;
 pub use not_found::NotFound;
 pub use person::PersonPage;
-pub use plan::{PlanPage, PlanRoute};
+pub use plan::PlanPage;
 pub use sign_in::SignInPage;
 pub use summary::SummaryPage;
+
+/// Each page is a route loaded lazily: its code is in a wasm file of its own
+/// (`cargo leptos build --split`), fetched when a page of its group is first opened (and
+/// preloaded by the page the server sends), so a first visit downloads the app's frame and one
+/// group of pages, not every page. Pages a person opens one after another share a group (one
+/// file, and fewer files for the code groups share). The service worker keeps every part, so
+/// each page still opens with no signal.
+macro_rules! lazy_pages {
+    ($($group:ident { $($(#[$doc:meta])* $route:ident($view:ident, $preload:ident) => $page:ident,)* })*) => {$($(
+        $(#[$doc])*
+        #[derive(Clone)]
+        pub struct $route;
+
+        #[leptos::lazy($group)]
+        fn $view(this: $route) -> AnyView {
+            let _ = this;
+            leptos::prelude::untrack(|| $page().into_any())
+        }
+
+        impl leptos_router::LazyRoute for $route {
+            fn data() -> Self {
+                Self
+            }
+
+            async fn view(this: Self) -> AnyView {
+                $view(this).await
+            }
+
+            // Hydration needs the page's code loaded before it starts: the router awaits this
+            // first, then hydrates the page (a page still loading would not match the HTML).
+            async fn preload() {
+                #[cfg(target_arch = "wasm32")]
+                $preload().await;
+            }
+        }
+    )*)*};
+}
+
+lazy_pages! {
+    // What everyone opens first: the list of people and a person's page.
+    browse {
+        /// `/`
+        HomeRoute(home_view, __preload_home_view) => HomePage,
+        /// `/people/:id`
+        PersonRoute(person_view, __preload_person_view) => PersonPage,
+    }
+    // The plan editor, with the sync engine and meeting notes.
+    plan {
+        /// `/people/:id/plan`
+        PlanRoute(plan_view, __preload_plan_view) => PlanPage,
+    }
+    // Managing a person's circle, and their printable summary.
+    circle {
+        /// `/people/:id/circle`
+        CircleRoute(circle_view, __preload_circle_view) => CirclePageView,
+        /// `/people/:id/summary`
+        SummaryRoute(summary_view, __preload_summary_view) => SummaryPage,
+    }
+    // Accounts, devices, the audit trail, administration.
+    staff {
+        /// `/account`
+        AccountRoute(account_view, __preload_account_view) => AccountPage,
+        /// `/devices`
+        DevicesRoute(devices_view, __preload_devices_view) => DevicesPage,
+        /// `/audit`
+        AuditRoute(audit_view, __preload_audit_view) => AuditPageView,
+        /// `/admin`
+        AdminRoute(admin_view, __preload_admin_view) => AdminPageView,
+    }
+    // Signing in and accepting an invitation (signed out).
+    entry {
+        /// `/sign-in`
+        SignInRoute(sign_in_view, __preload_sign_in_view) => SignInPage,
+        /// `/invitations/:token`
+        InvitationRoute(invitation_view, __preload_invitation_view) => InvitationPage,
+    }
+}

@@ -43,22 +43,6 @@ impl TypingPause {
     }
 }
 
-/// The plan editor, loaded only when a plan is opened.
-#[derive(Clone)]
-pub struct PlanRoute;
-
-#[leptos_router::lazy_route]
-impl leptos_router::LazyRoute for PlanRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(this: Self) -> AnyView {
-        let _ = this;
-        view! { <PlanPage /> }.into_any()
-    }
-}
-
 #[component]
 pub fn PlanPage() -> impl IntoView {
     let params = use_params_map();

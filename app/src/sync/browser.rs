@@ -185,10 +185,24 @@ pub async fn pending_edits() -> usize {
         .await
         .unwrap_or_default()
         .into_iter()
-        .filter_map(|(_, raw)| serde_json::from_str::<domain::records::legacy::OldCopy>(&raw).ok())
+        .filter_map(|(_, raw)| serde_json::from_str::<OldOutbox>(&raw).ok())
         .map(|copy| copy.replica.outbox.len())
         .sum::<usize>();
     waiting + old
+}
+
+/// Only the length of an old-format copy's outbox (`domain::records::legacy::OldCopy`): the
+/// header counts waiting edits on every page, so it does not parse the old edits themselves
+/// (which would bring the whole old format into the code every page loads).
+#[derive(Deserialize)]
+struct OldOutbox {
+    replica: OldOutboxReplica,
+}
+
+#[derive(Deserialize)]
+struct OldOutboxReplica {
+    #[serde(default)]
+    outbox: Vec<serde::de::IgnoredAny>,
 }
 
 /// Removes everything Circle keeps on this device: every copy and outbox, the device's notes in
@@ -213,6 +227,9 @@ pub async fn wipe_device() {
 /// Drops every page kept for offline use and every stored copy made under other access: the
 /// records go; edits waiting to be sent, and refused edits, stay (on a copy the next pull
 /// fills in afresh, as the user may see now).
+///
+/// Rarely needed (only after access changed), so its code is a lazily loaded part of the app.
+#[leptos::lazy]
 async fn forget_copies_made_under_old_access() {
     renew_pages(|_| true).await;
     for (key, raw) in idb::entries(device::META).await.unwrap_or_default() {
