@@ -80,8 +80,8 @@ pub fn App() -> impl IntoView {
                 // Async: every page is complete HTML before it is sent, so it reads with
                 // JavaScript off and hydrates without a flash of loading text.
                 <Routes fallback=pages::NotFound>
-                    <Route path=StaticSegment("") view={Lazy::<pages::HomeRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/people/:id") view={Lazy::<pages::PersonRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=StaticSegment("") view=pages::HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/people/:id") view=pages::PersonPage ssr=SsrMode::Async />
                     <Route path=path!("/people/:id/plan") view={Lazy::<pages::PlanRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/devices") view={Lazy::<pages::DevicesRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/account") view={Lazy::<pages::AccountRoute>::new()} ssr=SsrMode::Async />

@@ -66,13 +66,6 @@ macro_rules! lazy_pages {
 }
 
 lazy_pages! {
-    // What everyone opens first: the list of people and a person's page.
-    browse {
-        /// `/`
-        HomeRoute(home_view, __preload_home_view) => HomePage,
-        /// `/people/:id`
-        PersonRoute(person_view, __preload_person_view) => PersonPage,
-    }
     // The plan editor, with the sync engine and meeting notes.
     plan {
         /// `/people/:id/plan`
