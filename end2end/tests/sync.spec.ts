@@ -247,6 +247,35 @@ test("every plan listed on the home page opens with no signal, even one never op
   await context.close();
 });
 
+test("a page loaded as a part of its own opens again with no signal, its code kept on the device", async ({ browser }) => {
+  // The devices page is not in the app's frame: its code is a lazily loaded part (see
+  // app/src/pages/mod.rs). Once the page is kept, reopening it offline must find that part on
+  // the device too, or the page would show but never become interactive.
+  const context = await signedInContext(browser);
+  const page = await context.newPage();
+  await page.goto("/devices");
+  await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
+  await keptOffline(page);
+  await expect
+    .poll(() =>
+      page.evaluate(async () => {
+        const parts = performance
+          .getEntriesByType("resource")
+          .map((entry) => new URL(entry.name).pathname)
+          .filter((path) => /^\/pkg\/(split|chunk)_.*\.wasm$/.test(path));
+        const kept = await Promise.all(parts.map((path) => caches.match(path)));
+        return parts.length > 0 && kept.every((hit) => hit !== undefined);
+      }),
+    )
+    .toBe(true);
+  await goOffline(context);
+  await page.reload();
+  await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
+  await expect(page.getByRole("heading", { level: 1, name: "Devices" })).toBeVisible();
+  await goOnline(context);
+  await context.close();
+});
+
 test("a plan opened in a second tab is edited there, and the first tab says so", async ({ browser }) => {
   const context = await signedInContext(browser);
   const first = await context.newPage();
