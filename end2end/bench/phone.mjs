@@ -170,11 +170,9 @@ function section(results, machine) {
   const manifest = hashes.manifest
     ? JSON.parse(fs.readFileSync(path.join(pkg, `__wasm_split_manifest.${hashes.manifest}.json`), "utf8"))
     : {};
-  const brotli = (files) => files.reduce((sum, f) => sum + size(f, ".br"), 0);
-  const sizes = (files) => {
-    const sum = (suffix) => files.reduce((total, f) => total + size(f, suffix), 0);
-    return `${kb(sum(""))} | ${kb(sum(".gz"))} | ${kb(sum(".br"))}`;
-  };
+  const total = (files, suffix) => files.reduce((sum, f) => sum + size(f, suffix), 0);
+  const brotli = (files) => total(files, ".br");
+  const sizes = (files) => `${kb(total(files, ""))} | ${kb(total(files, ".gz"))} | ${kb(brotli(files))}`;
   const frameBytes = brotli(frame);
   const target = (bytes) => `target ≤ 300 KB: ${bytes <= 300 * 1000 ? "pass" : "**FAIL**"}`;
   lines.push(

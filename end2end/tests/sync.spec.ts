@@ -272,7 +272,6 @@ test("a page loaded as a part of its own opens again with no signal, its code ke
   await page.reload();
   await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
   await expect(page.getByRole("heading", { level: 1, name: "Devices" })).toBeVisible();
-  await goOnline(context);
   await context.close();
 });
 

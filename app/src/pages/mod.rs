@@ -28,12 +28,13 @@ pub use plan::PlanPage;
 pub use sign_in::SignInPage;
 pub use summary::SummaryPage;
 
-/// Each page is a route loaded lazily: its code is in a wasm file of its own
-/// (`cargo leptos build --split`), fetched when a page of its group is first opened (and
-/// preloaded by the page the server sends), so a first visit downloads the app's frame and one
-/// group of pages, not every page. Pages a person opens one after another share a group (one
-/// file, and fewer files for the code groups share). The service worker keeps every part, so
-/// each page still opens with no signal.
+/// The pages not in the app's frame (everything but the list of people and a person's page,
+/// which everyone opens first) are routes loaded lazily: their code is in a wasm file of its
+/// own (`cargo leptos build --split`), fetched when a page of its group is first opened (and
+/// preloaded by the page the server sends), so a first visit downloads the frame and at most
+/// one group of pages. Pages a person opens one after another share a group (one file, and
+/// fewer files for the code groups share). The service worker keeps every part, so each page
+/// still opens with no signal.
 macro_rules! lazy_pages {
     ($($group:ident { $($(#[$doc:meta])* $route:ident($view:ident, $preload:ident) => $page:ident,)* })*) => {$($(
         $(#[$doc])*
