@@ -33,6 +33,9 @@ cargo clippy -p app --no-default-features --features hydrate --target wasm32-unk
 step "unit, contract and integration tests (SQLite and PostgreSQL)"
 # nextest: each test in its own process, bounded in time (see .config/nextest.toml).
 cargo nextest run --workspace --locked
+# A browser build's engine merges shared text only once the text merger has loaded (see
+# app/domain/src/records/shared.rs): those tests need the feature that build turns on.
+cargo nextest run -p domain --features merger-on-demand --test merger_on_demand --locked
 
 step "release build (server + hydrated wasm)"
 cargo leptos build --release --precompress --split

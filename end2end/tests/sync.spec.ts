@@ -205,7 +205,9 @@ test("two people writing meeting notes at the same moment both keep their words"
   await advocate.page.getByLabel(/^A new meeting or review/).fill("Review, 3 March");
   await advocate.page.getByRole("button", { name: "Add meeting" }).click();
   const notes = (page: Page) => page.getByLabel("Notes: Review, 3 March");
-  await expect(notes(staff.page)).toBeVisible();
+  // The notes become editable once the page has loaded the text merger (a part of its own).
+  await expect(notes(staff.page)).toBeEditable();
+  await expect(notes(advocate.page)).toBeEditable();
   await notes(advocate.page).pressSequentially("Dan wants to go to the gig.");
   await expect(notes(staff.page)).toHaveValue("Dan wants to go to the gig.");
 
@@ -228,6 +230,38 @@ test("two people writing meeting notes at the same moment both keep their words"
   }
   await advocate.context.close();
   await staff.context.close();
+});
+
+test("meeting notes typed with no signal are there after a reload with no signal, and reach the server later", async ({
+  browser,
+}) => {
+  // The notes are merged by a part of the app loaded after the page (see
+  // app/domain/src/records/shared.rs): offline, that part comes from the device, and the notes
+  // waiting to be sent are shown with it.
+  test.setTimeout(60_000);
+  const { context, page } = await device(browser, PRIYA);
+  await page.getByLabel(/^A new meeting or review/).fill("Check-in, 9 April");
+  await page.getByRole("button", { name: "Add meeting" }).click();
+  await expect(page.getByRole("status")).toContainText("All changes saved");
+  await keptOffline(page);
+  await goOffline(context);
+  const notes = page.getByLabel("Notes: Check-in, 9 April");
+  await expect(notes).toBeEditable();
+  await notes.pressSequentially("Priya read two new poems.");
+  await notes.blur();
+  await expect(page.getByRole("status")).toContainText(/\d+ edits? waiting on this device/);
+  await page.reload();
+  await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
+  await expect(notes).toHaveValue("Priya read two new poems.");
+  await expect(notes).toBeEditable();
+  await goOnline(context);
+  await expect(page.getByRole("status")).toContainText("All changes saved", { timeout: 20_000 });
+  await onServer(page, PRIYA, "Check-in, 9 April");
+  await context.close();
+  // A fresh device, which never held the edit, reads the notes from the server.
+  const other = await device(browser, PRIYA);
+  await expect(other.page.getByLabel("Notes: Check-in, 9 April")).toHaveValue("Priya read two new poems.");
+  await other.context.close();
 });
 
 test("every plan listed on the home page opens with no signal, even one never opened before", async ({ browser }) => {

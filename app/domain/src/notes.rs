@@ -214,6 +214,13 @@ pub fn merge_shared(state: &mut Vec<u8>, update: &[u8]) -> Result<bool, NotesErr
     merged
 }
 
+/// The engine's text merger, over yrs (see [`crate::records::shared`]).
+pub const MERGER: crate::records::shared::TextMerger = crate::records::shared::TextMerger {
+    merge: merge_shared,
+    text: shared_text,
+    edit: edit_shared,
+};
+
 /// The update that turns the shared text held as `state` into `wanted`, written as document
 /// `doc_id` (see [`Meeting::edit_to`]).
 pub fn edit_shared(state: &[u8], doc_id: u64, wanted: &str) -> Option<Vec<u8>> {

@@ -20,6 +20,9 @@ pub struct PlanPage {
     pub is_the_person: bool,
     /// How the reader stands to the record, for the wording.
     pub reader: domain::screens::Reader,
+    /// The shared texts (meeting notes) as they read, shown until the browser has loaded the
+    /// text merger (see `domain::records::shared`).
+    pub texts: Vec<domain::records::shared::SharedText>,
 }
 
 /// One row of the devices view: a device's last complete sync of one plan.
@@ -60,6 +63,7 @@ pub async fn get_plan(id: String) -> Result<PlanPage, AppError> {
             .circles
             .iter()
             .any(|m| m.person == person.id && m.role == domain::access::CircleRole::Person);
+        let texts = domain::records::shared::texts(&records);
         Ok(PlanPage {
             person: person.id,
             name: person.display_name().to_owned(),
@@ -72,6 +76,7 @@ pub async fn get_plan(id: String) -> Result<PlanPage, AppError> {
             may_write,
             is_the_person,
             reader: domain::screens::Reader::of(&actor, subject),
+            texts,
         })
     })
     .await

@@ -81,7 +81,12 @@ fn editing(sync: RecordSync) -> impl Fn() -> bool + Copy + Send + Sync + 'static
 
 #[component]
 fn PlanEditor(data: PlanData) -> impl IntoView {
-    let sync = RecordSync::new(data.person, &data.snapshot, data.me.clone());
+    let sync = RecordSync::new(
+        data.person,
+        &data.snapshot,
+        data.me.clone(),
+        data.texts.clone(),
+    );
     provide_context(sync);
     let may_edit = data.may_write && data.reader.edits_the_plan();
     provide_context(MayEdit(may_edit));
@@ -528,13 +533,7 @@ fn notes_state(sync: RecordSync, id: Uuid) -> Vec<u8> {
 #[component]
 fn NotesEditor(meeting: Uuid, title: String) -> impl IntoView {
     let sync = expect_context::<RecordSync>();
-    let text = Memo::new(move |_| {
-        sync.view.with(|v| {
-            v.find(MEETINGS, meeting)
-                .map(|m| m.get("notes").shared_text())
-                .unwrap_or_default()
-        })
-    });
+    let text = Memo::new(move |_| sync.shared_text(meeting, "notes"));
     let node = NodeRef::<html::Textarea>::new();
     // The notes the box was last filled from: typing is sent as a change from these.
     let base = StoredValue::new(notes_state(sync, meeting));
@@ -556,13 +555,17 @@ fn NotesEditor(meeting: Uuid, title: String) -> impl IntoView {
     };
     Effect::new(move |_| {
         let merged = text.get();
+        // Until the merger is here the box shows the notes as the server sent them, to read.
+        if !sync.merger.get() {
+            return;
+        }
         let Some(el) = node.get() else { return };
         if is_focused(&el) {
             flush();
         }
         // What the device holds now (the flush may have added this box's own words).
         let _ = merged;
-        let merged = domain::notes::shared_text(&notes_state(sync, meeting));
+        let merged = domain::records::shared::text(&notes_state(sync, meeting));
         let shown = el.value();
         if shown != merged {
             let cursor = el.selection_start().ok().flatten();
@@ -581,7 +584,7 @@ fn NotesEditor(meeting: Uuid, title: String) -> impl IntoView {
             <h3>{title.clone()}</h3>
             <label for=id.clone()>{format!("Notes: {title}")}</label>
             <textarea id=id class="grows" rows=6 node_ref=node aria-describedby=error_id.clone()
-                readonly=move || !editing()
+                readonly=move || !editing() || !sync.merger.get()
                 on:input=on_input on:blur=move |_| flush()
                 inner_html=escaped_text(&text.get_untracked())></textarea>
             <p class="field-error" id=error_id role="alert">{move || error.get()}</p>

@@ -244,6 +244,39 @@ async fn forget_copies_made_under_old_access() {
     }
 }
 
+/// The text merger (`domain::records::shared`, over yrs): the largest single piece of the
+/// app's code, needed only to show and edit shared text (meeting notes). It is a part of its
+/// own, loaded once a page is up instead of before the page can be used. A failed load (no
+/// connection, and never loaded on this device) leaves the notes to read and says so.
+#[leptos::wasm_split::wasm_split(text_merger, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn load_text_merger() -> Result<(), leptos::wasm_split::SplitLoaderError> {
+    domain::records::shared::install(domain::notes::MERGER);
+    Ok(())
+}
+
+/// Loads the text merger for the page `sync` belongs to, then shows its shared text with this
+/// device's edits.
+fn start_merger(sync: RecordSync) {
+    spawn_local(async move {
+        match load_text_merger().await {
+            Ok(()) => {
+                if sync.merger.try_set(true).is_none() {
+                    refresh(sync);
+                }
+            }
+            Err(_) => {
+                let _ = sync.status.try_update(|s| {
+                    s.notice = Some(
+                        "The notes can't be edited on this device until it has been online \
+                         with this page open once: they are shown as last synced."
+                            .to_owned(),
+                    );
+                });
+            }
+        }
+    });
+}
+
 /// The engine's state for one open person's record, beside the page's signals.
 struct Engine {
     replica: Replica,
@@ -290,6 +323,7 @@ pub fn start(sync: RecordSync, snapshot: Snapshot) {
         *n += 1;
         *n
     });
+    start_merger(sync);
     spawn_local(async move {
         ready().await;
         let (replica, notice) = load(sync, &snapshot).await;

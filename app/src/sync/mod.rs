@@ -19,6 +19,7 @@ use domain::PersonId;
 use domain::access::Topic;
 use domain::records::pull::Snapshot;
 use domain::records::replica::Refused;
+use domain::records::shared::SharedText;
 use domain::records::{RecordOp, RecordSet, Value};
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -45,6 +46,8 @@ pub struct SyncStatus {
     pub notice: Option<String>,
 }
 
+const MERGER_LOADING: &str = "The notes are still loading on this device: try again in a moment.";
+
 const NEEDS_JAVASCRIPT: &str = "Editing needs JavaScript: turn it on in your browser to edit.";
 
 #[derive(Debug, Clone, Copy)]
@@ -59,10 +62,15 @@ pub struct RecordSync {
     pub topics: RwSignal<BTreeSet<Topic>>,
     /// The signed-in user's name, for what this device shows of its own edits.
     pub me: StoredValue<String>,
+    /// Whether this page has the text merger (see `domain::records::shared`): the browser loads
+    /// it once the page is up; until then shared text is shown as the server sent it, to read.
+    pub merger: RwSignal<bool>,
+    /// Shared text as the server sent it with the page.
+    texts: StoredValue<Vec<SharedText>>,
 }
 
 impl RecordSync {
-    pub fn new(person: PersonId, snapshot: &Snapshot, me: String) -> Self {
+    pub fn new(person: PersonId, snapshot: &Snapshot, me: String, texts: Vec<SharedText>) -> Self {
         Self {
             person,
             view: RwSignal::new(snapshot.records.iter().cloned().collect()),
@@ -70,7 +78,30 @@ impl RecordSync {
             refused: RwSignal::new(Vec::new()),
             topics: RwSignal::new(snapshot.topics.clone()),
             me: StoredValue::new(me),
+            merger: RwSignal::new(false),
+            texts: StoredValue::new(texts),
         }
+    }
+
+    /// Shared text (a meeting's notes) of record `id` as this device shows it: with this
+    /// device's edits once the merger is here, as the server sent it before. The server renders
+    /// the page the same way, so that what the browser hydrates matches.
+    pub fn shared_text(self, id: Uuid, field: &str) -> String {
+        if self.merger.get() {
+            return self.view.with(|v| {
+                v.iter()
+                    .find(|r| r.id == id)
+                    .map(|r| r.get(field).shared_text())
+                    .unwrap_or_default()
+            });
+        }
+        self.texts.with_value(|texts| {
+            texts
+                .iter()
+                .find(|t| t.id == id && t.field == field)
+                .map(|t| t.text.clone())
+                .unwrap_or_default()
+        })
     }
 
     /// Starts the engine in the browser: loads what this device holds, connects, syncs.
@@ -148,7 +179,10 @@ impl RecordSync {
         base: &[u8],
         typed: &str,
     ) -> Result<(), String> {
-        match domain::notes::edit_shared(base, self.notes_doc_id()?, typed) {
+        let merger = domain::records::shared::merger()
+            .filter(|_| self.merger.get_untracked())
+            .ok_or_else(|| MERGER_LOADING.to_owned())?;
+        match (merger.edit)(base, self.notes_doc_id()?, typed) {
             Some(update) => self.edit(vec![RecordOp::EditText {
                 kind: kind.to_owned(),
                 id,

@@ -392,7 +392,13 @@ fn edit_text(
         Value::Shared(state) => state.clone(),
         _ => Vec::new(),
     };
-    match crate::notes::merge_shared(&mut state, update) {
+    let Some(merger) = super::shared::merger() else {
+        return Applied::rejected(
+            "The notes can't be merged here yet: this page is still loading them. Try again in a moment."
+                .to_owned(),
+        );
+    };
+    match (merger.merge)(&mut state, update) {
         Ok(false) => Applied::merged(),
         Ok(true) => {
             let mut changed = record;

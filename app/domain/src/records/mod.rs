@@ -28,6 +28,7 @@ pub mod legacy;
 pub mod machine;
 pub mod pull;
 pub mod replica;
+pub mod shared;
 mod value;
 pub mod views;
 

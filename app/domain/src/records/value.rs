@@ -53,10 +53,11 @@ impl Value {
         }
     }
 
-    /// Shared text as what it says ("" for anything else).
+    /// Shared text as what it says ("" for anything else, and on a device that has not loaded
+    /// the text merger yet: see [`super::shared`]).
     pub fn shared_text(&self) -> String {
         match self {
-            Value::Shared(state) => crate::notes::shared_text(state),
+            Value::Shared(state) => super::shared::text(state),
             _ => String::new(),
         }
     }
