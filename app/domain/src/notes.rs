@@ -247,7 +247,12 @@ pub fn device_doc_id(client: Uuid) -> u64 {
 /// never arrived (the deletion that erases notes in advance); it is dropped here, so that it
 /// never applies and the next merge stores the notes without it.
 fn load(state: &[u8], doc_id: u64) -> Result<Doc, NotesError> {
-    let doc = Doc::with_client_id(doc_id);
+    // A fixed document guid: the notes are held as updates, which never carry it. (yrs would
+    // otherwise draw a random one for every document, and in a browser that reaches the
+    // JavaScript random source, which ties a large part of yrs to the app's frame.)
+    let options =
+        yrs::Options::with_guid_and_client_id("circle-notes".into(), ClientID::new(doc_id));
+    let doc = Doc::with_options(options);
     doc.get_or_insert_text(TEXT);
     if !state.is_empty() {
         apply(&doc, state)?;
