@@ -55,18 +55,24 @@ pub async fn get_person(id: String) -> Result<PersonProfile, AppError> {
         if !topics.contains(&Topic::AboutMe) {
             person.about_me = domain::AboutMe::default();
         }
-        crate::server::audit(
+        // The view is written to the audit trail while the rest is read: the page waits for
+        // both (the audit entry is saved before anything is shown), not one after the other.
+        let viewed = crate::server::audit(
             store.as_ref(),
             &actor,
             Some(person.id),
             domain::audit::AuditKind::Viewed,
             "Opened the profile".into(),
-        )
-        .await;
-        let service_name = crate::server::service_name(store.as_ref(), person.service_id).await?;
-        let early_warnings_for_me = store
-            .early_warnings(person.id)
-            .await?
+        );
+        let reads = async {
+            let service_name =
+                crate::server::service_name(store.as_ref(), person.service_id).await?;
+            let warnings = store.early_warnings(person.id).await?;
+            Ok::<_, AppError>((service_name, warnings))
+        };
+        let ((), reads) = futures::join!(viewed, reads);
+        let (service_name, warnings) = reads?;
+        let early_warnings_for_me = warnings
             .into_iter()
             .filter(|w| w.contact == actor.user)
             .map(|w| w.indicator)
