@@ -248,8 +248,8 @@ pub fn device_doc_id(client: Uuid) -> u64 {
 /// never applies and the next merge stores the notes without it.
 fn load(state: &[u8], doc_id: u64) -> Result<Doc, NotesError> {
     // A fixed document guid: the notes are held as updates, which never carry it. (yrs would
-    // otherwise draw a random one for every document, and in a browser that reaches the
-    // JavaScript random source, which ties a large part of yrs to the app's frame.)
+    // otherwise draw a random one for every document made, which in a browser is a call to
+    // the JavaScript random source on every merge.)
     let options =
         yrs::Options::with_guid_and_client_id("circle-notes".into(), ClientID::new(doc_id));
     let doc = Doc::with_options(options);
