@@ -104,6 +104,20 @@ fn KeepPagesOffline() -> impl IntoView {
     Effect::new(move |_| sync::keep_page_offline(location.pathname.get()));
 }
 
+/// Room for wasm-split (`cargo leptos build --split`) to lay out the app's constant data by
+/// part. It moves each piece of constant data to the part whose code uses it, starting each
+/// part's share on an aligned boundary; when that layout comes out longer than the original
+/// `.rodata` segment, even by a few bytes of alignment, it gives up and keeps all of it in the
+/// frame (wasm_split_cli_support 0.2.3, `emit.rs`, "Overlong segment"). That happened once the
+/// text merger became a part of its own: 75 KB of the plan's strings went into the frame (20 KiB
+/// brotli on every first load). This block is kept by the linker (`#[used]`) but no code uses
+/// it, so wasm-split leaves it out, and its length is slack for that layout; a split build
+/// serves none of it. `end2end/tests/assets.spec.ts` checks the frame stays free of the
+/// plan's words.
+#[cfg(feature = "hydrate")]
+#[used]
+static SPLIT_LAYOUT_SLACK: [u8; 4096] = [0x5a; 4096];
+
 /// The browser entry point: hydrate the server-rendered page, nothing else.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]

@@ -31,3 +31,28 @@ test("the app's files are served compressed, named by content and kept for good"
   const worker = await (await request.get("/sw.js")).text();
   for (const file of files) expect(worker, `the service worker keeps ${file}`).toContain(`"${file}"`);
 });
+
+// wasm-split keeps all constant data in the frame when it cannot lay it out part by part (see
+// SPLIT_LAYOUT_SLACK in app/src/lib.rs): the frame then carries the plan editor's words, 20 KiB
+// brotli more on every first visit. The records engine's words are the plan's alone.
+test("the app's frame leaves out the words only the plan editor uses, which come with the editor", async ({
+  page,
+  request,
+}) => {
+  const words = Buffer.from("belongs to nothing else");
+  await page.goto("/sign-in");
+  const frame = await page.evaluate(() =>
+    [...document.querySelectorAll("link[rel=preload]")]
+      .map((link) => link.getAttribute("href") ?? "")
+      .find((href) => /^\/pkg\/circle\.[A-Za-z0-9_-]{16,}\.wasm$/.test(href)),
+  );
+  expect(frame, "the frame's wasm").toBeTruthy();
+  const plain = { headers: { "accept-encoding": "identity" } };
+  expect((await (await request.get(frame!, plain)).body()).includes(words)).toBe(false);
+
+  const worker = await (await request.get("/sw.js")).text();
+  const parts = [...worker.matchAll(/"(\/pkg\/split_plan_[^"]+\.wasm)"/g)].map((m) => m[1]);
+  expect(parts.length, "the plan editor's part").toBeGreaterThan(0);
+  const held = await Promise.all(parts.map(async (part) => (await (await request.get(part, plain)).body()).includes(words)));
+  expect(held).toContain(true);
+});
