@@ -10,7 +10,8 @@
 // browser's first-contentful-paint), time to hydrated (the app marks <body data-hydrated>),
 // the bytes of the app's own files as they crossed the network, and on the plan the time from
 // the last key of an edit to "All changes saved". Then, once every load is over, the server's
-// render time per page, unthrottled (p50 of 50 requests). With --write it replaces the "Phone" section of the file.
+// render time per page, unthrottled (p50 of 50 requests). With --write it replaces the "Phone"
+// section of the file.
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";

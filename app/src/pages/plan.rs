@@ -533,7 +533,7 @@ fn notes_state(sync: RecordSync, id: Uuid) -> Vec<u8> {
 #[component]
 fn NotesEditor(meeting: Uuid, title: String) -> impl IntoView {
     let sync = expect_context::<RecordSync>();
-    let text = Memo::new(move |_| sync.shared_text(meeting, "notes"));
+    let text = Memo::new(move |_| sync.shared_text(MEETINGS, meeting, "notes"));
     let node = NodeRef::<html::Textarea>::new();
     // The notes the box was last filled from: typing is sent as a change from these.
     let base = StoredValue::new(notes_state(sync, meeting));

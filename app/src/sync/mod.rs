@@ -83,14 +83,13 @@ impl RecordSync {
         }
     }
 
-    /// Shared text (a meeting's notes) of record `id` as this device shows it: with this
+    /// Shared text (a meeting's notes) of record `kind`/`id` as this device shows it: with this
     /// device's edits once the merger is here, as the server sent it before. The server renders
     /// the page the same way, so that what the browser hydrates matches.
-    pub fn shared_text(self, id: Uuid, field: &str) -> String {
+    pub fn shared_text(self, kind: &str, id: Uuid, field: &str) -> String {
         if self.merger.get() {
             return self.view.with(|v| {
-                v.iter()
-                    .find(|r| r.id == id)
+                v.find(kind, id)
                     .map(|r| r.get(field).shared_text())
                     .unwrap_or_default()
             });

@@ -394,8 +394,7 @@ fn edit_text(
     };
     let Some(merger) = super::shared::merger() else {
         return Applied::rejected(
-            "The notes can't be merged here yet: this page is still loading them. Try again in a moment."
-                .to_owned(),
+            "The notes can't be merged here yet: this page is still loading them. Try again in a moment.",
         );
     };
     match (merger.merge)(&mut state, update) {
