@@ -113,6 +113,9 @@ fn field_type(ty: FieldType) -> Json {
         FieldType::Choice(choices) => {
             json!({ "choice": choices.iter().map(|(key, _)| key).collect::<Vec<_>>() })
         }
+        FieldType::Choices(choices) => {
+            json!({ "choices": choices.iter().map(|(key, _)| key).collect::<Vec<_>>() })
+        }
         FieldType::Texts { items, max } => json!({ "texts": { "items": items, "max": max } }),
         FieldType::Shared => json!("shared"),
     }

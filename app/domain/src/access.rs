@@ -27,10 +27,13 @@ pub enum Topic {
     Money,
     IncidentsAndSafeguarding,
     MeetingsAndReviews,
+    /// The involvement plan: the circle of support, how the person communicates, when the
+    /// circle meets and how decisions are made.
+    Involvement,
 }
 
 impl Topic {
-    pub const ALL: [Topic; 8] = [
+    pub const ALL: [Topic; 9] = [
         Topic::AboutMe,
         Topic::GoalsAndProgress,
         Topic::DailyLiving,
@@ -39,6 +42,7 @@ impl Topic {
         Topic::Money,
         Topic::IncidentsAndSafeguarding,
         Topic::MeetingsAndReviews,
+        Topic::Involvement,
     ];
 }
 
@@ -54,6 +58,7 @@ impl Topic {
             Topic::Money => "Money",
             Topic::IncidentsAndSafeguarding => "Incidents and safeguarding",
             Topic::MeetingsAndReviews => "Meetings and reviews",
+            Topic::Involvement => "My circle and how we work together",
         }
     }
 
@@ -68,6 +73,9 @@ impl Topic {
             Topic::Money => "My money, benefits and bills",
             Topic::IncidentsAndSafeguarding => "Accidents, incidents and safeguarding concerns",
             Topic::MeetingsAndReviews => "Notes of my meetings and reviews",
+            Topic::Involvement => {
+                "Who helps me and how, how I like to communicate, when we meet and how we decide"
+            }
         }
     }
 
@@ -82,6 +90,7 @@ impl Topic {
             Topic::Money => "money",
             Topic::IncidentsAndSafeguarding => "incidents_and_safeguarding",
             Topic::MeetingsAndReviews => "meetings_and_reviews",
+            Topic::Involvement => "involvement",
         }
     }
 

@@ -9,6 +9,7 @@
 pub mod access;
 pub mod audit;
 pub mod calendar;
+pub mod involvement;
 pub mod notes;
 pub mod people;
 pub mod plan;

@@ -18,11 +18,12 @@ pub enum Reader {
     Member { writes: BTreeSet<Topic> },
 }
 
-/// The parts of a record the plan page shows (and edits).
-pub const PLAN_TOPICS: [Topic; 3] = [
+/// The parts of a record the plan pages (the plan and the involvement plan) show and edit.
+pub const PLAN_TOPICS: [Topic; 4] = [
     Topic::AboutMe,
     Topic::GoalsAndProgress,
     Topic::MeetingsAndReviews,
+    Topic::Involvement,
 ];
 
 impl Reader {
@@ -88,6 +89,15 @@ pub fn plan_heading(reader: &Reader, name: &str) -> String {
     match reader {
         Reader::ThePerson => "My plan".to_owned(),
         _ => capitalised(&possessive(name, "plan")),
+    }
+}
+
+/// The involvement plan's heading: "My involvement plan" for the person, "Maggie's
+/// involvement plan" for everyone else.
+pub fn involvement_heading(reader: &Reader, name: &str) -> String {
+    match reader {
+        Reader::ThePerson => "My involvement plan".to_owned(),
+        _ => capitalised(&possessive(name, "involvement plan")),
     }
 }
 

@@ -17,6 +17,9 @@ pub struct PersonProfile {
     pub early_warnings_for_me: Vec<String>,
     /// How the asker stands to the record (the person, staff, a member), for the wording.
     pub reader: domain::screens::Reader,
+    /// The person's communication needs in one line, flagged at the top of the page (when the
+    /// involvement plan is shared with the asker and they are written).
+    pub communication: Option<String>,
 }
 
 /// The people the signed-in user may open, as the list shows them, strengths first (strengths
@@ -68,16 +71,27 @@ pub async fn get_person(id: String) -> Result<PersonProfile, AppError> {
             let service_name =
                 crate::server::service_name(store.as_ref(), person.service_id).await?;
             let warnings = store.early_warnings(person.id).await?;
-            Ok::<_, AppError>((service_name, warnings))
+            let communication = if topics.contains(&Topic::Involvement) {
+                let only = std::collections::BTreeSet::from([Topic::Involvement]);
+                let (records, _) = store.records(person.id, Some(&only)).await?;
+                let set: domain::records::RecordSet = records.into_iter().collect();
+                domain::involvement::communication_banner(domain::involvement::communication(
+                    &set, person.id,
+                ))
+            } else {
+                None
+            };
+            Ok::<_, AppError>((service_name, warnings, communication))
         };
         let ((), reads) = futures::join!(viewed, reads);
-        let (service_name, warnings) = reads?;
+        let (service_name, warnings, communication) = reads?;
         let early_warnings_for_me = warnings
             .into_iter()
             .filter(|w| w.contact == actor.user)
             .map(|w| w.indicator)
             .collect();
         Ok(PersonProfile {
+            communication,
             reader: domain::screens::Reader::of(&actor, subject),
             early_warnings_for_me,
             person,

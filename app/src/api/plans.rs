@@ -23,6 +23,9 @@ pub struct PlanPage {
     /// The shared texts (meeting notes) as they read, shown until the browser has loaded the
     /// text merger (see `domain::records::shared`).
     pub texts: Vec<domain::records::shared::SharedText>,
+    /// Today in the UK, as the server saw it: dates worked out from it (the next meetings) are
+    /// the same on the server's page and in the browser that hydrates it.
+    pub today: domain::calendar::Date,
 }
 
 /// One row of the devices view: a device's last complete sync of one plan.
@@ -77,6 +80,8 @@ pub async fn get_plan(id: String) -> Result<PlanPage, AppError> {
             is_the_person,
             reader: domain::screens::Reader::of(&actor, subject),
             texts,
+            today: domain::calendar::Date::of_ms_in_london(crate::server::now_ms())
+                .unwrap_or(domain::calendar::Date::MIN),
         })
     })
     .await

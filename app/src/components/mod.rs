@@ -290,3 +290,18 @@ pub fn SyncStatusBar(sync: crate::sync::RecordSync) -> impl IntoView {
 fn local_time(ms: f64) -> String {
     domain::calendar::london_time_label(ms as i64)
 }
+
+/// The person's communication needs, flagged at the top of every page of their record (the
+/// Accessible Information Standard): "Easy read, Pictures and symbols · Mornings · 30 minutes
+/// at most · Speak to me, not to Ruth". Nothing when none are written.
+#[component]
+pub fn CommunicationNeeds(#[prop(into)] text: Signal<Option<String>>) -> impl IntoView {
+    view! {
+        <Show when=move || text.with(Option::is_some)>
+            <aside class="comm-needs" aria-label="Communication needs">
+                <strong>"How to communicate with me: "</strong>
+                {move || text.get().unwrap_or_default()}
+            </aside>
+        </Show>
+    }
+}

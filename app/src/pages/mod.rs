@@ -5,8 +5,10 @@ mod admin;
 mod audit;
 mod circle;
 mod devices;
+mod editing;
 mod home;
 mod invitation;
+mod involvement;
 mod not_found;
 mod person;
 mod plan;
@@ -22,6 +24,7 @@ pub use circle::CirclePageView;
 pub use devices::DevicesPage;
 pub use home::HomePage;
 pub use invitation::InvitationPage;
+pub use involvement::InvolvementPage;
 pub use not_found::NotFound;
 pub use person::PersonPage;
 pub use plan::PlanPage;
@@ -67,10 +70,12 @@ macro_rules! lazy_pages {
 }
 
 lazy_pages! {
-    // The plan editor, with the sync engine and meeting notes.
+    // The plan editor and the involvement plan, with the sync engine and meeting notes.
     plan {
         /// `/people/:id/plan`
         PlanRoute(plan_view, __preload_plan_view) => PlanPage,
+        /// `/people/:id/involvement`
+        InvolvementRoute(involvement_view, __preload_involvement_view) => InvolvementPage,
     }
     // Managing a person's circle, and their printable summary.
     circle {

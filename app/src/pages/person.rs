@@ -5,7 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::people::{PersonProfile, get_person};
-use crate::components::ErrorPanel;
+use crate::components::{CommunicationNeeds, ErrorPanel};
 
 #[component]
 pub fn PersonPage() -> impl IntoView {
@@ -38,7 +38,11 @@ fn Profile(profile: PersonProfile) -> impl IntoView {
         may_manage_circle,
         early_warnings_for_me,
         reader,
+        communication,
     } = profile;
+    let involvement = topics
+        .contains(&domain::access::Topic::Involvement)
+        .then(|| domain::screens::involvement_heading(&reader, person.display_name()));
     let plan_link = domain::screens::plan_link(&reader, person.display_name());
     let circle_link = domain::screens::circle_link(&reader, person.display_name());
     let all_shared = topics.len() == domain::access::Topic::ALL.len();
@@ -66,6 +70,7 @@ fn Profile(profile: PersonProfile) -> impl IntoView {
         <article class="profile" aria-labelledby="person-name">
             <h1 id="person-name">{name}</h1>
             <p class="person-details">{details.join(" · ")}</p>
+            <CommunicationNeeds text=communication />
             {(!all_shared).then(|| view! {
                 <p class="shared-note" role="note">
                     {if shared_titles.is_empty() {
@@ -85,6 +90,9 @@ fn Profile(profile: PersonProfile) -> impl IntoView {
             <p class="actions">
                 {plan_link.map(|text| view! {
                     <a class="button" href=format!("/people/{}/plan", person.id)>{text}</a>
+                })}
+                {involvement.map(|text| view! {
+                    <a class="button secondary" href=format!("/people/{}/involvement", person.id)>{text}</a>
                 })}
                 {may_manage_circle.then(|| view! {
                     <a class="button secondary" href=format!("/people/{}/circle", person.id)>{circle_link}</a>

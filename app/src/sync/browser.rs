@@ -381,23 +381,35 @@ pub fn start(sync: RecordSync, snapshot: Snapshot) {
     .ok();
 
     on_cleanup(move || {
-        GENERATION.with(|g| {
-            if let Some(n) = g.borrow_mut().get_mut(&person) {
-                *n += 1;
-            }
-        });
         on_storage.remove();
         on_online.remove();
         on_offline.remove();
         if let Some(heartbeat) = heartbeat {
             heartbeat.clear();
         }
+        // This page's live channel ends with it (the next page of the record opens its own
+        // once its copy is loaded).
         LIVE.with(|live| {
             if let Some(live) = live.borrow_mut().remove(&person) {
                 live.source.close();
             }
         });
-        ENGINES.with(|engines| engines.borrow_mut().remove(&person));
+        // Going from one page of a record to another (the plan to the involvement plan), the
+        // new page may have started before this one ends: the engine slot is then the new
+        // page's, and is left to it.
+        let newest = GENERATION.with(|g| {
+            let mut g = g.borrow_mut();
+            match g.get_mut(&person) {
+                Some(n) if *n == generation => {
+                    *n += 1;
+                    true
+                }
+                _ => false,
+            }
+        });
+        if newest {
+            ENGINES.with(|engines| engines.borrow_mut().remove(&person));
+        }
     });
 }
 

@@ -150,7 +150,10 @@ impl RecordSync {
         Ok(id)
     }
 
-    /// Changes one field from `before` (what the person saw) to `after`.
+    /// Changes one field from `before` (what the person saw) to `after`. A part of the record
+    /// there is one of per person (About me, how we'll communicate) that nobody has written yet
+    /// is made first, in the same step: made on two devices at once it is made once, and each
+    /// device's change is applied to it (or kept as a conflict), never dropped.
     pub fn set(
         self,
         kind: &str,
@@ -159,13 +162,27 @@ impl RecordSync {
         before: Value,
         after: Value,
     ) -> Result<(), String> {
-        self.edit(vec![RecordOp::Set {
+        let mut ops = Vec::with_capacity(2);
+        let singleton = domain::records::Catalog::standard()
+            .kind(kind)
+            .is_some_and(|k| k.singleton);
+        if singleton && self.view.with_untracked(|v| v.find(kind, id).is_none()) {
+            ops.push(RecordOp::Create {
+                kind: kind.to_owned(),
+                id,
+                parent: None,
+                topic: None,
+                fields: BTreeMap::new(),
+            });
+        }
+        ops.push(RecordOp::Set {
             kind: kind.to_owned(),
             id,
             field: field.to_owned(),
             before,
             after,
-        }])
+        });
+        self.edit(ops)
     }
 
     /// Records shared text as now typed, as a change from `base` (the state the typing started

@@ -4,6 +4,12 @@
 
 use domain::access::{CircleRole, StaffRole, Topic, UserId};
 use domain::audit::{AuditEvent, AuditKind};
+use std::collections::BTreeMap;
+
+use domain::records::authority::{AnyOp, Mutation};
+use domain::records::kinds::{COMMUNICATING, DECIDING_KIND, MEMBERS, RHYTHM};
+use domain::records::{Outcome, RecordOp, SCHEMA_VERSION, Value};
+use domain::sync::ClientId;
 use domain::{AboutMe, Dataset, Person, PersonId, Service, ServiceId, ServiceKind};
 use uuid::Uuid;
 
@@ -217,7 +223,12 @@ pub const ACCOUNTS: &[DemoAccount] = &[
         circle: Some((
             MAGGIE,
             CircleRole::FamilyOrFriend,
-            &[Topic::AboutMe, Topic::GoalsAndProgress, Topic::DailyLiving],
+            &[
+                Topic::AboutMe,
+                Topic::GoalsAndProgress,
+                Topic::DailyLiving,
+                Topic::Involvement,
+            ],
         )),
     },
     DemoAccount {
@@ -232,6 +243,7 @@ pub const ACCOUNTS: &[DemoAccount] = &[
                 Topic::AboutMe,
                 Topic::GoalsAndProgress,
                 Topic::MeetingsAndReviews,
+                Topic::Involvement,
             ],
         )),
     },
@@ -299,6 +311,326 @@ pub async fn load_accounts(store: &dyn crate::Store) -> Result<(), crate::StoreE
                         .set_consent(person, account.id, *topic, true, &note)
                         .await?;
                 }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A member of a demo circle: name, who they are, role, closeness, what they help with, how to
+/// contact them, what they should not do.
+type DemoMember = (
+    u128,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+);
+
+fn text(t: &str) -> Value {
+    Value::Text(t.to_owned())
+}
+
+fn keys(items: &[&str]) -> Value {
+    Value::Texts(items.iter().map(|k| (*k).to_owned()).collect())
+}
+
+fn date(d: &str) -> Value {
+    Value::Date(d.parse().expect("a demo date"))
+}
+
+fn create(kind: &str, id: Uuid, fields: Vec<(&str, Value)>) -> RecordOp {
+    RecordOp::Create {
+        kind: kind.to_owned(),
+        id,
+        parent: None,
+        topic: None,
+        fields: fields
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect::<BTreeMap<_, _>>(),
+    }
+}
+
+fn members(list: &[DemoMember], advocate_type: Option<(u128, &str)>) -> Vec<RecordOp> {
+    list.iter()
+        .map(
+            |&(n, name, relationship, role, closeness, helps, contact, boundaries)| {
+                let id = Uuid::from_u128(0x0193_0000_0000_7000_8000_0000_0000_0d00 + n);
+                let mut fields = vec![
+                    ("name", text(name)),
+                    ("relationship", text(relationship)),
+                    ("role", Value::Choice(role.into())),
+                    ("closeness", Value::Choice(closeness.into())),
+                    ("helps_with", text(helps)),
+                    ("contact", text(contact)),
+                    ("boundaries", text(boundaries)),
+                ];
+                if let Some((which, kind)) = advocate_type
+                    && which == n
+                {
+                    fields.push(("advocate_type", Value::Choice(kind.into())));
+                }
+                create(MEMBERS, id, fields)
+            },
+        )
+        .collect()
+}
+
+/// The involvement plan of each demo person, as edits: their circle of support, how they
+/// communicate, when their circle meets and how decisions are made with them.
+pub fn involvement() -> Vec<(PersonId, Vec<RecordOp>)> {
+    let mut maggie = members(
+        &[
+            (
+                1,
+                "Ruth Okafor",
+                "My daughter",
+                "family",
+                "closest",
+                "Shopping on Saturdays and lifts to the GP",
+                "Text after 5pm; calls at weekends",
+                "Please don't do my breakfast or my tea for me: I'm learning to do them again",
+            ),
+            (
+                2,
+                "Asha Patel",
+                "My key worker",
+                "professional",
+                "close",
+                "Reablement visits: practising in the kitchen and the walk to the shops",
+                "Riverside office, 9am to 5pm on weekdays",
+                "Don't decide things with Ruth before asking me",
+            ),
+            (
+                3,
+                "Bernice Hall",
+                "My neighbour",
+                "friend",
+                "further",
+                "Pops in for a chat most mornings",
+                "Knock on the back door",
+                "Don't take my bins out: I do that myself",
+            ),
+        ],
+        None,
+    );
+    maggie.extend([
+        create(COMMUNICATING, MAGGIE.0, vec![
+            ("language", text("English")),
+            ("formats", keys(&["large_print"])),
+            ("best_time", text("Late mornings, after 10")),
+            ("longest_meeting", Value::Number(30)),
+            ("helps", text("A cup of tea first, one thing at a time, and the plan written down for me afterwards")),
+            ("upsets", text("People talking over me to Ruth")),
+            ("first_thing", text("Speak to me, not to Ruth")),
+        ]),
+        create(RHYTHM, MAGGIE.0, vec![
+            ("mini_review", Value::Choice("monthly".into())),
+            ("mini_minutes", Value::Number(20)),
+            ("deep_dive", Value::Choice("quarterly".into())),
+            ("starts_on", date("2026-11-12")),
+            ("check_ins", keys(&["phone"])),
+            ("check_in_notes", text("A phone call on the Friday after each review")),
+        ]),
+        create(DECIDING_KIND, MAGGIE.0, vec![
+            ("consent", text("Ask me straight, and give me time to think it over")),
+            ("support", text("Write the choices down in large print and leave them with me")),
+            ("consult", text("Ruth, and my key worker")),
+            ("triggers", keys(&["serious_medical", "accommodation"])),
+            ("least_restrictive", text("Try it with me before doing it for me")),
+            ("review_date", date("2027-02-12")),
+        ]),
+    ]);
+    let mut dan = members(
+        &[
+            (
+                11,
+                "Tom Reed",
+                "My key worker",
+                "professional",
+                "closest",
+                "Planning my week, and my evenings out",
+                "Elm Court office, or the house phone",
+                "Don't tell me no without telling me why",
+            ),
+            (
+                12,
+                "Lee Morgan",
+                "My advocate",
+                "advocate",
+                "close",
+                "Makes sure what I want is heard at reviews",
+                "Email; Tuesday to Thursday",
+                "",
+            ),
+            (
+                13,
+                "Carol Walsh",
+                "My mum",
+                "family",
+                "close",
+                "Sunday dinners, and helps me with letters",
+                "Phone in the evening",
+                "Please don't ring staff at night to check up on me",
+            ),
+            (
+                14,
+                "Kieran Doyle",
+                "My friend",
+                "friend",
+                "further",
+                "Meets me at the pub quiz on Thursdays",
+                "Text me and I'll tell him",
+                "",
+            ),
+        ],
+        Some((12, "care_act")),
+    );
+    dan.extend([
+        create(
+            COMMUNICATING,
+            DAN.0,
+            vec![
+                ("language", text("English")),
+                ("formats", keys(&["easy_read", "pictures"])),
+                ("best_time", text("Afternoons")),
+                ("longest_meeting", Value::Number(45)),
+                (
+                    "helps",
+                    text("Pictures of the choices, and time to think before I answer"),
+                ),
+                ("upsets", text("Being told no without a reason")),
+                (
+                    "first_thing",
+                    text("Ask me what I want before you ask anyone else"),
+                ),
+            ],
+        ),
+        create(
+            RHYTHM,
+            DAN.0,
+            vec![
+                ("mini_review", Value::Choice("fortnightly".into())),
+                ("mini_minutes", Value::Number(30)),
+                ("deep_dive", Value::Choice("quarterly".into())),
+                ("starts_on", date("2026-10-05")),
+                ("check_ins", keys(&["text", "video"])),
+                (
+                    "check_in_notes",
+                    text("A text when I'm out late, so staff know I'm safe"),
+                ),
+            ],
+        ),
+        create(
+            DECIDING_KIND,
+            DAN.0,
+            vec![
+                (
+                    "consent",
+                    text("Show me the choices with pictures and ask me which one"),
+                ),
+                ("support", text("Talking it through with Lee first")),
+                ("consult", text("Lee, my mum, and Tom")),
+                (
+                    "triggers",
+                    keys(&["dols_lps", "accommodation", "safeguarding"]),
+                ),
+                (
+                    "least_restrictive",
+                    text("Going out with check-ins, not staying in"),
+                ),
+                ("review_date", date("2027-01-15")),
+            ],
+        ),
+    ]);
+    let mut priya = members(
+        &[
+            (
+                21,
+                "Anil Shah",
+                "My brother",
+                "family",
+                "close",
+                "Comes with me to appointments when I ask",
+                "Text first; he calls back",
+                "Please don't tell our parents about my appointments",
+            ),
+            (
+                22,
+                "Jo Bennett",
+                "My support worker",
+                "professional",
+                "closest",
+                "Weekly visits, and my crisis plan",
+                "Northgate office, or the out-of-hours line",
+                "",
+            ),
+        ],
+        None,
+    );
+    priya.extend([
+        create(
+            COMMUNICATING,
+            PRIYA.0,
+            vec![
+                ("language", text("English and Gujarati")),
+                ("best_time", text("Evenings are better than mornings")),
+                ("longest_meeting", Value::Number(30)),
+                ("helps", text("A text before you call")),
+                ("upsets", text("Surprise visits")),
+                (
+                    "first_thing",
+                    text("When I'm unwell, short messages are easier"),
+                ),
+            ],
+        ),
+        create(
+            DECIDING_KIND,
+            PRIYA.0,
+            vec![
+                (
+                    "consent",
+                    text(
+                        "Ask me when I'm well; my advance statement says what I want when I'm not",
+                    ),
+                ),
+                ("consult", text("Jo, and Anil if I say so at the time")),
+                ("triggers", keys(&["safeguarding"])),
+                ("review_date", date("2027-03-01")),
+            ],
+        ),
+    ]);
+    vec![(MAGGIE, maggie), (DAN, dan), (PRIYA, priya)]
+}
+
+/// Writes the demo involvement plans through the records engine, as edits of one demo device
+/// per person with fixed numbers: loading them again is answered from the stored outcomes and
+/// changes nothing, and never reverts what people have edited since.
+pub async fn load_involvement(store: &dyn crate::Store) -> Result<(), crate::StoreError> {
+    for (person, ops) in involvement() {
+        let client = ClientId(Uuid::from_u128(
+            0x0193_0000_0000_7000_8000_0000_0000_0e00 + (person.0.as_u128() & 0xff),
+        ));
+        let batch: Vec<Mutation> = ops
+            .into_iter()
+            .enumerate()
+            .map(|(n, op)| Mutation {
+                client,
+                seq: n as u64 + 1,
+                schema: SCHEMA_VERSION,
+                op: AnyOp::Record(op),
+            })
+            .collect();
+        for ack in store.sync_push(person, client, &batch).await? {
+            if let Outcome::Rejected { reason } = ack.outcome {
+                return Err(crate::StoreError::Corrupt(format!(
+                    "demo involvement plan edit {} refused: {reason}",
+                    ack.seq
+                )));
             }
         }
     }

@@ -439,5 +439,6 @@ pub async fn connect_with(
 /// Writes the demo dataset (idempotent: running it twice leaves one copy).
 pub async fn load_demo(store: &dyn Store) -> Result<(), StoreError> {
     store.import(&demo::dataset()).await?;
-    demo::load_accounts(store).await
+    demo::load_accounts(store).await?;
+    demo::load_involvement(store).await
 }

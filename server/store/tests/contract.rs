@@ -467,6 +467,7 @@ async fn a_committed_change_is_announced_to_every_store_on_the_database(
         store::Backend::Sqlite => store.clone(),
         store::Backend::Postgres => store::connect(&url).await.expect("second server"),
     };
+    let (_, before) = store.records(demo::MAGGIE, None).await.expect("records");
     let mut here = store.events();
     let mut there = other.events();
     let mut r = replica(store.as_ref(), 1).await;
@@ -477,7 +478,7 @@ async fn a_committed_change_is_announced_to_every_store_on_the_database(
         .expect("push");
     let expected = store::StoreEvent::Plan(store::PlanChanged {
         person: demo::MAGGIE,
-        version: 1,
+        version: before + 1,
     });
     for rx in [&mut here, &mut there] {
         let got = tokio::time::timeout(std::time::Duration::from_secs(5), rx.recv())

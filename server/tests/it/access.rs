@@ -42,13 +42,17 @@ fn expected(email: &str, person: PersonId) -> Option<BTreeSet<Topic>> {
         ("tom@elmcourt.example", p) if p == demo::DAN => Some(all),
         ("jo@northgate.example", p) if p == demo::PRIYA => Some(all),
         ("maggie@home.example", p) if p == demo::MAGGIE => Some(all),
-        ("ruth@family.example", p) if p == demo::MAGGIE => {
-            some(&[Topic::AboutMe, Topic::GoalsAndProgress, Topic::DailyLiving])
-        }
+        ("ruth@family.example", p) if p == demo::MAGGIE => some(&[
+            Topic::AboutMe,
+            Topic::GoalsAndProgress,
+            Topic::DailyLiving,
+            Topic::Involvement,
+        ]),
         ("lee@advocacy.example", p) if p == demo::DAN => some(&[
             Topic::AboutMe,
             Topic::GoalsAndProgress,
             Topic::MeetingsAndReviews,
+            Topic::Involvement,
         ]),
         ("anil@family.example", p) if p == demo::PRIYA => some(&[Topic::GoalsAndProgress]),
         _ => None,
@@ -85,6 +89,25 @@ fn one_edit_per_topic(
                 client,
                 first_seq + 2,
                 add_meeting(Uuid::from_u128(0xa00 + n), &format!("Review {first_seq}")),
+            ),
+        ),
+        (
+            Topic::Involvement,
+            mutation(
+                client,
+                first_seq + 3,
+                domain::records::RecordOp::Create {
+                    kind: domain::records::kinds::MEMBERS.into(),
+                    id: Uuid::from_u128(0xb00 + n),
+                    parent: None,
+                    topic: None,
+                    fields: [(
+                        "name".to_owned(),
+                        domain::records::Value::Text(format!("Member {first_seq}")),
+                    )]
+                    .into_iter()
+                    .collect(),
+                },
             ),
         ),
     ]
@@ -168,6 +191,19 @@ async fn every_role_reads_and_writes_exactly_what_the_rules_and_the_persons_cons
                     );
                 }
             }
+            // And through the involvement plan's page.
+            let (status, html) = user.get(&format!("/people/{person}/involvement")).await;
+            match &may {
+                None => assert_eq!(status, StatusCode::NOT_FOUND, "{who}: involvement page"),
+                Some(topics) => {
+                    assert_eq!(status, StatusCode::OK, "{who}: involvement page");
+                    assert_eq!(
+                        html.contains("Member 1"),
+                        topics.contains(&Topic::Involvement),
+                        "{who}: the circle on the involvement page"
+                    );
+                }
+            }
             // Read through sync.
             let (status, response) = pull(&user, person, None).await;
             match &may {
@@ -186,6 +222,7 @@ async fn every_role_reads_and_writes_exactly_what_the_rules_and_the_persons_cons
                         Topic::AboutMe,
                         Topic::GoalsAndProgress,
                         Topic::MeetingsAndReviews,
+                        Topic::Involvement,
                     ]
                     .iter()
                     .any(|t| !topics.contains(t));
@@ -284,9 +321,14 @@ async fn every_role_reads_and_writes_exactly_what_the_rules_and_the_persons_cons
 async fn revoking_a_topic_resets_the_members_copy_without_it(backend: Backend) {
     let app = TestApp::with_demo(backend).await;
     let ruth = app.as_user("ruth@family.example").await;
-    let held: BTreeSet<Topic> = [Topic::AboutMe, Topic::GoalsAndProgress, Topic::DailyLiving]
-        .into_iter()
-        .collect();
+    let held: BTreeSet<Topic> = [
+        Topic::AboutMe,
+        Topic::GoalsAndProgress,
+        Topic::DailyLiving,
+        Topic::Involvement,
+    ]
+    .into_iter()
+    .collect();
     let (_, response) = pull(&ruth, demo::MAGGIE, Some(held.clone())).await;
     assert!(
         response.expect("pull").reset.is_none(),
@@ -349,9 +391,14 @@ async fn a_topic_taken_back_through_another_server_is_withheld_at_the_next_reque
         .find(|a| a.email == "ruth@family.example")
         .expect("Ruth")
         .id;
-    let held: BTreeSet<Topic> = [Topic::AboutMe, Topic::GoalsAndProgress, Topic::DailyLiving]
-        .into_iter()
-        .collect();
+    let held: BTreeSet<Topic> = [
+        Topic::AboutMe,
+        Topic::GoalsAndProgress,
+        Topic::DailyLiving,
+        Topic::Involvement,
+    ]
+    .into_iter()
+    .collect();
     for _ in 0..2 {
         let (status, response) = pull(&ruth, demo::MAGGIE, Some(held.clone())).await;
         assert_eq!(status, StatusCode::OK);

@@ -8,7 +8,9 @@ use axum::http::{Request, StatusCode};
 use domain::PersonId;
 use domain::audit::AuditKind;
 use domain::records::authority::{Mutation, PushRequest, PushResponse};
-use domain::records::kinds::{ABOUT, GOALS, MEETINGS};
+use domain::records::kinds::{
+    ABOUT, CIRCLE_MEMBER, COMMUNICATION, DECIDING, FieldType, GOALS, MEETING_RHYTHM, MEETINGS,
+};
 use domain::records::pull::{PullRequest, PullResponse};
 use domain::records::{Outcome, RecordOp, Value};
 use domain::sync::{ClientId, DeviceReport};
@@ -257,6 +259,44 @@ async fn markup_typed_into_any_text_is_shown_as_text_on_every_page(backend: Back
         })
         .collect();
     pushed(&maggie, demo::MAGGIE, m, about).await;
+    // Every text of her involvement plan: a new member of her circle, and the three blocks
+    // there is one of.
+    let member = Uuid::from_u128(0x76);
+    let mut involvement = vec![RecordOp::Create {
+        kind: CIRCLE_MEMBER.name.into(),
+        id: member,
+        parent: None,
+        topic: None,
+        fields: [("name".to_owned(), Value::Text(planted("Member")))]
+            .into_iter()
+            .collect(),
+    }];
+    for (kind, id) in [
+        (&CIRCLE_MEMBER, member),
+        (&COMMUNICATION, demo::MAGGIE.0),
+        (&MEETING_RHYTHM, demo::MAGGIE.0),
+        (&DECIDING, demo::MAGGIE.0),
+    ] {
+        for field in kind.fields {
+            if let FieldType::Text { .. } = field.ty {
+                involvement.push(set_text(kind.name, id, field.name, "", &planted("Block")));
+            }
+        }
+    }
+    let involvement = involvement
+        .into_iter()
+        .enumerate()
+        .map(|(i, op)| mutation(m, i as u64 + 100, op))
+        .collect();
+    let response = pushed(&maggie, demo::MAGGIE, m, involvement).await;
+    assert!(
+        response
+            .acks
+            .iter()
+            .all(|a| !matches!(a.outcome, Outcome::Rejected { .. })),
+        "every planted text kept: {:?}",
+        response.acks
+    );
     let goal = Uuid::from_u128(0x77);
     let step = Uuid::from_u128(0x78);
     pushed(
@@ -354,6 +394,7 @@ async fn markup_typed_into_any_text_is_shown_as_text_on_every_page(backend: Back
         [
             format!("/people/{id}"),
             format!("/people/{id}/plan"),
+            format!("/people/{id}/involvement"),
             format!("/people/{id}/circle"),
             format!("/people/{id}/summary"),
         ]

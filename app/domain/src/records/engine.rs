@@ -502,6 +502,20 @@ pub fn checked(field: &FieldSpec, value: &Value) -> Result<Value, String> {
                 Err(mismatch())
             }
         }
+        (FieldType::Choices(choices), Value::Texts(keys)) => {
+            if keys.iter().all(|k| choices.iter().any(|(key, _)| key == k)) {
+                // In the order declared, each once, whatever order they were ticked in.
+                Ok(Value::Texts(
+                    choices
+                        .iter()
+                        .filter(|(key, _)| keys.iter().any(|k| k == key))
+                        .map(|(key, _)| (*key).to_owned())
+                        .collect(),
+                ))
+            } else {
+                Err(mismatch())
+            }
+        }
         (FieldType::Texts { items, max }, Value::Texts(list)) => {
             let mut kept = Vec::new();
             for item in list {

@@ -28,6 +28,8 @@ pub enum FieldType {
     Date,
     /// One of these keys, with the words people read for each.
     Choice(&'static [(&'static str, &'static str)]),
+    /// Any of these keys (none, some or all), kept as [`Value::Texts`] in the order declared.
+    Choices(&'static [(&'static str, &'static str)]),
     /// Up to `items` texts of at most `max` characters each.
     Texts {
         items: usize,
@@ -88,6 +90,66 @@ impl FieldSpec {
         }
     }
 
+    /// One of `choices`, `default` until someone chooses (`None`: nothing chosen).
+    pub const fn choice(
+        name: &'static str,
+        label: &'static str,
+        choices: &'static [(&'static str, &'static str)],
+        default: Option<&'static str>,
+    ) -> FieldSpec {
+        FieldSpec {
+            name,
+            label,
+            ty: FieldType::Choice(choices),
+            merge: Merge::Words,
+            required: false,
+            default: match default {
+                Some(key) => Default::Choice(key),
+                None => Default::Empty,
+            },
+            report: false,
+        }
+    }
+
+    /// Any of `choices`.
+    pub const fn choices(
+        name: &'static str,
+        label: &'static str,
+        choices: &'static [(&'static str, &'static str)],
+    ) -> FieldSpec {
+        FieldSpec {
+            ty: FieldType::Choices(choices),
+            ..FieldSpec::words(name, label, 0)
+        }
+    }
+
+    /// Of `ty`, otherwise as [`FieldSpec::words`] (a date, a number, a flag).
+    pub const fn typed(name: &'static str, label: &'static str, ty: FieldType) -> FieldSpec {
+        FieldSpec {
+            ty,
+            ..FieldSpec::words(name, label, 0)
+        }
+    }
+
+    /// Starts as `value` (a flag).
+    pub const fn defaulting(self, value: Default) -> FieldSpec {
+        FieldSpec {
+            default: value,
+            ..self
+        }
+    }
+
+    /// The words people read for choice `key` of this field (the key itself when unknown).
+    pub fn choice_label<'a>(&self, key: &'a str) -> &'a str {
+        match self.ty {
+            FieldType::Choice(list) | FieldType::Choices(list) => list
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map_or(key, |(_, label)| label),
+            _ => key,
+        }
+    }
+
     pub const fn required(self) -> FieldSpec {
         FieldSpec {
             required: true,
@@ -106,7 +168,7 @@ impl FieldSpec {
         match self.default {
             Default::Empty => match self.ty {
                 FieldType::Text { .. } => Value::Text(String::new()),
-                FieldType::Texts { .. } => Value::Texts(Vec::new()),
+                FieldType::Texts { .. } | FieldType::Choices(_) => Value::Texts(Vec::new()),
                 FieldType::Shared => Value::Shared(Vec::new()),
                 _ => Value::Empty,
             },
@@ -200,7 +262,17 @@ impl Catalog {
     /// Every kind Circle has.
     pub fn standard() -> Catalog {
         Catalog {
-            kinds: vec![&ABOUT_ME, &GOAL, &STEP, &MEETING, &CONFLICT_KIND],
+            kinds: vec![
+                &ABOUT_ME,
+                &GOAL,
+                &STEP,
+                &MEETING,
+                &CONFLICT_KIND,
+                &CIRCLE_MEMBER,
+                &COMMUNICATION,
+                &MEETING_RHYTHM,
+                &DECIDING,
+            ],
         }
     }
 
@@ -387,6 +459,226 @@ pub static MEETING: KindSpec = KindSpec {
     system: false,
 };
 
+// ---- The involvement plan: four blocks owned by the person (see `crate::involvement`)
+
+pub const MEMBERS: &str = "circle_member";
+pub const COMMUNICATING: &str = "communication";
+pub const RHYTHM: &str = "meeting_rhythm";
+pub const DECIDING_KIND: &str = "deciding";
+
+pub const MEMBER_ROLES: &[(&str, &str)] = &[
+    ("family", "Family"),
+    ("friend", "Friend"),
+    ("informal_carer", "Informal carer"),
+    ("advocate", "Advocate"),
+    ("professional", "Professional"),
+];
+
+pub const ADVOCATE_TYPES: &[(&str, &str)] = &[
+    ("imca", "IMCA (Independent Mental Capacity Advocate)"),
+    ("care_act", "Care Act advocate"),
+    ("rpr", "Relevant person's representative (RPR)"),
+    ("imha", "IMHA (Independent Mental Health Advocate)"),
+    ("independent", "Independent advocate"),
+];
+
+/// How near the person a member is, for the circle map: the closest in the inner ring.
+pub const CLOSENESS: &[(&str, &str)] = &[
+    ("closest", "Closest to me"),
+    ("close", "Close to me"),
+    ("further", "Further out"),
+];
+
+pub const MEMBER_NAME_MAX: usize = 100;
+pub const BLOCK_TEXT_MAX: usize = 1_000;
+
+/// Someone in the person's circle of support, with or without an account in Circle: who they
+/// are to the person, what they help with, how to reach them, and what they should not do.
+pub static CIRCLE_MEMBER: KindSpec = KindSpec {
+    name: MEMBERS,
+    title: "member of the circle",
+    topic: TopicRule::Fixed(Topic::Involvement),
+    parent: None,
+    fields: &[
+        FieldSpec::words("name", "Name", MEMBER_NAME_MAX)
+            .required()
+            .reported(),
+        FieldSpec::words("relationship", "Who they are to me", MEMBER_NAME_MAX),
+        FieldSpec::choice("role", "Role", MEMBER_ROLES, Some("family")).reported(),
+        FieldSpec::choice(
+            "advocate_type",
+            "Type of advocate (advocates only)",
+            ADVOCATE_TYPES,
+            None,
+        )
+        .reported(),
+        FieldSpec::choice("closeness", "How close", CLOSENESS, Some("close")),
+        FieldSpec::typed(
+            "involved",
+            "I want them involved in my plan",
+            FieldType::Flag,
+        )
+        .defaulting(Default::Flag(true))
+        .reported(),
+        FieldSpec::words("helps_with", "What they help me with", BLOCK_TEXT_MAX),
+        FieldSpec::words("contact", "How and when to contact them", BLOCK_TEXT_MAX),
+        FieldSpec::words(
+            "boundaries",
+            "What they should not do for me",
+            BLOCK_TEXT_MAX,
+        ),
+    ],
+    label_field: Some("name"),
+    singleton: false,
+    live_limit: None,
+    system: false,
+};
+
+/// The formats of the Accessible Information Standard a person can ask for.
+pub const FORMATS: &[(&str, &str)] = &[
+    ("easy_read", "Easy read"),
+    ("large_print", "Large print"),
+    ("audio", "Audio"),
+    ("pictures", "Pictures and symbols"),
+    ("bsl", "British Sign Language (BSL)"),
+    ("interpreter", "An interpreter"),
+    ("braille", "Braille"),
+];
+
+/// Block 2, "How we'll communicate": one per person.
+pub static COMMUNICATION: KindSpec = KindSpec {
+    name: COMMUNICATING,
+    title: "how we'll communicate",
+    topic: TopicRule::Fixed(Topic::Involvement),
+    parent: None,
+    fields: &[
+        FieldSpec::words("language", "My language", MEMBER_NAME_MAX),
+        FieldSpec::choices("formats", "Formats that work for me", FORMATS),
+        FieldSpec::words("best_time", "Best time of day", MEMBER_NAME_MAX),
+        FieldSpec::typed(
+            "longest_meeting",
+            "Longest meeting, in minutes",
+            FieldType::Number { min: 5, max: 240 },
+        ),
+        FieldSpec::words("helps", "What helps me take part", BLOCK_TEXT_MAX),
+        FieldSpec::words(
+            "upsets",
+            "What upsets me or makes it harder",
+            BLOCK_TEXT_MAX,
+        ),
+        FieldSpec::words(
+            "first_thing",
+            "The one thing everyone should know",
+            MEMBER_NAME_MAX * 2,
+        ),
+    ],
+    label_field: None,
+    singleton: true,
+    live_limit: None,
+    system: false,
+};
+
+pub const MINI_REVIEW_CADENCES: &[(&str, &str)] = &[
+    ("fortnightly", "Every two weeks"),
+    ("monthly", "Every month"),
+    ("six_weekly", "Every six weeks"),
+    ("none", "No mini-reviews"),
+];
+
+pub const DEEP_DIVE_CADENCES: &[(&str, &str)] = &[
+    ("quarterly", "Every three months"),
+    ("six_monthly", "Every six months"),
+    ("yearly", "Every year"),
+    ("none", "No deep-dives"),
+];
+
+pub const CHECK_IN_CHANNELS: &[(&str, &str)] = &[
+    ("text", "Text message"),
+    ("phone", "Phone call"),
+    ("video", "Video call"),
+    ("visit", "A visit"),
+];
+
+/// Block 3, "When we'll meet": the rhythm of reviews, from which the next dates are worked out
+/// (`crate::involvement::next_meetings`).
+pub static MEETING_RHYTHM: KindSpec = KindSpec {
+    name: RHYTHM,
+    title: "when we'll meet",
+    topic: TopicRule::Fixed(Topic::Involvement),
+    parent: None,
+    fields: &[
+        FieldSpec::choice(
+            "mini_review",
+            "Mini-reviews",
+            MINI_REVIEW_CADENCES,
+            Some("monthly"),
+        ),
+        FieldSpec::typed(
+            "mini_minutes",
+            "How long a mini-review lasts, in minutes",
+            FieldType::Number { min: 5, max: 120 },
+        ),
+        FieldSpec::choice(
+            "deep_dive",
+            "Deep-dives",
+            DEEP_DIVE_CADENCES,
+            Some("quarterly"),
+        ),
+        FieldSpec::typed("starts_on", "Starting from", FieldType::Date).reported(),
+        FieldSpec::choices("check_ins", "Check-ins between meetings", CHECK_IN_CHANNELS),
+        FieldSpec::words("check_in_notes", "About check-ins", BLOCK_TEXT_MAX),
+    ],
+    label_field: None,
+    singleton: true,
+    live_limit: None,
+    system: false,
+};
+
+/// The situations in which an independent advocate must be involved.
+pub const ADVOCACY_TRIGGERS: &[(&str, &str)] = &[
+    ("serious_medical", "Serious medical treatment"),
+    ("accommodation", "A change of where I live"),
+    (
+        "no_one_to_consult",
+        "No family member or friend appropriate to consult",
+    ),
+    ("dols_lps", "A deprivation of liberty (DoLS or LPS)"),
+    ("safeguarding", "A safeguarding concern"),
+];
+
+/// Block 4, "How we'll decide": the person's words about being asked, helped to decide and
+/// consulted, the advocacy triggers that apply to them, and a review date.
+pub static DECIDING: KindSpec = KindSpec {
+    name: DECIDING_KIND,
+    title: "how we'll decide",
+    topic: TopicRule::Fixed(Topic::Involvement),
+    parent: None,
+    fields: &[
+        FieldSpec::words("consent", "How to ask me and check I agree", BLOCK_TEXT_MAX),
+        FieldSpec::words("support", "What helps me make decisions", BLOCK_TEXT_MAX),
+        FieldSpec::words(
+            "consult",
+            "Who I want asked if I can't decide something",
+            BLOCK_TEXT_MAX,
+        ),
+        FieldSpec::choices(
+            "triggers",
+            "Times I should have an independent advocate",
+            ADVOCACY_TRIGGERS,
+        ),
+        FieldSpec::words(
+            "least_restrictive",
+            "Keeping my freedom: what the least restrictive option means for me",
+            BLOCK_TEXT_MAX,
+        ),
+        FieldSpec::typed("review_date", "Review date", FieldType::Date).reported(),
+    ],
+    label_field: None,
+    singleton: true,
+    live_limit: None,
+    system: false,
+};
+
 /// A conflict waiting for a person to settle it: made by Circle when two people changed the
 /// same thing, or when an edit reached a record removed meanwhile. Its topic is that of the
 /// record it concerns, so only readers of that topic see it. Fields: `about_kind`, `about_id`,
@@ -437,6 +729,60 @@ mod tests {
             }
             if let Some(label) = kind.label_field {
                 assert!(kind.field(label).is_some(), "{}", kind.name);
+            }
+        }
+    }
+
+    #[test]
+    fn no_reported_field_is_named_with_a_word_sql_keeps_for_itself() {
+        // A reported field is a column of `report_<kind>` on both databases.
+        const RESERVED: &[&str] = &[
+            "all",
+            "and",
+            "as",
+            "by",
+            "case",
+            "check",
+            "column",
+            "default",
+            "desc",
+            "end",
+            "from",
+            "group",
+            "in",
+            "index",
+            "is",
+            "key",
+            "limit",
+            "not",
+            "null",
+            "on",
+            "or",
+            "order",
+            "primary",
+            "references",
+            "select",
+            "table",
+            "to",
+            "union",
+            "user",
+            "when",
+            "where",
+            "with",
+            "person_id",
+            "id",
+            "topic",
+            "deleted",
+            "version",
+        ];
+        for kind in Catalog::standard().kinds() {
+            for field in kind.fields.iter().filter(|f| f.report) {
+                assert!(
+                    !RESERVED.contains(&field.name),
+                    "{}.{} can't be a column",
+                    kind.name,
+                    field.name
+                );
             }
         }
     }

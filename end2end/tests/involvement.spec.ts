@@ -1,0 +1,170 @@
+import { type Browser, type BrowserContext, type Locator, type Page, expect, test } from "@playwright/test";
+import { goOffline, goOnline, signedInContext } from "./fixtures";
+
+// The involvement plan: the person shapes it on a tablet, a key worker follows it on a phone,
+// offline too; a relative who hasn't been shared it never receives it. Runs on the sync servers
+// (one per viewport), whose demo data these tests change.
+
+test.describe.configure({ mode: "serial" });
+
+const MAGGIE = "/people/01930000-0000-7000-8000-000000000b01";
+const PRIYA = "/people/01930000-0000-7000-8000-000000000b03";
+
+async function device(browser: Browser, email: string, path: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await signedInContext(browser, email);
+  const page = await context.newPage();
+  await open(page, path);
+  return { context, page };
+}
+
+async function open(page: Page, path: string) {
+  await page.goto(path);
+  await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
+}
+
+async function saved(page: Page) {
+  await expect(page.getByRole("status")).toContainText("All changes saved");
+}
+
+/** Opens a block of the plan (a section to open) by its heading. */
+async function openBlock(page: Page, heading: string): Promise<Locator> {
+  const block = page.locator("details.block", { has: page.getByRole("heading", { name: heading, exact: true }) });
+  if ((await block.getAttribute("open")) === null) await block.locator("summary").first().click();
+  await expect(block).toHaveAttribute("open", "");
+  return block;
+}
+
+/** Opens the card of a member of the circle by their name. */
+async function openMember(page: Page, name: string): Promise<Locator> {
+  await openBlock(page, "Who I want involved");
+  const card = page.locator("li.member-card", { hasText: name });
+  const details = card.locator("details");
+  if ((await details.getAttribute("open")) === null) await card.locator("summary").click();
+  return card;
+}
+
+test("the person changes who is involved and how to communicate with them, and a key worker's phone shows it", async ({
+  browser,
+}) => {
+  const person = await device(browser, "maggie@home.example", `${MAGGIE}/involvement`);
+  await expect(person.page.getByRole("heading", { level: 1 })).toHaveText("My involvement plan");
+  await saved(person.page);
+  const keyWorker = await device(browser, "asha@riverside.example", `${MAGGIE}/involvement`);
+  await expect(keyWorker.page.getByRole("heading", { level: 1 })).toHaveText("Maggie's involvement plan");
+  await saved(keyWorker.page);
+
+  // Bernice stays in the circle but is no longer involved in the plan.
+  const bernice = await openMember(person.page, "Bernice Hall");
+  await bernice.getByLabel("I want them involved in my plan").uncheck();
+  await expect(bernice.locator("summary")).toContainText("not involved in my plan");
+
+  // Easy read, and a new best time of day.
+  const talk = await openBlock(person.page, "How we'll communicate");
+  await talk.getByLabel("Easy read").check();
+  const best = talk.getByLabel("Best time of day", { exact: true });
+  await best.fill("Mornings, after ten");
+  await best.blur();
+  await saved(person.page);
+
+  // The key worker's phone follows without a reload: the banner at the top, and the circle.
+  const banner = keyWorker.page.getByRole("complementary", { name: "Communication needs" });
+  await expect(banner).toContainText("Easy read, Large print");
+  await expect(banner).toContainText("Mornings, after ten");
+  await expect(banner).toContainText("Speak to me, not to Ruth");
+  await openBlock(keyWorker.page, "Who I want involved");
+  await expect(keyWorker.page.locator("li.member-card", { hasText: "Bernice Hall" }).locator("summary")).toContainText(
+    "not involved in my plan",
+  );
+  // And the person's page flags the same needs.
+  await open(keyWorker.page, MAGGIE);
+  await expect(keyWorker.page.getByRole("complementary", { name: "Communication needs" })).toContainText(
+    "Mornings, after ten",
+  );
+  await person.context.close();
+  await keyWorker.context.close();
+});
+
+test("a member added with what they help with and their boundaries is on the map, in the list and on another device", async ({
+  browser,
+}) => {
+  const a = await device(browser, "asha@riverside.example", `${MAGGIE}/involvement`);
+  await saved(a.page);
+  const block = await openBlock(a.page, "Who I want involved");
+  await block.getByLabel("Add someone to my circle: their name").fill("Pat Green");
+  await block.getByRole("button", { name: "Add to my circle" }).click();
+  const pat = await openMember(a.page, "Pat Green");
+  await pat.getByLabel("Friend").check();
+  await pat.getByLabel("What they help me with", { exact: true }).fill("Walks to the park on Sundays");
+  const boundaries = pat.getByLabel("What they should not do for me", { exact: true });
+  await boundaries.fill("Don't carry my shopping: I can manage");
+  await boundaries.blur();
+  await expect(pat.locator(".boundary")).toContainText("Don't carry my shopping");
+  await expect(a.page.locator(".circle-map svg")).toContainText("Pat Green");
+  await saved(a.page);
+
+  const b = await device(browser, "grace@circle.example", `${MAGGIE}/involvement`);
+  const onB = await openMember(b.page, "Pat Green");
+  await expect(onB.locator("summary")).toContainText("Friend");
+  await expect(onB.getByLabel("What they help me with", { exact: true })).toHaveValue("Walks to the park on Sundays");
+  await a.context.close();
+  await b.context.close();
+});
+
+test("a block edited offline reaches another device once the first is back online", async ({ browser }) => {
+  const phone = await device(browser, "asha@riverside.example", `${MAGGIE}/involvement`);
+  await saved(phone.page);
+  await goOffline(phone.context);
+  const meet = await openBlock(phone.page, "When we'll meet");
+  await meet.getByLabel("Every two weeks").check();
+  const notes = meet.getByLabel("About check-ins", { exact: true });
+  await notes.fill("A call after each visit, offline edit");
+  await notes.blur();
+  await expect(phone.page.getByRole("status")).toContainText("waiting");
+  // The next dates follow the new rhythm at once, on the device.
+  await expect(meet.locator(".next-meetings li")).toHaveCount(4);
+
+  const tablet = await device(browser, "grace@circle.example", `${MAGGIE}/involvement`);
+  const onTablet = await openBlock(tablet.page, "When we'll meet");
+  await expect(onTablet.getByLabel("About check-ins", { exact: true })).not.toHaveValue(/offline edit/);
+
+  await goOnline(phone.context);
+  await saved(phone.page);
+  await expect(onTablet.getByLabel("About check-ins", { exact: true })).toHaveValue(
+    "A call after each visit, offline edit",
+  );
+  await expect(onTablet.getByLabel("Every two weeks")).toBeChecked();
+  await phone.context.close();
+  await tablet.context.close();
+});
+
+test("a relative the involvement plan isn't shared with never receives it, on the page or on the device", async ({
+  browser,
+}) => {
+  const anil = await device(browser, "anil@family.example", `${PRIYA}/involvement`);
+  await expect(anil.page.getByText("hasn't shared who is involved")).toBeVisible();
+  const html = await anil.page.content();
+  for (const secret of ["Evenings are better than mornings", "Please don't tell our parents", "Jo Bennett"]) {
+    expect(html).not.toContain(secret);
+  }
+  await expect(anil.page.getByRole("complementary", { name: "Communication needs" })).toHaveCount(0);
+  const stored = await anil.page.evaluate(
+    () =>
+      new Promise<string>((resolve) => {
+        const open = indexedDB.open("circle");
+        open.onerror = () => resolve("");
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains("plans")) return resolve("");
+          const all = db.transaction("plans").objectStore("plans").getAll();
+          all.onsuccess = () => resolve(JSON.stringify(all.result));
+          all.onerror = () => resolve("");
+        };
+      }),
+  );
+  expect(stored).not.toContain("Evenings are better");
+  expect(stored).not.toContain("circle_member");
+  // His own profile page of Priya carries no banner either.
+  await open(anil.page, PRIYA);
+  await expect(anil.page.getByRole("complementary", { name: "Communication needs" })).toHaveCount(0);
+  await anil.context.close();
+});
