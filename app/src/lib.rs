@@ -84,6 +84,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/people/:id") view=pages::PersonPage ssr=SsrMode::Async />
                     <Route path=path!("/people/:id/plan") view={Lazy::<pages::PlanRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/people/:id/involvement") view={Lazy::<pages::InvolvementRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/people/:id/decisions") view={Lazy::<pages::DecisionsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/devices") view={Lazy::<pages::DevicesRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/account") view={Lazy::<pages::AccountRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/sign-in") view={Lazy::<pages::SignInRoute>::new()} ssr=SsrMode::Async />

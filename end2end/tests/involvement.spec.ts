@@ -168,3 +168,85 @@ test("a relative the involvement plan isn't shared with never receives it, on th
   await expect(anil.page.getByRole("complementary", { name: "Communication needs" })).toHaveCount(0);
   await anil.context.close();
 });
+
+const DAN = "/people/01930000-0000-7000-8000-000000000b02";
+
+test("a decision for Dan is recorded step by step, and best interests come only after consent and capacity", async ({
+  browser,
+}) => {
+  const rm = await device(browser, "grace@circle.example", `${DAN}/decisions`);
+  await saved(rm.page);
+  // The demo's best-interests decision is listed with its review date.
+  await expect(rm.page.locator("li.decision", { hasText: "after 11pm" }).locator("summary")).toContainText(
+    "Best-interests decision",
+  );
+  await rm.page.getByLabel("The decision, in a sentence").fill("Whether I go to the Saturday football on my own");
+  await rm.page.getByLabel("What it is about").selectOption({ label: "Daily living" });
+  await rm.page.getByRole("button", { name: "Record a decision" }).click();
+  const card = rm.page.locator("li.decision", { hasText: "Saturday football" });
+  await card.locator("summary").click();
+  // Only the consent step is there to begin with.
+  await expect(card.getByRole("heading", { name: "Step 2: Capacity, for this decision at this time" })).toHaveCount(0);
+  await expect(card.getByRole("heading", { name: "Step 3: Best interests" })).toHaveCount(0);
+  const supported = card.getByLabel("How I was supported to decide", { exact: true });
+  await supported.fill("Pictures of the ground and the bus; asked him on a Tuesday afternoon");
+  await supported.blur();
+  await card.getByLabel("There was real doubt about whether I could make this decision").check();
+  // Capacity: four tests, one not met.
+  await expect(card.getByRole("heading", { name: "Step 2: Capacity, for this decision at this time" })).toBeVisible();
+  await card.getByRole("group", { name: "Could I understand the information about the decision?" }).getByLabel("Yes").check();
+  await card.getByRole("group", { name: "Could I keep it in mind long enough to decide?" }).getByLabel("Yes").check();
+  await card.getByRole("group", { name: "Could I use or weigh it to make the decision?" }).getByLabel("No").check();
+  const evidence = card.getByLabel("Evidence: using or weighing it", { exact: true });
+  await evidence.fill("Could not weigh the crowd at the end of the match");
+  await evidence.blur();
+  await expect(card.getByRole("heading", { name: "Step 3: Best interests" })).toHaveCount(0);
+  await card.getByRole("group", { name: "Could I communicate my decision, in any way?" }).getByLabel("Yes").check();
+  // Lacking capacity for this decision: the best-interests checklist.
+  await expect(card.getByRole("heading", { name: "Step 3: Best interests" })).toBeVisible();
+  const chosen = card.getByLabel("The least restrictive option, chosen in my best interests", { exact: true });
+  await chosen.fill("Goes with Kieran, texts at half time");
+  await chosen.blur();
+  await card.getByLabel("Review date").fill("2027-03-01");
+  await card.getByLabel("Review date").blur();
+  await saved(rm.page);
+  await expect(card.locator("summary")).toContainText("Best-interests decision");
+  await expect(card.locator("summary")).toContainText("Review Mon 1 Mar 2027");
+  // Another device has it all.
+  const other = await device(browser, "tom@elmcourt.example", `${DAN}/decisions`);
+  const there = other.page.locator("li.decision", { hasText: "Saturday football" });
+  await there.locator("summary").click();
+  await expect(there.getByLabel("The least restrictive option, chosen in my best interests", { exact: true })).toHaveValue(
+    "Goes with Kieran, texts at half time",
+  );
+  await rm.context.close();
+  await other.context.close();
+});
+
+test("a relative without the health topic never receives a health decision, on the page or on the device", async ({
+  browser,
+}) => {
+  const ruth = await device(browser, "ruth@family.example", `${MAGGIE}/decisions`);
+  await saved(ruth.page);
+  expect(await ruth.page.content()).not.toContain("water tablets");
+  const stored = await ruth.page.evaluate(
+    () =>
+      new Promise<string>((resolve) => {
+        const open = indexedDB.open("circle");
+        open.onerror = () => resolve("");
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains("plans")) return resolve("");
+          const all = db.transaction("plans").objectStore("plans").getAll();
+          all.onsuccess = () => resolve(JSON.stringify(all.result));
+          all.onerror = () => resolve("");
+        };
+      }),
+  );
+  expect(stored).not.toContain("water tablets");
+  // Maggie's key worker sees it.
+  const asha = await device(browser, "asha@riverside.example", `${MAGGIE}/decisions`);
+  await expect(asha.page.locator("li.decision", { hasText: "water tablets" })).toHaveCount(1);
+  await ruth.context.close();
+  await asha.context.close();
+});

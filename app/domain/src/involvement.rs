@@ -250,6 +250,46 @@ pub fn deciding(set: &RecordSet, person: PersonId) -> Option<&Record> {
     set.find(DECIDING_KIND, person.0).filter(|r| !r.deleted)
 }
 
+/// A decision record as the list shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecisionView {
+    pub id: Uuid,
+    pub decision: String,
+    pub decided_on: Option<Date>,
+    pub topic: crate::access::Topic,
+    pub stage: crate::records::kinds::DecisionStage,
+    pub review: Option<Date>,
+}
+
+/// The decisions in `set`: those with the soonest review first, then those with none, newest
+/// first.
+pub fn decisions(set: &RecordSet) -> Vec<DecisionView> {
+    let date = |r: &Record, f: &str| match r.get(f) {
+        Value::Date(d) => Some(*d),
+        _ => None,
+    };
+    let mut list: Vec<DecisionView> = set
+        .of_kind(crate::records::kinds::DECISIONS)
+        .filter(|r| !r.deleted)
+        .map(|r| DecisionView {
+            id: r.id,
+            decision: r.text("decision").to_owned(),
+            decided_on: date(r, "decided_on"),
+            topic: r.topic,
+            stage: crate::records::kinds::DecisionStage::of(r),
+            review: date(r, "review_date"),
+        })
+        .collect();
+    list.sort_by_key(|d| {
+        (
+            d.review.is_none(),
+            d.review,
+            std::cmp::Reverse(d.decided_on),
+        )
+    });
+    list
+}
+
 // ---- Strengths-based language
 
 /// Deficit words and what to consider writing instead, kept as data: a suggestion is offered,
@@ -528,5 +568,176 @@ mod tests {
                 "Change"
             ]
         );
+    }
+
+    mod decisions {
+        use super::*;
+        use crate::records::engine::{Ctx, apply};
+        use crate::records::kinds::{Catalog, DECISIONS, DecisionStage};
+        use crate::records::{Outcome, RecordOp};
+
+        const PERSON: PersonId = PersonId(Uuid::from_u128(7));
+        const ID: Uuid = Uuid::from_u128(8);
+
+        fn run(set: &mut RecordSet, ops: Vec<RecordOp>) -> Vec<Outcome> {
+            let catalog = Catalog::standard();
+            ops.into_iter()
+                .enumerate()
+                .map(|(n, op)| {
+                    let ctx = Ctx {
+                        catalog: &catalog,
+                        person: PERSON,
+                        stamp: Stamp::default(),
+                        cause: (Uuid::nil(), n as u64 + 1),
+                        version: n as u64 + 1,
+                    };
+                    apply(set, &op, &ctx).outcome
+                })
+                .collect()
+        }
+
+        fn set(field: &str, value: Value) -> RecordOp {
+            RecordOp::Set {
+                kind: DECISIONS.into(),
+                id: ID,
+                field: field.into(),
+                before: Value::Empty,
+                after: value,
+            }
+        }
+
+        fn choice(field: &str, key: &str) -> RecordOp {
+            set(field, Value::Choice(key.into()))
+        }
+
+        fn text(field: &str, t: &str) -> RecordOp {
+            set(field, Value::Text(t.into()))
+        }
+
+        fn new_decision() -> RecordOp {
+            RecordOp::Create {
+                kind: DECISIONS.into(),
+                id: ID,
+                parent: None,
+                topic: Some(crate::access::Topic::DailyLiving),
+                fields: [(
+                    "decision".to_owned(),
+                    Value::Text("Coming home after 11pm".into()),
+                )]
+                .into_iter()
+                .collect(),
+            }
+        }
+
+        fn rejected(o: &Outcome) -> bool {
+            matches!(o, Outcome::Rejected { .. })
+        }
+
+        #[test]
+        fn a_best_interests_decision_cannot_be_recorded_before_the_consent_and_capacity_steps() {
+            let mut records = RecordSet::new();
+            let outcomes = run(
+                &mut records,
+                vec![
+                    new_decision(),
+                    text("chosen", "Out until midnight with a text at 11"),
+                    choice("outcome", "doubt"),
+                    choice("understand", "no"),
+                ],
+            );
+            assert!(!rejected(&outcomes[0]));
+            // Best interests first: refused, with the step that comes first named.
+            match &outcomes[1] {
+                Outcome::Rejected { reason } => {
+                    assert!(reason.contains("How I was supported to decide"), "{reason}")
+                }
+                other => panic!("{other:?}"),
+            }
+            // What happened, before saying how the person was supported: refused too.
+            assert!(rejected(&outcomes[2]));
+            assert!(rejected(&outcomes[3]));
+        }
+
+        #[test]
+        fn the_steps_taken_in_order_end_in_a_best_interests_decision() {
+            let mut records = RecordSet::new();
+            let mut ops = vec![
+                new_decision(),
+                text("supported", "Talked it through with Lee, with pictures"),
+                choice("outcome", "doubt"),
+            ];
+            for (field, answer) in [
+                ("understand", "yes"),
+                ("retain", "yes"),
+                ("weigh", "no"),
+                ("communicate", "yes"),
+            ] {
+                ops.push(choice(field, answer));
+            }
+            ops.push(text("consulted", "Lee (advocate), Carol (mum)"));
+            ops.push(text("chosen", "Out until midnight with a text at 11"));
+            let outcomes = run(&mut records, ops);
+            assert!(outcomes.iter().all(|o| !rejected(o)), "{outcomes:?}");
+            let record = records.find(DECISIONS, ID).expect("made");
+            assert_eq!(DecisionStage::of(record), DecisionStage::BestInterests);
+            // An earlier step can't be emptied under a later one.
+            let outcomes = run(
+                &mut records,
+                vec![RecordOp::Set {
+                    kind: DECISIONS.into(),
+                    id: ID,
+                    field: "supported".into(),
+                    before: Value::Text("Talked it through with Lee, with pictures".into()),
+                    after: Value::Text(String::new()),
+                }],
+            );
+            assert!(rejected(&outcomes[0]));
+        }
+
+        #[test]
+        fn a_decision_made_by_the_person_or_found_within_capacity_needs_no_best_interests() {
+            let mut records = RecordSet::new();
+            run(
+                &mut records,
+                vec![
+                    new_decision(),
+                    text("supported", "Easy-read leaflet"),
+                    choice("outcome", "decided"),
+                ],
+            );
+            let record = records.find(DECISIONS, ID).expect("made");
+            assert_eq!(DecisionStage::of(record), DecisionStage::Decided);
+            let mut doubt = record.clone();
+            doubt
+                .fields
+                .insert("outcome".into(), Value::Choice("doubt".into()));
+            assert_eq!(DecisionStage::of(&doubt), DecisionStage::Capacity);
+            for f in ["understand", "retain", "weigh", "communicate"] {
+                doubt.fields.insert(f.into(), Value::Choice("yes".into()));
+            }
+            assert_eq!(DecisionStage::of(&doubt), DecisionStage::Decided);
+        }
+
+        #[test]
+        fn a_decision_takes_only_a_topic_decisions_may_have() {
+            let mut records = RecordSet::new();
+            let RecordOp::Create {
+                kind, id, fields, ..
+            } = new_decision()
+            else {
+                unreachable!()
+            };
+            let outcomes = run(
+                &mut records,
+                vec![RecordOp::Create {
+                    kind,
+                    id,
+                    parent: None,
+                    topic: Some(crate::access::Topic::AboutMe),
+                    fields,
+                }],
+            );
+            assert!(rejected(&outcomes[0]));
+        }
     }
 }

@@ -101,6 +101,14 @@ pub fn involvement_heading(reader: &Reader, name: &str) -> String {
     }
 }
 
+/// The decisions page's heading: "My decisions" for the person, "Dan's decisions" for others.
+pub fn decisions_heading(reader: &Reader, name: &str) -> String {
+    match reader {
+        Reader::ThePerson => "My decisions".to_owned(),
+        _ => capitalised(&possessive(name, "decisions")),
+    }
+}
+
 /// "Maggie's goals"; "James's plan" (the apostrophe and s of British usage, whatever the last
 /// letter).
 pub fn possessive(name: &str, thing: &str) -> String {

@@ -446,6 +446,7 @@ static SECRET_DIARY: KindSpec = KindSpec {
     singleton: false,
     live_limit: None,
     system: false,
+    order: &[],
 };
 
 #[test]

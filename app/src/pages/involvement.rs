@@ -118,15 +118,8 @@ fn InvolvementPlan(data: PlanData) -> impl IntoView {
                         n => format!("Consent first · {n} advocacy triggers"),
                     }
                 }))>
-                <div class="panel panel-note">
-                    <h3>"How decisions are made with me"</h3>
-                    <ol>
-                        <li>"Ask me first, and help me decide: I have the right to make my own choices, even unwise ones."</li>
-                        <li>"Only if there is real doubt, assess whether I can make this decision, at this time. Not every decision."</li>
-                        <li>"If I can't make it, decide in my best interests: ask me and the people I name, and think about what I have wanted before."</li>
-                        <li>"Choose the option that limits my freedom least, and set a date to look at it again."</li>
-                    </ol>
-                </div>
+                <McaPrinciples />
+                <p><a class="button secondary" href=format!("/people/{}/decisions", person)>"Decisions recorded"</a></p>
                 {DECIDING.fields.iter().map(|field| view! {
                     <Field kind=DECIDING_KIND id=person.0 field />
                 }).collect_view()}
@@ -300,5 +293,21 @@ fn NextMeetings(person: domain::PersonId, today: domain::calendar::Date) -> impl
                 }).collect_view()}
             </ul>
         </Show>
+    }
+}
+
+/// How decisions are made with the person (the Mental Capacity Act's order), in their voice.
+#[component]
+pub(crate) fn McaPrinciples() -> impl IntoView {
+    view! {
+        <div class="panel panel-note">
+            <h3>"How decisions are made with me"</h3>
+            <ol>
+                <li>"Ask me first, and help me decide: I have the right to make my own choices, even unwise ones."</li>
+                <li>"Only if there is real doubt, assess whether I can make this decision, at this time. Not every decision."</li>
+                <li>"If I can't make it, decide in my best interests: ask me and the people I name, and think about what I have wanted before."</li>
+                <li>"Choose the option that limits my freedom least, and set a date to look at it again."</li>
+            </ol>
+        </div>
     }
 }

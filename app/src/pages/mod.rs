@@ -4,6 +4,7 @@ mod account;
 mod admin;
 mod audit;
 mod circle;
+mod decisions;
 mod devices;
 mod editing;
 mod home;
@@ -21,6 +22,7 @@ pub use account::AccountPage;
 pub use admin::AdminPageView;
 pub use audit::AuditPageView;
 pub use circle::CirclePageView;
+pub use decisions::DecisionsPage;
 pub use devices::DevicesPage;
 pub use home::HomePage;
 pub use invitation::InvitationPage;
@@ -76,6 +78,8 @@ lazy_pages! {
         PlanRoute(plan_view, __preload_plan_view) => PlanPage,
         /// `/people/:id/involvement`
         InvolvementRoute(involvement_view, __preload_involvement_view) => InvolvementPage,
+        /// `/people/:id/decisions`
+        DecisionsRoute(decisions_view, __preload_decisions_view) => DecisionsPage,
     }
     // Managing a person's circle, and their printable summary.
     circle {

@@ -136,12 +136,24 @@ impl RecordSync {
         parent: Option<Uuid>,
         fields: Vec<(&str, Value)>,
     ) -> Result<Uuid, String> {
+        self.create_about(kind, parent, None, fields)
+    }
+
+    /// [`RecordSync::create`] with the topic chosen for it (a decision about health), for a
+    /// kind whose records choose theirs.
+    pub fn create_about(
+        self,
+        kind: &str,
+        parent: Option<Uuid>,
+        topic: Option<Topic>,
+        fields: Vec<(&str, Value)>,
+    ) -> Result<Uuid, String> {
         let id = self.fresh_id()?;
         self.edit(vec![RecordOp::Create {
             kind: kind.to_owned(),
             id,
             parent,
-            topic: None,
+            topic,
             fields: fields
                 .into_iter()
                 .map(|(k, v)| (k.to_owned(), v))

@@ -52,6 +52,7 @@ pub static OBSERVATION: KindSpec = KindSpec {
     singleton: false,
     live_limit: None,
     system: false,
+    order: &[],
 };
 
 /// The kinds the bench's stores know: Circle's, and observations.

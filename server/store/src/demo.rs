@@ -7,7 +7,7 @@ use domain::audit::{AuditEvent, AuditKind};
 use std::collections::BTreeMap;
 
 use domain::records::authority::{AnyOp, Mutation};
-use domain::records::kinds::{COMMUNICATING, DECIDING_KIND, MEMBERS, RHYTHM};
+use domain::records::kinds::{COMMUNICATING, DECIDING_KIND, DECISIONS, MEMBERS, RHYTHM};
 use domain::records::{Outcome, RecordOp, SCHEMA_VERSION, Value};
 use domain::sync::ClientId;
 use domain::{AboutMe, Dataset, Person, PersonId, Service, ServiceId, ServiceKind};
@@ -355,6 +355,19 @@ fn create(kind: &str, id: Uuid, fields: Vec<(&str, Value)>) -> RecordOp {
     }
 }
 
+fn decision(n: u128, topic: Topic, fields: &[(&str, Value)]) -> RecordOp {
+    RecordOp::Create {
+        kind: DECISIONS.to_owned(),
+        id: Uuid::from_u128(0x0193_0000_0000_7000_8000_0000_0000_0d00 + n),
+        parent: None,
+        topic: Some(topic),
+        fields: fields
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.clone()))
+            .collect(),
+    }
+}
+
 fn members(list: &[DemoMember], advocate_type: Option<(u128, &str)>) -> Vec<RecordOp> {
     list.iter()
         .map(
@@ -604,6 +617,46 @@ pub fn involvement() -> Vec<(PersonId, Vec<RecordOp>)> {
             ],
         ),
     ]);
+    // Dan's late evenings out: doubt about his capacity for this decision, the four tests, and
+    // a best-interests outcome his advocate shaped; a daily-living decision.
+    dan.push(decision(
+        31,
+        Topic::DailyLiving,
+        &[
+            ("decision", text("Whether I stay out after 11pm on Fridays and Saturdays")),
+            ("decided_on", date("2026-11-20")),
+            ("supported", text("Easy-read sheet with pictures of the bus times and the check-in plan; talked it through with Lee first, in the afternoon")),
+            ("outcome", Value::Choice("doubt".into())),
+            ("understand", Value::Choice("yes".into())),
+            ("understand_evidence", text("Told us in his own words what could go wrong on the late bus")),
+            ("retain", Value::Choice("yes".into())),
+            ("retain_evidence", text("Remembered the plan the next day")),
+            ("weigh", Value::Choice("no".into())),
+            ("weigh_evidence", text("Could not weigh the risk of the last bus home against staying out, on two occasions")),
+            ("communicate", Value::Choice("yes".into())),
+            ("communicate_evidence", text("Said clearly what he wants, with pictures")),
+            ("consulted", text("Dan; Lee Morgan (Care Act advocate); Carol Walsh (mum); Tom Reed (key worker)")),
+            ("wishes", text("Has always loved the Friday quiz and seeing friends late; wants to be treated like other people his age")),
+            ("options", text("Home by 11pm; out until midnight with a text check-in at 11 and a taxi booked; out with a staff member")),
+            ("chosen", text("Out until midnight with a text check-in at 11pm and a booked taxi home: Lee's suggestion, the least restrictive option that keeps him safe")),
+            ("review_date", date("2027-01-15")),
+        ],
+    ));
+    // A health decision Maggie made herself: Ruth, who isn't shared "Health", never sees it.
+    maggie.push(decision(
+        32,
+        Topic::Health,
+        &[
+            ("decision", text("Whether to try the new water tablets")),
+            ("decided_on", date("2026-11-26")),
+            (
+                "supported",
+                text("Large-print leaflet from the GP, read together in the late morning"),
+            ),
+            ("outcome", Value::Choice("decided".into())),
+            ("review_date", date("2027-02-26")),
+        ],
+    ));
     vec![(MAGGIE, maggie), (DAN, dan), (PRIYA, priya)]
 }
 

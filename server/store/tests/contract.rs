@@ -1737,6 +1737,7 @@ static DIARY: domain::records::KindSpec = domain::records::KindSpec {
     singleton: false,
     live_limit: None,
     system: false,
+    order: &[],
 };
 
 async fn a_kind_declared_in_a_test_is_stored_and_read_back_only_with_its_topic(

@@ -471,6 +471,7 @@ static MOOD_DIARY: domain::records::KindSpec = domain::records::KindSpec {
     singleton: false,
     live_limit: None,
     system: false,
+    order: &[],
 };
 
 async fn a_kind_declared_in_a_test_never_reaches_a_member_without_its_topic(backend: Backend) {

@@ -271,6 +271,9 @@ fn create(
     if let Err(reason) = within_live_limit(set, spec, &record) {
         return Applied::rejected(reason);
     }
+    if let Err(reason) = spec.in_order(&record) {
+        return Applied::rejected(reason);
+    }
     set.insert(record);
     Applied::done(key)
 }
@@ -328,6 +331,9 @@ fn set_field(
     changed.stamps.insert(name.to_owned(), ctx.stamp.clone());
     changed.version = ctx.version;
     if let Err(reason) = within_live_limit(set, spec, &changed) {
+        return Applied::rejected(reason);
+    }
+    if let Err(reason) = spec.in_order(&changed) {
         return Applied::rejected(reason);
     }
     set.insert(changed);

@@ -223,6 +223,46 @@ pub struct KindSpec {
     pub live_limit: Option<LiveLimit>,
     /// Records only Circle itself makes (conflicts): devices may only settle them.
     pub system: bool,
+    /// Steps that must be taken in order: a field that may be filled in only once others are
+    /// (a best-interests decision only after the consent and capacity steps).
+    pub order: &'static [Order],
+}
+
+/// `field` may hold a value only while every field of `after` does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Order {
+    pub field: &'static str,
+    pub after: &'static [&'static str],
+}
+
+impl KindSpec {
+    /// Whether `record` keeps the kind's order of steps, or the words saying which step comes
+    /// first.
+    pub fn in_order(&self, record: &Record) -> Result<(), String> {
+        for rule in self.order {
+            if record.get(rule.field).is_empty() {
+                continue;
+            }
+            let missing: Vec<&str> = rule
+                .after
+                .iter()
+                .filter(|f| record.get(f).is_empty())
+                .map(|f| self.field(f).map_or(*f, |s| s.label))
+                .collect();
+            if !missing.is_empty() {
+                let label = self.field(rule.field).map_or(rule.field, |f| f.label);
+                return Err(format!(
+                    "“{label}” comes after an earlier step: first record {}.",
+                    missing
+                        .iter()
+                        .map(|m| format!("“{m}”"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 impl KindSpec {
@@ -272,6 +312,7 @@ impl Catalog {
                 &COMMUNICATION,
                 &MEETING_RHYTHM,
                 &DECIDING,
+                &DECISION,
             ],
         }
     }
@@ -354,6 +395,7 @@ pub static ABOUT_ME: KindSpec = KindSpec {
     singleton: true,
     live_limit: None,
     system: false,
+    order: &[],
 };
 
 /// The written parts of About me, in reading order (after the strengths).
@@ -409,6 +451,7 @@ pub static GOAL: KindSpec = KindSpec {
         reason: "A person works on at most 3 goals at a time: finish or remove one first.",
     }),
     system: false,
+    order: &[],
 };
 
 /// A small step towards a goal.
@@ -433,6 +476,7 @@ pub static STEP: KindSpec = KindSpec {
     singleton: false,
     live_limit: None,
     system: false,
+    order: &[],
 };
 
 /// A meeting or review, with notes written together.
@@ -457,6 +501,7 @@ pub static MEETING: KindSpec = KindSpec {
     singleton: false,
     live_limit: None,
     system: false,
+    order: &[],
 };
 
 // ---- The involvement plan: four blocks owned by the person (see `crate::involvement`)
@@ -532,6 +577,7 @@ pub static CIRCLE_MEMBER: KindSpec = KindSpec {
     singleton: false,
     live_limit: None,
     system: false,
+    order: &[],
 };
 
 /// The formats of the Accessible Information Standard a person can ask for.
@@ -576,6 +622,7 @@ pub static COMMUNICATION: KindSpec = KindSpec {
     singleton: true,
     live_limit: None,
     system: false,
+    order: &[],
 };
 
 pub const MINI_REVIEW_CADENCES: &[(&str, &str)] = &[
@@ -632,6 +679,7 @@ pub static MEETING_RHYTHM: KindSpec = KindSpec {
     singleton: true,
     live_limit: None,
     system: false,
+    order: &[],
 };
 
 /// The situations in which an independent advocate must be involved.
@@ -677,7 +725,201 @@ pub static DECIDING: KindSpec = KindSpec {
     singleton: true,
     live_limit: None,
     system: false,
+    order: &[],
 };
+
+pub const DECISIONS: &str = "decision";
+
+/// What a decision can be about: its topic, so that only those the person shares it with see it.
+pub const DECISION_TOPICS: &[Topic] = &[
+    Topic::Health,
+    Topic::MentalHealth,
+    Topic::Money,
+    Topic::DailyLiving,
+    Topic::Involvement,
+    Topic::IncidentsAndSafeguarding,
+];
+
+pub const CONSENT_OUTCOMES: &[(&str, &str)] = &[
+    ("decided", "I made the decision myself, with support"),
+    (
+        "doubt",
+        "There was real doubt about whether I could make this decision",
+    ),
+];
+
+pub const YES_NO: &[(&str, &str)] = &[("yes", "Yes"), ("no", "No")];
+
+/// The four tests of capacity, for this decision at this time: field, question.
+pub const CAPACITY_TESTS: [(&str, &str); 4] = [
+    (
+        "understand",
+        "Could I understand the information about the decision?",
+    ),
+    ("retain", "Could I keep it in mind long enough to decide?"),
+    ("weigh", "Could I use or weigh it to make the decision?"),
+    (
+        "communicate",
+        "Could I communicate my decision, in any way?",
+    ),
+];
+
+const CAPACITY_FIELDS: &[&str] = &["understand", "retain", "weigh", "communicate"];
+const BEFORE_BEST_INTERESTS: &[&str] = &[
+    "supported",
+    "outcome",
+    "understand",
+    "retain",
+    "weigh",
+    "communicate",
+];
+
+/// A decision record under the Mental Capacity Act: one decision, one date, its topic. Consent
+/// first (how the person was supported to decide); the four tests of capacity only if doubt
+/// remained; a best-interests decision only after both, with who was consulted, the person's
+/// wishes, the options and the least restrictive one chosen, and a review date.
+pub static DECISION: KindSpec = KindSpec {
+    name: DECISIONS,
+    title: "decision",
+    topic: TopicRule::Chosen {
+        default: Topic::DailyLiving,
+        allowed: DECISION_TOPICS,
+    },
+    parent: None,
+    fields: &[
+        FieldSpec::words("decision", "The decision", MEETING_TITLE_MAX)
+            .required()
+            .reported(),
+        FieldSpec::typed("decided_on", "Date", FieldType::Date).reported(),
+        FieldSpec::words("supported", "How I was supported to decide", BLOCK_TEXT_MAX),
+        FieldSpec::choice("outcome", "What happened", CONSENT_OUTCOMES, None).reported(),
+        FieldSpec::choice("understand", CAPACITY_TESTS[0].1, YES_NO, None),
+        FieldSpec::words(
+            "understand_evidence",
+            "Evidence: understanding",
+            BLOCK_TEXT_MAX,
+        ),
+        FieldSpec::choice("retain", CAPACITY_TESTS[1].1, YES_NO, None),
+        FieldSpec::words(
+            "retain_evidence",
+            "Evidence: keeping it in mind",
+            BLOCK_TEXT_MAX,
+        ),
+        FieldSpec::choice("weigh", CAPACITY_TESTS[2].1, YES_NO, None),
+        FieldSpec::words(
+            "weigh_evidence",
+            "Evidence: using or weighing it",
+            BLOCK_TEXT_MAX,
+        ),
+        FieldSpec::choice("communicate", CAPACITY_TESTS[3].1, YES_NO, None),
+        FieldSpec::words(
+            "communicate_evidence",
+            "Evidence: communicating the decision",
+            BLOCK_TEXT_MAX,
+        ),
+        FieldSpec::words(
+            "consulted",
+            "Who was consulted (my circle, my advocate)",
+            BLOCK_TEXT_MAX,
+        ),
+        FieldSpec::words(
+            "wishes",
+            "My past and present wishes and feelings",
+            BLOCK_TEXT_MAX,
+        ),
+        FieldSpec::words("options", "The options considered", BLOCK_TEXT_MAX),
+        FieldSpec::words(
+            "chosen",
+            "The least restrictive option, chosen in my best interests",
+            BLOCK_TEXT_MAX,
+        ),
+        FieldSpec::typed("review_date", "Review date", FieldType::Date).reported(),
+    ],
+    label_field: Some("decision"),
+    singleton: false,
+    live_limit: None,
+    system: false,
+    order: &[
+        Order {
+            field: "outcome",
+            after: &["supported"],
+        },
+        Order {
+            field: "understand",
+            after: &["outcome"],
+        },
+        Order {
+            field: "retain",
+            after: &["outcome"],
+        },
+        Order {
+            field: "weigh",
+            after: &["outcome"],
+        },
+        Order {
+            field: "communicate",
+            after: &["outcome"],
+        },
+        Order {
+            field: "consulted",
+            after: BEFORE_BEST_INTERESTS,
+        },
+        Order {
+            field: "wishes",
+            after: BEFORE_BEST_INTERESTS,
+        },
+        Order {
+            field: "options",
+            after: BEFORE_BEST_INTERESTS,
+        },
+        Order {
+            field: "chosen",
+            after: BEFORE_BEST_INTERESTS,
+        },
+    ],
+};
+
+/// Which step of a decision record comes next, for the form that walks them in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DecisionStage {
+    /// How the person was supported to decide, and what happened.
+    Consent,
+    /// Doubt remained: the four tests of capacity.
+    Capacity,
+    /// The person lacks capacity for this decision: the best-interests checklist.
+    BestInterests,
+    /// The person made the decision themself (or was found able to).
+    Decided,
+}
+
+impl DecisionStage {
+    pub fn of(record: &Record) -> DecisionStage {
+        match record.text("outcome") {
+            "decided" => DecisionStage::Decided,
+            "doubt" => {
+                let answers: Vec<&str> = CAPACITY_FIELDS.iter().map(|f| record.text(f)).collect();
+                if answers.contains(&"no") {
+                    DecisionStage::BestInterests
+                } else if answers.iter().all(|a| *a == "yes") {
+                    DecisionStage::Decided
+                } else {
+                    DecisionStage::Capacity
+                }
+            }
+            _ => DecisionStage::Consent,
+        }
+    }
+
+    /// In words, for the list of decisions.
+    pub fn words(self) -> &'static str {
+        match self {
+            DecisionStage::Consent => "Consent step to record",
+            DecisionStage::Capacity => "Capacity being assessed",
+            DecisionStage::BestInterests => "Best-interests decision",
+            DecisionStage::Decided => "My own decision",
+        }
+    }
+}
 
 /// A conflict waiting for a person to settle it: made by Circle when two people changed the
 /// same thing, or when an edit reached a record removed meanwhile. Its topic is that of the
@@ -697,6 +939,7 @@ pub static CONFLICT_KIND: KindSpec = KindSpec {
     singleton: false,
     live_limit: None,
     system: true,
+    order: &[],
 };
 
 /// Which conflict a conflict record is, in words a person can act on.
