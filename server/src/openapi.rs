@@ -110,6 +110,7 @@ fn field_type(ty: FieldType) -> Json {
         FieldType::Flag => json!("flag"),
         FieldType::Number { min, max } => json!({ "number": { "min": min, "max": max } }),
         FieldType::Date => json!("date"),
+        FieldType::Moment => json!("moment"),
         FieldType::Choice(choices) => {
             json!({ "choice": choices.iter().map(|(key, _)| key).collect::<Vec<_>>() })
         }

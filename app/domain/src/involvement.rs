@@ -290,6 +290,95 @@ pub fn decisions(set: &RecordSet) -> Vec<DecisionView> {
     list
 }
 
+/// How long an advocate may take to be engaged once a trigger arises.
+pub const ADVOCATE_WITHIN_MS: i64 = 48 * 60 * 60 * 1000;
+
+/// The 48-hour clock of an advocacy referral.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReferralClock {
+    /// No time is recorded for the trigger yet.
+    NotStarted,
+    /// Running: this many minutes are left.
+    Running { minutes_left: i64 },
+    /// Past 48 hours and the advocate not yet engaged: late by this many minutes.
+    Late { minutes_over: i64 },
+    /// Engaged after this many minutes: within 48 hours or not.
+    Engaged { minutes: i64, on_time: bool },
+}
+
+impl ReferralClock {
+    /// The clock of `referral` at `now_ms`.
+    pub fn of(referral: &Record, now_ms: i64) -> ReferralClock {
+        let moment = |f: &str| match referral.get(f) {
+            Value::Number(n) => Some(*n),
+            _ => None,
+        };
+        let Some(arose) = moment("arose_at") else {
+            return ReferralClock::NotStarted;
+        };
+        let minutes = |ms: i64| ms.div_euclid(60_000);
+        match moment("engaged_at") {
+            Some(engaged) => ReferralClock::Engaged {
+                minutes: minutes(engaged - arose),
+                on_time: engaged - arose <= ADVOCATE_WITHIN_MS,
+            },
+            None if now_ms - arose > ADVOCATE_WITHIN_MS => ReferralClock::Late {
+                minutes_over: minutes(now_ms - arose - ADVOCATE_WITHIN_MS),
+            },
+            None => ReferralClock::Running {
+                minutes_left: minutes(arose + ADVOCATE_WITHIN_MS - now_ms).max(0),
+            },
+        }
+    }
+
+    /// Whether the referral is (or was) late: shown in warning colours.
+    pub fn is_late(self) -> bool {
+        matches!(
+            self,
+            ReferralClock::Late { .. } | ReferralClock::Engaged { on_time: false, .. }
+        )
+    }
+
+    /// "31 hours 5 minutes left to engage an advocate", "Late: no advocate after 48 hours (2
+    /// hours over)", "Advocate engaged in 20 hours: on time".
+    pub fn words(self) -> String {
+        let span = |m: i64| {
+            let (h, m) = (m / 60, m % 60);
+            match (h, m) {
+                (0, m) => plural(m, "minute"),
+                (h, 0) => plural(h, "hour"),
+                (h, m) => format!("{} {}", plural(h, "hour"), plural(m, "minute")),
+            }
+        };
+        match self {
+            ReferralClock::NotStarted => "Clock not started: record when the trigger arose".into(),
+            ReferralClock::Running { minutes_left } => {
+                format!("{} left to engage an advocate", span(minutes_left))
+            }
+            ReferralClock::Late { minutes_over } => format!(
+                "Late: no advocate engaged within 48 hours ({} over)",
+                span(minutes_over)
+            ),
+            ReferralClock::Engaged {
+                minutes,
+                on_time: true,
+            } => format!("Advocate engaged in {}: on time", span(minutes)),
+            ReferralClock::Engaged {
+                minutes,
+                on_time: false,
+            } => format!("Advocate engaged late, after {}", span(minutes)),
+        }
+    }
+}
+
+fn plural(n: i64, unit: &str) -> String {
+    if n == 1 {
+        format!("1 {unit}")
+    } else {
+        format!("{n} {unit}s")
+    }
+}
+
 // ---- Strengths-based language
 
 /// Deficit words and what to consider writing instead, kept as data: a suggestion is offered,
@@ -738,6 +827,62 @@ mod tests {
                 }],
             );
             assert!(rejected(&outcomes[0]));
+        }
+    }
+
+    mod referrals {
+        use super::*;
+        use crate::records::kinds::REFERRALS;
+
+        const HOUR: i64 = 60 * 60 * 1000;
+        const T0: i64 = 1_795_442_700_000;
+
+        fn referral(arose: Option<i64>, engaged: Option<i64>) -> Record {
+            let mut fields = vec![("about", Value::Text("Move to a new flat".into()))];
+            if let Some(a) = arose {
+                fields.push(("arose_at", Value::Number(a)));
+            }
+            if let Some(e) = engaged {
+                fields.push(("engaged_at", Value::Number(e)));
+            }
+            record(REFERRALS, Uuid::nil(), &fields)
+        }
+
+        #[test]
+        fn the_clock_runs_for_48_hours_from_the_trigger_then_shows_the_referral_late() {
+            let r = referral(Some(T0), None);
+            assert_eq!(
+                ReferralClock::of(&r, T0 + 17 * HOUR),
+                ReferralClock::Running {
+                    minutes_left: 31 * 60
+                }
+            );
+            assert_eq!(
+                ReferralClock::of(&r, T0 + 17 * HOUR).words(),
+                "31 hours left to engage an advocate"
+            );
+            assert!(!ReferralClock::of(&r, T0 + 48 * HOUR).is_late());
+            let late = ReferralClock::of(&r, T0 + 50 * HOUR + 60_000);
+            assert!(late.is_late());
+            assert_eq!(
+                late.words(),
+                "Late: no advocate engaged within 48 hours (2 hours 1 minute over)"
+            );
+        }
+
+        #[test]
+        fn an_advocate_engaged_is_on_time_within_48_hours_and_late_after_whatever_the_time_now() {
+            let on_time = referral(Some(T0), Some(T0 + 20 * HOUR));
+            assert_eq!(
+                ReferralClock::of(&on_time, T0 + 500 * HOUR).words(),
+                "Advocate engaged in 20 hours: on time"
+            );
+            let late = referral(Some(T0), Some(T0 + 49 * HOUR));
+            assert!(ReferralClock::of(&late, T0 + 49 * HOUR).is_late());
+            assert_eq!(
+                ReferralClock::of(&referral(None, None), T0),
+                ReferralClock::NotStarted
+            );
         }
     }
 }

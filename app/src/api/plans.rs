@@ -26,6 +26,9 @@ pub struct PlanPage {
     /// Today in the UK, as the server saw it: dates worked out from it (the next meetings) are
     /// the same on the server's page and in the browser that hydrates it.
     pub today: domain::calendar::Date,
+    /// Now, as the server saw it (milliseconds since 1970): clocks (an advocacy referral's 48
+    /// hours) start from it, so the page hydrates as it was sent, and tick on from there.
+    pub now_ms: i64,
 }
 
 /// One row of the devices view: a device's last complete sync of one plan.
@@ -82,6 +85,7 @@ pub async fn get_plan(id: String) -> Result<PlanPage, AppError> {
             texts,
             today: domain::calendar::Date::of_ms_in_london(crate::server::now_ms())
                 .unwrap_or(domain::calendar::Date::MIN),
+            now_ms: crate::server::now_ms(),
         })
     })
     .await

@@ -594,6 +594,7 @@ pub(crate) fn value_words(field: &FieldSpec, value: &Value) -> String {
         (FieldType::Flag, Value::Flag(true)) => "Yes".to_owned(),
         (FieldType::Flag, Value::Flag(false)) => "No".to_owned(),
         (FieldType::Date, Value::Date(d)) => domain::calendar::london_date_label(*d),
+        (FieldType::Moment, Value::Number(ms)) => domain::calendar::london_label_with_zone(*ms),
         (_, Value::Number(n)) => n.to_string(),
         (_, v) => v.as_text().to_owned(),
     }
@@ -694,6 +695,35 @@ fn ValueField(kind: &'static str, id: Uuid, field: &'static FieldSpec) -> impl I
             <p class="field-error" id=error_id.clone() role="alert">{move || error.get()}</p>
         }
         .into_any(),
+        FieldType::Moment => view! {
+            <div class="field">
+                <label for=dom_id.clone()>{field.label}</label>
+                <p class="hint">"UK time"</p>
+                <p class="field-error" id=error_id.clone() role="alert">{move || error.get()}</p>
+                <input
+                    id=dom_id.clone()
+                    type="datetime-local"
+                    aria-describedby=error_id.clone()
+                    aria-invalid=move || error.get().is_some().then_some("true")
+                    prop:value=move || match current.get() {
+                        Value::Number(ms) => domain::calendar::london_local_input_value(ms),
+                        _ => String::new(),
+                    }
+                    on:change=move |ev| {
+                        let typed = event_target_value(&ev);
+                        if typed.trim().is_empty() {
+                            change(Value::Empty);
+                        } else {
+                            match domain::calendar::parse_london_local(&typed) {
+                                Ok(ms) => change(Value::Number(ms)),
+                                Err(e) => set_error.set(Some(e.to_string())),
+                            }
+                        }
+                    }
+                />
+            </div>
+        }
+        .into_any(),
         _ => {
             let is_date = field.ty == FieldType::Date;
             let (min, max) = match field.ty {
@@ -756,4 +786,96 @@ pub(crate) fn CommunicationBanner(sync: RecordSync) -> impl IntoView {
         })
     });
     view! { <crate::components::CommunicationNeeds text /> }
+}
+
+/// Every record of `kind` (not removed), newest first, each a card to open with every field
+/// of the kind to read or change and a way to remove it, and a box to add one by the field
+/// that names it: the screen of a kind of record kept as a list (a log, agreements,
+/// referrals). `line` says what a card shows under its name.
+#[component]
+pub(crate) fn RecordList(
+    kind: &'static domain::records::kinds::KindSpec,
+    /// What a new one is added by (its naming field's words), and the button.
+    new_label: &'static str,
+    button: &'static str,
+    line: Callback<domain::records::Record, String>,
+    /// Fields made along with a new one (a date), beside the words typed.
+    #[prop(optional)]
+    made_with: Option<Callback<(), Vec<(&'static str, Value)>>>,
+) -> impl IntoView {
+    let sync = expect_context::<RecordSync>();
+    let label_field = kind.label_field.unwrap_or("name");
+    let ids = Memo::new(move |_| {
+        sync.view.with(|v| {
+            let mut ids: Vec<Uuid> = v
+                .of_kind(kind.name)
+                .filter(|r| !r.deleted)
+                .map(|r| r.id)
+                .collect();
+            // Ids are UUID v7s, made in time order: newest first.
+            ids.reverse();
+            ids
+        })
+    });
+    view! {
+        <NewItemForm
+            id=format!("new-{}", kind.name)
+            label=new_label.to_owned()
+            button=button.to_owned()
+            submit=Callback::new(move |words: String| {
+                let mut fields = vec![(label_field, Value::Text(words))];
+                if let Some(more) = made_with {
+                    fields.extend(more.run(()));
+                }
+                sync.create(kind.name, None, fields).map(|_| ())
+            })
+        />
+        <Show when=move || !ids.with(Vec::is_empty) fallback=|| view! { <p class="hint">"None yet."</p> }>
+            <ul class="members">
+                <For each=move || ids.get() key=|id| *id let:id>
+                    <RecordCard kind id line />
+                </For>
+            </ul>
+        </Show>
+    }
+}
+
+#[component]
+fn RecordCard(
+    kind: &'static domain::records::kinds::KindSpec,
+    id: Uuid,
+    line: Callback<domain::records::Record, String>,
+) -> impl IntoView {
+    let sync = expect_context::<RecordSync>();
+    let label_field = kind.label_field.unwrap_or("name");
+    let name = Memo::new(move |_| {
+        sync.view
+            .with(|v| {
+                v.find(kind.name, id)
+                    .map(|r| r.text(label_field).to_owned())
+            })
+            .unwrap_or_default()
+    });
+    let summary = move || {
+        sync.view
+            .with(|v| v.find(kind.name, id).cloned())
+            .map(|r| line.run(r))
+            .unwrap_or_default()
+    };
+    view! {
+        <li class="member-card">
+            <details>
+                <summary>
+                    <span class="member-name">{move || name.get()}</span>
+                    <span class="block-summary">{summary}</span>
+                </summary>
+                {kind.fields.iter().map(|field| view! { <Field kind=kind.name id field /> }).collect_view()}
+                <ActionButton
+                    label=format!("Remove this {}", kind.title)
+                    described=name.get_untracked()
+                    ops=vec![RecordOp::Delete { kind: kind.name.into(), id }]
+                />
+            </details>
+        </li>
+    }
 }

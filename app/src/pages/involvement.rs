@@ -5,12 +5,13 @@
 //! part is a record (see `domain::records::kinds`), edited offline like the rest of the plan.
 
 use domain::access::Topic;
+use domain::involvement::ReferralClock;
 use domain::involvement::{self, MemberView};
 use domain::records::RecordOp;
 use domain::records::Value;
 use domain::records::kinds::{
-    CIRCLE_MEMBER, COMMUNICATING, COMMUNICATION, DECIDING, DECIDING_KIND, MEETING_RHYTHM, MEMBERS,
-    RHYTHM,
+    AGREEMENTS, CIRCLE_MEMBER, COMMUNICATING, COMMUNICATION, DECIDING, DECIDING_KIND, INTERACTION,
+    INTERACTIONS, MEETING_RHYTHM, MEMBERS, REFERRAL, REFERRALS, RHYTHM, SUPPORTER_AGREEMENT,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -18,8 +19,8 @@ use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
 
 use super::editing::{
-    ActionButton, CommunicationBanner, ConflictsPanel, Field, NewItemForm, RefusedPanel, editing,
-    start_record,
+    ActionButton, CommunicationBanner, ConflictsPanel, Field, NewItemForm, RecordList,
+    RefusedPanel, editing, start_record,
 };
 use crate::api::plans::{PlanPage as PlanData, get_plan};
 use crate::components::{ErrorPanel, SyncStatusBar};
@@ -61,6 +62,18 @@ fn InvolvementPlan(data: PlanData) -> impl IntoView {
     let may_edit = data.may_write && data.reader.edits_the_plan();
     let today = data.today;
     let person_name = StoredValue::new(name);
+    // The referral clocks tick on from the server's time, a minute at a time (in the browser).
+    let now = RwSignal::new(data.now_ms);
+    Effect::new(move |_| {
+        if let Ok(tick) = set_interval_with_handle(
+            move || {
+                now.try_update(|n| *n += 60_000);
+            },
+            std::time::Duration::from_secs(60),
+        ) {
+            on_cleanup(move || tick.clear());
+        }
+    });
     view! {
         <Title text=title.clone() />
         <h1>{title}</h1>
@@ -123,6 +136,67 @@ fn InvolvementPlan(data: PlanData) -> impl IntoView {
                 {DECIDING.fields.iter().map(|field| view! {
                     <Field kind=DECIDING_KIND id=person.0 field />
                 }).collect_view()}
+            </Block>
+            <Block id="referrals" heading="Advocacy referrals"
+                summary=Signal::derive(move || sync.view.with(|v| {
+                    let open: Vec<ReferralClock> = v.of_kind(REFERRALS)
+                        .filter(|r| !r.deleted)
+                        .map(|r| ReferralClock::of(r, now.get()))
+                        .collect();
+                    let late = open.iter().filter(|c| matches!(c, ReferralClock::Late { .. })).count();
+                    match (open.len(), late) {
+                        (0, _) => "None".to_owned(),
+                        (n, 0) => format!("{n} recorded"),
+                        (n, l) => format!("{n} recorded, {l} late"),
+                    }
+                }))>
+                <p class="hint">"When a trigger arises, an independent advocate is engaged within 48 hours. Advocates record their view here themselves."</p>
+                <RecordList kind=&REFERRAL
+                    new_label="A new referral: what it is about"
+                    button="Add referral"
+                    line=Callback::new(move |r: domain::records::Record| ReferralClock::of(&r, now.get()).words())
+                    made_with=Callback::new(move |()| vec![("arose_at", Value::Number(now.get_untracked()))]) />
+            </Block>
+            <Block id="agreements" heading="Supporter agreements"
+                summary=Signal::derive(move || sync.view.with(|v| {
+                    match v.of_kind(AGREEMENTS).filter(|r| !r.deleted).count() {
+                        0 => "None yet".to_owned(),
+                        1 => "1 agreement".to_owned(),
+                        n => format!("{n} agreements"),
+                    }
+                }))>
+                <p class="hint">"What each supporter does, the prompts we all use (“What's the first step?”) and what “help” means here: the key worker reads this on shift."</p>
+                <RecordList kind=&SUPPORTER_AGREEMENT
+                    new_label="A new agreement: the supporter's name"
+                    button="Add agreement"
+                    line=Callback::new(|r: domain::records::Record| {
+                        r.text("prompts").lines().next().unwrap_or("").to_owned()
+                    }) />
+            </Block>
+            <Block id="log" heading="Interaction log"
+                summary=Signal::derive(move || sync.view.with(|v| {
+                    match v.of_kind(INTERACTIONS).filter(|r| !r.deleted).count() {
+                        0 => "Nothing logged yet".to_owned(),
+                        1 => "1 entry".to_owned(),
+                        n => format!("{n} entries"),
+                    }
+                }))>
+                <RecordList kind=&INTERACTION
+                    new_label="Log a contact: what it was about"
+                    button="Add to the log"
+                    line=Callback::new(|r: domain::records::Record| {
+                        let channel = INTERACTION.field("channel").map_or("", |f| f.choice_label(r.text("channel")));
+                        let when = match r.get("happened_on") {
+                            Value::Date(d) => domain::calendar::london_date_label(*d),
+                            _ => String::new(),
+                        };
+                        [when, channel.to_owned(), r.text("who").to_owned()]
+                            .into_iter()
+                            .filter(|p| !p.is_empty())
+                            .collect::<Vec<_>>()
+                            .join(" · ")
+                    })
+                    made_with=Callback::new(move |()| vec![("happened_on", Value::Date(today))]) />
             </Block>
         </Show>
     }

@@ -240,7 +240,7 @@ pub(crate) fn report_table(kind: &KindSpec) -> String {
 /// The SQL type of a reported field (the same on both databases).
 pub(crate) fn column_type(ty: FieldType) -> &'static str {
     match ty {
-        FieldType::Number { .. } | FieldType::Flag => "BIGINT",
+        FieldType::Number { .. } | FieldType::Flag | FieldType::Moment => "BIGINT",
         _ => "TEXT",
     }
 }

@@ -494,6 +494,13 @@ pub fn checked(field: &FieldSpec, value: &Value) -> Result<Value, String> {
             .map(|t| Value::Text(t.unwrap_or_default()))
             .map_err(|e| e.to_string()),
         (FieldType::Flag, Value::Flag(_)) | (FieldType::Date, Value::Date(_)) => Ok(value.clone()),
+        (FieldType::Moment, Value::Number(n)) => {
+            if *n >= 0 {
+                Ok(value.clone())
+            } else {
+                Err(mismatch())
+            }
+        }
         (FieldType::Number { min, max }, Value::Number(n)) => {
             if (min..=max).contains(n) {
                 Ok(value.clone())

@@ -26,6 +26,9 @@ pub enum FieldType {
         max: i64,
     },
     Date,
+    /// A moment in time (milliseconds since 1970, UTC), kept as [`Value::Number`]; shown and
+    /// typed in UK time.
+    Moment,
     /// One of these keys, with the words people read for each.
     Choice(&'static [(&'static str, &'static str)]),
     /// Any of these keys (none, some or all), kept as [`Value::Texts`] in the order declared.
@@ -313,6 +316,9 @@ impl Catalog {
                 &MEETING_RHYTHM,
                 &DECIDING,
                 &DECISION,
+                &REFERRAL,
+                &SUPPORTER_AGREEMENT,
+                &INTERACTION,
             ],
         }
     }
@@ -617,6 +623,11 @@ pub static COMMUNICATION: KindSpec = KindSpec {
             "The one thing everyone should know",
             MEMBER_NAME_MAX * 2,
         ),
+        FieldSpec::words(
+            "family_contact",
+            "My family's named point of contact",
+            MEMBER_NAME_MAX,
+        ),
     ],
     label_field: None,
     singleton: true,
@@ -723,6 +734,121 @@ pub static DECIDING: KindSpec = KindSpec {
     ],
     label_field: None,
     singleton: true,
+    live_limit: None,
+    system: false,
+    order: &[],
+};
+
+pub const REFERRALS: &str = "referral";
+pub const AGREEMENTS: &str = "supporter_agreement";
+pub const INTERACTIONS: &str = "interaction";
+
+pub const REFERRAL_ADVOCATES: &[(&str, &str)] = &[
+    ("imca", "IMCA (Independent Mental Capacity Advocate)"),
+    ("care_act", "Care Act advocate"),
+    ("rpr", "Relevant person's representative (RPR)"),
+    ("imha", "IMHA (Independent Mental Health Advocate)"),
+];
+
+/// A referral to an independent advocate when a trigger arises: the advocate is to be engaged
+/// within 48 hours of it (`crate::involvement::ReferralClock`), and records their view here.
+pub static REFERRAL: KindSpec = KindSpec {
+    name: REFERRALS,
+    title: "advocacy referral",
+    topic: TopicRule::Fixed(Topic::Involvement),
+    parent: None,
+    fields: &[
+        FieldSpec::words("about", "What it is about", MEETING_TITLE_MAX).required(),
+        FieldSpec::choice("trigger", "Trigger", ADVOCACY_TRIGGERS, None).reported(),
+        FieldSpec::choice(
+            "advocate_type",
+            "Kind of advocate",
+            REFERRAL_ADVOCATES,
+            None,
+        )
+        .reported(),
+        FieldSpec::typed("arose_at", "When the trigger arose", FieldType::Moment).reported(),
+        FieldSpec::typed(
+            "referred_at",
+            "When the referral was made",
+            FieldType::Moment,
+        ),
+        FieldSpec::typed(
+            "engaged_at",
+            "When the advocate was engaged",
+            FieldType::Moment,
+        )
+        .reported(),
+        FieldSpec::words("advocate", "The advocate's name", MEMBER_NAME_MAX),
+        FieldSpec::words(
+            "advocate_view",
+            "The advocate's view, in their words",
+            BLOCK_TEXT_MAX,
+        ),
+        FieldSpec::words(
+            "changed",
+            "What the advocate's input changed",
+            BLOCK_TEXT_MAX,
+        ),
+    ],
+    label_field: Some("about"),
+    singleton: false,
+    live_limit: None,
+    system: false,
+    order: &[Order {
+        field: "engaged_at",
+        after: &["arose_at"],
+    }],
+};
+
+/// One supporter's agreement: what they do, the prompts they and staff both use, and what
+/// "help" means here: the one narrative a key worker reads on shift.
+pub static SUPPORTER_AGREEMENT: KindSpec = KindSpec {
+    name: AGREEMENTS,
+    title: "supporter agreement",
+    topic: TopicRule::Fixed(Topic::Involvement),
+    parent: None,
+    fields: &[
+        FieldSpec::words("supporter", "Supporter", MEMBER_NAME_MAX).required(),
+        FieldSpec::words("what_they_do", "What they do", BLOCK_TEXT_MAX),
+        FieldSpec::words(
+            "prompts",
+            "The prompts we all use (one a line)",
+            BLOCK_TEXT_MAX,
+        ),
+        FieldSpec::words("help_means", "What “help” means here", BLOCK_TEXT_MAX),
+    ],
+    label_field: Some("supporter"),
+    singleton: false,
+    live_limit: None,
+    system: false,
+    order: &[],
+};
+
+pub const CHANNELS: &[(&str, &str)] = &[
+    ("visit", "A visit"),
+    ("phone", "Phone call"),
+    ("text", "Text message"),
+    ("video", "Video call"),
+    ("letter", "Letter"),
+    ("email", "Email"),
+];
+
+/// One contact with the person or their circle, for the interaction log.
+pub static INTERACTION: KindSpec = KindSpec {
+    name: INTERACTIONS,
+    title: "interaction",
+    topic: TopicRule::Fixed(Topic::Involvement),
+    parent: None,
+    fields: &[
+        FieldSpec::words("summary", "What it was about", BLOCK_TEXT_MAX).required(),
+        FieldSpec::typed("happened_on", "Date", FieldType::Date).reported(),
+        FieldSpec::words("who", "Who", MEMBER_NAME_MAX * 2),
+        FieldSpec::choice("channel", "How", CHANNELS, Some("visit")).reported(),
+        FieldSpec::words("next_step", "Next step", BLOCK_TEXT_MAX),
+    ],
+    label_field: Some("summary"),
+    singleton: false,
     live_limit: None,
     system: false,
     order: &[],
