@@ -132,6 +132,10 @@ pub trait Store: Send + Sync + 'static {
     /// called. A person whose support ended is left out; [`Store::person`] still finds them.
     async fn people(&self) -> Result<Vec<PersonSummary>, StoreError>;
 
+    /// [`Store::people`] with those whose support ended as well: the audit trail still covers
+    /// them.
+    async fn all_people(&self) -> Result<Vec<PersonSummary>, StoreError>;
+
     /// A person, whether or not their support has ended (with when it did): the record stays
     /// readable.
     async fn person(&self, id: PersonId) -> Result<Option<Person>, StoreError>;

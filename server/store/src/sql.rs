@@ -39,6 +39,11 @@ pub(crate) const SELECT_SERVICES: &str = "SELECT id, name, kind FROM services OR
 pub(crate) const SELECT_PERSON: &str = "SELECT p.id, p.service_id, p.name, p.preferred_name, \
      p.pronouns, p.date_of_birth, p.ended_ms, COALESCE(r.body, '') FROM people p \
      LEFT JOIN records r ON r.person_id = p.id AND r.kind = 'about_me' WHERE p.id = $1";
+/// Everyone, whether supported now or not.
+pub(crate) const SELECT_ALL_SUMMARIES: &str = "SELECT p.id, p.service_id, p.name, \
+     p.preferred_name, p.pronouns, p.date_of_birth, p.ended_ms, COALESCE(r.body, ''), s.name \
+     FROM people p JOIN services s ON s.id = p.service_id \
+     LEFT JOIN records r ON r.person_id = p.id AND r.kind = 'about_me'";
 /// Everyone still supported (a person whose support ended leaves the lists).
 pub(crate) const SELECT_SUMMARIES: &str = "SELECT p.id, p.service_id, p.name, p.preferred_name, \
      p.pronouns, p.date_of_birth, p.ended_ms, COALESCE(r.body, ''), s.name FROM people p \
@@ -243,6 +248,18 @@ macro_rules! sql_store {
                     .into_iter()
                     .map(service_from_row)
                     .collect()
+            }
+
+            async fn all_people(&self) -> Result<Vec<domain::PersonSummary>, $crate::StoreError> {
+                use $crate::sql::*;
+                let mut people = sqlx::query_as::<_, SummaryRow>(SELECT_ALL_SUMMARIES)
+                    .fetch_all(&self.pool)
+                    .await?
+                    .into_iter()
+                    .map(summary_from_row)
+                    .collect::<Result<Vec<_>, _>>()?;
+                domain::people::sort_for_display(&mut people);
+                Ok(people)
             }
 
             async fn people(&self) -> Result<Vec<domain::PersonSummary>, $crate::StoreError> {

@@ -2089,6 +2089,15 @@ async fn an_ended_support_keeps_the_record_readable_refuses_every_edit_and_leave
             .any(|p| p.id == demo::MAGGIE),
         "off the lists"
     );
+    assert!(
+        store
+            .all_people()
+            .await
+            .expect("all")
+            .iter()
+            .any(|p| p.id == demo::MAGGIE),
+        "but in the history"
+    );
     assert_eq!(
         goals(store.as_ref()).await,
         ["Make my own breakfast"],
