@@ -224,6 +224,30 @@ pub struct NewPerson {
 }
 
 impl NewPerson {
+    /// Every rule the input breaks, each with the form field it concerns (`name`,
+    /// `preferred_name`, `pronouns`, `date_of_birth`), in the order of the form: a form sent
+    /// back names all of them at once.
+    pub fn problems(&self, today: Date) -> Vec<(&'static str, DomainError)> {
+        [
+            ("name", required_text("Name", &self.name, NAME_MAX).err()),
+            (
+                "preferred_name",
+                optional_text("Preferred name", &self.preferred_name, NAME_MAX).err(),
+            ),
+            (
+                "pronouns",
+                optional_text("Pronouns", &self.pronouns, PRONOUNS_MAX).err(),
+            ),
+            (
+                "date_of_birth",
+                date_of_birth(&self.date_of_birth, today).err(),
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(field, error)| error.map(|e| (field, e)))
+        .collect()
+    }
+
     /// The person to store, supported by `service`, with an empty About me and no records yet
     /// (their plan starts empty); or the first rule the input breaks. `today` is the UK date
     /// now, for the date of birth.
@@ -476,6 +500,13 @@ mod tests {
             fields("Sam\u{1b}[31m", "").check(id, service, today),
             Err(DomainError::ControlCharacter { field: "Name" })
         );
+        let all = NewPerson {
+            pronouns: "p".repeat(PRONOUNS_MAX + 1),
+            ..fields(" ", "tomorrow")
+        };
+        let fields_named: Vec<&str> = all.problems(today).iter().map(|(f, _)| *f).collect();
+        assert_eq!(fields_named, ["name", "pronouns", "date_of_birth"]);
+        assert!(fields("Sam", "").problems(today).is_empty());
     }
 
     fn actor(staff: &[(u128, StaffRole)]) -> Actor {

@@ -41,6 +41,14 @@ pub enum Refusal {
     Rows(Vec<RowProblem>),
 }
 
+/// A file over [`MAX_BYTES`] (the server stops reading one there).
+pub fn too_large() -> Refusal {
+    Refusal::File(format!(
+        "The file is larger than {} MiB. Split it into smaller files of at most {MAX_ROWS} people each.",
+        MAX_BYTES / (1024 * 1024)
+    ))
+}
+
 /// Reads a CSV file of people for `service`: every person to add (each given an id by
 /// `new_id`, with an empty About me and no records), or why nothing may be added. `today` is
 /// the UK date now, for dates of birth.
@@ -51,10 +59,7 @@ pub fn read(
     mut new_id: impl FnMut() -> PersonId,
 ) -> Result<Vec<Person>, Refusal> {
     if bytes.len() > MAX_BYTES {
-        return Err(Refusal::File(format!(
-            "The file is larger than {} MiB. Split it into smaller files of at most {MAX_ROWS} people each.",
-            MAX_BYTES / (1024 * 1024)
-        )));
+        return Err(too_large());
     }
     let Ok(text) = std::str::from_utf8(bytes) else {
         return Err(Refusal::File(
