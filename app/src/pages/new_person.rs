@@ -81,12 +81,13 @@ fn TextField(
 #[component]
 fn ServiceSelect(
     id: &'static str,
+    label: &'static str,
     services: Vec<ServiceChoice>,
     chosen: Option<String>,
 ) -> impl IntoView {
     view! {
         <div class="field">
-            <label for=id>"Service"</label>
+            <label for=id>{label}</label>
             <select id=id name="service">
                 {services.into_iter().map(|s| {
                     let selected = chosen.as_deref() == Some(s.id.as_str());
@@ -189,7 +190,7 @@ fn AddForms(page: AddingPage) -> impl IntoView {
                     hint="For example 21 March 1948."
                     kind="date" max=today value=typed.date_of_birth.clone()
                     problem=born_problem />
-                <ServiceSelect id="service" services chosen />
+                <ServiceSelect id="service" label="Service" services chosen />
                 <button type="submit">"Add this person"</button>
             </form>
         </section>
@@ -205,7 +206,8 @@ fn AddForms(page: AddingPage) -> impl IntoView {
             })}
             <ErrorSummary problems=import_problems />
             <form method="post" action="/people/import" enctype="multipart/form-data">
-                <ServiceSelect id="import-service" services=import_services chosen=None />
+                <ServiceSelect id="import-service" label="Service for everyone in the file"
+                    services=import_services chosen=None />
                 <div class="field">
                     <label for="file">"CSV file"</label>
                     <input id="file" name="file" type="file" accept=".csv,text/csv" required

@@ -365,6 +365,10 @@ async fn ending_support_needs_a_manager_and_a_tick_and_keeps_the_record_read_onl
         assert!(!page.contains("/circle\""), "nobody more to invite");
         let (status, _) = who.get(&format!("/people/{}/plan", demo::MAGGIE)).await;
         assert_eq!(status, StatusCode::OK, "history stays readable");
+        let (status, _) = who.get(&format!("/people/{}/summary", demo::MAGGIE)).await;
+        assert_eq!(status, StatusCode::OK, "and printable");
+        let (status, _) = who.get(&format!("/people/{}/circle", demo::MAGGIE)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "its controls are gone");
     }
     // Every write is refused: a device's edit, with the reason; the circle's forms.
     let push = PushRequest {
