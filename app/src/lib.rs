@@ -81,7 +81,9 @@ pub fn App() -> impl IntoView {
                 // JavaScript off and hydrates without a flash of loading text.
                 <Routes fallback=pages::NotFound>
                     <Route path=StaticSegment("") view=pages::HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/people/new") view={Lazy::<pages::NewPersonRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/people/:id") view=pages::PersonPage ssr=SsrMode::Async />
+                    <Route path=path!("/people/:id/manage") view={Lazy::<pages::ManagePersonRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/people/:id/plan") view={Lazy::<pages::PlanRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/people/:id/involvement") view={Lazy::<pages::InvolvementRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/people/:id/decisions") view={Lazy::<pages::DecisionsRoute>::new()} ssr=SsrMode::Async />

@@ -127,6 +127,13 @@ pub async fn take_new_link() -> Option<String> {
         .flatten()
 }
 
+/// What a form route left in the session under `key` for the next page, taken (shown once).
+pub async fn take_from_session<T: serde::de::DeserializeOwned>(key: &str) -> Option<T> {
+    let parts = use_context::<http::request::Parts>()?;
+    let session = parts.extensions.get::<tower_sessions::Session>()?.clone();
+    session.remove::<T>(key).await.ok().flatten()
+}
+
 /// The name of the service `id` ("" if it has gone).
 pub async fn service_name(store: &dyn Store, id: domain::ServiceId) -> Result<String, AppError> {
     Ok(store
@@ -181,7 +188,8 @@ pub async fn audit_scope(
     actor: &domain::access::Actor,
 ) -> Result<Option<AuditScope>, store::StoreError> {
     use domain::access::{auditable_people, auditable_services};
-    let summaries = store.people().await?;
+    // Those whose support ended too: their history stays readable.
+    let summaries = store.all_people().await?;
     let people: Vec<_> = auditable_people(actor, &summaries)
         .into_iter()
         .map(|id| {

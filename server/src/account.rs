@@ -458,9 +458,12 @@ async fn subject_for(
         person: person.id,
         service: person.service_id,
     };
-    Ok(authorize(actor, subject, Topic::AboutMe, action)
-        .is_ok()
-        .then_some((person, subject)))
+    // Every use is a change to the record (invitations, consent, early warnings): nothing more
+    // is written to the record of someone whose support has ended.
+    Ok(
+        (authorize(actor, subject, Topic::AboutMe, action).is_ok() && !person.has_ended())
+            .then_some((person, subject)),
+    )
 }
 
 fn refused() -> Response {

@@ -30,6 +30,7 @@ pub mod config;
 pub mod csrf;
 pub mod guard;
 pub mod openapi;
+pub mod people;
 pub mod sync;
 pub mod telemetry;
 
@@ -124,6 +125,7 @@ pub fn router_with(
         .merge(sync::routes())
         .merge(account::routes())
         .merge(admin::routes())
+        .merge(people::routes())
         .merge(assets::routes(&state.leptos_options))
         .leptos_routes_with_context(&state, routes, move || provide_context(services.clone()), {
             let options = state.leptos_options.clone();

@@ -41,6 +41,12 @@ pub enum DomainError {
         "{field} holds an invisible control character Circle can't keep (it may have come from copying and pasting): type it again"
     )]
     ControlCharacter { field: &'static str },
+    #[error("{field} must be a real date, written year-month-day (for example 1948-03-21)")]
+    NotADate { field: &'static str },
+    #[error("{field} can't be in the future")]
+    InTheFuture { field: &'static str },
+    #[error("{field} is more than {years} years ago: check the year")]
+    TooLongAgo { field: &'static str, years: i32 },
 }
 
 /// Trims `value` and checks it is present and not over `max` characters.

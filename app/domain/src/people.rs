@@ -7,7 +7,11 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::access::{Actor, StaffRole};
+use crate::calendar::Date;
 use crate::{DomainError, ServiceId, optional_text, required_text};
+
+pub mod import;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -34,6 +38,8 @@ pub const NAME_MAX: usize = 120;
 pub const PRONOUNS_MAX: usize = 40;
 pub const ABOUT_ME_TEXT_MAX: usize = 4_000;
 pub const STRENGTH_MAX: usize = 200;
+/// A date of birth further back than this many years is a typing mistake, not a person.
+pub const DATE_OF_BIRTH_MAX_YEARS: i32 = 130;
 
 /// The one-page profile, in the person's own words.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,6 +93,13 @@ pub struct Person {
     pub preferred_name: Option<String>,
     pub pronouns: Option<Pronouns>,
     pub about_me: AboutMe,
+    /// When it is known: a real day, never in the future.
+    #[serde(default)]
+    pub date_of_birth: Option<Date>,
+    /// When their support ended (milliseconds since 1970-01-01 UTC). Their record is kept, to
+    /// read, and nothing more is written to it; they leave the lists of people.
+    #[serde(default)]
+    pub support_ended_ms: Option<i64>,
 }
 
 impl Person {
@@ -123,7 +136,19 @@ impl Person {
                 strengths,
                 ..about_me
             },
+            date_of_birth: None,
+            support_ended_ms: None,
         })
+    }
+
+    /// Whether their support has ended (the record is then read only).
+    pub fn has_ended(&self) -> bool {
+        self.support_ended_ms.is_some()
+    }
+
+    /// "Support ended on Mon 3 Mar 2025", in UK time, once it has.
+    pub fn ended_note(&self) -> Option<String> {
+        self.support_ended_ms.map(ended_note)
     }
 
     /// The name to greet them by: their preferred name when they have one.
@@ -142,6 +167,142 @@ impl Person {
             service_name: service_name.to_owned(),
         }
     }
+}
+
+/// "Support ended on Mon 3 Mar 2025": the day, in UK time, support ended at `ended_ms`.
+pub fn ended_note(ended_ms: i64) -> String {
+    match Date::of_ms_in_london(ended_ms) {
+        Some(day) => format!(
+            "Support ended on {}",
+            crate::calendar::london_date_label(day)
+        ),
+        None => "Support ended".to_owned(),
+    }
+}
+
+/// Why an edit of the record of someone whose support ended is refused, for whoever made it.
+pub fn ended_refusal(ended_ms: i64) -> String {
+    format!(
+        "{}: the record is kept to read, and nothing more can be written to it. This edit was not saved; its words are kept here.",
+        ended_note(ended_ms)
+    )
+}
+
+/// A date of birth as typed (`yyyy-mm-dd`, as a date input sends it): blank is none; otherwise
+/// a real day, not after `today` and not more than [`DATE_OF_BIRTH_MAX_YEARS`] before it.
+pub fn date_of_birth(text: &str, today: Date) -> Result<Option<Date>, DomainError> {
+    const FIELD: &str = "Date of birth";
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let date: Date = text
+        .parse()
+        .map_err(|_| DomainError::NotADate { field: FIELD })?;
+    if date > today {
+        return Err(DomainError::InTheFuture { field: FIELD });
+    }
+    if today.year() - date.year() > DATE_OF_BIRTH_MAX_YEARS {
+        return Err(DomainError::TooLongAgo {
+            field: FIELD,
+            years: DATE_OF_BIRTH_MAX_YEARS,
+        });
+    }
+    Ok(Some(date))
+}
+
+/// Someone new, as staff typed them: the fields of the "Add a person" form, or a row of a CSV
+/// file. Checked by [`NewPerson::check`] before anything is stored.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NewPerson {
+    pub name: String,
+    pub preferred_name: String,
+    pub pronouns: String,
+    /// `yyyy-mm-dd`, or blank.
+    pub date_of_birth: String,
+}
+
+impl NewPerson {
+    /// Every rule the input breaks, each with the form field it concerns (`name`,
+    /// `preferred_name`, `pronouns`, `date_of_birth`), in the order of the form: a form sent
+    /// back names all of them at once.
+    pub fn problems(&self, today: Date) -> Vec<(&'static str, DomainError)> {
+        [
+            ("name", required_text("Name", &self.name, NAME_MAX).err()),
+            (
+                "preferred_name",
+                optional_text("Preferred name", &self.preferred_name, NAME_MAX).err(),
+            ),
+            (
+                "pronouns",
+                optional_text("Pronouns", &self.pronouns, PRONOUNS_MAX).err(),
+            ),
+            (
+                "date_of_birth",
+                date_of_birth(&self.date_of_birth, today).err(),
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(field, error)| error.map(|e| (field, e)))
+        .collect()
+    }
+
+    /// The person to store, supported by `service`, with an empty About me and no records yet
+    /// (their plan starts empty); or the first rule the input breaks. `today` is the UK date
+    /// now, for the date of birth.
+    pub fn check(
+        &self,
+        id: PersonId,
+        service: ServiceId,
+        today: Date,
+    ) -> Result<Person, DomainError> {
+        let mut person = Person::new(
+            id,
+            service,
+            &self.name,
+            &self.preferred_name,
+            &self.pronouns,
+            AboutMe::default(),
+        )?;
+        person.date_of_birth = date_of_birth(&self.date_of_birth, today)?;
+        Ok(person)
+    }
+}
+
+/// The services `actor` may add someone to: those where they are care staff (key worker,
+/// registered manager, nominated individual). An administrator runs a service's accounts and
+/// holds no care records, so does not add people to it.
+pub fn services_to_add_to(actor: &Actor) -> Vec<ServiceId> {
+    let mut services: Vec<ServiceId> = actor
+        .staff
+        .iter()
+        .filter(|(_, role)| *role != StaffRole::Admin)
+        .map(|(s, _)| *s)
+        .collect();
+    services.sort();
+    services.dedup();
+    services
+}
+
+/// Whether `actor` may move `person` to another service or end their support: a registered
+/// manager or nominated individual of the service supporting them now, while it still does.
+pub fn may_manage_support(actor: &Actor, person: &Person) -> bool {
+    !person.has_ended() && crate::access::managed_services(actor).contains(&person.service_id)
+}
+
+/// The services `actor` may move `person` to. A move hands the record to other staff, so the
+/// manager answers for both ends: they must manage the service the person leaves and the one
+/// they join (a manager of one service cannot hand someone to a service they don't run; the
+/// nominated individual, who usually manages every service, can move anyone between them).
+pub fn move_targets(actor: &Actor, person: &Person) -> Vec<ServiceId> {
+    if !may_manage_support(actor, person) {
+        return Vec::new();
+    }
+    crate::access::managed_services(actor)
+        .into_iter()
+        .filter(|s| *s != person.service_id)
+        .collect()
 }
 
 /// What a list of people shows of each: strengths first.
@@ -273,6 +434,140 @@ mod tests {
         sort_for_display(&mut people);
         let names: Vec<_> = people.iter().map(|p| p.display_name.as_str()).collect();
         assert_eq!(names, ["Dan", "maggie", "Zed Adams"]);
+    }
+
+    fn day(text: &str) -> Date {
+        text.parse().expect("a real day")
+    }
+
+    fn fields(name: &str, date_of_birth: &str) -> NewPerson {
+        NewPerson {
+            name: name.into(),
+            date_of_birth: date_of_birth.into(),
+            ..NewPerson::default()
+        }
+    }
+
+    #[test]
+    fn someone_new_starts_with_an_empty_about_me_and_their_date_of_birth() {
+        let p = NewPerson {
+            name: " Sam Lee ".into(),
+            preferred_name: "Sam".into(),
+            pronouns: "they/them".into(),
+            date_of_birth: "1990-06-30".into(),
+        }
+        .check(
+            PersonId(Uuid::from_u128(1)),
+            ServiceId(Uuid::from_u128(2)),
+            day("2026-05-01"),
+        )
+        .expect("valid");
+        assert_eq!(p.name, "Sam Lee");
+        assert_eq!(p.date_of_birth, Some(day("1990-06-30")));
+        assert_eq!(p.about_me, AboutMe::default());
+        assert_eq!(p.support_ended_ms, None);
+    }
+
+    #[test]
+    fn a_date_of_birth_is_a_real_day_not_in_the_future_nor_before_anyone_living() {
+        let today = day("2026-05-01");
+        assert_eq!(date_of_birth("  ", today), Ok(None));
+        assert_eq!(date_of_birth("2026-05-01", today), Ok(Some(today)));
+        let field = "Date of birth";
+        assert_eq!(
+            date_of_birth("2026-05-02", today),
+            Err(DomainError::InTheFuture { field })
+        );
+        assert_eq!(
+            date_of_birth("1990-02-30", today),
+            Err(DomainError::NotADate { field })
+        );
+        assert_eq!(
+            date_of_birth("21/03/1948", today),
+            Err(DomainError::NotADate { field })
+        );
+        assert_eq!(
+            date_of_birth("1895-01-01", today),
+            Err(DomainError::TooLongAgo { field, years: 130 })
+        );
+        let id = PersonId(Uuid::nil());
+        let service = ServiceId(Uuid::nil());
+        assert_eq!(
+            fields("Sam", "3000-01-01").check(id, service, today),
+            Err(DomainError::InTheFuture { field })
+        );
+        assert_eq!(
+            fields("Sam\u{1b}[31m", "").check(id, service, today),
+            Err(DomainError::ControlCharacter { field: "Name" })
+        );
+        let all = NewPerson {
+            pronouns: "p".repeat(PRONOUNS_MAX + 1),
+            ..fields(" ", "tomorrow")
+        };
+        let fields_named: Vec<&str> = all.problems(today).iter().map(|(f, _)| *f).collect();
+        assert_eq!(fields_named, ["name", "pronouns", "date_of_birth"]);
+        assert!(fields("Sam", "").problems(today).is_empty());
+    }
+
+    fn actor(staff: &[(u128, StaffRole)]) -> Actor {
+        Actor {
+            user: crate::access::UserId(Uuid::from_u128(99)),
+            name: "Asha".into(),
+            staff: staff
+                .iter()
+                .map(|(s, r)| (ServiceId(Uuid::from_u128(*s)), *r))
+                .collect(),
+            circles: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn care_staff_add_people_to_their_services_and_administrators_do_not() {
+        let a = actor(&[
+            (1, StaffRole::KeyWorker),
+            (2, StaffRole::Admin),
+            (3, StaffRole::RegisteredManager),
+        ]);
+        assert_eq!(
+            services_to_add_to(&a),
+            [ServiceId(Uuid::from_u128(1)), ServiceId(Uuid::from_u128(3))]
+        );
+    }
+
+    #[test]
+    fn only_a_manager_of_both_services_moves_someone_and_nobody_once_support_ended() {
+        let mut p = person("Sam Lee", "", &[]);
+        p.service_id = ServiceId(Uuid::from_u128(1));
+        let key_worker = actor(&[(1, StaffRole::KeyWorker), (2, StaffRole::KeyWorker)]);
+        assert!(!may_manage_support(&key_worker, &p));
+        assert!(move_targets(&key_worker, &p).is_empty());
+        let elsewhere = actor(&[(2, StaffRole::RegisteredManager)]);
+        assert!(!may_manage_support(&elsewhere, &p));
+        let manager = actor(&[
+            (1, StaffRole::RegisteredManager),
+            (2, StaffRole::KeyWorker),
+            (3, StaffRole::NominatedIndividual),
+        ]);
+        assert!(may_manage_support(&manager, &p));
+        assert_eq!(move_targets(&manager, &p), [ServiceId(Uuid::from_u128(3))]);
+        p.support_ended_ms = Some(1);
+        assert!(!may_manage_support(&manager, &p));
+        assert!(move_targets(&manager, &p).is_empty());
+    }
+
+    #[test]
+    fn the_end_of_support_is_told_as_a_uk_date() {
+        // 2026-03-28 23:30 UTC: still the 28th in London (GMT until 29 March, 01:00).
+        assert_eq!(
+            ended_note(1_774_740_600_000),
+            "Support ended on Sat 28 Mar 2026"
+        );
+        // 2026-06-30 23:30 UTC is 1 July in London (BST).
+        assert_eq!(
+            ended_note(1_782_862_200_000),
+            "Support ended on Wed 1 Jul 2026"
+        );
+        assert!(ended_refusal(1_782_862_200_000).starts_with("Support ended on Wed 1 Jul 2026: "));
     }
 
     proptest! {

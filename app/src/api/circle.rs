@@ -41,6 +41,12 @@ pub async fn get_circle(id: String) -> Result<CirclePage, AppError> {
         let actor = crate::server::actor()?;
         let (person, subject) = crate::server::subject(store.as_ref(), &actor, &id).await?;
         authorize(&actor, subject, Topic::AboutMe, Action::SetConsent)?;
+        // The page is the circle's controls: once support has ended nothing more is changed.
+        if let Some(note) = person.ended_note() {
+            return Err(AppError::Forbidden(format!(
+                "{note}: their circle and who sees what can no longer be changed."
+            )));
+        }
         let members = store
             .circle(person.id)
             .await?

@@ -20,6 +20,11 @@ pub struct PersonProfile {
     /// The person's communication needs in one line, flagged at the top of the page (when the
     /// involvement plan is shared with the asker and they are written).
     pub communication: Option<String>,
+    /// Whether the asker may move the person to another service or end their support (a
+    /// manager of their service, while it supports them).
+    pub may_manage_support: bool,
+    /// Whether the asker may print or download the record (staff and the person).
+    pub may_export: bool,
 }
 
 /// The people the signed-in user may open, as the list shows them, strengths first (strengths
@@ -94,16 +99,26 @@ pub async fn get_person(id: String) -> Result<PersonProfile, AppError> {
             communication,
             reader: domain::screens::Reader::of(&actor, subject),
             early_warnings_for_me,
-            person,
             service_name,
             topics,
-            may_manage_circle: domain::access::authorize(
+            may_manage_support: domain::people::may_manage_support(&actor, &person),
+            may_export: domain::access::authorize(
                 &actor,
                 subject,
                 Topic::AboutMe,
-                domain::access::Action::SetConsent,
+                domain::access::Action::Export,
             )
             .is_ok(),
+            // Nothing more is written to the record of someone whose support ended.
+            may_manage_circle: !person.has_ended()
+                && domain::access::authorize(
+                    &actor,
+                    subject,
+                    Topic::AboutMe,
+                    domain::access::Action::SetConsent,
+                )
+                .is_ok(),
+            person,
         })
     })
     .await
@@ -134,6 +149,8 @@ pub struct CareGrant {
 pub struct Notices {
     pub offers: Vec<Offer>,
     pub grants: Vec<CareGrant>,
+    /// The reader is care staff of a service, so may add people to it.
+    pub may_add_people: bool,
 }
 
 #[server(endpoint = "people/notices")]
@@ -186,7 +203,128 @@ pub async fn home_notices() -> Result<Notices, AppError> {
             }
             grants.sort_by_key(|g| std::cmp::Reverse(g.at_ms));
         }
-        Ok(Notices { offers, grants })
+        Ok(Notices {
+            offers,
+            grants,
+            may_add_people: !domain::people::services_to_add_to(&actor).is_empty(),
+        })
+    })
+    .await
+}
+
+/// Where the forms of `/people/new` leave their answer in the session for the page to show
+/// once (the page is sent after a redirect, so it works with JavaScript off).
+pub const ADDING_KEY: &str = "adding_people";
+
+/// What the last "Add a person" or "Import from a file" form came to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Adding {
+    /// The person was not added: what was typed (to fill the form again), and each problem
+    /// with the `id` of the field it concerns.
+    Refused {
+        typed: domain::people::NewPerson,
+        service: String,
+        problems: Vec<(String, String)>,
+    },
+    /// Nothing of the file was added, and why.
+    ImportRefused(domain::people::import::Refusal),
+    /// Everyone in the file was added: their ids and names.
+    Imported(Vec<(domain::PersonId, String)>),
+}
+
+/// A service someone may be added to or moved to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceChoice {
+    pub id: String,
+    pub name: String,
+}
+
+/// `/people/new`: the services the asker may add people to, and the answer to their last form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddingPage {
+    pub services: Vec<ServiceChoice>,
+    pub last: Option<Adding>,
+    /// The UK date today (`yyyy-mm-dd`): the latest date of birth the form offers.
+    pub today: String,
+}
+
+#[server(endpoint = "people/adding")]
+pub async fn get_adding() -> Result<AddingPage, AppError> {
+    crate::server::answer(async move {
+        let store = crate::server::store()?;
+        let actor = crate::server::actor()?;
+        let mine = domain::people::services_to_add_to(&actor);
+        if mine.is_empty() {
+            return Err(AppError::Forbidden(
+                "Adding people is for the staff of a service.".into(),
+            ));
+        }
+        let services = store
+            .services()
+            .await?
+            .into_iter()
+            .filter(|s| mine.contains(&s.id))
+            .map(|s| ServiceChoice {
+                id: s.id.to_string(),
+                name: s.name,
+            })
+            .collect();
+        let today = domain::calendar::Date::of_ms_in_london(crate::server::now_ms())
+            .map(|d| d.to_string())
+            .unwrap_or_default();
+        Ok(AddingPage {
+            today,
+            services,
+            last: crate::server::take_from_session(ADDING_KEY).await,
+        })
+    })
+    .await
+}
+
+/// `/people/:id/manage`: whom a manager may move, and where to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManagePage {
+    pub person: domain::PersonId,
+    pub name: String,
+    pub service_name: String,
+    /// The services the person may be moved to (others the asker manages).
+    pub targets: Vec<ServiceChoice>,
+}
+
+/// The manager's page for one person. Anyone else (and everyone, once support has ended) is
+/// told the page is not for them; someone who may not open the record finds no such page.
+#[server(endpoint = "people/manage")]
+pub async fn get_manage(id: String) -> Result<ManagePage, AppError> {
+    crate::server::answer(async move {
+        let store = crate::server::store()?;
+        let actor = crate::server::actor()?;
+        let (person, _) = crate::server::subject(store.as_ref(), &actor, &id).await?;
+        if !domain::people::may_manage_support(&actor, &person) {
+            return Err(AppError::Forbidden(
+                "Only a manager of the service supporting this person can move them or end their support."
+                    .into(),
+            ));
+        }
+        let targets = domain::people::move_targets(&actor, &person);
+        let services = store.services().await?;
+        let service_name = services
+            .iter()
+            .find(|s| s.id == person.service_id)
+            .map(|s| s.name.clone())
+            .unwrap_or_default();
+        Ok(ManagePage {
+            person: person.id,
+            name: person.display_name().to_owned(),
+            service_name,
+            targets: services
+                .into_iter()
+                .filter(|s| targets.contains(&s.id))
+                .map(|s| ServiceChoice {
+                    id: s.id.to_string(),
+                    name: s.name,
+                })
+                .collect(),
+        })
     })
     .await
 }

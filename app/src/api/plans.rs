@@ -62,9 +62,13 @@ pub async fn get_plan(id: String) -> Result<PlanPage, AppError> {
             "Opened the plan".into(),
         )
         .await;
-        let may_write = topics.iter().any(|t| {
-            domain::access::authorize(&actor, subject, *t, domain::access::Action::Write).is_ok()
-        });
+        // Once support has ended the record is read only: the editor shows no controls (and
+        // the server refuses any edit sent anyway).
+        let may_write = !person.has_ended()
+            && topics.iter().any(|t| {
+                domain::access::authorize(&actor, subject, *t, domain::access::Action::Write)
+                    .is_ok()
+            });
         let is_the_person = actor
             .circles
             .iter()

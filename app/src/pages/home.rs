@@ -54,8 +54,15 @@ pub fn HomePage() -> impl IntoView {
 /// services they manage.
 #[component]
 fn HomeNotices(notices: Notices) -> impl IntoView {
-    let Notices { offers, grants } = notices;
+    let Notices {
+        offers,
+        grants,
+        may_add_people,
+    } = notices;
     view! {
+        {may_add_people.then(|| view! {
+            <p class="actions"><a class="button secondary" href="/people/new">"Add a person"</a></p>
+        })}
         {(!offers.is_empty()).then(|| view! {
             <section class="panel" aria-labelledby="offers-heading">
                 <h2 id="offers-heading">"You've been invited into a circle"</h2>

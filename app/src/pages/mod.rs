@@ -10,6 +10,8 @@ mod editing;
 mod home;
 mod invitation;
 mod involvement;
+mod manage_person;
+mod new_person;
 mod not_found;
 mod person;
 mod plan;
@@ -27,6 +29,8 @@ pub use devices::DevicesPage;
 pub use home::HomePage;
 pub use invitation::InvitationPage;
 pub use involvement::InvolvementPage;
+pub use manage_person::ManagePersonPage;
+pub use new_person::NewPersonPage;
 pub use not_found::NotFound;
 pub use person::PersonPage;
 pub use plan::PlanPage;
@@ -88,7 +92,8 @@ lazy_pages! {
         /// `/people/:id/summary`
         SummaryRoute(summary_view, __preload_summary_view) => SummaryPage,
     }
-    // Accounts, devices, the audit trail, administration.
+    // Accounts, devices, the audit trail, administration, adding people and managing their
+    // support.
     staff {
         /// `/account`
         AccountRoute(account_view, __preload_account_view) => AccountPage,
@@ -98,6 +103,10 @@ lazy_pages! {
         AuditRoute(audit_view, __preload_audit_view) => AuditPageView,
         /// `/admin`
         AdminRoute(admin_view, __preload_admin_view) => AdminPageView,
+        /// `/people/new`
+        NewPersonRoute(new_person_view, __preload_new_person_view) => NewPersonPage,
+        /// `/people/:id/manage`
+        ManagePersonRoute(manage_person_view, __preload_manage_person_view) => ManagePersonPage,
     }
     // Signing in and accepting an invitation (signed out).
     entry {

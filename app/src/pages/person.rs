@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::people::{PersonProfile, get_person};
 use crate::components::{CommunicationNeeds, ErrorPanel};
@@ -14,10 +14,23 @@ pub fn PersonPage() -> impl IntoView {
         move || params.read().get("id").unwrap_or_default(),
         get_person,
     );
+    // What the form that led here did (adding, moving or ending support).
+    let notice = use_query_map().with_untracked(|q| {
+        if q.get("added").is_some() {
+            Some("Added. Their About me and plan are empty: write them with them.")
+        } else if q.get("moved").is_some() {
+            Some("Moved. Their record is now with the staff of their new service.")
+        } else if q.get("ended").is_some() {
+            Some("Support ended. They have left the lists; their record is kept to read.")
+        } else {
+            None
+        }
+    });
     view! {
         <nav class="breadcrumbs" aria-label="Breadcrumb">
             <ol><li><a href="/">"All people"</a></li></ol>
         </nav>
+        {notice.map(|text| view! { <div class="panel" role="status"><p>{text}</p></div> })}
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match profile.await {
@@ -38,12 +51,20 @@ fn Profile(profile: PersonProfile) -> impl IntoView {
         may_manage_circle,
         early_warnings_for_me,
         reader,
+        may_manage_support,
+        may_export,
         communication,
     } = profile;
     let involvement = topics
         .contains(&domain::access::Topic::Involvement)
         .then(|| domain::screens::involvement_heading(&reader, person.display_name()));
-    let plan_link = domain::screens::plan_link(&reader, person.display_name());
+    let ended = person.ended_note();
+    // Once support has ended nothing more is written to the record: the plan is there to read.
+    let plan_link = if ended.is_some() {
+        Some("Read the plan".to_owned())
+    } else {
+        domain::screens::plan_link(&reader, person.display_name())
+    };
     let circle_link = domain::screens::circle_link(&reader, person.display_name());
     let all_shared = topics.len() == domain::access::Topic::ALL.len();
     let shared_titles = topics
@@ -71,6 +92,9 @@ fn Profile(profile: PersonProfile) -> impl IntoView {
             <h1 id="person-name">{name}</h1>
             <p class="person-details">{details.join(" · ")}</p>
             <CommunicationNeeds text=communication />
+            {ended.map(|note| view! {
+                <p class="panel panel-note" role="note"><strong>{note}</strong>". The record is kept to read; nothing more can be written to it."</p>
+            })}
             {(!all_shared).then(|| view! {
                 <p class="shared-note" role="note">
                     {if shared_titles.is_empty() {
@@ -96,7 +120,12 @@ fn Profile(profile: PersonProfile) -> impl IntoView {
                 })}
                 {may_manage_circle.then(|| view! {
                     <a class="button secondary" href=format!("/people/{}/circle", person.id)>{circle_link}</a>
+                })}
+                {may_export.then(|| view! {
                     <a class="button secondary" href=format!("/people/{}/summary", person.id)>"Printable summary"</a>
+                })}
+                {may_manage_support.then(|| view! {
+                    <a class="button secondary" href=format!("/people/{}/manage", person.id)>"Move or end support"</a>
                 })}
             </p>
             <section class="panel strengths-panel" aria-labelledby="strengths-heading">

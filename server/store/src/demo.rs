@@ -31,6 +31,11 @@ fn strengths(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| (*s).to_owned()).collect()
 }
 
+/// A demo date of birth (the constants below are real days).
+fn born(year: i32, month: u8, day: u8) -> Option<domain::calendar::Date> {
+    domain::calendar::Date::new(year, month, day).ok()
+}
+
 pub fn dataset() -> Dataset {
     Dataset {
         services: vec![
@@ -57,6 +62,8 @@ pub fn dataset() -> Dataset {
                 name: "Margaret Okafor".into(),
                 preferred_name: Some("Maggie".into()),
                 pronouns: Some("she/her".into()),
+                date_of_birth: born(1941, 5, 12),
+                support_ended_ms: None,
                 about_me: AboutMe {
                     strengths: strengths(&[
                         "Knows exactly how she likes her tea and her porridge",
@@ -81,6 +88,8 @@ pub fn dataset() -> Dataset {
                 name: "Daniel Price".into(),
                 preferred_name: Some("Dan".into()),
                 pronouns: Some("he/him".into()),
+                date_of_birth: born(1996, 8, 3),
+                support_ended_ms: None,
                 about_me: AboutMe {
                     strengths: strengths(&[
                         "Knows every bus route in town by heart",
@@ -104,6 +113,8 @@ pub fn dataset() -> Dataset {
                 name: "Priya Shah".into(),
                 preferred_name: None,
                 pronouns: Some("she/her".into()),
+                date_of_birth: born(1989, 11, 27),
+                support_ended_ms: None,
                 about_me: AboutMe {
                     strengths: strengths(&[
                         "Knows her own early signs well",

@@ -129,10 +129,44 @@ pub trait Store: Send + Sync + 'static {
     async fn services(&self) -> Result<Vec<Service>, StoreError>;
 
     /// Everyone supported, as lists show them (strengths first), sorted by the name they are
-    /// called.
+    /// called. A person whose support ended is left out; [`Store::person`] still finds them.
     async fn people(&self) -> Result<Vec<PersonSummary>, StoreError>;
 
+    /// [`Store::people`] with those whose support ended as well: the audit trail still covers
+    /// them.
+    async fn all_people(&self) -> Result<Vec<PersonSummary>, StoreError>;
+
+    /// A person, whether or not their support has ended (with when it did): the record stays
+    /// readable.
     async fn person(&self, id: PersonId) -> Result<Option<Person>, StoreError>;
+
+    /// Adds `people` (new ids, each with no records yet: an empty About me and plan) with the
+    /// audit events of their adding, in one transaction: all of them or none. A person's
+    /// service decides who may open their record, so the access epoch moves on with it.
+    async fn add_people(&self, people: &[Person], audit: &[AuditEvent]) -> Result<(), StoreError>;
+
+    /// Moves `person` from service `from` to `to`, with its audit event, in one transaction.
+    /// `false`, and nothing written, when the person is not supported by `from` (any more) or
+    /// their support has ended.
+    async fn move_person(
+        &self,
+        person: PersonId,
+        from: ServiceId,
+        to: ServiceId,
+        audit: &AuditEvent,
+    ) -> Result<bool, StoreError>;
+
+    /// Ends `person`'s support at `at_ms`, with its audit event, in one transaction: their
+    /// record is kept to read, every later edit pushed to it is refused, and they leave
+    /// [`Store::people`]. `false`, and nothing written, when `from` does not support them (any
+    /// more) or their support has already ended.
+    async fn end_support(
+        &self,
+        person: PersonId,
+        from: ServiceId,
+        at_ms: i64,
+        audit: &AuditEvent,
+    ) -> Result<bool, StoreError>;
 
     /// The kinds of record this store was opened with (the standard ones, unless a test added
     /// one).

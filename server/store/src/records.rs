@@ -73,7 +73,8 @@ pub(crate) fn select_keys(n: usize) -> String {
 /// `keys` keys (kind and id for each, from `$4`), and, where `with_head`, the person's version.
 /// SQLite reads the version here, its pushes already taking turns; PostgreSQL locks it first
 /// (`LOCK_HEAD`), as a read in the same statement as the lock would see the records as they were
-/// before the lock was granted. Rows are tagged `h`, `o` and `r`; see [`PushRow`].
+/// before the lock was granted. Rows are tagged `h`, `o`, `e` (support ended) and `r`; see
+/// [`PushRow`].
 pub(crate) fn select_for_push(keys: usize, with_head: bool) -> String {
     const NO_TEXT: &str = "CAST(NULL AS TEXT)";
     const NO_INT: &str = "CAST(NULL AS BIGINT)";
@@ -89,6 +90,11 @@ pub(crate) fn select_for_push(keys: usize, with_head: bool) -> String {
              {NO_TEXT}, {NO_INT}, {NO_TEXT} FROM record_heads WHERE person_id = $1"
         ));
     }
+    // The end of the person's support, when it has ended (its time in the version column).
+    parts.push(format!(
+        "SELECT 'e', {NO_TEXT}, {NO_TEXT}, {NO_TEXT}, {NO_TEXT}, ended_ms, {NO_INT}, {NO_TEXT}, \
+         {NO_INT}, {NO_TEXT} FROM people WHERE id = $1 AND ended_ms IS NOT NULL"
+    ));
     if keys > 0 {
         let keys = (0..keys)
             .map(|i| format!("(kind = ${} AND id = ${})", 4 + 2 * i, 5 + 2 * i))
@@ -121,6 +127,8 @@ pub(crate) type PushRow = (
 #[derive(Default)]
 pub(crate) struct PushRead {
     pub(crate) head: Option<i64>,
+    /// When the person's support ended, if it has: the record is read only.
+    pub(crate) ended: Option<i64>,
     pub(crate) records: Vec<Record>,
     /// Stored outcomes: number, outcome, version.
     pub(crate) outcomes: Vec<(i64, String, Option<i64>)>,
@@ -134,6 +142,7 @@ impl PushRead {
                 self.outcomes.push((seq, outcome, version));
             }
             (tag, _, _, _, _, Some(version), ..) if tag == "h" => self.head = Some(version),
+            (tag, _, _, _, _, Some(ended), ..) if tag == "e" => self.ended = Some(ended),
             (tag, kind, id, parent, topic, version, deleted, body, _, _) if tag == "r" => {
                 self.records.push(record_from_row((
                     kind.ok_or_else(|| missing("records.kind"))?,

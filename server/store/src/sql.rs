@@ -8,13 +8,16 @@ use uuid::Uuid;
 use crate::StoreError;
 
 pub(crate) type ServiceRow = (String, String, String);
-/// id, service_id, name, preferred_name, pronouns, the About me record's body ("" for none).
+/// id, service_id, name, preferred_name, pronouns, date_of_birth, ended_ms, the About me
+/// record's body ("" for none).
 pub(crate) type PersonRow = (
     String,
     String,
     String,
     Option<String>,
     Option<String>,
+    Option<String>,
+    Option<i64>,
     String,
 );
 /// A person row followed by their service's name.
@@ -24,25 +27,47 @@ pub(crate) type SummaryRow = (
     String,
     Option<String>,
     Option<String>,
+    Option<String>,
+    Option<i64>,
     String,
     String,
 );
 
 pub(crate) const SELECT_SERVICES: &str = "SELECT id, name, kind FROM services ORDER BY name";
-/// A person, with their About me record's body (About me lives in that record alone).
+/// A person, with their About me record's body (About me lives in that record alone). Found
+/// whether or not their support has ended: the record stays readable.
 pub(crate) const SELECT_PERSON: &str = "SELECT p.id, p.service_id, p.name, p.preferred_name, \
-     p.pronouns, COALESCE(r.body, '') FROM people p LEFT JOIN records r ON r.person_id = p.id \
-     AND r.kind = 'about_me' WHERE p.id = $1";
-pub(crate) const SELECT_SUMMARIES: &str = "SELECT p.id, p.service_id, p.name, p.preferred_name, \
-     p.pronouns, COALESCE(r.body, ''), s.name FROM people p JOIN services s ON s.id = p.service_id \
+     p.pronouns, p.date_of_birth, p.ended_ms, COALESCE(r.body, '') FROM people p \
+     LEFT JOIN records r ON r.person_id = p.id AND r.kind = 'about_me' WHERE p.id = $1";
+/// Everyone, whether supported now or not.
+pub(crate) const SELECT_ALL_SUMMARIES: &str = "SELECT p.id, p.service_id, p.name, \
+     p.preferred_name, p.pronouns, p.date_of_birth, p.ended_ms, COALESCE(r.body, ''), s.name \
+     FROM people p JOIN services s ON s.id = p.service_id \
      LEFT JOIN records r ON r.person_id = p.id AND r.kind = 'about_me'";
+/// Everyone still supported (a person whose support ended leaves the lists).
+pub(crate) const SELECT_SUMMARIES: &str = "SELECT p.id, p.service_id, p.name, p.preferred_name, \
+     p.pronouns, p.date_of_birth, p.ended_ms, COALESCE(r.body, ''), s.name FROM people p \
+     JOIN services s ON s.id = p.service_id \
+     LEFT JOIN records r ON r.person_id = p.id AND r.kind = 'about_me' WHERE p.ended_ms IS NULL";
 pub(crate) const UPSERT_SERVICE: &str = "INSERT INTO services (id, name, kind) VALUES ($1, $2, $3) \
      ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind";
-pub(crate) const UPSERT_PERSON: &str = "INSERT INTO people \
-     (id, service_id, name, preferred_name, pronouns, about_me) VALUES ($1, $2, $3, $4, $5, $6) \
+pub(crate) const UPSERT_PERSON: &str = "INSERT INTO people (id, service_id, name, \
+     preferred_name, pronouns, about_me, date_of_birth, ended_ms) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
      ON CONFLICT (id) DO UPDATE SET service_id = excluded.service_id, name = excluded.name, \
      preferred_name = excluded.preferred_name, pronouns = excluded.pronouns, \
-     about_me = excluded.about_me";
+     about_me = excluded.about_me, date_of_birth = excluded.date_of_birth, \
+     ended_ms = excluded.ended_ms";
+/// Someone new: an id already taken is an error, never a replacement.
+pub(crate) const INSERT_PERSON: &str = "INSERT INTO people (id, service_id, name, \
+     preferred_name, pronouns, about_me, date_of_birth, ended_ms) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+/// Moves a person still supported by service `$2` to service `$3`.
+pub(crate) const MOVE_PERSON: &str = "UPDATE people SET service_id = $3 \
+     WHERE id = $1 AND service_id = $2 AND ended_ms IS NULL";
+/// Ends the support of a person still supported by service `$2`.
+pub(crate) const END_SUPPORT: &str = "UPDATE people SET ended_ms = $3 \
+     WHERE id = $1 AND service_id = $2 AND ended_ms IS NULL";
 
 pub(crate) const SELECT_CLIENT_SEQ: &str = "SELECT COALESCE(MAX(seq), 0) FROM mutation_outcomes \
      WHERE person_id = $1 AND client_id = $2";
@@ -107,10 +132,18 @@ pub(crate) fn service_from_row((id, name, kind): ServiceRow) -> Result<Service, 
 }
 
 pub(crate) fn person_from_row(
-    (id, service_id, name, preferred_name, pronouns, about_me): PersonRow,
+    (id, service_id, name, preferred_name, pronouns, date_of_birth, ended_ms, about_me): PersonRow,
 ) -> Result<Person, StoreError> {
     let about_me = crate::records::about_me_from_body(&id, &about_me)?;
+    let date_of_birth = date_of_birth
+        .map(|d| {
+            d.parse::<domain::calendar::Date>()
+                .map_err(|e| StoreError::Corrupt(format!("people.date_of_birth {d:?}: {e}")))
+        })
+        .transpose()?;
     Ok(Person {
+        date_of_birth,
+        support_ended_ms: ended_ms,
         id: PersonId(uuid("people.id", &id)?),
         service_id: ServiceId(uuid("people.service_id", &service_id)?),
         name,
@@ -121,8 +154,17 @@ pub(crate) fn person_from_row(
 }
 
 pub(crate) fn summary_from_row(row: SummaryRow) -> Result<PersonSummary, StoreError> {
-    let (id, service_id, name, preferred_name, pronouns, about_me, service_name) = row;
-    let person = person_from_row((id, service_id, name, preferred_name, pronouns, about_me))?;
+    let (id, service_id, name, preferred_name, pronouns, born, ended, about_me, service_name) = row;
+    let person = person_from_row((
+        id,
+        service_id,
+        name,
+        preferred_name,
+        pronouns,
+        born,
+        ended,
+        about_me,
+    ))?;
     Ok(person.summary(&service_name))
 }
 
@@ -178,6 +220,8 @@ macro_rules! sql_store {
                         .bind(&p.preferred_name)
                         .bind(&p.pronouns)
                         .bind(about_me_json(&p.about_me))
+                        .bind(p.date_of_birth.map(|d| d.to_string()))
+                        .bind(p.support_ended_ms)
                         .execute(&mut *tx)
                         .await?;
                     sqlx::query($crate::records::INSERT_HEAD)
@@ -204,6 +248,18 @@ macro_rules! sql_store {
                     .into_iter()
                     .map(service_from_row)
                     .collect()
+            }
+
+            async fn all_people(&self) -> Result<Vec<domain::PersonSummary>, $crate::StoreError> {
+                use $crate::sql::*;
+                let mut people = sqlx::query_as::<_, SummaryRow>(SELECT_ALL_SUMMARIES)
+                    .fetch_all(&self.pool)
+                    .await?
+                    .into_iter()
+                    .map(summary_from_row)
+                    .collect::<Result<Vec<_>, _>>()?;
+                domain::people::sort_for_display(&mut people);
+                Ok(people)
             }
 
             async fn people(&self) -> Result<Vec<domain::PersonSummary>, $crate::StoreError> {
@@ -237,6 +293,101 @@ macro_rules! sql_store {
                     self.access.keep_person(tag, person);
                 }
                 Ok(person)
+            }
+
+            async fn add_people(
+                &self,
+                people: &[domain::Person],
+                audit: &[domain::audit::AuditEvent],
+            ) -> Result<(), $crate::StoreError> {
+                use $crate::sql::*;
+                let mut tx = self.pool.begin().await?;
+                for p in people {
+                    let pid = p.id.to_string();
+                    sqlx::query(INSERT_PERSON)
+                        .bind(&pid)
+                        .bind(p.service_id.to_string())
+                        .bind(&p.name)
+                        .bind(&p.preferred_name)
+                        .bind(&p.pronouns)
+                        .bind(about_me_json(&p.about_me))
+                        .bind(p.date_of_birth.map(|d| d.to_string()))
+                        .bind(p.support_ended_ms)
+                        .execute(&mut *tx)
+                        .await?;
+                    // Version 0 and no records: an empty About me and an empty plan.
+                    sqlx::query($crate::records::INSERT_HEAD)
+                        .bind(&pid)
+                        .bind(0_i64)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                for event in audit {
+                    Self::run_writes(&mut tx, &$crate::records::Writes::of_audit(event)).await?;
+                }
+                // A person's service decides who may open their record.
+                let epoch = $crate::sql::access_changed!(tx);
+                tx.commit().await?;
+                self.access.saw(epoch);
+                Ok(())
+            }
+
+            async fn move_person(
+                &self,
+                person: domain::PersonId,
+                from: domain::ServiceId,
+                to: domain::ServiceId,
+                audit: &domain::audit::AuditEvent,
+            ) -> Result<bool, $crate::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let moved = sqlx::query($crate::sql::MOVE_PERSON)
+                    .bind(person.to_string())
+                    .bind(from.to_string())
+                    .bind(to.to_string())
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if moved == 0 {
+                    return Ok(false);
+                }
+                Self::run_writes(&mut tx, &$crate::records::Writes::of_audit(audit)).await?;
+                let epoch = $crate::sql::access_changed!(tx);
+                tx.commit().await?;
+                self.access.saw(epoch);
+                Ok(true)
+            }
+
+            async fn end_support(
+                &self,
+                person: domain::PersonId,
+                from: domain::ServiceId,
+                at_ms: i64,
+                audit: &domain::audit::AuditEvent,
+            ) -> Result<bool, $crate::StoreError> {
+                let pid = person.to_string();
+                let mut tx = self.pool.begin().await?;
+                // Takes the person's row lock first, as a push does: a push under way finishes
+                // before support ends, and every push after it reads the end (on SQLite,
+                // writers take turns anyway).
+                sqlx::query($crate::records::LOCK_HEAD)
+                    .bind(&pid)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let ended = sqlx::query($crate::sql::END_SUPPORT)
+                    .bind(&pid)
+                    .bind(from.to_string())
+                    .bind(at_ms)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if ended == 0 {
+                    return Ok(false);
+                }
+                Self::run_writes(&mut tx, &$crate::records::Writes::of_audit(audit)).await?;
+                let epoch = $crate::sql::access_changed!(tx);
+                tx.commit().await?;
+                self.access.saw(epoch);
+                Ok(true)
             }
 
             fn catalog(&self) -> &domain::records::Catalog {
@@ -365,6 +516,20 @@ macro_rules! sql_store {
                         return Err($crate::StoreError::NotFound);
                     };
                     let version = $crate::sql::count("record_heads.version", version)?;
+                    // Once support has ended the record is read only: every new edit gets a
+                    // stored refusal saying so (read under the person's lock, so an end of
+                    // support committed before this push is always seen).
+                    let ended = read.ended.map(domain::people::ended_refusal);
+                    let refuse_ended = |_: &domain::records::RecordSet,
+                                        _: &domain::records::RecordOp|
+                     -> Result<(), String> {
+                        Err(ended.clone().unwrap_or_default())
+                    };
+                    let allowed: &domain::records::authority::Allowed<'_> = if ended.is_some() {
+                        &refuse_ended
+                    } else {
+                        allowed
+                    };
                     let mut found = read.records;
                     for chunk in chunks {
                         let sql = select_keys(chunk.len());

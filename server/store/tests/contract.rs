@@ -70,6 +70,11 @@ contract!(
     goals_are_kept_in_a_typed_table_for_reports_as_they_change,
     a_kind_declared_in_a_test_is_stored_and_read_back_only_with_its_topic,
     an_access_change_made_by_another_server_is_seen_at_the_next_session_read,
+    people_added_together_are_stored_with_their_audit_events_and_an_empty_record,
+    people_added_together_are_all_stored_or_none_is,
+    a_move_to_another_service_is_seen_by_another_server_at_the_next_session_read,
+    a_move_or_end_from_a_service_that_no_longer_supports_the_person_changes_nothing,
+    an_ended_support_keeps_the_record_readable_refuses_every_edit_and_leaves_the_lists,
 );
 
 fn service(n: u128, name: &str) -> Service {
@@ -87,6 +92,8 @@ fn person(n: u128, service: &Service, name: &str, preferred: Option<&str>) -> Pe
         name: name.into(),
         preferred_name: preferred.map(Into::into),
         pronouns: Some("they/them".into()),
+        date_of_birth: "1990-06-30".parse().ok(),
+        support_ended_ms: None,
         about_me: AboutMe {
             strengths: vec![format!("{name} is patient"), "Good with numbers".into()],
             matters_to_me: "My dog".into(),
@@ -1876,4 +1883,262 @@ async fn an_access_change_made_by_another_server_is_seen_at_the_next_session_rea
         "a person moved elsewhere is seen"
     );
     other.close().await;
+}
+
+/// Someone new at `service`, as the "Add a person" form makes them.
+fn someone_new(n: u128, service: ServiceId, name: &str) -> Person {
+    domain::people::NewPerson {
+        name: name.into(),
+        date_of_birth: "1984-02-29".into(),
+        ..Default::default()
+    }
+    .check(
+        PersonId(Uuid::from_u128(0xadd0 + n)),
+        service,
+        "2026-05-01".parse().expect("a day"),
+    )
+    .expect("valid")
+}
+
+fn added_event(n: u128, person: &Person) -> domain::audit::AuditEvent {
+    let mut event = audit_event(0x100 + n, Some(person.id), 20, None);
+    event.kind = domain::audit::AuditKind::Changed;
+    event.summary = format!("Added {}", person.name);
+    event
+}
+
+async fn audit_of(store: &dyn Store, person: PersonId) -> Vec<domain::audit::AuditEvent> {
+    store
+        .audit_events(&domain::audit::AuditFilter {
+            people: vec![person],
+            limit: 100,
+            ..Default::default()
+        })
+        .await
+        .expect("audit")
+}
+
+async fn people_added_together_are_stored_with_their_audit_events_and_an_empty_record(
+    store: Arc<dyn Store>,
+    _: String,
+) {
+    store::load_demo(store.as_ref()).await.expect("demo");
+    let sam = someone_new(1, demo::RIVERSIDE, "Sam Lee");
+    let zoe = someone_new(2, demo::RIVERSIDE, "Zoë Adams");
+    store
+        .add_people(
+            &[sam.clone(), zoe.clone()],
+            &[added_event(1, &sam), added_event(2, &zoe)],
+        )
+        .await
+        .expect("added");
+    assert_eq!(
+        store.person(sam.id).await.expect("read").as_ref(),
+        Some(&sam),
+        "the person reads back whole, date of birth included"
+    );
+    let listed: Vec<_> = store.people().await.expect("people");
+    assert!(listed.iter().any(|p| p.id == sam.id));
+    assert!(listed.iter().any(|p| p.id == zoe.id));
+    let (records, version) = store.records(zoe.id, None).await.expect("records");
+    assert!(records.is_empty(), "no About me and no plan yet");
+    assert_eq!(version, 0);
+    let events = audit_of(store.as_ref(), sam.id).await;
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].summary, "Added Sam Lee");
+}
+
+async fn people_added_together_are_all_stored_or_none_is(store: Arc<dyn Store>, _: String) {
+    store::load_demo(store.as_ref()).await.expect("demo");
+    let sam = someone_new(1, demo::RIVERSIDE, "Sam Lee");
+    let mut taken = someone_new(2, demo::RIVERSIDE, "Not Maggie");
+    taken.id = demo::MAGGIE;
+    let refused = store
+        .add_people(
+            &[sam.clone(), taken.clone()],
+            &[added_event(1, &sam), added_event(2, &taken)],
+        )
+        .await;
+    assert!(refused.is_err(), "an id already taken is never replaced");
+    assert_eq!(store.person(sam.id).await.expect("read"), None);
+    assert!(audit_of(store.as_ref(), sam.id).await.is_empty());
+    let maggie = store
+        .person(demo::MAGGIE)
+        .await
+        .expect("read")
+        .expect("maggie");
+    assert_eq!(maggie.name, "Margaret Okafor");
+}
+
+async fn a_move_to_another_service_is_seen_by_another_server_at_the_next_session_read(
+    store: Arc<dyn Store>,
+    url: String,
+) {
+    store::load_demo(store.as_ref()).await.expect("demo");
+    let other = store::connect(&url).await.expect("a second server");
+    let ruth = user_of("ruth@family.example");
+    assert!(
+        other
+            .create_session("ruths-phone", Some(ruth), "{}", i64::MAX / 2)
+            .await
+            .expect("session")
+    );
+    let read = || async {
+        other
+            .person(demo::MAGGIE)
+            .await
+            .expect("read")
+            .expect("maggie")
+            .service_id
+    };
+    assert_eq!(read().await, demo::RIVERSIDE);
+    let mut event = audit_event(51, Some(demo::MAGGIE), 30, None);
+    event.before = Some("Riverside".into());
+    event.after = Some("Elm Court".into());
+    assert!(
+        store
+            .move_person(demo::MAGGIE, demo::RIVERSIDE, demo::ELM_COURT, &event)
+            .await
+            .expect("move")
+    );
+    other.session("ruths-phone", 0).await.expect("session read");
+    assert_eq!(
+        read().await,
+        demo::ELM_COURT,
+        "never the old service from memory"
+    );
+    let events = audit_of(store.as_ref(), demo::MAGGIE).await;
+    let kept = events.iter().find(|e| e.id == event.id).expect("audited");
+    assert_eq!(kept.before.as_deref(), Some("Riverside"));
+    assert_eq!(kept.after.as_deref(), Some("Elm Court"));
+}
+
+async fn a_move_or_end_from_a_service_that_no_longer_supports_the_person_changes_nothing(
+    store: Arc<dyn Store>,
+    _: String,
+) {
+    store::load_demo(store.as_ref()).await.expect("demo");
+    let audited = audit_of(store.as_ref(), demo::MAGGIE).await.len();
+    let event = audit_event(61, Some(demo::MAGGIE), 30, None);
+    assert!(
+        !store
+            .move_person(demo::MAGGIE, demo::ELM_COURT, demo::NORTHGATE, &event)
+            .await
+            .expect("move")
+    );
+    assert!(
+        !store
+            .end_support(demo::MAGGIE, demo::ELM_COURT, 40, &event)
+            .await
+            .expect("end")
+    );
+    let maggie = store
+        .person(demo::MAGGIE)
+        .await
+        .expect("read")
+        .expect("maggie");
+    assert_eq!(maggie.service_id, demo::RIVERSIDE);
+    assert_eq!(maggie.support_ended_ms, None);
+    assert_eq!(audit_of(store.as_ref(), demo::MAGGIE).await.len(), audited);
+}
+
+async fn an_ended_support_keeps_the_record_readable_refuses_every_edit_and_leaves_the_lists(
+    store: Arc<dyn Store>,
+    url: String,
+) {
+    store::load_demo(store.as_ref()).await.expect("demo");
+    let other = store::connect(&url).await.expect("a second server");
+    let ruth = user_of("ruth@family.example");
+    assert!(
+        other
+            .create_session("ruths-phone", Some(ruth), "{}", i64::MAX / 2)
+            .await
+            .expect("session")
+    );
+    let mut r = replica(store.as_ref(), 1).await;
+    r.edit(create_goal(10, "Make my own breakfast"));
+    store
+        .sync_push(demo::MAGGIE, r.client, &r.push_request())
+        .await
+        .expect("push");
+    assert!(other.person(demo::MAGGIE).await.expect("read").is_some());
+
+    let ended_at = 1_782_862_200_000;
+    let event = audit_event(71, Some(demo::MAGGIE), ended_at, None);
+    assert!(
+        store
+            .end_support(demo::MAGGIE, demo::RIVERSIDE, ended_at, &event)
+            .await
+            .expect("end")
+    );
+    other.session("ruths-phone", 0).await.expect("session read");
+    let maggie = other
+        .person(demo::MAGGIE)
+        .await
+        .expect("read")
+        .expect("kept");
+    assert_eq!(
+        maggie.support_ended_ms,
+        Some(ended_at),
+        "seen by another server"
+    );
+    assert!(
+        !store
+            .people()
+            .await
+            .expect("people")
+            .iter()
+            .any(|p| p.id == demo::MAGGIE),
+        "off the lists"
+    );
+    assert!(
+        store
+            .all_people()
+            .await
+            .expect("all")
+            .iter()
+            .any(|p| p.id == demo::MAGGIE),
+        "but in the history"
+    );
+    assert_eq!(
+        goals(store.as_ref()).await,
+        ["Make my own breakfast"],
+        "history stays"
+    );
+
+    r.edit(create_goal(11, "Walk to the shops"));
+    let acks = store
+        .sync_push(demo::MAGGIE, r.client, &r.push_request())
+        .await
+        .expect("push");
+    assert_eq!(
+        acks.len(),
+        2,
+        "the first edit's stored outcome, then the new one"
+    );
+    let Outcome::Rejected { reason } = &acks[1].outcome else {
+        panic!(
+            "an edit after support ended is refused, got {:?}",
+            acks[1].outcome
+        );
+    };
+    assert!(
+        reason.starts_with("Support ended on Wed 1 Jul 2026"),
+        "{reason}"
+    );
+    assert_eq!(goals(store.as_ref()).await, ["Make my own breakfast"]);
+
+    let again = audit_event(72, Some(demo::MAGGIE), ended_at + 1, None);
+    assert!(
+        !store
+            .end_support(demo::MAGGIE, demo::RIVERSIDE, ended_at + 1, &again)
+            .await
+            .expect("end again")
+    );
+    assert!(
+        !store
+            .move_person(demo::MAGGIE, demo::RIVERSIDE, demo::ELM_COURT, &again)
+            .await
+            .expect("move")
+    );
 }

@@ -389,6 +389,29 @@ async fn markup_typed_into_any_text_is_shown_as_text_on_every_page(backend: Back
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
+    // Someone added with the form, and a form sent back with what was typed in it.
+    let riverside = demo::RIVERSIDE.to_string();
+    let (_, location) = app
+        .post_form(
+            "/people/add",
+            &[
+                ("name", "Added Person"),
+                ("preferred_name", &planted("Added")),
+                ("pronouns", "<b id=\"planted\">x</b>"),
+                ("service", &riverside),
+            ],
+        )
+        .await;
+    assert!(location.ends_with("?added=1"), "{location}");
+    let added = location.split('?').next().unwrap_or_default().to_owned();
+    let too_long = format!("{}{}", planted("Name"), "x".repeat(120));
+    let (_, location) = app
+        .post_form(
+            "/people/add",
+            &[("name", &too_long), ("service", &riverside)],
+        )
+        .await;
+    assert!(location.ends_with("problem=add"), "{location}");
     // Every page, as everyone who can open it.
     let person_pages = |id: PersonId| {
         [
@@ -406,6 +429,9 @@ async fn markup_typed_into_any_text_is_shown_as_text_on_every_page(backend: Back
         "/devices".to_owned(),
         "/account".to_owned(),
         "/admin".to_owned(),
+        "/people/new".to_owned(),
+        added,
+        format!("/people/{}/manage", demo::MAGGIE),
     ];
     pages.extend(person_pages(demo::MAGGIE));
     for who in [&*app, &maggie, &ruth, &admin] {

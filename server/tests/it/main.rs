@@ -5,6 +5,7 @@ mod assets;
 mod helpers;
 mod holes;
 mod pages;
+mod people;
 mod process;
 mod records;
 mod startup;
