@@ -250,3 +250,44 @@ test("a relative without the health topic never receives a health decision, on t
   await ruth.context.close();
   await asha.context.close();
 });
+
+test("a referral shows its 48-hour clock, the advocate records their view, and the interaction log takes an entry", async ({
+  browser,
+}) => {
+  const tom = await device(browser, "tom@elmcourt.example", `${DAN}/involvement`);
+  await saved(tom.page);
+  const referrals = await openBlock(tom.page, "Advocacy referrals");
+  // The demo's referral: engaged the day after the trigger.
+  await expect(referrals.locator("li.member-card", { hasText: "Staying out after 11pm" }).locator("summary")).toContainText(
+    "Advocate engaged in 28 hours 30 minutes: on time",
+  );
+  // A new one starts its clock now.
+  await referrals.getByLabel("A new referral: what it is about").fill("A move to a flat of his own");
+  await referrals.getByRole("button", { name: "Add referral" }).click();
+  await expect(referrals.locator("li.member-card", { hasText: "A move to a flat" }).locator("summary")).toContainText(
+    /4[78] hours( \d+ minutes?)? left to engage an advocate/,
+  );
+  const log = await openBlock(tom.page, "Interaction log");
+  await log.getByLabel("Log a contact: what it was about").fill("Called Carol about Sunday dinner");
+  await log.getByRole("button", { name: "Add to the log" }).click();
+  await expect(log.locator("li.member-card", { hasText: "Called Carol" })).toHaveCount(1);
+  await saved(tom.page);
+
+  // Lee, Dan's advocate, records his view himself.
+  const lee = await device(browser, "lee@advocacy.example", `${DAN}/involvement`);
+  await saved(lee.page);
+  const onLee = await openBlock(lee.page, "Advocacy referrals");
+  const card = onLee.locator("li.member-card", { hasText: "A move to a flat" });
+  await card.locator("summary").click();
+  const view = card.getByLabel("The advocate's view, in their words", { exact: true });
+  await view.fill("Dan wants to visit two flats before deciding");
+  await view.blur();
+  await saved(lee.page);
+  const onTom = referrals.locator("li.member-card", { hasText: "A move to a flat" });
+  await onTom.locator("summary").click();
+  await expect(onTom.getByLabel("The advocate's view, in their words", { exact: true })).toHaveValue(
+    "Dan wants to visit two flats before deciding",
+  );
+  await tom.context.close();
+  await lee.context.close();
+});

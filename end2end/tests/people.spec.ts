@@ -90,7 +90,7 @@ test("a manager moves someone to another service they manage", async ({ page }) 
   const path = await addSomeone(page, name);
   await page.getByRole("link", { name: "Move or end support" }).click();
   await expect(page.getByRole("heading", { level: 1, name: `Move or end support: ${name}` })).toBeVisible();
-  await page.getByLabel("Move to").selectOption({ label: "Elm Court Supported Living" });
+  await page.getByLabel("Move to", { exact: true }).selectOption({ label: "Elm Court Supported Living" });
   await page.getByRole("button", { name: `Move ${name}` }).click();
   await expect(page).toHaveURL(new RegExp(`${path}\\?moved=1$`));
   await expect(page.getByText("Elm Court Supported Living")).toBeVisible();

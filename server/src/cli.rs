@@ -73,7 +73,7 @@ pub async fn run(args: &[String]) -> Result<(), StartupError> {
                 ..config
             };
             let store = open_store(&config).await?;
-            store::load_demo(store.as_ref()).await?;
+            store::load_demo_with_plans(store.as_ref()).await?;
             store.close().await;
             tracing::info!("loaded the demo dataset");
             Ok(())

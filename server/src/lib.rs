@@ -90,7 +90,7 @@ pub async fn open_store(config: &Config) -> Result<Arc<dyn Store>, StartupError>
     let url = config.database_url()?;
     let store = store::connect(url.expose()).await?;
     if config.is_embedded() && config.demo == DemoData::WhenEmpty && store.is_empty().await? {
-        store::load_demo(store.as_ref()).await?;
+        store::load_demo_with_plans(store.as_ref()).await?;
         tracing::info!("new embedded database: loaded the demo dataset");
     }
     Ok(store)

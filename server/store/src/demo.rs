@@ -7,7 +7,9 @@ use domain::audit::{AuditEvent, AuditKind};
 use std::collections::BTreeMap;
 
 use domain::records::authority::{AnyOp, Mutation};
-use domain::records::kinds::{COMMUNICATING, DECIDING_KIND, DECISIONS, MEMBERS, RHYTHM};
+use domain::records::kinds::{
+    AGREEMENTS, COMMUNICATING, DECIDING_KIND, DECISIONS, INTERACTIONS, MEMBERS, REFERRALS, RHYTHM,
+};
 use domain::records::{Outcome, RecordOp, SCHEMA_VERSION, Value};
 use domain::sync::ClientId;
 use domain::{AboutMe, Dataset, Person, PersonId, Service, ServiceId, ServiceKind};
@@ -366,6 +368,14 @@ fn create(kind: &str, id: Uuid, fields: Vec<(&str, Value)>) -> RecordOp {
     }
 }
 
+fn demo_id(n: u128) -> Uuid {
+    Uuid::from_u128(0x0193_0000_0000_7000_8000_0000_0000_0d00 + n)
+}
+
+fn moment(local: &str) -> Value {
+    Value::Number(domain::calendar::parse_london_local(local).expect("a demo time"))
+}
+
 fn decision(n: u128, topic: Topic, fields: &[(&str, Value)]) -> RecordOp {
     RecordOp::Create {
         kind: DECISIONS.to_owned(),
@@ -451,6 +461,7 @@ pub fn involvement() -> Vec<(PersonId, Vec<RecordOp>)> {
             ("helps", text("A cup of tea first, one thing at a time, and the plan written down for me afterwards")),
             ("upsets", text("People talking over me to Ruth")),
             ("first_thing", text("Speak to me, not to Ruth")),
+            ("family_contact", text("Asha Patel, my key worker")),
         ]),
         create(RHYTHM, MAGGIE.0, vec![
             ("mini_review", Value::Choice("monthly".into())),
@@ -666,6 +677,63 @@ pub fn involvement() -> Vec<(PersonId, Vec<RecordOp>)> {
             ),
             ("outcome", Value::Choice("decided".into())),
             ("review_date", date("2027-02-26")),
+        ],
+    ));
+    // How the circle works together day to day: supporter agreements, the interaction log,
+    // an advocacy referral.
+    maggie.extend([
+        create(AGREEMENTS, demo_id(41), vec![
+            ("supporter", text("Ruth Okafor")),
+            ("what_they_do", text("Visits on Saturdays: shopping together, then a cup of tea that Maggie makes")),
+            ("prompts", text("What's the first step?\nShall I wait while you try?\nWhat would help right now?")),
+            ("help_means", text("Help means waiting while I try first, and doing only the part I ask for. Doing it for me is not help.")),
+        ]),
+        create(AGREEMENTS, demo_id(42), vec![
+            ("supporter", text("Riverside staff")),
+            ("what_they_do", text("Reablement visits, morning and teatime")),
+            ("prompts", text("What's the first step?\nShall I wait while you try?")),
+            ("help_means", text("Two steps of breakfast done by Maggie before help is offered")),
+        ]),
+        create(INTERACTIONS, demo_id(43), vec![
+            ("summary", text("Ruth worried about Maggie using the kettle; agreed to try the prompts for two weeks")),
+            ("happened_on", date("2026-11-24")),
+            ("who", text("Ruth Okafor and Asha Patel")),
+            ("channel", Value::Choice("phone".into())),
+            ("next_step", text("Asha to call Ruth on 8 December to see how the prompts went")),
+        ]),
+    ]);
+    dan.extend([
+        create(REFERRALS, demo_id(44), vec![
+            ("about", text("Staying out after 11pm: Dan and staff disagree")),
+            ("trigger", Value::Choice("no_one_to_consult".into())),
+            ("advocate_type", Value::Choice("care_act".into())),
+            ("arose_at", moment("2026-11-10T09:30")),
+            ("referred_at", moment("2026-11-10T11:00")),
+            ("engaged_at", moment("2026-11-11T14:00")),
+            ("advocate", text("Lee Morgan")),
+            ("advocate_view", text("Dan understands the risks of the late bus; a curfew is not the least restrictive option")),
+            ("changed", text("A staged plan with a text check-in at 11pm and a booked taxi, instead of home by 11")),
+        ]),
+        create(INTERACTIONS, demo_id(45), vec![
+            ("summary", text("Mini-review by video with Lee: the check-in texts are working")),
+            ("happened_on", date("2026-11-30")),
+            ("who", text("Dan, Lee Morgan, Tom Reed")),
+            ("channel", Value::Choice("video".into())),
+            ("next_step", text("Try one Saturday out until midnight; review on 14 December")),
+        ]),
+    ]);
+    priya.push(create(
+        INTERACTIONS,
+        demo_id(46),
+        vec![
+            (
+                "summary",
+                text("Priya asked for fewer calls this month; texts before visits instead"),
+            ),
+            ("happened_on", date("2026-11-28")),
+            ("who", text("Priya and Jo Bennett")),
+            ("channel", Value::Choice("text".into())),
+            ("next_step", text("Jo to text the day before each visit")),
         ],
     ));
     vec![(MAGGIE, maggie), (DAN, dan), (PRIYA, priya)]

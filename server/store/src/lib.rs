@@ -473,6 +473,14 @@ pub async fn connect_with(
 /// Writes the demo dataset (idempotent: running it twice leaves one copy).
 pub async fn load_demo(store: &dyn Store) -> Result<(), StoreError> {
     store.import(&demo::dataset()).await?;
-    demo::load_accounts(store).await?;
+    demo::load_accounts(store).await
+}
+
+/// The demo dataset as a new installation gets it ([`load_demo`]) and, written through the
+/// records engine as a person would write them, each demo person's involvement plan, decisions
+/// and log (`demo::involvement`). Safe to repeat. Tests that count versions from an untouched
+/// demo use [`load_demo`] alone.
+pub async fn load_demo_with_plans(store: &dyn Store) -> Result<(), StoreError> {
+    load_demo(store).await?;
     demo::load_involvement(store).await
 }

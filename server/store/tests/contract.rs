@@ -32,6 +32,7 @@ macro_rules! contract {
 
 contract!(
     a_new_database_is_empty_and_healthy,
+    the_demo_plans_are_written_through_the_engine_once_however_often_they_are_loaded,
     migrating_an_up_to_date_database_again_changes_nothing,
     imported_people_are_listed_by_the_name_they_are_called_with_strengths_first,
     importing_the_same_dataset_twice_keeps_one_copy_applies_details_and_keeps_about_me,
@@ -100,6 +101,33 @@ fn person(n: u128, service: &Service, name: &str, preferred: Option<&str>) -> Pe
             ..AboutMe::default()
         },
     }
+}
+
+async fn the_demo_plans_are_written_through_the_engine_once_however_often_they_are_loaded(
+    store: Arc<dyn Store>,
+    _: String,
+) {
+    store::load_demo_with_plans(store.as_ref())
+        .await
+        .expect("demo with plans");
+    let (records, version) = store.records(demo::DAN, None).await.expect("records");
+    assert!(version > 0);
+    let set: domain::records::RecordSet = records.into_iter().collect();
+    let decision = set
+        .of_kind(domain::records::kinds::DECISIONS)
+        .find(|d| d.text("decision").contains("after 11pm"))
+        .expect("Dan's decision");
+    assert_eq!(
+        domain::records::kinds::DecisionStage::of(decision),
+        domain::records::kinds::DecisionStage::BestInterests
+    );
+    assert!(domain::involvement::communication(&set, demo::DAN).is_some());
+    // Loaded again (a restart, `seed-demo`): answered from the stored outcomes, nothing changes.
+    store::load_demo_with_plans(store.as_ref())
+        .await
+        .expect("again");
+    let (_, again) = store.records(demo::DAN, None).await.expect("records");
+    assert_eq!(again, version);
 }
 
 async fn a_new_database_is_empty_and_healthy(store: Arc<dyn Store>, _: String) {
@@ -616,9 +644,14 @@ async fn the_demo_accounts_carry_their_roles_circles_and_consent(store: Arc<dyn 
     assert_eq!(ruth.circles[0].role, CircleRole::FamilyOrFriend);
     assert_eq!(
         ruth.circles[0].shared,
-        [Topic::AboutMe, Topic::GoalsAndProgress, Topic::DailyLiving]
-            .into_iter()
-            .collect()
+        [
+            Topic::AboutMe,
+            Topic::GoalsAndProgress,
+            Topic::DailyLiving,
+            Topic::Involvement
+        ]
+        .into_iter()
+        .collect()
     );
     let user = store
         .user_by_email("  RUTH@family.example ")

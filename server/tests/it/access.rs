@@ -347,6 +347,7 @@ async fn revoking_a_topic_resets_the_members_copy_without_it(backend: Backend) {
             &[
                 (&format!("share.{ruth_id}.goals_and_progress"), "on"),
                 (&format!("share.{ruth_id}.daily_living"), "on"),
+                (&format!("share.{ruth_id}.involvement"), "on"),
             ],
         )
         .await;

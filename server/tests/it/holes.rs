@@ -236,6 +236,9 @@ fn around<'a>(html: &'a str, needle: &str) -> &'a str {
 
 async fn markup_typed_into_any_text_is_shown_as_text_on_every_page(backend: Backend) {
     let app = TestApp::with_demo(backend).await;
+    store::demo::load_involvement(app.store.as_ref())
+        .await
+        .expect("the demo's involvement plans");
     let planted = |what: &str| format!("{what} {PLANTED}");
     // The person's own details, as staff would type them (names, pronouns, strengths, About me).
     let mut data = demo::dataset();

@@ -1023,13 +1023,15 @@ impl DecisionStage {
         match record.text("outcome") {
             "decided" => DecisionStage::Decided,
             "doubt" => {
+                // Best interests follow only a finished assessment: all four tests answered
+                // (the engine refuses the checklist before), one of them not met.
                 let answers: Vec<&str> = CAPACITY_FIELDS.iter().map(|f| record.text(f)).collect();
-                if answers.contains(&"no") {
-                    DecisionStage::BestInterests
-                } else if answers.iter().all(|a| *a == "yes") {
-                    DecisionStage::Decided
-                } else {
+                if answers.iter().any(|a| a.is_empty()) {
                     DecisionStage::Capacity
+                } else if answers.contains(&"no") {
+                    DecisionStage::BestInterests
+                } else {
+                    DecisionStage::Decided
                 }
             }
             _ => DecisionStage::Consent,
