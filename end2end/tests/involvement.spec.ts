@@ -291,3 +291,25 @@ test("a referral shows its 48-hour clock, the advocate records their view, and t
   await tom.context.close();
   await lee.context.close();
 });
+
+test("staff writing a deficit word get a suggestion they can dismiss, and question prompts are offered where goals are written", async ({
+  browser,
+}) => {
+  const asha = await device(browser, "asha@riverside.example", `${MAGGIE}/plan`);
+  await saved(asha.page);
+  const box = asha.page.getByLabel("How best to support me", { exact: true });
+  await box.click();
+  await box.press("Control+End");
+  await box.pressSequentially(" She wanders at night.");
+  const help = asha.page.getByRole("status").filter({ hasText: "A thought on wording" });
+  await expect(help).toContainText("Instead of “wanders”, perhaps “walks with purpose”");
+  // Nothing was changed for her.
+  await expect(box).toHaveValue(/She wanders at night\./);
+  await asha.page.getByRole("button", { name: "Dismiss the suggestion for “wanders”" }).click();
+  await expect(help).toHaveCount(0);
+  // The question types, offered beside the goals.
+  const goals = asha.page.locator("section", { has: asha.page.getByRole("heading", { name: "My goals" }) });
+  await goals.getByText("Questions that help (strengths-based)").click();
+  await expect(goals.getByText("When things were going well, what was different?")).toBeVisible();
+  await asha.context.close();
+});

@@ -90,7 +90,7 @@ pub const MAP_RINGS: [f64; 3] = [80.0, 135.0, 185.0];
 /// ring starts at a different angle, so names on neighbouring rings don't line up).
 pub fn map(members: &[MemberView]) -> Vec<MapPlace> {
     let mut places = Vec::new();
-    for ring_no in 0..MAP_RINGS.len() {
+    for (ring_no, radius) in MAP_RINGS.iter().enumerate() {
         let on_ring: Vec<&MemberView> = members
             .iter()
             .filter(|m| ring(&m.closeness) == ring_no)
@@ -103,8 +103,8 @@ pub fn map(members: &[MemberView]) -> Vec<MapPlace> {
                 id: m.id,
                 name: m.name.clone(),
                 ring: ring_no,
-                x: (200.0 + MAP_RINGS[ring_no] * angle.cos()).round(),
-                y: (200.0 + MAP_RINGS[ring_no] * angle.sin()).round(),
+                x: (200.0 + radius * angle.cos()).round(),
+                y: (200.0 + radius * angle.sin()).round(),
             });
         }
     }

@@ -142,6 +142,7 @@ fn GoalsEditor() -> impl IntoView {
         <section class="panel" aria-labelledby="goals-heading">
             <h2 id="goals-heading">"My goals"</h2>
             <p class="hint">"One to three goals at a time, in my own words."</p>
+            <StrengthsQuestions />
             <For each=move || active.get() key=|id| *id let:goal>
                 <GoalEditor goal />
             </For>
@@ -278,6 +279,7 @@ fn MeetingsEditor() -> impl IntoView {
         <section class="panel" aria-labelledby="meetings-heading">
             <h2 id="meetings-heading">"Meetings and reviews"</h2>
             <p class="hint">"Notes are written together: several people can type at once and everyone's words are kept."</p>
+            <StrengthsQuestions />
             <For each=move || meetings.get() key=|(id, _)| *id let:meeting>
                 <NotesEditor meeting=meeting.0 title=meeting.1 />
             </For>
@@ -381,4 +383,21 @@ fn shifted_cursor(old: &str, new: &str, cursor: u32) -> u32 {
     let delta = new16.len() as i64 - old16.len() as i64;
     let moved = (i64::from(cursor) + delta).clamp(prefix as i64, new16.len() as i64);
     u32::try_from(moved).unwrap_or(cursor)
+}
+
+/// The question types of strengths-based conversations, offered (never required) where goals
+/// and reviews are written: closed until someone wants them.
+#[component]
+fn StrengthsQuestions() -> impl IntoView {
+    view! {
+        <details class="prompts">
+            <summary>"Questions that help (strengths-based)"</summary>
+            <dl>
+                {domain::involvement::STRENGTHS_QUESTIONS.iter().map(|(kind, question)| view! {
+                    <dt>{*kind}</dt>
+                    <dd>{*question}</dd>
+                }).collect_view()}
+            </dl>
+        </details>
+    }
 }
