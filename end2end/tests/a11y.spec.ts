@@ -103,7 +103,8 @@ for (const email of ACCOUNTS) {
   test(`every page ${email} can open is accessible (axe-core, WCAG 2.2 AA) with 44 px targets`, async ({
     browser,
   }) => {
-    test.setTimeout(180_000);
+    // A manager opens every page of every person (about thirty): give them time.
+    test.setTimeout(360_000);
     const context = await signedInContext(browser, email);
     const page = await context.newPage();
     const problems: string[] = [];

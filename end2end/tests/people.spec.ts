@@ -2,9 +2,10 @@ import { expect, test, type Page } from "@playwright/test";
 import { signIn } from "./fixtures";
 
 // Adding people (one with the form, several from a CSV file), moving someone to another service
-// and ending their support. Plain forms: runs with JavaScript off and hydrated, on a phone and a
-// tablet. Every test adds people of its own (names made unique per run), so that the demo's
-// people, which other tests read, are never moved or ended.
+// and ending their support, on a phone and a tablet. These add people, so they run on the
+// servers whose data tests change (the sync servers: see playwright.config.ts), never on the one
+// whose list of people other tests count. Every test adds people of its own (names made unique
+// per run), so that the demo's people, which other tests read, are never moved or ended.
 
 const unique = () => `${Date.now() % 1_000_000}${Math.floor(Math.random() * 1000)}`;
 

@@ -199,7 +199,7 @@ fn AddForms(page: AddingPage) -> impl IntoView {
             <p>{format!(
                 "Save a spreadsheet as a CSV file (\"CSV UTF-8\"), at most 1 MiB and {MAX_ROWS} people. The first row must name the columns: name, and any of preferred_name, pronouns and date_of_birth (written year-month-day). For example:"
             )}</p>
-            <pre class="example">{example}</pre>
+            <pre class="example" tabindex="0" aria-label="Example: the first lines of a file">{example}</pre>
             <p class="hint">"A name with a comma in it goes in double quotes. If any row has a problem nobody is added, and every problem is listed here, so you can fix the file and send it again."</p>
             {import_refused.then(|| view! {
                 <p class="panel panel-error" role="alert">"Nobody from the file was added."</p>
