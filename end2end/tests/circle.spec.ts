@@ -147,7 +147,7 @@ test("a topic revoked while a relative is offline leaves their browser's storage
   await expect.poll(() => stored(ruth, MAGGIE_ID), { timeout: 30_000 }).not.toContain(support);
   // The copy is still there, made afresh for what Ruth may see now, without About me.
   const copy = await stored(ruth, MAGGIE_ID);
-  expect(copy).toContain('"topics":["goals_and_progress","daily_living"]');
+  expect(copy).toContain('"topics":["goals_and_progress","daily_living","involvement"]');
   expect(copy).not.toContain(`r.${MAGGIE_ID}.about_me.`);
   // The section goes from the screen at once, without a reload.
   await expect(ruth.getByRole("heading", { name: "About me" })).toHaveCount(0);

@@ -218,7 +218,7 @@ pub(crate) fn WordingHelp(text: Signal<String>) -> impl IntoView {
     });
     view! {
         <Show when=move || !suggestions.with(Vec::is_empty)>
-            <div class="suggestions" role="status">
+            <div class="suggestions" aria-live="polite">
                 <p class="hint">"A thought on wording (strengths-based):"</p>
                 <ul>
                     <For each=move || suggestions.get() key=|(w, _)| *w let:found>
