@@ -84,8 +84,16 @@ pub(crate) const SELECT_STAFF_ROLES: &str =
 /// An offer of a place: pending (`accepted_ms` NULL) unless already accepted.
 pub(crate) const UPSERT_MEMBER: &str = "INSERT INTO circle_members (person_id, user_id, role, accepted_ms) \
      VALUES ($1, $2, $3, NULL) ON CONFLICT (person_id, user_id) DO UPDATE SET role = excluded.role";
+/// Nobody joins the circle of someone whose support has ended (their record is closed).
 pub(crate) const ACCEPT_MEMBER: &str = "UPDATE circle_members SET accepted_ms = $1 \
-     WHERE person_id = $2 AND user_id = $3 AND accepted_ms IS NULL";
+     WHERE person_id = $2 AND user_id = $3 AND accepted_ms IS NULL \
+     AND EXISTS (SELECT 1 FROM people p WHERE p.id = circle_members.person_id AND p.ended_ms IS NULL)";
+/// When support ends, places offered and not yet taken up are withdrawn ...
+pub(crate) const WITHDRAW_OFFERS_TO: &str =
+    "DELETE FROM circle_members WHERE person_id = $1 AND accepted_ms IS NULL";
+/// ... and every open invitation link into the circle ends.
+pub(crate) const END_INVITATIONS_TO: &str = "UPDATE invitations SET ended_ms = $2 \
+     WHERE person_id = $1 AND used_ms IS NULL AND ended_ms IS NULL";
 pub(crate) const DECLINE_MEMBER: &str = "DELETE FROM circle_members \
      WHERE person_id = $1 AND user_id = $2 AND accepted_ms IS NULL";
 pub(crate) const SELECT_OFFERS: &str = "SELECT person_id, role FROM circle_members \

@@ -383,6 +383,16 @@ macro_rules! sql_store {
                 if ended == 0 {
                     return Ok(false);
                 }
+                // The record is closed: nobody new joins the circle.
+                sqlx::query($crate::accounts::WITHDRAW_OFFERS_TO)
+                    .bind(&pid)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query($crate::accounts::END_INVITATIONS_TO)
+                    .bind(&pid)
+                    .bind(at_ms)
+                    .execute(&mut *tx)
+                    .await?;
                 Self::run_writes(&mut tx, &$crate::records::Writes::of_audit(audit)).await?;
                 let epoch = $crate::sql::access_changed!(tx);
                 tx.commit().await?;

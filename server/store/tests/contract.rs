@@ -76,6 +76,7 @@ contract!(
     a_move_to_another_service_is_seen_by_another_server_at_the_next_session_read,
     a_move_or_end_from_a_service_that_no_longer_supports_the_person_changes_nothing,
     an_ended_support_keeps_the_record_readable_refuses_every_edit_and_leaves_the_lists,
+    nobody_joins_the_circle_of_someone_whose_support_has_ended,
 );
 
 fn service(n: u128, name: &str) -> Service {
@@ -2174,4 +2175,75 @@ async fn an_ended_support_keeps_the_record_readable_refuses_every_edit_and_leave
             .await
             .expect("move")
     );
+}
+
+async fn nobody_joins_the_circle_of_someone_whose_support_has_ended(
+    store: Arc<dyn Store>,
+    _: String,
+) {
+    use domain::access::CircleRole;
+    use store::{InvitationProblem, InvitationRecord, UserRecord};
+    store::load_demo(store.as_ref()).await.expect("demo");
+    let kim = domain::access::UserId(Uuid::from_u128(0xc2));
+    store
+        .put_user(&UserRecord {
+            id: kim,
+            email: "kim@y.example".into(),
+            name: "Kim".into(),
+            password_hash: None,
+        })
+        .await
+        .expect("user");
+    store
+        .put_invitation(&InvitationRecord {
+            token_hash: "to-dans-circle".into(),
+            person: demo::DAN,
+            user: kim,
+            invited_by: user_of("tom@elmcourt.example"),
+            created_ms: 0,
+            expires_ms: i64::MAX / 2,
+            used_ms: None,
+            ended_ms: None,
+        })
+        .await
+        .expect("invitation");
+    let asha = user_of("asha@riverside.example");
+    store
+        .add_to_circle(demo::DAN, asha, CircleRole::FamilyOrFriend)
+        .await
+        .expect("offer");
+
+    let event = audit_event(81, Some(demo::DAN), 50, None);
+    assert!(
+        store
+            .end_support(demo::DAN, demo::ELM_COURT, 50, &event)
+            .await
+            .expect("end")
+    );
+
+    assert!(
+        !store
+            .accept_circle(demo::DAN, asha, 60)
+            .await
+            .expect("accept"),
+        "an offer made before support ended can no longer be taken up"
+    );
+    let actor = store.actor(asha).await.expect("actor").expect("Asha");
+    assert!(!actor.circles.iter().any(|m| m.person == demo::DAN));
+    assert!(
+        store.circle_offers(asha).await.expect("offers").is_empty(),
+        "and it is no longer offered"
+    );
+    assert_eq!(
+        store
+            .redeem_invitation("to-dans-circle", 60, "kims-hash")
+            .await
+            .expect("store"),
+        Err(InvitationProblem::Ended),
+        "an invitation link into the circle has ended with the support"
+    );
+    let kim_now = store.user(kim).await.expect("store").expect("Kim");
+    assert_eq!(kim_now.password_hash, None, "nothing set through it");
+    let actor = store.actor(kim).await.expect("actor").expect("Kim");
+    assert!(!actor.circles.iter().any(|m| m.person == demo::DAN));
 }
