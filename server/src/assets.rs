@@ -144,6 +144,8 @@ impl Build {
             .chain(&self.lazy)
             .map(|name| format!("/{pkg}/{name}"))
             .chain(["/icon.svg".to_owned(), "/manifest.webmanifest".to_owned()])
+            // The easy-read symbols: an easy-read plan opened offline shows its pictures.
+            .chain(domain::easy_read::Symbol::ALL.map(|s| s.file().to_owned()))
             .collect()
     }
 }
@@ -253,7 +255,7 @@ mod tests {
         assert!(worker.contains("const BUILD = \"Ab1Cd2Ef3\";"), "{worker}");
         assert!(
             worker.contains(
-                r#"const SHELL = ["/pkg/circle.Ab1.js","/pkg/circle.Cd2.wasm","/pkg/circle.Ef3.css","/icon.svg","/manifest.webmanifest"];"#
+                r#"const SHELL = ["/pkg/circle.Ab1.js","/pkg/circle.Cd2.wasm","/pkg/circle.Ef3.css","/icon.svg","/manifest.webmanifest","/symbols/about-me.svg","/symbols/goals.svg","/symbols/people.svg","/symbols/talk.svg","/symbols/meet.svg","/symbols/decide.svg"];"#
             ),
             "{worker}"
         );

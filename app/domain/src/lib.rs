@@ -9,6 +9,7 @@
 pub mod access;
 pub mod audit;
 pub mod calendar;
+pub mod easy_read;
 pub mod involvement;
 pub mod notes;
 pub mod people;

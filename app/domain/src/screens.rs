@@ -109,6 +109,15 @@ pub fn decisions_heading(reader: &Reader, name: &str) -> String {
     }
 }
 
+/// The easy-read plan's heading, and the words of the link to it: "My plan in easy read" for
+/// the person, "Dan's plan in easy read" for everyone else.
+pub fn easy_read_heading(reader: &Reader, name: &str) -> String {
+    match reader {
+        Reader::ThePerson => "My plan in easy read".to_owned(),
+        _ => capitalised(&possessive(name, "plan in easy read")),
+    }
+}
+
 /// "Maggie's goals"; "James's plan" (the apostrophe and s of British usage, whatever the last
 /// letter).
 pub fn possessive(name: &str, thing: &str) -> String {
@@ -149,6 +158,14 @@ mod tests {
     use crate::access::{Membership, StaffRole, UserId};
     use crate::service::ServiceId;
     use uuid::Uuid;
+
+    #[test]
+    fn the_easy_read_plan_is_mine_for_the_person_and_named_for_everyone_else() {
+        assert_eq!(easy_read_heading(&Reader::ThePerson, "Dan"), "My plan in easy read");
+        assert_eq!(easy_read_heading(&Reader::Staff, "Dan"), "Dan's plan in easy read");
+        let member = Reader::Member { writes: BTreeSet::new() };
+        assert_eq!(easy_read_heading(&member, "Dan"), "Dan's plan in easy read");
+    }
 
     fn subject() -> Subject {
         Subject {

@@ -20,6 +20,9 @@ pub struct PersonProfile {
     /// The person's communication needs in one line, flagged at the top of the page (when the
     /// involvement plan is shared with the asker and they are written).
     pub communication: Option<String>,
+    /// Whether the person asked for easy read (block 2): their page then leads with the plan
+    /// in easy read.
+    pub easy_read: bool,
     /// Whether the asker may move the person to another service or end their support (a
     /// manager of their service, while it supports them).
     pub may_manage_support: bool,
@@ -76,20 +79,22 @@ pub async fn get_person(id: String) -> Result<PersonProfile, AppError> {
             let service_name =
                 crate::server::service_name(store.as_ref(), person.service_id).await?;
             let warnings = store.early_warnings(person.id).await?;
-            let communication = if topics.contains(&Topic::Involvement) {
+            let (communication, easy_read) = if topics.contains(&Topic::Involvement) {
                 let only = std::collections::BTreeSet::from([Topic::Involvement]);
                 let (records, _) = store.records(person.id, Some(&only)).await?;
                 let set: domain::records::RecordSet = records.into_iter().collect();
-                domain::involvement::communication_banner(domain::involvement::communication(
-                    &set, person.id,
-                ))
+                let record = domain::involvement::communication(&set, person.id);
+                (
+                    domain::involvement::communication_banner(record),
+                    domain::involvement::wants_easy_read(record),
+                )
             } else {
-                None
+                (None, false)
             };
-            Ok::<_, AppError>((service_name, warnings, communication))
+            Ok::<_, AppError>((service_name, warnings, communication, easy_read))
         };
         let ((), reads) = futures::join!(viewed, reads);
-        let (service_name, warnings, communication) = reads?;
+        let (service_name, warnings, communication, easy_read) = reads?;
         let early_warnings_for_me = warnings
             .into_iter()
             .filter(|w| w.contact == actor.user)
@@ -97,6 +102,7 @@ pub async fn get_person(id: String) -> Result<PersonProfile, AppError> {
             .collect();
         Ok(PersonProfile {
             communication,
+            easy_read,
             reader: domain::screens::Reader::of(&actor, subject),
             early_warnings_for_me,
             service_name,

@@ -378,6 +378,11 @@ pub(crate) fn ConflictCard(open: ConflictView) -> impl IntoView {
         }
         .into_any();
     }
+    // Each version in the words of its field (a choice by its label, a time in UK time).
+    let spec = domain::records::Catalog::standard()
+        .kind(&about_kind)
+        .and_then(|k| k.field(&field));
+    let words = move |value: &Value| spec.map_or_else(|| value.describe(), |f| f.describe(value));
     let (kind, field_name) = (about_kind.clone(), field.clone());
     let now = move || {
         sync.view
@@ -440,9 +445,9 @@ pub(crate) fn ConflictCard(open: ConflictView) -> impl IntoView {
             <h3>{title}</h3>
             <dl class="versions">
                 <dt>"Now in the plan"<span class="by">{now_by}</span></dt>
-                <dd>{move || now().describe()}</dd>
+                <dd>{move || words(&now())}</dd>
                 <dt>"The other version"<span class="by">{format!("Written by {}", views::written_by(&theirs_by))}</span></dt>
-                <dd>{theirs.describe()}</dd>
+                <dd>{words(&theirs)}</dd>
             </dl>
             <div class="actions">
                 <ActionButton label="Keep what's in the plan".to_owned() described=heading.clone() ops=vec![settle] />
@@ -786,6 +791,24 @@ pub(crate) fn CommunicationBanner(sync: RecordSync) -> impl IntoView {
         })
     });
     view! { <crate::components::CommunicationNeeds text /> }
+}
+
+/// A way to the plan in easy read, shown when the person asked for easy read (block 2).
+#[component]
+pub(crate) fn EasyReadLink(sync: RecordSync) -> impl IntoView {
+    let person = sync.person;
+    let wanted = Memo::new(move |_| {
+        sync.view.with(|v| {
+            domain::involvement::wants_easy_read(domain::involvement::communication(v, person))
+        })
+    });
+    view! {
+        <Show when=move || wanted.get()>
+            <p class="no-print">
+                <a class="button" href=format!("/people/{person}/easy-read")>"This plan in easy read"</a>
+            </p>
+        </Show>
+    }
 }
 
 /// Every record of `kind` (not removed), newest first, each a card to open with every field

@@ -19,7 +19,7 @@ use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
 
 use super::editing::{
-    ActionButton, CommunicationBanner, ConflictsPanel, Field, NewItemForm, RecordList,
+    ActionButton, CommunicationBanner, EasyReadLink, ConflictsPanel, Field, NewItemForm, RecordList,
     RefusedPanel, editing, start_record,
 };
 use crate::api::plans::{PlanPage as PlanData, get_plan};
@@ -78,6 +78,7 @@ fn InvolvementPlan(data: PlanData) -> impl IntoView {
         <Title text=title.clone() />
         <h1>{title}</h1>
         <CommunicationBanner sync />
+        <EasyReadLink sync />
         <SyncStatusBar sync />
         {may_edit.then(|| view! {
             <p class="panel panel-note js-off-note">

@@ -6,6 +6,7 @@ mod audit;
 mod circle;
 mod decisions;
 mod devices;
+mod easy_read;
 mod editing;
 mod home;
 mod invitation;
@@ -26,6 +27,7 @@ pub use audit::AuditPageView;
 pub use circle::CirclePageView;
 pub use decisions::DecisionsPage;
 pub use devices::DevicesPage;
+pub use easy_read::EasyReadPage;
 pub use home::HomePage;
 pub use invitation::InvitationPage;
 pub use involvement::InvolvementPage;
@@ -84,6 +86,8 @@ lazy_pages! {
         InvolvementRoute(involvement_view, __preload_involvement_view) => InvolvementPage,
         /// `/people/:id/decisions`
         DecisionsRoute(decisions_view, __preload_decisions_view) => DecisionsPage,
+        /// `/people/:id/easy-read`
+        EasyReadRoute(easy_read_view, __preload_easy_read_view) => EasyReadPage,
     }
     // Managing a person's circle, and their printable summary.
     circle {

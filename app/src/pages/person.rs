@@ -54,7 +54,16 @@ fn Profile(profile: PersonProfile) -> impl IntoView {
         may_manage_support,
         may_export,
         communication,
+        easy_read,
     } = profile;
+    // When the person asked for easy read, their page leads with the plan in easy read; the
+    // full plan is the next button along.
+    let easy_read = (easy_read
+        && topics
+            .iter()
+            .any(|t| domain::screens::PLAN_TOPICS.contains(t)))
+    .then(|| domain::screens::easy_read_heading(&reader, person.display_name()));
+    let plan_class = if easy_read.is_some() { "button secondary" } else { "button" };
     let involvement = topics
         .contains(&domain::access::Topic::Involvement)
         .then(|| domain::screens::involvement_heading(&reader, person.display_name()));
@@ -112,8 +121,11 @@ fn Profile(profile: PersonProfile) -> impl IntoView {
                 </section>
             })}
             <p class="actions">
+                {easy_read.map(|text| view! {
+                    <a class="button" href=format!("/people/{}/easy-read", person.id)>{text}</a>
+                })}
                 {plan_link.map(|text| view! {
-                    <a class="button" href=format!("/people/{}/plan", person.id)>{text}</a>
+                    <a class=plan_class href=format!("/people/{}/plan", person.id)>{text}</a>
                 })}
                 {involvement.map(|text| view! {
                     <a class="button secondary" href=format!("/people/{}/involvement", person.id)>{text}</a>

@@ -13,7 +13,7 @@ use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
 
 use super::editing::{
-    ActionButton, CommunicationBanner, ConflictsPanel, NewItemForm, RefusedPanel, TextField,
+    ActionButton, CommunicationBanner, EasyReadLink, ConflictsPanel, NewItemForm, RefusedPanel, TextField,
     TypingPause, editing, is_focused, start_record, text_of,
 };
 use crate::api::plans::{PlanPage as PlanData, get_plan};
@@ -60,6 +60,7 @@ fn PlanEditor(data: PlanData) -> impl IntoView {
         <Title text=title.clone() />
         <h1>{title}</h1>
         <CommunicationBanner sync />
+        <EasyReadLink sync />
         <SyncStatusBar sync />
         // Hidden once the page is interactive (see style/main.css): this is what a browser with
         // JavaScript off keeps showing.

@@ -153,6 +153,25 @@ impl FieldSpec {
         }
     }
 
+    /// A value of this field in the words people read, as a conflict shows its two versions:
+    /// a choice by its label, several by theirs, a moment in UK time, a tick as yes or no (a
+    /// step's as done or not done).
+    pub fn describe(&self, value: &Value) -> String {
+        match (self.ty, value) {
+            (FieldType::Choice(_), Value::Choice(key)) => self.choice_label(key).to_owned(),
+            (FieldType::Choices(_), Value::Texts(keys)) if !keys.is_empty() => keys
+                .iter()
+                .map(|k| self.choice_label(k))
+                .collect::<Vec<_>>()
+                .join(", "),
+            (FieldType::Moment, Value::Number(ms)) => crate::calendar::london_label(*ms),
+            (FieldType::Flag, Value::Flag(on)) if self.name != "done" => {
+                if *on { "yes" } else { "no" }.to_owned()
+            }
+            _ => value.describe(),
+        }
+    }
+
     pub const fn required(self) -> FieldSpec {
         FieldSpec {
             required: true,
@@ -1082,6 +1101,27 @@ pub enum ConflictKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_value_is_described_in_the_words_of_its_field_for_a_conflict() {
+        let formats = COMMUNICATION.field("formats").unwrap();
+        let both = Value::Texts(vec!["easy_read".into(), "bsl".into()]);
+        assert_eq!(formats.describe(&both), "Easy read, British Sign Language (BSL)");
+        assert_eq!(formats.describe(&Value::Texts(vec![])), "nothing (left empty)");
+        let role = CIRCLE_MEMBER.field("role").unwrap();
+        assert_eq!(role.describe(&Value::Choice("advocate".into())), "Advocate");
+        let involved = CIRCLE_MEMBER.field("involved").unwrap();
+        assert_eq!(involved.describe(&Value::Flag(false)), "no");
+        let done = STEP.field("done").unwrap();
+        assert_eq!(done.describe(&Value::Flag(true)), "done");
+        // 1 Jul 2026, 09:30 in London (BST) is 08:30 UTC.
+        let arose = REFERRAL.field("arose_at").unwrap();
+        assert_eq!(
+            arose.describe(&Value::Number(1_782_894_600_000)),
+            crate::calendar::london_label(1_782_894_600_000)
+        );
+        assert!(arose.describe(&Value::Number(1_782_894_600_000)).contains("09:30"));
+    }
 
     #[test]
     fn every_standard_kind_has_a_unique_name_and_fields_with_unique_names() {
