@@ -45,11 +45,11 @@ export default defineConfig({
   use: { baseURL, trace: "retain-on-failure" },
   projects: [
     // Every page, server-rendered only: what a browser with JavaScript off gets.
-    { name: "phone-no-js", use: { ...chromium, ...phone, javaScriptEnabled: false }, testMatch: /pages\.spec|no-js\.spec|account\.spec/ },
-    { name: "tablet-no-js", use: { ...chromium, ...tablet, javaScriptEnabled: false }, testMatch: /pages\.spec|no-js\.spec|account\.spec/ },
+    { name: "phone-no-js", use: { ...chromium, ...phone, javaScriptEnabled: false }, testMatch: /pages\.spec|no-js\.spec|account\.spec|easy-read\.spec/ },
+    { name: "tablet-no-js", use: { ...chromium, ...tablet, javaScriptEnabled: false }, testMatch: /pages\.spec|no-js\.spec|account\.spec|easy-read\.spec/ },
     // Every page again, hydrated, plus what only works once the app is interactive.
-    { name: "phone", use: { ...chromium, ...phone }, testMatch: /pages\.spec|hydrated\.spec|account\.spec|assets\.spec|a11y\.spec/ },
-    { name: "tablet", use: { ...chromium, ...tablet }, testMatch: /pages\.spec|hydrated\.spec|account\.spec|assets\.spec|a11y\.spec/ },
+    { name: "phone", use: { ...chromium, ...phone }, testMatch: /pages\.spec|hydrated\.spec|account\.spec|assets\.spec|a11y\.spec|easy-read\.spec/ },
+    { name: "tablet", use: { ...chromium, ...tablet }, testMatch: /pages\.spec|hydrated\.spec|account\.spec|assets\.spec|a11y\.spec|easy-read\.spec/ },
     // Several devices editing one plan, online and offline: one file at a time per server.
     { name: "phone-sync", use: { ...chromium, ...phone, baseURL: `http://127.0.0.1:${phoneSyncPort}` }, testMatch: /sync\.spec|circle\.spec|involvement\.spec|people\.spec/, fullyParallel: false },
     { name: "tablet-sync", use: { ...chromium, ...tablet, baseURL: `http://127.0.0.1:${tabletSyncPort}` }, testMatch: /sync\.spec|circle\.spec|involvement\.spec|people\.spec/, fullyParallel: false },

@@ -79,8 +79,9 @@ fn EasyRead(data: PlanData) -> impl IntoView {
 #[component]
 fn EasyBlock(block: Block, n: usize) -> impl IntoView {
     let heading_id = format!("easy-block-{n}");
+    let labelled_by = heading_id.clone();
     view! {
-        <section class="easy-block" aria-labelledby=heading_id.clone()>
+        <section class="easy-block" aria-labelledby=labelled_by>
             <div class="easy-heading">
                 <img src=block.symbol.file() alt="" width="96" height="96" />
                 <h2 id=heading_id>{block.heading}</h2>
