@@ -94,7 +94,9 @@ pub fn lines(text: &str) -> Vec<String> {
         let chars: Vec<(usize, char)> = line.char_indices().collect();
         for (i, (at, c)) in chars.iter().enumerate() {
             let ends_sentence = matches!(c, '.' | '!' | '?')
-                && chars.get(i + 1).is_some_and(|(_, next)| next.is_whitespace())
+                && chars
+                    .get(i + 1)
+                    .is_some_and(|(_, next)| next.is_whitespace())
                 && chars
                     .get(i + 2)
                     .is_some_and(|(_, after)| after.is_uppercase() || !after.is_alphabetic());
@@ -143,7 +145,12 @@ fn words(text: &str) -> Vec<Line> {
 
 /// The plan of `person` in `set` in easy read: a block for each part the reader may see
 /// (`topics`), in reading order. A block with nothing written in it says so.
-pub fn plan(set: &RecordSet, person: PersonId, topics: &BTreeSet<Topic>, today: Date) -> Vec<Block> {
+pub fn plan(
+    set: &RecordSet,
+    person: PersonId,
+    topics: &BTreeSet<Topic>,
+    today: Date,
+) -> Vec<Block> {
     let mut blocks = Vec::new();
     if topics.contains(&Topic::AboutMe) {
         blocks.push(block(Symbol::AboutMe, "About me", about_me(set, person)));
@@ -153,8 +160,16 @@ pub fn plan(set: &RecordSet, person: PersonId, topics: &BTreeSet<Topic>, today: 
     }
     if topics.contains(&Topic::Involvement) {
         blocks.push(block(Symbol::People, "People who help me", people(set)));
-        blocks.push(block(Symbol::Talk, "How to talk with me", talk(set, person)));
-        blocks.push(block(Symbol::Meet, "When we meet", meet(set, person, today)));
+        blocks.push(block(
+            Symbol::Talk,
+            "How to talk with me",
+            talk(set, person),
+        ));
+        blocks.push(block(
+            Symbol::Meet,
+            "When we meet",
+            meet(set, person, today),
+        ));
         blocks.push(block(Symbol::Decide, "How we decide", decide(set, person)));
     }
     blocks
@@ -280,7 +295,9 @@ fn talk(set: &RecordSet, person: PersonId) -> Vec<Part> {
     parts.extend(part(Some("This helps me"), words(r.text("helps"))));
     parts.extend(part(
         Some("This upsets me"),
-        lines_of(r.text("upsets")).map(|t| marked(t, Mark::Dont)).collect(),
+        lines_of(r.text("upsets"))
+            .map(|t| marked(t, Mark::Dont))
+            .collect(),
     ));
     parts.extend(part(
         Some("My family can contact"),
@@ -350,7 +367,13 @@ mod tests {
 
     const PERSON: PersonId = PersonId(Uuid::from_u128(7));
 
-    fn record(kind: &str, id: Uuid, parent: Option<Uuid>, topic: Topic, fields: &[(&str, Value)]) -> Record {
+    fn record(
+        kind: &str,
+        id: Uuid,
+        parent: Option<Uuid>,
+        topic: Topic,
+        fields: &[(&str, Value)],
+    ) -> Record {
         Record {
             kind: kind.to_owned(),
             id,
@@ -376,14 +399,19 @@ mod tests {
     }
 
     fn today() -> Date {
-        Date::new(2026, 12, 5).unwrap()
+        Date::new(2026, 12, 5).expect("in the test data")
     }
 
     fn texts(block: &Block) -> Vec<String> {
         block
             .parts
             .iter()
-            .flat_map(|p| p.heading.iter().cloned().chain(p.lines.iter().map(|l| l.text.clone())))
+            .flat_map(|p| {
+                p.heading
+                    .iter()
+                    .cloned()
+                    .chain(p.lines.iter().map(|l| l.text.clone()))
+            })
             .collect()
     }
 
@@ -401,8 +429,14 @@ mod tests {
 
     #[test]
     fn a_full_stop_inside_words_does_not_split_them() {
-        assert_eq!(lines("Meet at 10.30 with Dr. smith"), vec!["Meet at 10.30 with Dr. smith"]);
-        assert_eq!(lines("Call 07700 900123. Ask for Ruth"), vec!["Call 07700 900123.", "Ask for Ruth"]);
+        assert_eq!(
+            lines("Meet at 10.30 with Dr. smith"),
+            vec!["Meet at 10.30 with Dr. smith"]
+        );
+        assert_eq!(
+            lines("Call 07700 900123. Ask for Ruth"),
+            vec!["Call 07700 900123.", "Ask for Ruth"]
+        );
     }
 
     #[test]
@@ -433,7 +467,10 @@ mod tests {
             None,
             Topic::AboutMe,
             &[
-                ("strengths", Value::Texts(vec!["Baking".into(), "Remembering birthdays".into()])),
+                (
+                    "strengths",
+                    Value::Texts(vec!["Baking".into(), "Remembering birthdays".into()]),
+                ),
                 ("matters_to_me", text("My garden. My cat, Bramble.")),
             ],
         )]
@@ -458,42 +495,96 @@ mod tests {
         let walk = Uuid::from_u128(1);
         let old = Uuid::from_u128(2);
         let set: RecordSet = [
-            record(GOALS, walk, None, Topic::GoalsAndProgress, &[("wording", text("Walk to the shop")), ("status", Value::Choice("active".into()))]),
-            record(STEPS, Uuid::from_u128(3), Some(walk), Topic::GoalsAndProgress, &[("text", text("New shoes")), ("done", Value::Flag(true))]),
-            record(STEPS, Uuid::from_u128(4), Some(walk), Topic::GoalsAndProgress, &[("text", text("Walk to the gate"))]),
-            record(GOALS, old, None, Topic::GoalsAndProgress, &[("wording", text("Swim")), ("status", Value::Choice("let_go".into()))]),
+            record(
+                GOALS,
+                walk,
+                None,
+                Topic::GoalsAndProgress,
+                &[
+                    ("wording", text("Walk to the shop")),
+                    ("status", Value::Choice("active".into())),
+                ],
+            ),
+            record(
+                STEPS,
+                Uuid::from_u128(3),
+                Some(walk),
+                Topic::GoalsAndProgress,
+                &[("text", text("New shoes")), ("done", Value::Flag(true))],
+            ),
+            record(
+                STEPS,
+                Uuid::from_u128(4),
+                Some(walk),
+                Topic::GoalsAndProgress,
+                &[("text", text("Walk to the gate"))],
+            ),
+            record(
+                GOALS,
+                old,
+                None,
+                Topic::GoalsAndProgress,
+                &[
+                    ("wording", text("Swim")),
+                    ("status", Value::Choice("let_go".into())),
+                ],
+            ),
         ]
         .into_iter()
         .collect();
-        let blocks = plan(&set, PERSON, &BTreeSet::from([Topic::GoalsAndProgress]), today());
+        let blocks = plan(
+            &set,
+            PERSON,
+            &BTreeSet::from([Topic::GoalsAndProgress]),
+            today(),
+        );
         let parts = &blocks[0].parts;
         assert_eq!(parts.len(), 1);
         assert_eq!(parts[0].heading.as_deref(), Some("Walk to the shop"));
-        assert_eq!(parts[0].lines, vec![marked("New shoes", Mark::Done), plain("Walk to the gate")]);
+        assert_eq!(
+            parts[0].lines,
+            vec![marked("New shoes", Mark::Done), plain("Walk to the gate")]
+        );
     }
 
     #[test]
     fn people_who_help_show_what_they_help_with_and_what_they_should_not_do() {
         let set: RecordSet = [
-            record(MEMBERS, Uuid::from_u128(1), None, Topic::Involvement, &[
-                ("name", text("Ruth")),
-                ("relationship", text("My daughter")),
-                ("involved", Value::Flag(true)),
-                ("helps_with", text("Shopping on Saturdays")),
-                ("boundaries", text("Don't decide things for me")),
-            ]),
-            record(MEMBERS, Uuid::from_u128(2), None, Topic::Involvement, &[
-                ("name", text("Sam")),
-                ("involved", Value::Flag(false)),
-            ]),
+            record(
+                MEMBERS,
+                Uuid::from_u128(1),
+                None,
+                Topic::Involvement,
+                &[
+                    ("name", text("Ruth")),
+                    ("relationship", text("My daughter")),
+                    ("involved", Value::Flag(true)),
+                    ("helps_with", text("Shopping on Saturdays")),
+                    ("boundaries", text("Don't decide things for me")),
+                ],
+            ),
+            record(
+                MEMBERS,
+                Uuid::from_u128(2),
+                None,
+                Topic::Involvement,
+                &[("name", text("Sam")), ("involved", Value::Flag(false))],
+            ),
         ]
         .into_iter()
         .collect();
         let blocks = plan(&set, PERSON, &BTreeSet::from([Topic::Involvement]), today());
         let people = &blocks[0];
         assert_eq!(people.symbol, Symbol::People);
-        assert_eq!(people.parts.len(), 1, "only those the person wants involved");
-        assert_eq!(people.parts[0].heading.as_deref(), Some("Ruth: My daughter"));
+        assert_eq!(
+            people.parts.len(),
+            1,
+            "only those the person wants involved"
+        );
+        assert_eq!(
+            people.parts[0].heading.as_deref(),
+            Some("Ruth: My daughter")
+        );
         assert_eq!(
             people.parts[0].lines,
             vec![
@@ -505,17 +596,32 @@ mod tests {
 
     #[test]
     fn how_to_talk_with_me_puts_the_one_thing_first_and_names_the_formats() {
-        let set: RecordSet = [record(COMMUNICATING, PERSON.0, None, Topic::Involvement, &[
-            ("first_thing", text("Ask me first")),
-            ("formats", Value::Texts(vec!["easy_read".into(), "pictures".into()])),
-            ("longest_meeting", Value::Number(45)),
-            ("upsets", text("Being told no without a reason")),
-        ])]
+        let set: RecordSet = [record(
+            COMMUNICATING,
+            PERSON.0,
+            None,
+            Topic::Involvement,
+            &[
+                ("first_thing", text("Ask me first")),
+                (
+                    "formats",
+                    Value::Texts(vec!["easy_read".into(), "pictures".into()]),
+                ),
+                ("longest_meeting", Value::Number(45)),
+                ("upsets", text("Being told no without a reason")),
+            ],
+        )]
         .into_iter()
         .collect();
         let blocks = plan(&set, PERSON, &BTreeSet::from([Topic::Involvement]), today());
-        let talk = blocks.iter().find(|b| b.symbol == Symbol::Talk).unwrap();
-        assert_eq!(talk.parts[0].lines[0], marked("Ask me first", Mark::Important));
+        let talk = blocks
+            .iter()
+            .find(|b| b.symbol == Symbol::Talk)
+            .expect("in the test data");
+        assert_eq!(
+            talk.parts[0].lines[0],
+            marked("Ask me first", Mark::Important)
+        );
         assert_eq!(
             texts(talk),
             vec![
@@ -530,15 +636,27 @@ mod tests {
 
     #[test]
     fn when_we_meet_lists_the_next_dates_the_rhythm_gives() {
-        let set: RecordSet = [record(RHYTHM, PERSON.0, None, Topic::Involvement, &[
-            ("mini_review", Value::Choice("monthly".into())),
-            ("deep_dive", Value::Choice("quarterly".into())),
-            ("starts_on", Value::Date(Date::new(2026, 11, 12).unwrap())),
-        ])]
+        let set: RecordSet = [record(
+            RHYTHM,
+            PERSON.0,
+            None,
+            Topic::Involvement,
+            &[
+                ("mini_review", Value::Choice("monthly".into())),
+                ("deep_dive", Value::Choice("quarterly".into())),
+                (
+                    "starts_on",
+                    Value::Date(Date::new(2026, 11, 12).expect("in the test data")),
+                ),
+            ],
+        )]
         .into_iter()
         .collect();
         let blocks = plan(&set, PERSON, &BTreeSet::from([Topic::Involvement]), today());
-        let meet = blocks.iter().find(|b| b.symbol == Symbol::Meet).unwrap();
+        let meet = blocks
+            .iter()
+            .find(|b| b.symbol == Symbol::Meet)
+            .expect("in the test data");
         assert_eq!(
             texts(meet),
             vec![

@@ -161,9 +161,17 @@ mod tests {
 
     #[test]
     fn the_easy_read_plan_is_mine_for_the_person_and_named_for_everyone_else() {
-        assert_eq!(easy_read_heading(&Reader::ThePerson, "Dan"), "My plan in easy read");
-        assert_eq!(easy_read_heading(&Reader::Staff, "Dan"), "Dan's plan in easy read");
-        let member = Reader::Member { writes: BTreeSet::new() };
+        assert_eq!(
+            easy_read_heading(&Reader::ThePerson, "Dan"),
+            "My plan in easy read"
+        );
+        assert_eq!(
+            easy_read_heading(&Reader::Staff, "Dan"),
+            "Dan's plan in easy read"
+        );
+        let member = Reader::Member {
+            writes: BTreeSet::new(),
+        };
         assert_eq!(easy_read_heading(&member, "Dan"), "Dan's plan in easy read");
     }
 

@@ -13,39 +13,20 @@ use domain::records::kinds::{CAPACITY_TESTS, DECISION, DECISION_TOPICS, DECISION
 use leptos::html;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
 
 use super::editing::{
-    ActionButton, CommunicationBanner, ConflictsPanel, Field, RefusedPanel, editing, start_record,
+    ActionButton, CommunicationBanner, ConflictsPanel, Field, RecordPage, RefusedPanel, editing,
+    start_record,
 };
 use super::involvement::McaPrinciples;
-use crate::api::plans::{PlanPage as PlanData, get_plan};
-use crate::components::{ErrorPanel, SyncStatusBar};
+use crate::api::plans::PlanPage as PlanData;
+use crate::components::SyncStatusBar;
 use crate::sync::RecordSync;
 
 #[component]
 pub fn DecisionsPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.read().get("id").unwrap_or_default();
-    let page = Resource::new(id, get_plan);
-    view! {
-        <nav class="breadcrumbs" aria-label="Breadcrumb">
-            <ol>
-                <li><a href="/">"All people"</a></li>
-                <li><a href=move || format!("/people/{}", id())>"Profile"</a></li>
-                <li><a href=move || format!("/people/{}/involvement", id())>"Involvement plan"</a></li>
-            </ol>
-        </nav>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(data) => view! { <Decisions data /> }.into_any(),
-                    Err(error) => view! { <Title text="Not found" /> <ErrorPanel error /> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    view! { <RecordPage via=("involvement", "Involvement plan") page=|data| view! { <Decisions data /> }.into_any() /> }
 }
 
 fn field(name: &str) -> &'static domain::records::kinds::FieldSpec {

@@ -83,6 +83,43 @@ pub(crate) fn start_record(data: &crate::api::plans::PlanPage) -> RecordSync {
     sync
 }
 
+/// The shell of every page of a person's record: the way back, the record as the reader may
+/// see it loaded from the server (or this device's copy of the page), and `page` made from it;
+/// "Not found" for a record the reader may not open.
+#[component]
+pub(crate) fn RecordPage(
+    /// One more step back, after the profile: a page of the record and its name.
+    #[prop(optional)]
+    via: Option<(&'static str, &'static str)>,
+    page: fn(crate::api::plans::PlanPage) -> AnyView,
+) -> impl IntoView {
+    let params = leptos_router::hooks::use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let data = Resource::new(id, crate::api::plans::get_plan);
+    view! {
+        <nav class="breadcrumbs" aria-label="Breadcrumb">
+            <ol>
+                <li><a href="/">"All people"</a></li>
+                <li><a href=move || format!("/people/{}", id())>"Profile"</a></li>
+                {via.map(|(path, name)| view! {
+                    <li><a href=move || format!("/people/{}/{path}", id())>{name}</a></li>
+                })}
+            </ol>
+        </nav>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(data) => page(data),
+                    Err(error) => view! {
+                        <leptos_meta::Title text="Not found" />
+                        <crate::components::ErrorPanel error />
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
 /// Whether the page can edit: the reader may, and the engine is running (JavaScript on, the
 /// record loaded). Controls that edit are rendered only then, so a page read with JavaScript
 /// off shows no button that could not work.

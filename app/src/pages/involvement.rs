@@ -15,38 +15,19 @@ use domain::records::kinds::{
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
 
 use super::editing::{
-    ActionButton, CommunicationBanner, EasyReadLink, ConflictsPanel, Field, NewItemForm, RecordList,
-    RefusedPanel, editing, start_record,
+    ActionButton, CommunicationBanner, ConflictsPanel, EasyReadLink, Field, NewItemForm,
+    RecordList, RecordPage, RefusedPanel, editing, start_record,
 };
-use crate::api::plans::{PlanPage as PlanData, get_plan};
-use crate::components::{ErrorPanel, SyncStatusBar};
+use crate::api::plans::PlanPage as PlanData;
+use crate::components::SyncStatusBar;
 use crate::sync::RecordSync;
 
 #[component]
 pub fn InvolvementPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.read().get("id").unwrap_or_default();
-    let page = Resource::new(id, get_plan);
-    view! {
-        <nav class="breadcrumbs" aria-label="Breadcrumb">
-            <ol>
-                <li><a href="/">"All people"</a></li>
-                <li><a href=move || format!("/people/{}", id())>"Profile"</a></li>
-            </ol>
-        </nav>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(data) => view! { <InvolvementPlan data /> }.into_any(),
-                    Err(error) => view! { <Title text="Not found" /> <ErrorPanel error /> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    view! { <RecordPage page=|data| view! { <InvolvementPlan data /> }.into_any() /> }
 }
 
 #[component]

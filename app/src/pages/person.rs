@@ -63,7 +63,11 @@ fn Profile(profile: PersonProfile) -> impl IntoView {
             .iter()
             .any(|t| domain::screens::PLAN_TOPICS.contains(t)))
     .then(|| domain::screens::easy_read_heading(&reader, person.display_name()));
-    let plan_class = if easy_read.is_some() { "button secondary" } else { "button" };
+    let plan_class = if easy_read.is_some() {
+        "button secondary"
+    } else {
+        "button"
+    };
     let involvement = topics
         .contains(&domain::access::Topic::Involvement)
         .then(|| domain::screens::involvement_heading(&reader, person.display_name()));

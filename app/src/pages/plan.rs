@@ -9,38 +9,19 @@ use domain::records::{RecordOp, Value};
 use leptos::html;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
 
 use super::editing::{
-    ActionButton, CommunicationBanner, EasyReadLink, ConflictsPanel, NewItemForm, RefusedPanel, TextField,
-    TypingPause, editing, is_focused, start_record, text_of,
+    ActionButton, CommunicationBanner, ConflictsPanel, EasyReadLink, NewItemForm, RecordPage,
+    RefusedPanel, TextField, TypingPause, editing, is_focused, start_record, text_of,
 };
-use crate::api::plans::{PlanPage as PlanData, get_plan};
-use crate::components::{ErrorPanel, SyncStatusBar, escaped_text};
+use crate::api::plans::PlanPage as PlanData;
+use crate::components::{SyncStatusBar, escaped_text};
 use crate::sync::RecordSync;
 
 #[component]
 pub fn PlanPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.read().get("id").unwrap_or_default();
-    let page = Resource::new(id, get_plan);
-    view! {
-        <nav class="breadcrumbs" aria-label="Breadcrumb">
-            <ol>
-                <li><a href="/">"All people"</a></li>
-                <li><a href=move || format!("/people/{}", id())>"Profile"</a></li>
-            </ol>
-        </nav>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(data) => view! { <PlanEditor data /> }.into_any(),
-                    Err(error) => view! { <Title text="Not found" /> <ErrorPanel error /> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    view! { <RecordPage page=|data| view! { <PlanEditor data /> }.into_any() /> }
 }
 
 #[component]

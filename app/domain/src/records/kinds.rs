@@ -1104,23 +1104,33 @@ mod tests {
 
     #[test]
     fn a_value_is_described_in_the_words_of_its_field_for_a_conflict() {
-        let formats = COMMUNICATION.field("formats").unwrap();
+        let formats = COMMUNICATION.field("formats").expect("declared");
         let both = Value::Texts(vec!["easy_read".into(), "bsl".into()]);
-        assert_eq!(formats.describe(&both), "Easy read, British Sign Language (BSL)");
-        assert_eq!(formats.describe(&Value::Texts(vec![])), "nothing (left empty)");
-        let role = CIRCLE_MEMBER.field("role").unwrap();
+        assert_eq!(
+            formats.describe(&both),
+            "Easy read, British Sign Language (BSL)"
+        );
+        assert_eq!(
+            formats.describe(&Value::Texts(vec![])),
+            "nothing (left empty)"
+        );
+        let role = CIRCLE_MEMBER.field("role").expect("declared");
         assert_eq!(role.describe(&Value::Choice("advocate".into())), "Advocate");
-        let involved = CIRCLE_MEMBER.field("involved").unwrap();
+        let involved = CIRCLE_MEMBER.field("involved").expect("declared");
         assert_eq!(involved.describe(&Value::Flag(false)), "no");
-        let done = STEP.field("done").unwrap();
+        let done = STEP.field("done").expect("declared");
         assert_eq!(done.describe(&Value::Flag(true)), "done");
         // 1 Jul 2026, 09:30 in London (BST) is 08:30 UTC.
-        let arose = REFERRAL.field("arose_at").unwrap();
+        let arose = REFERRAL.field("arose_at").expect("declared");
         assert_eq!(
             arose.describe(&Value::Number(1_782_894_600_000)),
             crate::calendar::london_label(1_782_894_600_000)
         );
-        assert!(arose.describe(&Value::Number(1_782_894_600_000)).contains("09:30"));
+        assert!(
+            arose
+                .describe(&Value::Number(1_782_894_600_000))
+                .contains("09:30")
+        );
     }
 
     #[test]
