@@ -1,5 +1,5 @@
 import { type Page, expect, test } from "@playwright/test";
-import { goOffline, goOnline, openMenu, signedInContext } from "./fixtures";
+import { everythingStored, goOffline, goOnline, openMenu, signedInContext } from "./fixtures";
 
 // Invitations and consent by topic, across devices. Runs on the sync servers (one per viewport),
 // which these tests change.
@@ -23,27 +23,6 @@ function cachedPages(page: Page): Promise<string> {
     }
     return all;
   });
-}
-
-/** Everything this browser holds for Circle in IndexedDB and local storage, as one text. */
-function everythingStored(page: Page): Promise<string> {
-  return page.evaluate(
-    () =>
-      new Promise<string>((resolve) => {
-        const local = Object.keys(localStorage)
-          .map((k) => `${k}=${localStorage.getItem(k)}`)
-          .join("\n");
-        const open = indexedDB.open("circle");
-        open.onerror = () => resolve(local);
-        open.onsuccess = () => {
-          const db = open.result;
-          if (!db.objectStoreNames.contains("plans")) return resolve(local);
-          const all = db.transaction("plans").objectStore("plans").getAll();
-          all.onsuccess = () => resolve(`${local}\n${JSON.stringify(all.result)}`);
-          all.onerror = () => resolve(local);
-        };
-      }),
-  );
 }
 
 /** What this browser keeps of a person's record in IndexedDB (empty when nothing): every

@@ -58,3 +58,43 @@ export async function openMenu(page: Page) {
     await menu.locator("summary").click();
   }
 }
+
+/** Everything this browser holds for Circle in IndexedDB and local storage, as one text. */
+export function everythingStored(page: Page): Promise<string> {
+  return page.evaluate(
+    () =>
+      new Promise<string>((resolve) => {
+        const local = Object.keys(localStorage)
+          .map((k) => `${k}=${localStorage.getItem(k)}`)
+          .join("\n");
+        const open = indexedDB.open("circle");
+        open.onerror = () => resolve(local);
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains("plans")) return resolve(local);
+          const all = db.transaction("plans").objectStore("plans").getAll();
+          all.onsuccess = () => resolve(`${local}\n${JSON.stringify(all.result)}`);
+          all.onerror = () => resolve(local);
+        };
+      }),
+  );
+}
+
+/** The keys of everything this browser keeps for Circle: IndexedDB entries and local storage. */
+export function storedKeys(page: Page): Promise<string[]> {
+  return page.evaluate(
+    () =>
+      new Promise<string[]>((resolve) => {
+        const local = Object.keys(localStorage).filter((k) => k.startsWith("circle."));
+        const open = indexedDB.open("circle");
+        open.onerror = () => resolve(local);
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains("plans")) return resolve(local);
+          const all = db.transaction("plans").objectStore("plans").getAllKeys();
+          all.onsuccess = () => resolve([...local, ...all.result.map(String)]);
+          all.onerror = () => resolve(local);
+        };
+      }),
+  );
+}

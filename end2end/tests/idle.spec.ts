@@ -1,29 +1,10 @@
 import { expect, test } from "@playwright/test";
-import { signedInContext, signIn } from "./fixtures";
+import { signedInContext, signIn, storedKeys } from "./fixtures";
 
 // A shared tablet: one person's session ends by itself (this server ends sessions after 3 idle
 // seconds) and someone else signs in on the same browser. Runs on its own server.
 
 const MAGGIE_ID = "01930000-0000-7000-8000-000000000b01";
-
-/** The keys of everything this browser keeps for Circle: IndexedDB entries and local storage. */
-function keys(page: import("@playwright/test").Page): Promise<string[]> {
-  return page.evaluate(
-    () =>
-      new Promise<string[]>((resolve) => {
-        const local = Object.keys(localStorage).filter((k) => k.startsWith("circle."));
-        const open = indexedDB.open("circle");
-        open.onerror = () => resolve(local);
-        open.onsuccess = () => {
-          const db = open.result;
-          if (!db.objectStoreNames.contains("plans")) return resolve(local);
-          const all = db.transaction("plans").objectStore("plans").getAllKeys();
-          all.onsuccess = () => resolve([...local, ...all.result.map(String)]);
-          all.onerror = () => resolve(local);
-        };
-      }),
-  );
-}
 
 test("after one person's session times out, the next person to sign in never gets their copies", async ({
   browser,
@@ -32,7 +13,7 @@ test("after one person's session times out, the next person to sign in never get
   const page = await tablet.newPage();
   await page.goto(`/people/${MAGGIE_ID}/plan`);
   await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
-  await expect.poll(() => keys(page)).toContain(`m.${MAGGIE_ID}`);
+  await expect.poll(() => storedKeys(page)).toContain(`m.${MAGGIE_ID}`);
   // Ruth leaves the tablet without signing out; her session ends by itself.
   await page.goto("about:blank");
   await page.waitForTimeout(4_500);
@@ -45,7 +26,7 @@ test("after one person's session times out, the next person to sign in never get
   await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
   // Nothing of Maggie's record is left: not its copy, not its device id (kept in `m.<person>`).
   await expect
-    .poll(async () => (await keys(page)).filter((key) => key.includes(MAGGIE_ID)))
+    .poll(async () => (await storedKeys(page)).filter((key) => key.includes(MAGGIE_ID)))
     .toEqual([]);
   const pages = await page.evaluate(async () => {
     const urls: string[] = [];

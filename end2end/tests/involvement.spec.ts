@@ -1,5 +1,5 @@
 import { type Browser, type BrowserContext, type Locator, type Page, expect, test } from "@playwright/test";
-import { goOffline, goOnline, signedInContext } from "./fixtures";
+import { everythingStored, goOffline, goOnline, signedInContext } from "./fixtures";
 
 // The involvement plan: the person shapes it on a tablet, a key worker follows it on a phone,
 // offline too; a relative who hasn't been shared it never receives it. Runs on the sync servers
@@ -147,20 +147,7 @@ test("a relative the involvement plan isn't shared with never receives it, on th
     expect(html).not.toContain(secret);
   }
   await expect(anil.page.getByRole("complementary", { name: "Communication needs" })).toHaveCount(0);
-  const stored = await anil.page.evaluate(
-    () =>
-      new Promise<string>((resolve) => {
-        const open = indexedDB.open("circle");
-        open.onerror = () => resolve("");
-        open.onsuccess = () => {
-          const db = open.result;
-          if (!db.objectStoreNames.contains("plans")) return resolve("");
-          const all = db.transaction("plans").objectStore("plans").getAll();
-          all.onsuccess = () => resolve(JSON.stringify(all.result));
-          all.onerror = () => resolve("");
-        };
-      }),
-  );
+  const stored = await everythingStored(anil.page);
   expect(stored).not.toContain("Evenings are better");
   expect(stored).not.toContain("circle_member");
   // His own profile page of Priya carries no banner either.
@@ -229,20 +216,7 @@ test("a relative without the health topic never receives a health decision, on t
   const ruth = await device(browser, "ruth@family.example", `${MAGGIE}/decisions`);
   await saved(ruth.page);
   expect(await ruth.page.content()).not.toContain("water tablets");
-  const stored = await ruth.page.evaluate(
-    () =>
-      new Promise<string>((resolve) => {
-        const open = indexedDB.open("circle");
-        open.onerror = () => resolve("");
-        open.onsuccess = () => {
-          const db = open.result;
-          if (!db.objectStoreNames.contains("plans")) return resolve("");
-          const all = db.transaction("plans").objectStore("plans").getAll();
-          all.onsuccess = () => resolve(JSON.stringify(all.result));
-          all.onerror = () => resolve("");
-        };
-      }),
-  );
+  const stored = await everythingStored(ruth.page);
   expect(stored).not.toContain("water tablets");
   // Maggie's key worker sees it.
   const asha = await device(browser, "asha@riverside.example", `${MAGGIE}/decisions`);
