@@ -124,3 +124,22 @@ test("on paper a page of the record is the record alone: no menu, no buttons, ev
   await page.emulateMedia({ media: "screen" });
   if (javaScriptEnabled) await expect(page.getByRole("button", { name: "Print" })).toBeVisible();
 });
+
+test("at 200% zoom every page of the plan reads without scrolling sideways, every section open", async ({
+  page,
+  javaScriptEnabled,
+}) => {
+  test.skip(!javaScriptEnabled, "sections are opened by script");
+  // 320 CSS px is WCAG's reflow width: narrower than a tablet (768 px) at 200%.
+  await page.setViewportSize({ width: 320, height: 640 });
+  await signIn(page.context(), "tom@elmcourt.example");
+  for (const part of ["plan", "involvement", "decisions", "easy-read"]) {
+    await open(page, `${DAN}/${part}`, true);
+    await page.evaluate(() => document.querySelectorAll("details").forEach((d) => (d.open = true)));
+    const [scroll, client] = await page.evaluate(() => [
+      document.documentElement.scrollWidth,
+      document.documentElement.clientWidth,
+    ]);
+    expect(scroll, `${part} is ${scroll}px wide in a ${client}px view`).toBeLessThanOrEqual(client);
+  }
+});
