@@ -332,7 +332,7 @@ pub(crate) async fn live(
         state: state.clone(),
         user: actor.user,
         session: session.id().map(|id| id.to_string()),
-        subject,
+        person,
     };
     let stream =
         futures_util::stream::unfold((events, watch), move |(mut events, watch)| async move {
@@ -360,6 +360,15 @@ pub(crate) async fn live(
                         Event::default().event("resync").data("pull")
                     }
                     Ok(Ok(StoreEvent::Access(_))) => continue,
+                    // The person moved or their support ended: staff of the old service may
+                    // no longer follow; those who still may pull what changed.
+                    Ok(Ok(StoreEvent::Support(moved))) if moved == person => {
+                        if !watch.still_allowed().await {
+                            return None;
+                        }
+                        Event::default().event("resync").data("pull")
+                    }
+                    Ok(Ok(StoreEvent::Support(_))) => continue,
                     Ok(Ok(StoreEvent::Resync)) | Ok(Err(RecvError::Lagged(_))) => {
                         if !watch.still_allowed().await {
                             return None;
@@ -379,11 +388,12 @@ struct Watch {
     state: AppState,
     user: domain::access::UserId,
     session: Option<String>,
-    subject: Subject,
+    person: domain::PersonId,
 }
 
 impl Watch {
-    /// The session still stands and its user may still open the record. A database that
+    /// The session still stands and its user may still open the record, as it stands now (the
+    /// person may have moved to another service since the channel opened). A database that
     /// cannot answer ends the channel too: the device re-opens it and is checked afresh.
     async fn still_allowed(&self) -> bool {
         let store = &self.state.services.store;
@@ -394,8 +404,11 @@ impl Watch {
             Ok(Some(_)) => {}
             _ => return false,
         }
+        let Ok(subject) = subject(&self.state, self.person).await else {
+            return false;
+        };
         match store.actor(self.user).await {
-            Ok(Some(actor)) => may_open(&actor, self.subject),
+            Ok(Some(actor)) => may_open(&actor, subject),
             _ => false,
         }
     }

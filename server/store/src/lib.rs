@@ -97,6 +97,10 @@ pub enum StoreEvent {
     /// role taken away, a topic unshared): their live channels check again and end if they
     /// may no longer follow.
     Access(UserId),
+    /// Who supports this person changed (they moved to another service, or their support
+    /// ended): every live channel following them checks again, and ends if it may no longer
+    /// follow.
+    Support(PersonId),
     /// This server may have missed events (its PostgreSQL listener reconnected): every device
     /// should pull.
     Resync,

@@ -125,11 +125,12 @@ impl Turn {
     }
 }
 
-/// An event as a NOTIFY payload: `p <person> <version>` or `a <user>`.
+/// An event as a NOTIFY payload: `p <person> <version>`, `a <user>` or `s <person>`.
 fn payload(event: StoreEvent) -> Option<String> {
     match event {
         StoreEvent::Plan(changed) => Some(format!("p {} {}", changed.person, changed.version)),
         StoreEvent::Access(user) => Some(format!("a {user}")),
+        StoreEvent::Support(person) => Some(format!("s {person}")),
         StoreEvent::Resync => None,
     }
 }
@@ -142,6 +143,7 @@ fn parse_payload(payload: &str) -> Option<StoreEvent> {
             version: version.parse().ok()?,
         })),
         ("a", user, None) => Some(StoreEvent::Access(user.parse().ok()?)),
+        ("s", person, None) => Some(StoreEvent::Support(person.parse().ok()?)),
         _ => None,
     }
 }
@@ -203,6 +205,7 @@ mod tests {
                 version: 42,
             }),
             StoreEvent::Access(user),
+            StoreEvent::Support(person),
         ] {
             let text = payload(event).expect("a payload");
             assert_eq!(parse_payload(&text), Some(event));

@@ -351,9 +351,12 @@ macro_rules! sql_store {
                     return Ok(false);
                 }
                 Self::run_writes(&mut tx, &$crate::records::Writes::of_audit(audit)).await?;
+                let event = $crate::StoreEvent::Support(person);
+                self.announce(&mut tx, event).await?;
                 let epoch = $crate::sql::access_changed!(tx);
                 tx.commit().await?;
                 self.access.saw(epoch);
+                self.announced(event);
                 Ok(true)
             }
 
@@ -394,9 +397,12 @@ macro_rules! sql_store {
                     .execute(&mut *tx)
                     .await?;
                 Self::run_writes(&mut tx, &$crate::records::Writes::of_audit(audit)).await?;
+                let event = $crate::StoreEvent::Support(person);
+                self.announce(&mut tx, event).await?;
                 let epoch = $crate::sql::access_changed!(tx);
                 tx.commit().await?;
                 self.access.saw(epoch);
+                self.announced(event);
                 Ok(true)
             }
 

@@ -40,6 +40,7 @@ on_both_backends!(
     a_session_in_use_stays_open_and_one_left_idle_ends,
     server_functions_answer_404_403_and_400_like_pages_do,
     live_channels_end_when_the_user_signs_out_everywhere_or_loses_their_role,
+    the_old_services_live_channels_end_when_a_person_moves_on,
     a_consent_change_tells_the_members_open_plan_to_pull,
     devices_are_listed_to_their_owner_and_named_for_managers_only,
     account_events_are_shown_to_the_user_and_to_their_managers,
@@ -1136,6 +1137,26 @@ async fn live_channels_end_when_the_user_signs_out_everywhere_or_loses_their_rol
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert!(ends(&mut live).await, "Tom's channel ended");
+    app.finish().await;
+}
+
+async fn the_old_services_live_channels_end_when_a_person_moves_on(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    // Asha, Maggie's key worker at Riverside, follows her plan live on her phone.
+    let asha = app.as_user("asha@riverside.example").await;
+    let mut live = open_live(&asha, demo::MAGGIE).await;
+    let (status, location) = app
+        .post_form(
+            &format!("/people/{}/move", demo::MAGGIE),
+            &[("to", &demo::ELM_COURT.to_string())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(location.ends_with("?moved=1"), "{location}");
+    assert!(
+        ends(&mut live).await,
+        "Asha's channel ended as Maggie moved, not at its next routine check"
+    );
     app.finish().await;
 }
 
