@@ -114,6 +114,10 @@ test("on paper a page of the record is the record alone: no menu, no buttons, ev
   await expect(page.getByLabel("Best time of day")).toHaveValue("Afternoons");
   await expect(page.getByLabel("What upsets me or makes it harder")).toHaveValue("Being told no without a reason");
   await expect(page.getByLabel("What upsets me or makes it harder")).toBeVisible();
+  // A choice prints as what was chosen.
+  const tom = page.locator("li.member-card", { hasText: "Tom Reed" });
+  await expect(tom.getByLabel("Professional")).toBeVisible();
+  await expect(tom.getByLabel("Family")).toBeHidden();
 
   await open(page, `${DAN}/easy-read`, javaScriptEnabled);
   await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
