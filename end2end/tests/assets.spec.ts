@@ -34,7 +34,8 @@ test("the app's files are served compressed, named by content and kept for good"
 
 // wasm-split keeps all constant data in the frame when it cannot lay it out part by part (see
 // SPLIT_LAYOUT_SLACK in app/src/lib.rs): the frame then carries the plan editor's words, 20 KiB
-// brotli more on every first visit. The records engine's words are the plan's alone.
+// brotli more on every first visit. The records engine's words come with the plan editor (in
+// its part, or the chunks it shares with the involvement plan's).
 test("the app's frame leaves out the words only the plan editor uses, which come with the editor", async ({
   page,
   request,
@@ -50,8 +51,14 @@ test("the app's frame leaves out the words only the plan editor uses, which come
   const plain = { headers: { "accept-encoding": "identity" } };
   expect((await (await request.get(frame!, plain)).body()).includes(words)).toBe(false);
 
+  // The plan editor's part is its own file and the chunks of code it shares with other parts
+  // (the involvement plan's), as wasm-split's manifest lists them.
   const worker = await (await request.get("/sw.js")).text();
-  const parts = [...worker.matchAll(/"(\/pkg\/split_plan_[^"]+\.wasm)"/g)].map((m) => m[1]);
+  const manifest = worker.match(/"(\/pkg\/__wasm_split_manifest\.[^"]+\.json)"/)?.[1];
+  expect(manifest, "the split build's manifest").toBeTruthy();
+  const groups: Record<string, string[]> = await (await request.get(manifest!)).json();
+  const plan = Object.entries(groups).find(([group]) => group.startsWith("plan_"))?.[1] ?? [];
+  const parts = plan.map((name) => `/pkg/${name}.wasm`);
   expect(parts.length, "the plan editor's part").toBeGreaterThan(0);
   const held = await Promise.all(parts.map(async (part) => (await (await request.get(part, plain)).body()).includes(words)));
   expect(held).toContain(true);

@@ -78,10 +78,14 @@ macro_rules! lazy_pages {
 }
 
 lazy_pages! {
-    // The plan editor and the involvement plan, with the sync engine and meeting notes.
+    // The plan editor, with the sync engine and meeting notes.
     plan {
         /// `/people/:id/plan`
         PlanRoute(plan_view, __preload_plan_view) => PlanPage,
+    }
+    // The involvement plan, decisions and the plan in easy read: the same engine (in the
+    // code the groups share), and their own pages, which the plan editor does not load.
+    involvement {
         /// `/people/:id/involvement`
         InvolvementRoute(involvement_view, __preload_involvement_view) => InvolvementPage,
         /// `/people/:id/decisions`
