@@ -1,5 +1,5 @@
 import { type Page, expect, test } from "@playwright/test";
-import { goOffline, signIn } from "./fixtures";
+import { goOffline, keptOffline, signIn } from "./fixtures";
 
 // The plan in easy read (chosen when the person asks for it in "How we'll communicate") and
 // the record on paper. Runs with JavaScript off and hydrated, on a phone and a tablet; it
@@ -88,7 +88,7 @@ test("the easy-read plan opens with no signal once it has been opened, symbols a
   await open(page, `${DAN}/easy-read`, true);
   await expect(page.getByRole("status")).toContainText("All changes saved");
   // The service worker has taken over and kept the page and the app's files.
-  await page.evaluate(() => navigator.serviceWorker.ready);
+  await keptOffline(page);
   await expect
     .poll(() => page.evaluate(() => caches.match("/symbols/people.svg").then((r) => r !== undefined)))
     .toBe(true);

@@ -98,3 +98,15 @@ export function storedKeys(page: Page): Promise<string[]> {
       }),
   );
 }
+
+/** Waits until the service worker controls the page and holds `path` (default: this page). */
+export async function keptOffline(page: Page, path?: string) {
+  await expect
+    .poll(() =>
+      page.evaluate(async (p) => {
+        const hit = await caches.match(p ?? location.pathname);
+        return hit !== undefined && navigator.serviceWorker.controller !== null;
+      }, path),
+    )
+    .toBe(true);
+}

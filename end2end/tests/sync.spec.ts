@@ -1,5 +1,5 @@
 import { type Browser, type BrowserContext, type Page, expect, test } from "@playwright/test";
-import { goOffline, goOnline, openMenu, signedInContext } from "./fixtures";
+import { goOffline, goOnline, keptOffline, openMenu, signedInContext } from "./fixtures";
 
 // Several devices on one plan, online and offline. Each viewport has its own server (see
 // playwright.config.ts) and these run one after another on it, each on its own person's plan.
@@ -22,18 +22,6 @@ async function open(page: Page, plan: string) {
   await page.goto(plan);
   await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
   await expect(page.getByRole("status")).toContainText("All changes saved");
-}
-
-/** Waits until the service worker controls the page and holds `path` (default: this page). */
-async function keptOffline(page: Page, path?: string) {
-  await expect
-    .poll(() =>
-      page.evaluate(async (p) => {
-        const hit = await caches.match(p ?? location.pathname);
-        return hit !== undefined && navigator.serviceWorker.controller !== null;
-      }, path),
-    )
-    .toBe(true);
 }
 
 /** Waits until the server's copy of the plan holds `text` (the status line alone can lag). */

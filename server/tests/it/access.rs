@@ -204,6 +204,24 @@ async fn every_role_reads_and_writes_exactly_what_the_rules_and_the_persons_cons
                     );
                 }
             }
+            // And through the plan in easy read.
+            let (status, html) = user.get(&format!("/people/{person}/easy-read")).await;
+            match &may {
+                None => assert_eq!(status, StatusCode::NOT_FOUND, "{who}: easy-read page"),
+                Some(topics) => {
+                    assert_eq!(status, StatusCode::OK, "{who}: easy-read page");
+                    assert_eq!(
+                        html.contains("Member 1"),
+                        topics.contains(&Topic::Involvement),
+                        "{who}: the circle in easy read"
+                    );
+                    assert_eq!(
+                        html.contains("Goal 1"),
+                        topics.contains(&Topic::GoalsAndProgress),
+                        "{who}: goals in easy read"
+                    );
+                }
+            }
             // Read through sync.
             let (status, response) = pull(&user, person, None).await;
             match &may {

@@ -422,6 +422,8 @@ async fn markup_typed_into_any_text_is_shown_as_text_on_every_page(backend: Back
             format!("/people/{id}"),
             format!("/people/{id}/plan"),
             format!("/people/{id}/involvement"),
+            format!("/people/{id}/decisions"),
+            format!("/people/{id}/easy-read"),
             format!("/people/{id}/circle"),
             format!("/people/{id}/summary"),
         ]
