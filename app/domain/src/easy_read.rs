@@ -11,9 +11,9 @@ use crate::PersonId;
 use crate::access::Topic;
 use crate::calendar::{Date, london_date_label_long};
 use crate::involvement;
-use crate::records::kinds::{CHECK_IN_CHANNELS, FORMATS};
+use crate::records::kinds::{COMMUNICATION, KindSpec, MEETING_RHYTHM};
 use crate::records::views;
-use crate::records::{RecordSet, Value};
+use crate::records::{Record, RecordSet, Value};
 
 /// The picture at the top of a block. Each is a file in the site's `public/symbols/`, drawn
 /// for Circle, plain shapes that print in black and white.
@@ -140,7 +140,11 @@ fn part(heading: Option<&str>, lines: Vec<Line>) -> Option<Part> {
 }
 
 fn words(text: &str) -> Vec<Line> {
-    lines(text).into_iter().map(plain).collect()
+    marked_words(text, Mark::Plain)
+}
+
+fn marked_words(text: &str, mark: Mark) -> Vec<Line> {
+    lines(text).into_iter().map(|t| marked(t, mark)).collect()
 }
 
 /// The plan of `person` in `set` in easy read: a block for each part the reader may see
@@ -222,7 +226,7 @@ fn goals(set: &RecordSet) -> Vec<Part> {
             }
             for (_, text, done) in &g.steps {
                 let mark = if *done { Mark::Done } else { Mark::Plain };
-                lines.extend(lines_of(text).map(|t| marked(t, mark)));
+                lines.extend(marked_words(text, mark));
             }
             let heading = g.wording.trim();
             if heading.is_empty() {
@@ -236,10 +240,6 @@ fn goals(set: &RecordSet) -> Vec<Part> {
         .collect()
 }
 
-fn lines_of(text: &str) -> impl Iterator<Item = String> {
-    lines(text).into_iter()
-}
-
 fn people(set: &RecordSet) -> Vec<Part> {
     involvement::members(set)
         .into_iter()
@@ -250,26 +250,26 @@ fn people(set: &RecordSet) -> Vec<Part> {
             } else {
                 format!("{}: {}", m.name.trim(), m.relationship.trim())
             };
-            let mut lines = words(&m.helps_with);
-            lines.extend(
-                lines_of(&m.boundaries).map(|t| marked(format!("Please don't: {t}"), Mark::Dont)),
+            let mut said = words(&m.helps_with);
+            said.extend(
+                lines(&m.boundaries)
+                    .into_iter()
+                    .map(|t| marked(format!("Please don't: {t}"), Mark::Dont)),
             );
             Part {
                 heading: Some(heading),
-                lines,
+                lines: said,
             }
         })
         .collect()
 }
 
-fn choice_labels(value: &Value, choices: &[(&str, &'static str)]) -> Vec<&'static str> {
-    match value {
-        Value::Texts(keys) => keys
-            .iter()
-            .filter_map(|k| choices.iter().find(|(key, _)| key == k).map(|(_, l)| *l))
-            .collect(),
-        _ => Vec::new(),
-    }
+/// The choices ticked in `field` of `record`, in their words ("Easy read, Pictures and
+/// symbols"); `None` when none are.
+fn ticked(kind: &KindSpec, record: &Record, field: &str) -> Option<String> {
+    let spec = kind.field(field)?;
+    let value = record.get(field);
+    matches!(value, Value::Texts(keys) if !keys.is_empty()).then(|| spec.describe(value))
 }
 
 fn talk(set: &RecordSet, person: PersonId) -> Vec<Part> {
@@ -277,13 +277,12 @@ fn talk(set: &RecordSet, person: PersonId) -> Vec<Part> {
         return Vec::new();
     };
     let mut first = Vec::new();
-    first.extend(lines_of(r.text("first_thing")).map(|t| marked(t, Mark::Important)));
+    first.extend(marked_words(r.text("first_thing"), Mark::Important));
     if !r.text("language").trim().is_empty() {
         first.push(plain(format!("My language: {}", r.text("language").trim())));
     }
-    let formats = choice_labels(r.get("formats"), FORMATS);
-    if !formats.is_empty() {
-        first.push(plain(format!("I like: {}", formats.join(", "))));
+    if let Some(formats) = ticked(&COMMUNICATION, r, "formats") {
+        first.push(plain(format!("I like: {formats}")));
     }
     if !r.text("best_time").trim().is_empty() {
         first.push(plain(format!("Best time: {}", r.text("best_time").trim())));
@@ -295,9 +294,7 @@ fn talk(set: &RecordSet, person: PersonId) -> Vec<Part> {
     parts.extend(part(Some("This helps me"), words(r.text("helps"))));
     parts.extend(part(
         Some("This upsets me"),
-        lines_of(r.text("upsets"))
-            .map(|t| marked(t, Mark::Dont))
-            .collect(),
+        marked_words(r.text("upsets"), Mark::Dont),
     ));
     parts.extend(part(
         Some("My family can contact"),
@@ -321,9 +318,8 @@ fn meet(set: &RecordSet, person: PersonId, today: Date) -> Vec<Part> {
     let mut parts: Vec<Part> = part(Some("Our next meetings"), dates).into_iter().collect();
     if let Some(r) = record {
         let mut between: Vec<Line> = Vec::new();
-        let channels = choice_labels(r.get("check_ins"), CHECK_IN_CHANNELS);
-        if !channels.is_empty() {
-            between.push(plain(format!("We check in by: {}", channels.join(", "))));
+        if let Some(channels) = ticked(&MEETING_RHYTHM, r, "check_ins") {
+            between.push(plain(format!("We check in by: {channels}")));
         }
         between.extend(words(r.text("check_in_notes")));
         parts.extend(part(Some("Between meetings"), between));
@@ -357,38 +353,13 @@ fn decide(set: &RecordSet, person: PersonId) -> Vec<Part> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
-
     use uuid::Uuid;
 
     use super::*;
+    use crate::records::Record;
     use crate::records::kinds::{ABOUT, COMMUNICATING, GOALS, MEMBERS, RHYTHM, STEPS};
-    use crate::records::{Record, Stamp};
 
     const PERSON: PersonId = PersonId(Uuid::from_u128(7));
-
-    fn record(
-        kind: &str,
-        id: Uuid,
-        parent: Option<Uuid>,
-        topic: Topic,
-        fields: &[(&str, Value)],
-    ) -> Record {
-        Record {
-            kind: kind.to_owned(),
-            id,
-            parent,
-            topic,
-            version: 1,
-            deleted: false,
-            fields: fields
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), v.clone()))
-                .collect::<BTreeMap<_, _>>(),
-            stamps: BTreeMap::new(),
-            created: Stamp::default(),
-        }
-    }
 
     fn text(t: &str) -> Value {
         Value::Text(t.to_owned())
@@ -461,7 +432,7 @@ mod tests {
 
     #[test]
     fn strengths_come_first_in_about_me_then_each_section_in_the_persons_words() {
-        let set: RecordSet = [record(
+        let set: RecordSet = [Record::for_test(
             ABOUT,
             PERSON.0,
             None,
@@ -495,7 +466,7 @@ mod tests {
         let walk = Uuid::from_u128(1);
         let old = Uuid::from_u128(2);
         let set: RecordSet = [
-            record(
+            Record::for_test(
                 GOALS,
                 walk,
                 None,
@@ -505,21 +476,21 @@ mod tests {
                     ("status", Value::Choice("active".into())),
                 ],
             ),
-            record(
+            Record::for_test(
                 STEPS,
                 Uuid::from_u128(3),
                 Some(walk),
                 Topic::GoalsAndProgress,
                 &[("text", text("New shoes")), ("done", Value::Flag(true))],
             ),
-            record(
+            Record::for_test(
                 STEPS,
                 Uuid::from_u128(4),
                 Some(walk),
                 Topic::GoalsAndProgress,
                 &[("text", text("Walk to the gate"))],
             ),
-            record(
+            Record::for_test(
                 GOALS,
                 old,
                 None,
@@ -550,7 +521,7 @@ mod tests {
     #[test]
     fn people_who_help_show_what_they_help_with_and_what_they_should_not_do() {
         let set: RecordSet = [
-            record(
+            Record::for_test(
                 MEMBERS,
                 Uuid::from_u128(1),
                 None,
@@ -563,7 +534,7 @@ mod tests {
                     ("boundaries", text("Don't decide things for me")),
                 ],
             ),
-            record(
+            Record::for_test(
                 MEMBERS,
                 Uuid::from_u128(2),
                 None,
@@ -596,7 +567,7 @@ mod tests {
 
     #[test]
     fn how_to_talk_with_me_puts_the_one_thing_first_and_names_the_formats() {
-        let set: RecordSet = [record(
+        let set: RecordSet = [Record::for_test(
             COMMUNICATING,
             PERSON.0,
             None,
@@ -636,7 +607,7 @@ mod tests {
 
     #[test]
     fn when_we_meet_lists_the_next_dates_the_rhythm_gives() {
-        let set: RecordSet = [record(
+        let set: RecordSet = [Record::for_test(
             RHYTHM,
             PERSON.0,
             None,

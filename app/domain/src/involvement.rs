@@ -454,8 +454,6 @@ pub fn language_suggestions(text: &str) -> Vec<(&'static str, &'static str)> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
-
     use super::*;
     use crate::access::Topic;
     use crate::records::Stamp;
@@ -465,20 +463,7 @@ mod tests {
     }
 
     fn record(kind: &str, id: Uuid, fields: &[(&str, Value)]) -> Record {
-        Record {
-            kind: kind.to_owned(),
-            id,
-            parent: None,
-            topic: Topic::Involvement,
-            version: 1,
-            deleted: false,
-            fields: fields
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), v.clone()))
-                .collect::<BTreeMap<_, _>>(),
-            stamps: BTreeMap::new(),
-            created: Stamp::default(),
-        }
+        Record::for_test(kind, id, None, Topic::Involvement, fields)
     }
 
     fn rhythm_from(mini: &str, deep: &str, from: &str) -> Record {

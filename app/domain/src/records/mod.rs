@@ -335,6 +335,33 @@ fn mix(bytes: &[u8]) -> Uuid {
     uuid::Builder::from_custom_bytes(out).into_uuid()
 }
 
+/// A record as tests write one: version 1, not removed, with `fields` and nothing else.
+#[cfg(test)]
+impl Record {
+    pub(crate) fn for_test(
+        kind: &str,
+        id: Uuid,
+        parent: Option<Uuid>,
+        topic: Topic,
+        fields: &[(&str, Value)],
+    ) -> Record {
+        Record {
+            kind: kind.to_owned(),
+            id,
+            parent,
+            topic,
+            version: 1,
+            deleted: false,
+            fields: fields
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                .collect(),
+            stamps: BTreeMap::new(),
+            created: Stamp::default(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
