@@ -3,7 +3,9 @@
 //! the catalog the server runs with. A new op, field or kind appears here with no one editing
 //! JSON; a test compares the document with everything the domain declares.
 
-use domain::records::kinds::{Catalog, Default as FieldDefault, FieldType, Merge, TopicRule};
+use domain::records::kinds::{
+    Catalog, Default as FieldDefault, FieldType, Merge, TopicRule, VOICES,
+};
 use serde_json::{Value as Json, json};
 use utoipa::OpenApi;
 
@@ -119,5 +121,8 @@ fn field_type(ty: FieldType) -> Json {
         }
         FieldType::Texts { items, max } => json!({ "texts": { "items": items, "max": max } }),
         FieldType::Shared => json!("shared"),
+        FieldType::Voice => {
+            json!({ "voice": VOICES.iter().map(|(key, _)| key).collect::<Vec<_>>() })
+        }
     }
 }

@@ -12,6 +12,7 @@ pub mod calendar;
 pub mod easy_read;
 pub mod involvement;
 pub mod notes;
+pub mod outcomes;
 pub mod people;
 pub mod plan;
 pub mod records;

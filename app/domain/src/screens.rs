@@ -55,6 +55,34 @@ impl Reader {
             Reader::Member { writes } => PLAN_TOPICS.iter().any(|t| writes.contains(t)),
         }
     }
+
+    /// Whether this reader may record a view in `voice` (a key of
+    /// [`crate::records::kinds::VOICES`]): the person and members speak only for themselves;
+    /// staff give their own view, or write down the person's with them.
+    pub fn may_speak_as(&self, voice: &str) -> bool {
+        match self {
+            Reader::ThePerson => voice == "person",
+            Reader::Member { .. } => voice == "member",
+            Reader::Staff => voice == "staff" || voice == "person",
+        }
+    }
+
+    /// Whether this reader records progress (writes goals and their observations).
+    pub fn records_progress(&self) -> bool {
+        match self {
+            Reader::ThePerson | Reader::Staff => true,
+            Reader::Member { writes } => writes.contains(&Topic::GoalsAndProgress),
+        }
+    }
+
+    /// The voice this reader's own observations are in.
+    pub fn own_voice(&self) -> &'static str {
+        match self {
+            Reader::ThePerson => "person",
+            Reader::Member { .. } => "member",
+            Reader::Staff => "staff",
+        }
+    }
 }
 
 /// The words of the link from a person's page to their plan, worded for the reader: "Edit my
@@ -98,6 +126,15 @@ pub fn involvement_heading(reader: &Reader, name: &str) -> String {
     match reader {
         Reader::ThePerson => "My involvement plan".to_owned(),
         _ => capitalised(&possessive(name, "involvement plan")),
+    }
+}
+
+/// The outcome tracker's heading: "My goals and progress" for the person, "Maggie's goals and
+/// progress" for others.
+pub fn progress_heading(reader: &Reader, name: &str) -> String {
+    match reader {
+        Reader::ThePerson => "My goals and progress".to_owned(),
+        _ => capitalised(&possessive(name, "goals and progress")),
     }
 }
 

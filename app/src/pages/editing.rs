@@ -627,7 +627,9 @@ pub(crate) fn value_of(
 pub(crate) fn value_words(field: &FieldSpec, value: &Value) -> String {
     match (field.ty, value) {
         (_, v) if v.is_empty() => "Not written yet".to_owned(),
-        (FieldType::Choice(_), Value::Choice(key)) => field.choice_label(key).to_owned(),
+        (FieldType::Choice(_) | FieldType::Voice, Value::Choice(key)) => {
+            field.choice_label(key).to_owned()
+        }
         (FieldType::Choices(_), Value::Texts(keys)) => keys
             .iter()
             .map(|k| field.choice_label(k))
@@ -679,7 +681,12 @@ fn ValueField(kind: &'static str, id: Uuid, field: &'static FieldSpec) -> impl I
             </div>
         }
     };
-    let control = move || match field.ty {
+    // Whose voice is a choice among the three.
+    let ty = match field.ty {
+        FieldType::Voice => FieldType::Choice(domain::records::kinds::VOICES),
+        ty => ty,
+    };
+    let control = move || match ty {
         FieldType::Choice(choices) | FieldType::Choices(choices) => {
             let many = matches!(field.ty, FieldType::Choices(_));
             view! {

@@ -515,6 +515,13 @@ pub fn checked(field: &FieldSpec, value: &Value) -> Result<Value, String> {
                 Err(mismatch())
             }
         }
+        (FieldType::Voice, Value::Choice(c)) => {
+            if super::kinds::VOICES.iter().any(|(key, _)| key == c) {
+                Ok(value.clone())
+            } else {
+                Err(mismatch())
+            }
+        }
         (FieldType::Choices(choices), Value::Texts(keys)) => {
             if keys.iter().all(|k| choices.iter().any(|(key, _)| key == k)) {
                 // In the order declared, each once, whatever order they were ticked in.
@@ -634,6 +641,38 @@ pub fn audit_lines(what: String, op: Option<&RecordOp>, outcome: &Outcome) -> Au
 /// The topic `op` writes: that of its target (for a new record, the one it would get; for
 /// settling a conflict, the topic the conflict is about). `None` when the target is unknown
 /// and can't be placed (the edit is then rejected by [`apply`] anyway).
+/// Whether the writer of `op` may give the voices it gives ([`FieldType::Voice`]): a record
+/// in the person's voice is theirs, or written with them by staff; a member writes only as
+/// themself. `may_speak_as` answers for the writer. The server puts every new edit to this,
+/// as to the access rule, so that nobody's words are passed off as another's.
+pub fn voices_allowed(
+    op: &RecordOp,
+    catalog: &Catalog,
+    may_speak_as: impl Fn(&str) -> bool,
+) -> Result<(), String> {
+    let (kind, fields): (&str, Vec<(&String, &Value)>) = match op {
+        RecordOp::Create { kind, fields, .. } => (kind, fields.iter().collect()),
+        RecordOp::Set {
+            kind, field, after, ..
+        } => (kind, vec![(field, after)]),
+        _ => return Ok(()),
+    };
+    let Some(spec) = catalog.kind(kind) else {
+        return Ok(());
+    };
+    for (name, value) in fields {
+        if spec.field(name).is_some_and(|f| f.ty == FieldType::Voice)
+            && !may_speak_as(value.as_text())
+        {
+            return Err(format!(
+                "This {} was written in someone else's voice: you can record only your own view.",
+                spec.title
+            ));
+        }
+    }
+    Ok(())
+}
+
 pub fn topic_of(set: &RecordSet, op: &RecordOp, catalog: &Catalog) -> Option<Topic> {
     let target = op.target();
     if let Some(record) = set.get(&target) {

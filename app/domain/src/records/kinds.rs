@@ -40,7 +40,19 @@ pub enum FieldType {
     },
     /// Long text written together, merged character by character.
     Shared,
+    /// Whose voice a record is in: the person, a member of their circle, or staff (one of
+    /// [`VOICES`]). Checked against the writer: the person and members speak only for
+    /// themselves; staff record their own view, or the person's words with them
+    /// (`crate::screens::Reader::may_speak_as`).
+    Voice,
 }
+
+/// The three voices of evidence.
+pub const VOICES: &[(&str, &str)] = &[
+    ("person", "The person"),
+    ("member", "Someone in the circle"),
+    ("staff", "Staff"),
+];
 
 /// How concurrent changes to a field are reconciled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,7 +156,12 @@ impl FieldSpec {
 
     /// The words people read for choice `key` of this field (the key itself when unknown).
     pub fn choice_label<'a>(&self, key: &'a str) -> &'a str {
-        match self.ty {
+        let ty = if self.ty == FieldType::Voice {
+            FieldType::Choice(VOICES)
+        } else {
+            self.ty
+        };
+        match ty {
             FieldType::Choice(list) | FieldType::Choices(list) => list
                 .iter()
                 .find(|(k, _)| *k == key)
@@ -158,7 +175,9 @@ impl FieldSpec {
     /// step's as done or not done).
     pub fn describe(&self, value: &Value) -> String {
         match (self.ty, value) {
-            (FieldType::Choice(_), Value::Choice(key)) => self.choice_label(key).to_owned(),
+            (FieldType::Choice(_) | FieldType::Voice, Value::Choice(key)) => {
+                self.choice_label(key).to_owned()
+            }
             (FieldType::Choices(_), Value::Texts(keys)) if !keys.is_empty() => keys
                 .iter()
                 .map(|k| self.choice_label(k))
@@ -169,6 +188,14 @@ impl FieldSpec {
                 if *on { "yes" } else { "no" }.to_owned()
             }
             _ => value.describe(),
+        }
+    }
+
+    /// Set when the record is made and never changed ([`Merge::Once`]).
+    pub const fn once(self) -> FieldSpec {
+        FieldSpec {
+            merge: Merge::Once,
+            ..self
         }
     }
 
@@ -328,6 +355,8 @@ impl Catalog {
                 &ABOUT_ME,
                 &GOAL,
                 &STEP,
+                &MEASURE,
+                &OBSERVATION,
                 &MEETING,
                 &CONFLICT_KIND,
                 &CIRCLE_MEMBER,
@@ -439,7 +468,29 @@ pub const GOAL_STATUSES: &[(&str, &str)] = &[
     ("let_go", "Let go"),
 ];
 
-/// A goal in the person's own words; one to three are worked on at a time.
+/// The signs that call for the escalation a positive risk plan agrees.
+pub const ESCALATION_TRIGGERS: &[(&str, &str)] = &[
+    ("missed_check_in", "A missed check-in"),
+    ("coercion", "Signs that someone is pressuring me"),
+    ("money", "Someone asking me for money"),
+    ("unwell", "Feeling unwell or very upset"),
+    ("lost", "Getting lost or stranded"),
+];
+
+/// Goal attainment scaling: the five levels, each described in words for one goal.
+pub const GAS_LEVELS: &[(&str, &str)] = &[
+    ("m2", "−2: much less than expected"),
+    ("m1", "−1: somewhat less than expected"),
+    ("0", "0: the expected outcome"),
+    ("p1", "+1: somewhat more than expected"),
+    ("p2", "+2: much more than expected"),
+];
+
+const TEXT: usize = BLOCK_TEXT_MAX;
+
+/// A goal in the person's own words; one to three are worked on at a time. With it: why it
+/// matters, who helps, how it ended (achieved, paused, let go) and why, the prompts agreed, its
+/// goal attainment scale, and its positive risk plan.
 pub static GOAL: KindSpec = KindSpec {
     name: GOALS,
     title: "goal",
@@ -449,6 +500,9 @@ pub static GOAL: KindSpec = KindSpec {
         FieldSpec::words("wording", "Goal", GOAL_WORDING_MAX)
             .required()
             .reported(),
+        FieldSpec::words("written_by", "Whose words these are", MEMBER_NAME_MAX),
+        FieldSpec::words("why", "Why it matters to me", TEXT),
+        FieldSpec::words("helpers", "Who helps me", TEXT),
         FieldSpec {
             name: "status",
             label: "Status",
@@ -458,6 +512,8 @@ pub static GOAL: KindSpec = KindSpec {
             default: Default::Choice("active"),
             report: true,
         },
+        FieldSpec::words("status_reason", "Why (achieved, paused or let go)", TEXT),
+        FieldSpec::typed("status_on", "Since", FieldType::Date).reported(),
         FieldSpec {
             name: "review_date",
             label: "Review date",
@@ -467,6 +523,27 @@ pub static GOAL: KindSpec = KindSpec {
             default: Default::Empty,
             report: true,
         },
+        FieldSpec::words("prompts", "The prompts we agreed (one a line)", TEXT),
+        FieldSpec::words("gas_m2", "−2: much less than expected", TEXT),
+        FieldSpec::words("gas_m1", "−1: somewhat less than expected", TEXT),
+        FieldSpec::words("gas_0", "0: the expected outcome", TEXT),
+        FieldSpec::words("gas_p1", "+1: somewhat more than expected", TEXT),
+        FieldSpec::words("gas_p2", "+2: much more than expected", TEXT),
+        FieldSpec::choice("gas_level", "Where I am now on this scale", GAS_LEVELS, None)
+            .reported(),
+        FieldSpec::words("go_right", "What could go right", TEXT),
+        FieldSpec::words("go_wrong", "What could go wrong", TEXT),
+        FieldSpec::words("controls", "What I agreed to keep it safe", TEXT),
+        FieldSpec::choices("escalate_on", "When to get help", ESCALATION_TRIGGERS),
+        FieldSpec::words("escalation", "Who to tell, and what they do", TEXT),
+        FieldSpec::words("stages", "Stages towards doing it on my own (one a line)", TEXT),
+        FieldSpec::typed(
+            "stage",
+            "The stage I am at now",
+            FieldType::Number { min: 1, max: 20 },
+        ),
+        FieldSpec::typed("incident_on", "Last incident", FieldType::Date),
+        FieldSpec::typed("risk_reviewed_on", "Risk plan last reviewed", FieldType::Date),
     ],
     label_field: Some("wording"),
     singleton: false,
@@ -479,7 +556,8 @@ pub static GOAL: KindSpec = KindSpec {
     order: &[],
 };
 
-/// A small step towards a goal.
+/// A small, graded step towards a goal ("two steps before help is offered"), reached on a date.
+/// Steps are shown by `position` (see `crate::outcomes::ordered_steps`).
 pub static STEP: KindSpec = KindSpec {
     name: STEPS,
     title: "step",
@@ -496,8 +574,99 @@ pub static STEP: KindSpec = KindSpec {
             default: Default::Flag(false),
             report: false,
         },
+        FieldSpec::typed("reached_on", "Reached on", FieldType::Date),
+        FieldSpec::typed(
+            "position",
+            "Place in the order",
+            FieldType::Number { min: 0, max: 1_000_000 },
+        ),
     ],
     label_field: Some("text"),
+    singleton: false,
+    live_limit: None,
+    system: false,
+    order: &[],
+};
+
+pub const MEASURES: &str = "measure";
+pub const OBSERVATIONS: &str = "observation";
+
+/// What a measure counts (see `crate::outcomes::MeasureType` for how each is read).
+pub const MEASURE_TYPES: &[(&str, &str)] = &[
+    ("prompts", "Staff prompts needed"),
+    ("completions", "Independent completions per week"),
+    ("confidence", "Confidence, 1 to 5"),
+    ("ratio", "Support ratio"),
+    ("takeovers", "Task takeovers by others"),
+    ("journeys", "Journeys planned"),
+    ("count", "A count of my own"),
+];
+
+pub const BETTER: &[(&str, &str)] = &[("higher", "More is better"), ("lower", "Fewer is better")];
+
+/// The largest value a measure or an observation holds.
+pub const MEASURE_MAX: i64 = 10_000;
+
+/// A measure chosen with the person for one goal, with a baseline and a target.
+pub static MEASURE: KindSpec = KindSpec {
+    name: MEASURES,
+    title: "measure",
+    topic: TopicRule::OfParent,
+    parent: Some(GOALS),
+    fields: &[
+        FieldSpec::choice("measure", "What we count", MEASURE_TYPES, Some("prompts"))
+            .required()
+            .reported(),
+        FieldSpec::words("about", "Of what (for example “making breakfast”)", MEMBER_NAME_MAX),
+        FieldSpec::words("unit", "Counted in (a count of my own)", 40),
+        FieldSpec::choice("better", "Which way is better (a count of my own)", BETTER, None),
+        FieldSpec::typed(
+            "baseline",
+            "Where we started (baseline)",
+            FieldType::Number { min: 0, max: MEASURE_MAX },
+        )
+        .reported(),
+        FieldSpec::typed(
+            "target",
+            "Where I want to get to (target)",
+            FieldType::Number { min: 0, max: MEASURE_MAX },
+        )
+        .reported(),
+    ],
+    label_field: Some("about"),
+    singleton: false,
+    live_limit: None,
+    system: false,
+    order: &[],
+};
+
+/// One observation of a measure: a dated value and whose voice it is, with a short note. Set
+/// once and never changed, so two never conflict.
+pub static OBSERVATION: KindSpec = KindSpec {
+    name: OBSERVATIONS,
+    title: "observation",
+    topic: TopicRule::OfParent,
+    parent: Some(MEASURES),
+    fields: &[
+        FieldSpec::typed(
+            "value",
+            "Value",
+            FieldType::Number { min: 0, max: MEASURE_MAX },
+        )
+        .once()
+        .required()
+        .reported(),
+        FieldSpec::typed("observed_on", "Date", FieldType::Date)
+            .once()
+            .required()
+            .reported(),
+        FieldSpec::typed("voice", "Whose view", FieldType::Voice)
+            .once()
+            .required()
+            .reported(),
+        FieldSpec::words("note", "Note", 280).once(),
+    ],
+    label_field: None,
     singleton: false,
     live_limit: None,
     system: false,
