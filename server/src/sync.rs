@@ -172,14 +172,20 @@ pub(crate) async fn push(
     // Each edit must be to a topic this user may write: that of the record it changes (of the
     // record a new one belongs to; for settling a conflict, the topic the conflict is about).
     // One that is not is rejected, its words kept on the device, and the others go on.
+    // And whose view it records (an observation's voice) must be the writer's own, or for
+    // staff the person's, written down with them.
     let catalog = store.catalog().clone();
+    let reader = domain::screens::Reader::of(&actor, subject);
     let allowed = |records: &domain::records::RecordSet, op: &domain::records::RecordOp| {
         let topic = domain::records::engine::topic_of(records, op, &catalog).ok_or_else(|| {
             "That part of the record does not exist. This edit was not saved; its words are kept here."
                 .to_owned()
         })?;
-        authorize(&actor, subject, topic, Action::Write)
-            .map_err(|denied| format!("{denied} This edit was not saved; its words are kept here."))
+        authorize(&actor, subject, topic, Action::Write).map_err(|denied| {
+            format!("{denied} This edit was not saved; its words are kept here.")
+        })?;
+        domain::records::engine::voices_allowed(op, &catalog, |voice| reader.may_speak_as(voice))
+            .map_err(|reason| format!("{reason} This edit was not saved; it is kept here."))
     };
     // Every edit decided by this push is audited in its transaction, with what it changed.
     let editor = Editor {

@@ -45,6 +45,7 @@ on_both_backends!(
     devices_are_listed_to_their_owner_and_named_for_managers_only,
     account_events_are_shown_to_the_user_and_to_their_managers,
     answers_holding_personal_data_are_never_cached_and_https_adds_hsts,
+    nobody_records_an_observation_in_someone_elses_voice,
 );
 
 fn client(n: u128) -> ClientId {
@@ -1320,5 +1321,97 @@ async fn a_consent_change_tells_the_members_open_plan_to_pull(backend: Backend) 
         .map(str::trim)
         .unwrap_or("");
     assert!(!data.is_empty(), "{event}");
+    app.finish().await;
+}
+
+fn create_with(
+    kind: &str,
+    n: u128,
+    parent: Option<u128>,
+    fields: Vec<(&str, Value)>,
+) -> RecordOp {
+    RecordOp::Create {
+        kind: kind.into(),
+        id: Uuid::from_u128(n),
+        parent: parent.map(Uuid::from_u128),
+        topic: None,
+        fields: fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+    }
+}
+
+fn observation_in(n: u128, measure: u128, voice: &str) -> RecordOp {
+    create_with(
+        domain::records::kinds::OBSERVATIONS,
+        n,
+        Some(measure),
+        vec![
+            ("value", Value::Number(2)),
+            ("observed_on", Value::Date("2026-11-30".parse().expect("date"))),
+            ("voice", Value::Choice(voice.into())),
+        ],
+    )
+}
+
+/// An observation's voice is whose view it is: a relative who may write goals still cannot
+/// record a view as staff's, or as the person's, for the evidence an inspector reads to be
+/// honest. Staff may write down the person's own view with them.
+async fn nobody_records_an_observation_in_someone_elses_voice(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let anil = app.as_user("anil@family.example").await;
+    let jo = app.as_user("jo@northgate.example").await;
+    let phone = client(0x51);
+    let response = pushed(
+        &anil,
+        demo::PRIYA,
+        phone,
+        vec![
+            mutation(phone, 1, create_goal(0x700, "Go to the library on Saturdays")),
+            mutation(
+                phone,
+                2,
+                create_with(
+                    domain::records::kinds::MEASURES,
+                    0x701,
+                    Some(0x700),
+                    vec![("measure", Value::Choice("confidence".into()))],
+                ),
+            ),
+            mutation(phone, 3, observation_in(0x702, 0x701, "staff")),
+            mutation(phone, 4, observation_in(0x703, 0x701, "person")),
+            mutation(phone, 5, observation_in(0x704, 0x701, "member")),
+        ],
+    )
+    .await;
+    let outcomes: Vec<bool> = response
+        .acks
+        .iter()
+        .map(|a| matches!(a.outcome, Outcome::Rejected { .. }))
+        .collect();
+    assert_eq!(outcomes, [false, false, true, true, false], "{:?}", response.acks);
+    let jo_phone = client(0x52);
+    let response = pushed(
+        &jo,
+        demo::PRIYA,
+        jo_phone,
+        vec![
+            mutation(jo_phone, 1, observation_in(0x705, 0x701, "person")),
+            mutation(jo_phone, 2, observation_in(0x706, 0x701, "staff")),
+            mutation(jo_phone, 3, observation_in(0x707, 0x701, "member")),
+        ],
+    )
+    .await;
+    let outcomes: Vec<bool> = response
+        .acks
+        .iter()
+        .map(|a| matches!(a.outcome, Outcome::Rejected { .. }))
+        .collect();
+    assert_eq!(outcomes, [false, false, true], "{:?}", response.acks);
+    let (set, _) = records_of(app.store.as_ref(), demo::PRIYA).await;
+    let kept = domain::outcomes::observations(&set, Uuid::from_u128(0x701));
+    let voices: Vec<(&str, &str)> = kept.iter().map(|o| (o.voice.key(), o.by.as_str())).collect();
+    assert_eq!(
+        voices,
+        [("person", "Jo Bennett"), ("member", "Anil Shah"), ("staff", "Jo Bennett")]
+    );
     app.finish().await;
 }
