@@ -341,7 +341,11 @@ impl Observation {
     /// Whose view it is, in words: the person's name, the member's, or "staff (Asha Patel)".
     pub fn whose(&self, person: &str) -> String {
         match self.voice {
-            Voice::Person if self.by.is_empty() || self.by == person => person.to_owned(),
+            // The person's own account writes their name in full; the page names them by
+            // their first name.
+            Voice::Person if self.by.is_empty() || first_name(&self.by) == first_name(person) => {
+                person.to_owned()
+            }
             Voice::Person => format!("{person} (written down by {})", self.by),
             Voice::Member => self.by.clone(),
             Voice::Staff if self.by.is_empty() => "Staff".to_owned(),
@@ -404,9 +408,7 @@ pub fn observations(set: &RecordSet, measure: Uuid) -> Vec<Observation> {
             })
         })
         .collect();
-    list.sort_by(|a, b| {
-        (a.on, a.voice, a.value, a.id).cmp(&(b.on, b.voice, b.value, b.id))
-    });
+    list.sort_by(|a, b| (a.on, a.voice, a.value, a.id).cmp(&(b.on, b.voice, b.value, b.id)));
     list
 }
 
@@ -551,7 +553,9 @@ pub fn summarise(measure: &MeasureView, person: &str) -> Summary {
         .fold((i64::MAX, i64::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
     let tolerance = measure.ty.tolerance(span.1 - span.0);
     let lowest = voices.iter().min_by_key(|v| (v.level, v.voice));
-    let highest = voices.iter().max_by_key(|v| (v.level, std::cmp::Reverse(v.voice)));
+    let highest = voices
+        .iter()
+        .max_by_key(|v| (v.level, std::cmp::Reverse(v.voice)));
     let mut line = format!(
         "{title}: {} → {} since {}",
         measure.ty.short(from),
@@ -636,7 +640,10 @@ pub struct Point {
 pub fn weekly_points(measure: &MeasureView) -> Vec<Point> {
     let mut weeks: BTreeMap<(Date, Voice), Vec<i64>> = BTreeMap::new();
     for o in &measure.observations {
-        weeks.entry((monday_of(o.on), o.voice)).or_default().push(o.value);
+        weeks
+            .entry((monday_of(o.on), o.voice))
+            .or_default()
+            .push(o.value);
     }
     weeks
         .into_iter()
@@ -677,9 +684,8 @@ impl Frame {
             .map(|p| p.value)
             .chain(measure.baseline)
             .chain(measure.target);
-        let (mut low, mut high) = values.fold((i64::MAX, i64::MIN), |(lo, hi), v| {
-            (lo.min(v), hi.max(v))
-        });
+        let (mut low, mut high) =
+            values.fold((i64::MAX, i64::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
         match measure.ty {
             MeasureType::Confidence => {
                 low = 1;
@@ -785,7 +791,10 @@ pub fn t_score_of(set: &RecordSet) -> Option<(f64, usize)> {
 /// Whether a goal's risk plan is due to be looked at again: an incident since it was last
 /// reviewed (or never reviewed since one).
 pub fn risk_review_due(goal: &Record) -> bool {
-    match (date_of(goal, "incident_on"), date_of(goal, "risk_reviewed_on")) {
+    match (
+        date_of(goal, "incident_on"),
+        date_of(goal, "risk_reviewed_on"),
+    ) {
         (Some(incident), Some(reviewed)) => incident >= reviewed,
         (Some(_), None) => true,
         _ => false,

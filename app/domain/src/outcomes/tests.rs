@@ -26,7 +26,13 @@ fn step(n: u128, goal: u128, done: bool, position: Option<i64>) -> Record {
     if let Some(p) = position {
         fields.push(("position", Value::Number(p)));
     }
-    Record::for_test(STEPS, id(n), Some(id(goal)), Topic::GoalsAndProgress, &fields)
+    Record::for_test(
+        STEPS,
+        id(n),
+        Some(id(goal)),
+        Topic::GoalsAndProgress,
+        &fields,
+    )
 }
 
 fn observation(n: u128, measure: u128, on: &str, value: i64, voice: &str, by: &str) -> Record {
@@ -53,7 +59,13 @@ fn measure(n: u128, goal: u128, ty: &str, baseline: Option<i64>) -> Record {
     if let Some(b) = baseline {
         fields.push(("baseline", Value::Number(b)));
     }
-    Record::for_test(MEASURES, id(n), Some(id(goal)), Topic::GoalsAndProgress, &fields)
+    Record::for_test(
+        MEASURES,
+        id(n),
+        Some(id(goal)),
+        Topic::GoalsAndProgress,
+        &fields,
+    )
 }
 
 fn set_of(records: Vec<Record>) -> RecordSet {
@@ -99,13 +111,23 @@ fn moving_a_step_earlier_places_every_step_and_writes_only_the_places_that_chang
             (id(11), Value::Number(20), Value::Number(30)),
         ]
     );
-    assert!(reorder(&steps, id(10), true).is_empty(), "the first can't go earlier");
-    assert!(reorder(&steps, id(12), false).is_empty(), "the last can't go later");
+    assert!(
+        reorder(&steps, id(10), true).is_empty(),
+        "the first can't go earlier"
+    );
+    assert!(
+        reorder(&steps, id(12), false).is_empty(),
+        "the last can't go later"
+    );
 }
 
 #[test]
 fn steps_never_placed_get_a_place_when_one_of_them_moves() {
-    let set = set_of(vec![goal(1, &[]), step(10, 1, false, None), step(11, 1, false, None)]);
+    let set = set_of(vec![
+        goal(1, &[]),
+        step(10, 1, false, None),
+        step(11, 1, false, None),
+    ]);
     let steps = ordered_steps(&set, id(1));
     let moves = reorder(&steps, id(10), false);
     assert_eq!(
@@ -173,7 +195,9 @@ fn a_summary_names_a_marked_disagreement_as_something_to_talk_about() {
     assert_eq!(summary.line, "Confidence: 2 → 2 since May; views differ");
     assert_eq!(
         summary.disagreement.as_deref(),
-        Some("Priya says 4 of 5 (Confident) but staff see 2 of 5 (Worried): something to talk about")
+        Some(
+            "Priya says 4 of 5 (Confident) but staff see 2 of 5 (Worried): something to talk about"
+        )
     );
 }
 
@@ -211,9 +235,18 @@ fn an_observation_written_down_by_staff_in_the_persons_voice_says_so() {
         o("person", "Asha Patel").whose("Maggie Lewis"),
         "Maggie Lewis (written down by Asha Patel)"
     );
-    assert_eq!(o("person", "Maggie Lewis").whose("Maggie Lewis"), "Maggie Lewis");
-    assert_eq!(o("member", "Ruth Brown").whose("Maggie Lewis"), "Ruth Brown");
-    assert_eq!(o("staff", "Asha Patel").whose("Maggie Lewis"), "Staff (Asha Patel)");
+    assert_eq!(
+        o("person", "Maggie Lewis").whose("Maggie Lewis"),
+        "Maggie Lewis"
+    );
+    assert_eq!(
+        o("member", "Ruth Brown").whose("Maggie Lewis"),
+        "Ruth Brown"
+    );
+    assert_eq!(
+        o("staff", "Asha Patel").whose("Maggie Lewis"),
+        "Staff (Asha Patel)"
+    );
 }
 
 #[test]
@@ -222,12 +255,23 @@ fn two_years_of_daily_observations_chart_as_one_point_a_week_a_voice() {
     let start = date("2025-01-06");
     for day in 0..728 {
         let on = start.add_days(day).expect("date").to_string();
-        records.push(observation(1000 + day as u128, 2, &on, 3 - day / 300, "staff", "Asha"));
+        records.push(observation(
+            1000 + day as u128,
+            2,
+            &on,
+            3 - day / 300,
+            "staff",
+            "Asha",
+        ));
     }
     let m = &measures(&set_of(records), id(1))[0];
     let points = weekly_points(m);
     assert_eq!(points.len(), 104);
-    assert!(points.iter().all(|p| p.count == 7 && p.voice == Voice::Staff));
+    assert!(
+        points
+            .iter()
+            .all(|p| p.count == 7 && p.voice == Voice::Staff)
+    );
     assert_eq!(points[0].week, start);
     let frame = Frame::of(m, &points).expect("frame");
     assert_eq!((frame.low, frame.high), (0, 3));
@@ -293,14 +337,20 @@ fn achieved_and_past_goals_are_history_newest_first() {
     ]);
     let (active, past) = goals_by_status(&set);
     assert_eq!(active.iter().map(|g| g.id).collect::<Vec<_>>(), vec![id(1)]);
-    assert_eq!(past.iter().map(|g| g.id).collect::<Vec<_>>(), vec![id(3), id(2)]);
+    assert_eq!(
+        past.iter().map(|g| g.id).collect::<Vec<_>>(),
+        vec![id(3), id(2)]
+    );
 }
 
 #[test]
 fn a_risk_plan_is_due_for_review_after_an_incident_since_its_last_review() {
     let d = |s: &str| Value::Date(date(s));
     assert!(!risk_review_due(&goal(1, &[])));
-    assert!(risk_review_due(&goal(1, &[("incident_on", d("2026-03-01"))])));
+    assert!(risk_review_due(&goal(
+        1,
+        &[("incident_on", d("2026-03-01"))]
+    )));
     assert!(risk_review_due(&goal(
         1,
         &[
@@ -318,7 +368,10 @@ fn a_risk_plan_is_due_for_review_after_an_incident_since_its_last_review() {
     let staged = goal(
         1,
         &[
-            ("stages", Value::Text("With staff\n\nStaff nearby\nOn my own".into())),
+            (
+                "stages",
+                Value::Text("With staff\n\nStaff nearby\nOn my own".into()),
+            ),
             ("stage", Value::Number(2)),
         ],
     );
@@ -338,7 +391,10 @@ fn a_goal_card_holds_the_words_the_current_step_and_the_agreed_prompts() {
         goal(
             1,
             &[
-                ("prompts", Value::Text("Porridge first\n\n Kettle next ".into())),
+                (
+                    "prompts",
+                    Value::Text("Porridge first\n\n Kettle next ".into()),
+                ),
                 ("why", Value::Text("So I'm not a burden".into())),
             ],
         ),
@@ -359,7 +415,10 @@ fn a_goal_card_holds_the_words_the_current_step_and_the_agreed_prompts() {
 fn values_read_in_the_words_of_their_measure() {
     assert_eq!(MeasureType::Ratio.value_words(2, ""), "2:1");
     assert_eq!(MeasureType::Ratio.value_words(0, ""), "no support");
-    assert_eq!(MeasureType::Confidence.value_words(4, ""), "4 of 5 (Confident)");
+    assert_eq!(
+        MeasureType::Confidence.value_words(4, ""),
+        "4 of 5 (Confident)"
+    );
     assert_eq!(MeasureType::Count.value_words(3, "walks"), "3 walks");
     assert!(MeasureType::Prompts.lower_is_better(""));
     assert!(!MeasureType::Journeys.lower_is_better(""));

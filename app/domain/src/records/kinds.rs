@@ -325,6 +325,7 @@ impl KindSpec {
         match label {
             Some(text) if !text.is_empty() => format!("the {} “{text}”", self.title),
             _ if self.singleton => self.title.to_owned(),
+            _ if self.title.starts_with(['a', 'e', 'i', 'o', 'u']) => format!("an {}", self.title),
             _ => format!("a {}", self.title),
         }
     }
@@ -500,7 +501,7 @@ pub static GOAL: KindSpec = KindSpec {
         FieldSpec::words("wording", "Goal", GOAL_WORDING_MAX)
             .required()
             .reported(),
-        FieldSpec::words("written_by", "Whose words these are", MEMBER_NAME_MAX),
+        FieldSpec::words("written_by", "Whose words these are", MEMBER_NAME_MAX * 2),
         FieldSpec::words("why", "Why it matters to me", TEXT),
         FieldSpec::words("helpers", "Who helps me", TEXT),
         FieldSpec {
@@ -529,21 +530,34 @@ pub static GOAL: KindSpec = KindSpec {
         FieldSpec::words("gas_0", "0: the expected outcome", TEXT),
         FieldSpec::words("gas_p1", "+1: somewhat more than expected", TEXT),
         FieldSpec::words("gas_p2", "+2: much more than expected", TEXT),
-        FieldSpec::choice("gas_level", "Where I am now on this scale", GAS_LEVELS, None)
-            .reported(),
+        FieldSpec::choice(
+            "gas_level",
+            "Where I am now on this scale",
+            GAS_LEVELS,
+            None,
+        )
+        .reported(),
         FieldSpec::words("go_right", "What could go right", TEXT),
         FieldSpec::words("go_wrong", "What could go wrong", TEXT),
         FieldSpec::words("controls", "What I agreed to keep it safe", TEXT),
         FieldSpec::choices("escalate_on", "When to get help", ESCALATION_TRIGGERS),
         FieldSpec::words("escalation", "Who to tell, and what they do", TEXT),
-        FieldSpec::words("stages", "Stages towards doing it on my own (one a line)", TEXT),
+        FieldSpec::words(
+            "stages",
+            "Stages towards doing it on my own (one a line)",
+            TEXT,
+        ),
         FieldSpec::typed(
             "stage",
             "The stage I am at now",
             FieldType::Number { min: 1, max: 20 },
         ),
         FieldSpec::typed("incident_on", "Last incident", FieldType::Date),
-        FieldSpec::typed("risk_reviewed_on", "Risk plan last reviewed", FieldType::Date),
+        FieldSpec::typed(
+            "risk_reviewed_on",
+            "Risk plan last reviewed",
+            FieldType::Date,
+        ),
     ],
     label_field: Some("wording"),
     singleton: false,
@@ -578,7 +592,10 @@ pub static STEP: KindSpec = KindSpec {
         FieldSpec::typed(
             "position",
             "Place in the order",
-            FieldType::Number { min: 0, max: 1_000_000 },
+            FieldType::Number {
+                min: 0,
+                max: 1_000_000,
+            },
         ),
     ],
     label_field: Some("text"),
@@ -617,19 +634,34 @@ pub static MEASURE: KindSpec = KindSpec {
         FieldSpec::choice("measure", "What we count", MEASURE_TYPES, Some("prompts"))
             .required()
             .reported(),
-        FieldSpec::words("about", "Of what (for example “making breakfast”)", MEMBER_NAME_MAX),
+        FieldSpec::words(
+            "about",
+            "Of what (for example “making breakfast”)",
+            MEMBER_NAME_MAX * 2,
+        ),
         FieldSpec::words("unit", "Counted in (a count of my own)", 40),
-        FieldSpec::choice("better", "Which way is better (a count of my own)", BETTER, None),
+        FieldSpec::choice(
+            "better",
+            "Which way is better (a count of my own)",
+            BETTER,
+            None,
+        ),
         FieldSpec::typed(
             "baseline",
             "Where we started (baseline)",
-            FieldType::Number { min: 0, max: MEASURE_MAX },
+            FieldType::Number {
+                min: 0,
+                max: MEASURE_MAX,
+            },
         )
         .reported(),
         FieldSpec::typed(
             "target",
             "Where I want to get to (target)",
-            FieldType::Number { min: 0, max: MEASURE_MAX },
+            FieldType::Number {
+                min: 0,
+                max: MEASURE_MAX,
+            },
         )
         .reported(),
     ],
@@ -651,7 +683,10 @@ pub static OBSERVATION: KindSpec = KindSpec {
         FieldSpec::typed(
             "value",
             "Value",
-            FieldType::Number { min: 0, max: MEASURE_MAX },
+            FieldType::Number {
+                min: 0,
+                max: MEASURE_MAX,
+            },
         )
         .once()
         .required()
@@ -1300,6 +1335,13 @@ mod tests {
                 .describe(&Value::Number(1_782_894_600_000))
                 .contains("09:30")
         );
+    }
+
+    #[test]
+    fn a_record_without_a_name_is_named_with_the_right_article() {
+        assert_eq!(OBSERVATION.describe(None), "an observation");
+        assert_eq!(MEASURE.describe(None), "a measure");
+        assert_eq!(INTERACTION.describe(None), "an interaction");
     }
 
     #[test]

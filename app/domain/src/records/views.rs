@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use uuid::Uuid;
 
-use super::kinds::{ABOUT, ABOUT_ME_SECTIONS, CONFLICT, Catalog, GOALS, MEETINGS, STEPS};
+use super::kinds::{ABOUT, ABOUT_ME_SECTIONS, CONFLICT, Catalog, GOALS, MEETINGS};
 use super::{Record, RecordOp, RecordSet, Stamp, Value};
 use crate::access::Topic;
 use crate::{AboutMe, PersonId};
@@ -77,7 +77,7 @@ pub struct GoalView {
     pub wording: String,
     pub status: String,
     pub deleted: bool,
-    /// Steps in the order they were added: id, text, done.
+    /// Steps in their order (`crate::outcomes::ordered_steps`): id, text, done.
     pub steps: Vec<(Uuid, String, bool)>,
 }
 
@@ -91,10 +91,12 @@ pub fn goals(set: &RecordSet) -> Vec<GoalView> {
             wording: g.text("wording").to_owned(),
             status: g.text("status").to_owned(),
             deleted: g.deleted,
-            steps: set
-                .children(STEPS, g.id)
-                .filter(|s| !s.deleted)
-                .map(|s| (s.id, s.text("text").to_owned(), s.flag("done")))
+            steps: crate::outcomes::ordered_steps(set, g.id)
+                .into_iter()
+                .map(|s| {
+                    let done = matches!(s.state, crate::outcomes::StepState::Reached(_));
+                    (s.id, s.text, done)
+                })
                 .collect(),
         })
         .collect();
