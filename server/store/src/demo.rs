@@ -15,6 +15,9 @@ use domain::sync::ClientId;
 use domain::{AboutMe, Dataset, Person, PersonId, Service, ServiceId, ServiceKind};
 use uuid::Uuid;
 
+mod outcomes;
+pub use outcomes::{DemoPush, SEED, WEEKS, daily_observations, load_outcomes, outcome_pushes};
+
 pub const RIVERSIDE: ServiceId =
     ServiceId(Uuid::from_u128(0x0193_0000_0000_7000_8000_0000_0000_0a01));
 pub const ELM_COURT: ServiceId =

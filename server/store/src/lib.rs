@@ -482,9 +482,14 @@ pub async fn load_demo(store: &dyn Store) -> Result<(), StoreError> {
 
 /// The demo dataset as a new installation gets it ([`load_demo`]) and, written through the
 /// records engine as a person would write them, each demo person's involvement plan, decisions
-/// and log (`demo::involvement`). Safe to repeat. Tests that count versions from an untouched
-/// demo use [`load_demo`] alone.
+/// and log (`demo::involvement`), then their outcome tracker (`demo::load_outcomes`: goals,
+/// steps, measures and seven months of observations in three voices, up to yesterday in the
+/// UK). Safe to repeat. Tests that count versions from an untouched demo use [`load_demo`]
+/// alone.
 pub async fn load_demo_with_plans(store: &dyn Store) -> Result<(), StoreError> {
     load_demo(store).await?;
-    demo::load_involvement(store).await
+    demo::load_involvement(store).await?;
+    let today = domain::calendar::Date::of_ms_in_london(now_ms())
+        .ok_or_else(|| StoreError::Corrupt("the clock is outside years 1 to 9999".to_owned()))?;
+    demo::load_outcomes(store, today).await
 }
