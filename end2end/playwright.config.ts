@@ -51,8 +51,8 @@ export default defineConfig({
     { name: "phone", use: { ...chromium, ...phone }, testMatch: /pages\.spec|hydrated\.spec|account\.spec|assets\.spec|a11y\.spec|easy-read\.spec/ },
     { name: "tablet", use: { ...chromium, ...tablet }, testMatch: /pages\.spec|hydrated\.spec|account\.spec|assets\.spec|a11y\.spec|easy-read\.spec/ },
     // Several devices editing one plan, online and offline: one file at a time per server.
-    { name: "phone-sync", use: { ...chromium, ...phone, baseURL: `http://127.0.0.1:${phoneSyncPort}` }, testMatch: /sync\.spec|circle\.spec|involvement\.spec|people\.spec/, fullyParallel: false },
-    { name: "tablet-sync", use: { ...chromium, ...tablet, baseURL: `http://127.0.0.1:${tabletSyncPort}` }, testMatch: /sync\.spec|circle\.spec|involvement\.spec|people\.spec/, fullyParallel: false },
+    { name: "phone-sync", use: { ...chromium, ...phone, baseURL: `http://127.0.0.1:${phoneSyncPort}` }, testMatch: /sync\.spec|circle\.spec|involvement\.spec|people\.spec|progress\.spec/, fullyParallel: false },
+    { name: "tablet-sync", use: { ...chromium, ...tablet, baseURL: `http://127.0.0.1:${tabletSyncPort}` }, testMatch: /sync\.spec|circle\.spec|involvement\.spec|people\.spec|progress\.spec/, fullyParallel: false },
     { name: "phone-idle", use: { ...chromium, ...phone, baseURL: `http://127.0.0.1:${idlePort}` }, testMatch: /idle\.spec/, fullyParallel: false },
     { name: "tablet-idle", use: { ...chromium, ...tablet, baseURL: `http://127.0.0.1:${idlePort}` }, testMatch: /idle\.spec/, fullyParallel: false },
   ],

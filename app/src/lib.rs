@@ -86,6 +86,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/people/:id/manage") view={Lazy::<pages::ManagePersonRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/people/:id/plan") view={Lazy::<pages::PlanRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/people/:id/involvement") view={Lazy::<pages::InvolvementRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/people/:id/progress") view={Lazy::<pages::ProgressRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/people/:id/progress/card/:goal") view={Lazy::<pages::GoalCardRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/people/:id/decisions") view={Lazy::<pages::DecisionsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/people/:id/easy-read") view={Lazy::<pages::EasyReadRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/devices") view={Lazy::<pages::DevicesRoute>::new()} ssr=SsrMode::Async />

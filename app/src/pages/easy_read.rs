@@ -94,7 +94,7 @@ fn EasyBlock(block: Block, n: usize) -> impl IntoView {
 }
 
 /// The browser's print dialogue (the button is there only once the page is interactive).
-fn print() {
+pub(crate) fn print() {
     #[cfg(feature = "hydrate")]
     if let Some(window) = web_sys::window() {
         let _ = window.print();

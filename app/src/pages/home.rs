@@ -111,13 +111,14 @@ fn HomeNotices(notices: Notices) -> impl IntoView {
 #[component]
 fn PeopleList(people: Vec<PersonSummary>, query: ReadSignal<String>) -> impl IntoView {
     let total = people.len();
-    // Everyone listed here may be visited with no signal: keep their pages and plans on the
+    // Everyone listed here may be visited with no signal: keep their pages, plans and progress on the
     // device (the browser only; effects do not run on the server).
     let ids = people.iter().map(|p| p.id).collect::<Vec<_>>();
     Effect::new(move |_| {
         for id in &ids {
             crate::sync::keep_page_offline(format!("/people/{id}"));
             crate::sync::keep_page_offline(format!("/people/{id}/plan"));
+            crate::sync::keep_page_offline(format!("/people/{id}/progress"));
         }
     });
     let shown = Memo::new(move |_| {

@@ -16,6 +16,7 @@ mod new_person;
 mod not_found;
 mod person;
 mod plan;
+mod progress;
 mod sign_in;
 mod summary;
 
@@ -36,6 +37,7 @@ pub use new_person::NewPersonPage;
 pub use not_found::NotFound;
 pub use person::PersonPage;
 pub use plan::PlanPage;
+pub use progress::{GoalCardPage, ProgressPage};
 pub use sign_in::SignInPage;
 pub use summary::SummaryPage;
 
@@ -92,6 +94,13 @@ lazy_pages! {
         DecisionsRoute(decisions_view, __preload_decisions_view) => DecisionsPage,
         /// `/people/:id/easy-read`
         EasyReadRoute(easy_read_view, __preload_easy_read_view) => EasyReadPage,
+    }
+    // The outcome tracker: goals and progress, and a goal's card.
+    progress {
+        /// `/people/:id/progress`
+        ProgressRoute(progress_view, __preload_progress_view) => ProgressPage,
+        /// `/people/:id/progress/card/:goal`
+        GoalCardRoute(goal_card_view, __preload_goal_card_view) => GoalCardPage,
     }
     // Managing a person's circle, and their printable summary.
     circle {

@@ -71,7 +71,13 @@ fn Profile(profile: PersonProfile) -> impl IntoView {
     let involvement = topics
         .contains(&domain::access::Topic::Involvement)
         .then(|| domain::screens::involvement_heading(&reader, person.display_name()));
+    let progress = topics
+        .contains(&domain::access::Topic::GoalsAndProgress)
+        .then(|| domain::screens::progress_heading(&reader, person.display_name()));
     let ended = person.ended_note();
+    // On shift, recording today's progress is the first thing: three taps from here (this
+    // link, a value, Save).
+    let record_progress = progress.is_some() && ended.is_none() && reader.records_progress();
     // Once support has ended nothing more is written to the record: the plan is there to read.
     let plan_link = if ended.is_some() {
         Some("Read the plan".to_owned())
@@ -125,11 +131,17 @@ fn Profile(profile: PersonProfile) -> impl IntoView {
                 </section>
             })}
             <p class="actions">
+                {record_progress.then(|| view! {
+                    <a class="button" href=format!("/people/{}/progress#record", person.id)>"Record progress"</a>
+                })}
                 {easy_read.map(|text| view! {
                     <a class="button" href=format!("/people/{}/easy-read", person.id)>{text}</a>
                 })}
                 {plan_link.map(|text| view! {
                     <a class=plan_class href=format!("/people/{}/plan", person.id)>{text}</a>
+                })}
+                {progress.map(|text| view! {
+                    <a class="button secondary" href=format!("/people/{}/progress", person.id)>{text}</a>
                 })}
                 {involvement.map(|text| view! {
                     <a class="button secondary" href=format!("/people/{}/involvement", person.id)>{text}</a>

@@ -124,6 +124,11 @@ fn GoalsEditor() -> impl IntoView {
         <section class="panel" aria-labelledby="goals-heading">
             <h2 id="goals-heading">"My goals"</h2>
             <p class="hint">"One to three goals at a time, in my own words."</p>
+            <p class="no-print">
+                <a class="button secondary" href=format!("/people/{}/progress", sync.person)>
+                    "Progress, measures and risk plans"
+                </a>
+            </p>
             <StrengthsQuestions />
             <For each=move || active.get() key=|id| *id let:goal>
                 <GoalEditor goal />

@@ -222,6 +222,19 @@ async fn every_role_reads_and_writes_exactly_what_the_rules_and_the_persons_cons
                     );
                 }
             }
+            // And through the outcome tracker.
+            let (status, html) = user.get(&format!("/people/{person}/progress")).await;
+            match &may {
+                None => assert_eq!(status, StatusCode::NOT_FOUND, "{who}: progress page"),
+                Some(topics) => {
+                    assert_eq!(status, StatusCode::OK, "{who}: progress page");
+                    assert_eq!(
+                        html.contains("Goal 1"),
+                        topics.contains(&Topic::GoalsAndProgress),
+                        "{who}: goals on the progress page"
+                    );
+                }
+            }
             // Read through sync.
             let (status, response) = pull(&user, person, None).await;
             match &may {

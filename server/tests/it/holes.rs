@@ -329,6 +329,49 @@ async fn markup_typed_into_any_text_is_shown_as_text_on_every_page(backend: Back
         )],
     )
     .await;
+    // Every text of the outcome tracker: the goal's other words, a measure, an observation.
+    let measure = Uuid::from_u128(0x7a);
+    let mut tracker: Vec<RecordOp> = domain::records::kinds::GOAL
+        .fields
+        .iter()
+        .filter(|f| matches!(f.ty, FieldType::Text { .. }) && f.name != "wording")
+        .map(|f| set_text(GOALS, goal, f.name, "", &planted("Goal field")))
+        .collect();
+    tracker.push(create_with(
+        domain::records::kinds::MEASURES,
+        0x7a,
+        Some(0x77),
+        vec![
+            ("measure", Value::Choice("count".into())),
+            ("about", Value::Text(planted("About"))),
+            ("unit", Value::Text("<b id=\"planted\">u</b>".into())),
+        ],
+    ));
+    let RecordOp::Create { mut fields, .. } = observation_in(0x7b, 0x7a, "member") else {
+        unreachable!("an observation is made")
+    };
+    fields.insert("note".into(), Value::Text(planted("Note")));
+    tracker.push(RecordOp::Create {
+        kind: domain::records::kinds::OBSERVATIONS.into(),
+        id: Uuid::from_u128(0x7b),
+        parent: Some(measure),
+        topic: None,
+        fields,
+    });
+    let tracker = tracker
+        .into_iter()
+        .enumerate()
+        .map(|(i, op)| mutation(r, i as u64 + 4, op))
+        .collect();
+    let response = pushed(&ruth, demo::MAGGIE, r, tracker).await;
+    assert!(
+        response
+            .acks
+            .iter()
+            .all(|a| !matches!(a.outcome, Outcome::Rejected { .. })),
+        "every planted text of the tracker kept: {:?}",
+        response.acks
+    );
     let meeting = Uuid::from_u128(0x79);
     let notes =
         domain::notes::edit_shared(&[], domain::notes::device_doc_id(g.0), &planted("Notes"))
@@ -425,6 +468,8 @@ async fn markup_typed_into_any_text_is_shown_as_text_on_every_page(backend: Back
             format!("/people/{id}/involvement"),
             format!("/people/{id}/decisions"),
             format!("/people/{id}/easy-read"),
+            format!("/people/{id}/progress"),
+            format!("/people/{id}/progress/card/{goal}"),
             format!("/people/{id}/circle"),
             format!("/people/{id}/summary"),
         ]
@@ -1324,12 +1369,7 @@ async fn a_consent_change_tells_the_members_open_plan_to_pull(backend: Backend) 
     app.finish().await;
 }
 
-fn create_with(
-    kind: &str,
-    n: u128,
-    parent: Option<u128>,
-    fields: Vec<(&str, Value)>,
-) -> RecordOp {
+fn create_with(kind: &str, n: u128, parent: Option<u128>, fields: Vec<(&str, Value)>) -> RecordOp {
     RecordOp::Create {
         kind: kind.into(),
         id: Uuid::from_u128(n),
@@ -1346,7 +1386,10 @@ fn observation_in(n: u128, measure: u128, voice: &str) -> RecordOp {
         Some(measure),
         vec![
             ("value", Value::Number(2)),
-            ("observed_on", Value::Date("2026-11-30".parse().expect("date"))),
+            (
+                "observed_on",
+                Value::Date("2026-11-30".parse().expect("date")),
+            ),
             ("voice", Value::Choice(voice.into())),
         ],
     )
@@ -1365,7 +1408,11 @@ async fn nobody_records_an_observation_in_someone_elses_voice(backend: Backend) 
         demo::PRIYA,
         phone,
         vec![
-            mutation(phone, 1, create_goal(0x700, "Go to the library on Saturdays")),
+            mutation(
+                phone,
+                1,
+                create_goal(0x700, "Go to the library on Saturdays"),
+            ),
             mutation(
                 phone,
                 2,
@@ -1387,7 +1434,12 @@ async fn nobody_records_an_observation_in_someone_elses_voice(backend: Backend) 
         .iter()
         .map(|a| matches!(a.outcome, Outcome::Rejected { .. }))
         .collect();
-    assert_eq!(outcomes, [false, false, true, true, false], "{:?}", response.acks);
+    assert_eq!(
+        outcomes,
+        [false, false, true, true, false],
+        "{:?}",
+        response.acks
+    );
     let jo_phone = client(0x52);
     let response = pushed(
         &jo,
@@ -1408,10 +1460,17 @@ async fn nobody_records_an_observation_in_someone_elses_voice(backend: Backend) 
     assert_eq!(outcomes, [false, false, true], "{:?}", response.acks);
     let (set, _) = records_of(app.store.as_ref(), demo::PRIYA).await;
     let kept = domain::outcomes::observations(&set, Uuid::from_u128(0x701));
-    let voices: Vec<(&str, &str)> = kept.iter().map(|o| (o.voice.key(), o.by.as_str())).collect();
+    let voices: Vec<(&str, &str)> = kept
+        .iter()
+        .map(|o| (o.voice.key(), o.by.as_str()))
+        .collect();
     assert_eq!(
         voices,
-        [("person", "Jo Bennett"), ("member", "Anil Shah"), ("staff", "Jo Bennett")]
+        [
+            ("person", "Jo Bennett"),
+            ("member", "Anil Shah"),
+            ("staff", "Jo Bennett")
+        ]
     );
     app.finish().await;
 }
