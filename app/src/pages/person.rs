@@ -130,21 +130,24 @@ fn Profile(profile: PersonProfile) -> impl IntoView {
                     <ul>{early_warnings_for_me.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}</ul>
                 </section>
             })}
+            // The pages of the record open as whole pages (`rel="external"`: the router leaves
+            // them to the browser), so that with no signal they come from the device's copy of
+            // each page (the service worker) rather than from a server call that cannot answer.
             <p class="actions">
                 {record_progress.then(|| view! {
-                    <a class="button" href=format!("/people/{}/progress#record", person.id)>"Record progress"</a>
+                    <a class="button" rel="external" href=format!("/people/{}/progress#record", person.id)>"Record progress"</a>
                 })}
                 {easy_read.map(|text| view! {
-                    <a class="button" href=format!("/people/{}/easy-read", person.id)>{text}</a>
+                    <a class="button" rel="external" href=format!("/people/{}/easy-read", person.id)>{text}</a>
                 })}
                 {plan_link.map(|text| view! {
-                    <a class=plan_class href=format!("/people/{}/plan", person.id)>{text}</a>
+                    <a class=plan_class rel="external" href=format!("/people/{}/plan", person.id)>{text}</a>
                 })}
                 {progress.map(|text| view! {
-                    <a class="button secondary" href=format!("/people/{}/progress", person.id)>{text}</a>
+                    <a class="button secondary" rel="external" href=format!("/people/{}/progress", person.id)>{text}</a>
                 })}
                 {involvement.map(|text| view! {
-                    <a class="button secondary" href=format!("/people/{}/involvement", person.id)>{text}</a>
+                    <a class="button secondary" rel="external" href=format!("/people/{}/involvement", person.id)>{text}</a>
                 })}
                 {may_manage_circle.then(|| view! {
                     <a class="button secondary" href=format!("/people/{}/circle", person.id)>{circle_link}</a>

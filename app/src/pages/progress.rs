@@ -383,7 +383,8 @@ fn GoalCard(goal: Uuid) -> impl IntoView {
             <Measures goal />
             <details class="block">
                 <summary><span class="block-title">"About this goal"</span></summary>
-                {["wording", "written_by", "why", "helpers", "status", "status_reason", "status_on", "review_date", "prompts"]
+                <StatusForm goal />
+                {["wording", "written_by", "why", "helpers", "review_date", "prompts"]
                     .into_iter()
                     .filter_map(|name| GOAL.field(name))
                     .map(|field| view! { <Field kind=GOALS id=goal field /> })
@@ -900,11 +901,7 @@ fn PastGoal(goal: Uuid) -> impl IntoView {
                 <ul>
                     {move || facts.with(|f| f.as_ref().map(|f| f.3.iter().map(|line| view! { <li>{line.clone()}</li> }).collect_view()))}
                 </ul>
-                {["status", "status_reason", "status_on"]
-                    .into_iter()
-                    .filter_map(|name| GOAL.field(name))
-                    .map(|field| view! { <Field kind=GOALS id=goal field /> })
-                    .collect_view()}
+                <StatusForm goal />
             </details>
         </li>
     }
@@ -984,4 +981,102 @@ fn GoalCardView(data: PlanData) -> impl IntoView {
             }}
         </article>
     }
+}
+
+/// Where a goal stands, changed in one step: the status, why, and since today (a goal achieved,
+/// paused or let go moves to the history; one brought back counts again towards the three).
+#[component]
+fn StatusForm(goal: Uuid) -> impl IntoView {
+    let sync = expect_context::<RecordSync>();
+    let ctx = expect_context::<Context>();
+    let editing = editing(sync);
+    let current = Memo::new(move |_| {
+        sync.view.with(|v| {
+            v.find(GOALS, goal)
+                .map(|g| (g.get("status").clone(), g.get("status_reason").clone(), g.get("status_on").clone()))
+                .unwrap_or_default()
+        })
+    });
+    let chosen = RwSignal::new(None::<&'static str>);
+    let reason = NodeRef::<leptos::html::Input>::new();
+    let (error, set_error) = signal(None::<String>);
+    let dom = format!("status-{goal}");
+    let today = ctx.today;
+    let words = move || {
+        current.with(|(status, reason, on)| {
+            let mut line = outcomes::status_words(status.as_text()).to_owned();
+            if let Value::Date(d) = on {
+                line.push_str(&format!(" since {}", domain::calendar::london_date_label(*d)));
+            }
+            if !reason.as_text().is_empty() {
+                line.push_str(&format!(": {}", reason.as_text()));
+            }
+            line
+        })
+    };
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (status, old_reason, on) = current.get_untracked();
+        let after = chosen.get_untracked().unwrap_or(match status.as_text() {
+            "" => "active",
+            s => domain::records::kinds::GOAL_STATUSES
+                .iter()
+                .map(|(k, _)| *k)
+                .find(|k| *k == s)
+                .unwrap_or("active"),
+        });
+        let typed = reason.get_untracked().map(|el| el.value()).unwrap_or_default();
+        let typed = typed.trim().to_owned();
+        let mut ops = Vec::new();
+        let set = |field: &str, before: Value, after: Value| RecordOp::Set {
+            kind: GOALS.into(),
+            id: goal,
+            field: field.into(),
+            before,
+            after,
+        };
+        if status.as_text() != after {
+            ops.push(set("status", status, Value::Choice(after.to_owned())));
+            ops.push(set("status_on", on, Value::Date(today)));
+        }
+        if old_reason.as_text() != typed {
+            ops.push(set("status_reason", old_reason, Value::Text(typed)));
+        }
+        if !ops.is_empty() {
+            set_error.set(sync.edit(ops).err());
+        }
+    };
+    view! {
+        <Show when=editing fallback=move || view! { <p><strong>"Status: "</strong>{words}</p> }>
+            <form class="status-form" on:submit=save aria-label="Where this goal stands">
+                <fieldset class="choices">
+                    <legend>"Status"</legend>
+                    <p class="hint">{words}</p>
+                    {domain::records::kinds::GOAL_STATUSES.iter().map(|(key, label)| {
+                        let key: &'static str = key;
+                        let id = format!("{dom}-{key}");
+                        view! {
+                            <div class="check">
+                                <input type="radio" id=id.clone() name=dom.clone()
+                                    prop:checked=move || chosen.get().map_or_else(
+                                        || current.with(|(s, _, _)| s.as_text() == key || (s.is_empty() && key == "active")),
+                                        |c| c == key,
+                                    )
+                                    on:change=move |_| chosen.set(Some(key)) />
+                                <label for=id>{*label}</label>
+                            </div>
+                        }
+                    }).collect_view()}
+                </fieldset>
+                <div class="field">
+                    <label for=format!("{dom}-reason")>"Why (achieved, paused or let go)"</label>
+                    <input id=format!("{dom}-reason") type="text" maxlength=1000 node_ref=reason
+                        prop:value=move || current.with(|(_, r, _)| r.as_text().to_owned()) />
+                </div>
+                <p class="field-error" role="alert">{move || error.get()}</p>
+                <button type="submit" class="secondary">"Save the status"</button>
+            </form>
+        </Show>
+    }
+    .into_any()
 }
