@@ -134,14 +134,14 @@ fn Profile(profile: PersonProfile) -> impl IntoView {
             // them to the browser), so that with no signal they come from the device's copy of
             // each page (the service worker) rather than from a server call that cannot answer.
             <p class="actions">
-                {record_progress.then(|| view! {
-                    <a class="button" rel="external" href=format!("/people/{}/progress#record", person.id)>"Record progress"</a>
-                })}
                 {easy_read.map(|text| view! {
                     <a class="button" rel="external" href=format!("/people/{}/easy-read", person.id)>{text}</a>
                 })}
                 {plan_link.map(|text| view! {
                     <a class=plan_class rel="external" href=format!("/people/{}/plan", person.id)>{text}</a>
+                })}
+                {record_progress.then(|| view! {
+                    <a class="button" rel="external" href=format!("/people/{}/progress#record", person.id)>"Record progress"</a>
                 })}
                 {progress.map(|text| view! {
                     <a class="button secondary" rel="external" href=format!("/people/{}/progress", person.id)>{text}</a>
