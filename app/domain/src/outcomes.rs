@@ -408,7 +408,7 @@ pub fn observations(set: &RecordSet, measure: Uuid) -> Vec<Observation> {
             })
         })
         .collect();
-    list.sort_by(|a, b| (a.on, a.voice, a.value, a.id).cmp(&(b.on, b.voice, b.value, b.id)));
+    list.sort_by_key(|o| (o.on, o.voice, o.value, o.id));
     list
 }
 

@@ -993,7 +993,13 @@ fn StatusForm(goal: Uuid) -> impl IntoView {
     let current = Memo::new(move |_| {
         sync.view.with(|v| {
             v.find(GOALS, goal)
-                .map(|g| (g.get("status").clone(), g.get("status_reason").clone(), g.get("status_on").clone()))
+                .map(|g| {
+                    (
+                        g.get("status").clone(),
+                        g.get("status_reason").clone(),
+                        g.get("status_on").clone(),
+                    )
+                })
                 .unwrap_or_default()
         })
     });
@@ -1006,7 +1012,10 @@ fn StatusForm(goal: Uuid) -> impl IntoView {
         current.with(|(status, reason, on)| {
             let mut line = outcomes::status_words(status.as_text()).to_owned();
             if let Value::Date(d) = on {
-                line.push_str(&format!(" since {}", domain::calendar::london_date_label(*d)));
+                line.push_str(&format!(
+                    " since {}",
+                    domain::calendar::london_date_label(*d)
+                ));
             }
             if !reason.as_text().is_empty() {
                 line.push_str(&format!(": {}", reason.as_text()));
@@ -1025,7 +1034,10 @@ fn StatusForm(goal: Uuid) -> impl IntoView {
                 .find(|k| *k == s)
                 .unwrap_or("active"),
         });
-        let typed = reason.get_untracked().map(|el| el.value()).unwrap_or_default();
+        let typed = reason
+            .get_untracked()
+            .map(|el| el.value())
+            .unwrap_or_default();
         let typed = typed.trim().to_owned();
         let mut ops = Vec::new();
         let set = |field: &str, before: Value, after: Value| RecordOp::Set {
