@@ -17,20 +17,31 @@ struct Head {
     cookie: Option<String>,
 }
 
+/// The demo account the sync benchmarks sign in as: the registered manager of every service.
+pub const MANAGER: &str = "grace@circle.example";
+
 /// The session cookie of the demo registered manager on the server at `addr` (the sync routes
 /// need a signed-in user). Signed in once per address and shared by every connection.
 async fn session_cookie(addr: SocketAddr) -> Result<String> {
-    static COOKIES: std::sync::Mutex<Vec<(SocketAddr, String)>> = std::sync::Mutex::new(Vec::new());
-    if let Some((_, cookie)) = COOKIES
+    session_cookie_of(addr, MANAGER).await
+}
+
+/// The session cookie of the demo account `email` on the server at `addr`: signed in once per
+/// address and account, and shared by every connection.
+async fn session_cookie_of(addr: SocketAddr, email: &str) -> Result<String> {
+    type Cookies = Vec<(SocketAddr, String, String)>;
+    static COOKIES: std::sync::Mutex<Cookies> = std::sync::Mutex::new(Vec::new());
+    if let Some((_, _, cookie)) = COOKIES
         .lock()
         .map_err(|_| anyhow!("cookie cache poisoned"))?
         .iter()
-        .find(|(a, _)| *a == addr)
+        .find(|(a, e, _)| *a == addr && e == email)
     {
         return Ok(cookie.clone());
     }
     let body = format!(
-        "email=grace%40circle.example&password={}",
+        "email={}&password={}",
+        email.replace('@', "%40"),
         store::demo::DEMO_PASSWORD
     );
     let mut conn = open(addr).await?;
@@ -47,11 +58,11 @@ async fn session_cookie(addr: SocketAddr) -> Result<String> {
     let cookie = head
         .cookie
         .filter(|_| head.status == 303)
-        .ok_or_else(|| anyhow!("signing in as the demo manager failed ({})", head.status))?;
+        .ok_or_else(|| anyhow!("signing in as {email} failed ({})", head.status))?;
     COOKIES
         .lock()
         .map_err(|_| anyhow!("cookie cache poisoned"))?
-        .push((addr, cookie.clone()));
+        .push((addr, email.to_owned(), cookie.clone()));
     Ok(cookie)
 }
 
@@ -137,6 +148,10 @@ pub struct Http {
     conn: BufReader<TcpStream>,
     addr: SocketAddr,
     cookie: String,
+    /// How long the last chunked answer's closing (empty) chunk took to arrive once the chunk
+    /// before it had: a server that writes it separately, without `TCP_NODELAY`, holds it
+    /// until this client acknowledges what came before (up to the delayed-ACK timeout).
+    last_wait: std::time::Duration,
 }
 
 impl Http {
@@ -145,6 +160,17 @@ impl Http {
             cookie: session_cookie(addr).await?,
             conn: open(addr).await?,
             addr,
+            last_wait: std::time::Duration::ZERO,
+        })
+    }
+
+    /// A connection signed in as the demo account `email` (password `DEMO_PASSWORD`).
+    pub async fn connect_as(addr: SocketAddr, email: &str) -> Result<Self> {
+        Ok(Self {
+            cookie: session_cookie_of(addr, email).await?,
+            conn: open(addr).await?,
+            addr,
+            last_wait: std::time::Duration::ZERO,
         })
     }
 
@@ -174,6 +200,34 @@ impl Http {
         self.exchange(&request).await
     }
 
+    /// GETs the page at `path` as a browser asks for it (HTML), signed in; the status and the
+    /// whole body, however the server streams it.
+    pub async fn page(&mut self, path: &str) -> Result<(u16, String)> {
+        let request = format!(
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nAccept: text/html\r\nCookie: {}\r\n\r\n",
+            self.addr, self.cookie
+        );
+        self.exchange(&request).await
+    }
+
+    /// POSTs `body` as a form (`application/x-www-form-urlencoded`, as a server function's
+    /// arguments are sent), asking for JSON; the status and the body of the answer.
+    pub async fn post_form(&mut self, path: &str, body: &str) -> Result<(u16, String)> {
+        let request = format!(
+            "POST {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+             Accept: application/json\r\nCookie: {}\r\nContent-Length: {}\r\n\r\n{body}",
+            self.addr,
+            self.cookie,
+            body.len()
+        );
+        self.exchange(&request).await
+    }
+
+    /// How long the last answer's closing chunk was waited for (zero if it was not chunked).
+    pub fn last_wait(&self) -> std::time::Duration {
+        self.last_wait
+    }
+
     /// The session cookie this connection sends (`name=value`).
     pub fn cookie(&self) -> &str {
         &self.cookie
@@ -188,8 +242,14 @@ impl Http {
             .context("send request")?;
         let head = read_head(&mut self.conn).await?;
         let mut bytes = Vec::new();
+        self.last_wait = std::time::Duration::ZERO;
         if head.chunked {
-            while let Some(chunk) = read_chunk(&mut self.conn).await? {
+            loop {
+                let asked = std::time::Instant::now();
+                let Some(chunk) = read_chunk(&mut self.conn).await? else {
+                    self.last_wait = asked.elapsed();
+                    break;
+                };
                 bytes.extend_from_slice(&chunk);
             }
         } else {

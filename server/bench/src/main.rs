@@ -4,10 +4,19 @@
 //!
 //! ```sh
 //! cargo run --release -p bench -- [--postgres URL | --no-postgres] [--write PATH] [--note TEXT]
+//! cargo run --release -p bench -- progress [--postgres URL | --no-postgres] [--requests N]
+//!     [--write PATH] [--note TEXT]
+//! cargo run --release -p bench -- progress --seed-dir DIR
 //! ```
 //!
 //! How each figure is produced is described in `report::METHOD`, which is written into
 //! docs/BENCHMARKS.md with the figures.
+//!
+//! `progress` is the outcome tracker at scale instead (`tracker`): the server time of the
+//! progress page of a person with two years of daily observations on three measures, against
+//! the demo's Maggie, written into its own section of docs/BENCHMARKS.md ("Outcome tracker at
+//! scale"). With `--seed-dir DIR` it only writes those records into a new SQLite database in
+//! `DIR` for `end2end/bench/progress.mjs`, which opens the page on a phone.
 
 use std::future::Future;
 
@@ -18,6 +27,7 @@ mod http;
 mod measures;
 mod report;
 mod setup;
+mod tracker;
 mod workload;
 
 use std::sync::Arc;
@@ -42,10 +52,24 @@ const CATCH_UP_TARGET_MS: u64 = 1_000;
 /// The heavy person and the new one are `person(HEAVY)` and `person(HEAVY + 1)`.
 const HEAVY: u128 = 100;
 
-const USAGE: &str = "usage: cargo run --release -p bench -- [--postgres URL | --no-postgres] \
-                     [--write PATH] [--note TEXT]";
+const USAGE: &str = "usage: cargo run --release -p bench -- [progress] \
+                     [--postgres URL | --no-postgres] [--write PATH] [--note TEXT]\n       \
+                     progress only: [--requests N] [--seed-dir DIR]";
+
+/// Which benchmark to run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Scenario {
+    /// The sync benchmarks (no subcommand).
+    Sync,
+    /// `progress`: the outcome tracker at scale; with a directory, only seed it.
+    Progress {
+        requests: usize,
+        seed_dir: Option<std::path::PathBuf>,
+    },
+}
 
 struct Args {
+    scenario: Scenario,
     postgres: Option<String>,
     write: Option<String>,
     note: Option<String>,
@@ -64,7 +88,15 @@ fn parse_args() -> Result<Option<Args>> {
     );
     let (mut write, mut note) = (None, None);
     let mut shown = Vec::new();
-    let mut args = raw.iter();
+    let mut args = raw.iter().peekable();
+    let mut scenario = Scenario::Sync;
+    if args.next_if(|a| *a == "progress").is_some() {
+        shown.push("progress".to_owned());
+        scenario = Scenario::Progress {
+            requests: tracker::DEFAULT_REQUESTS,
+            seed_dir: None,
+        };
+    }
     while let Some(arg) = args.next() {
         let mut value = |name: &str| {
             args.next()
@@ -91,6 +123,22 @@ fn parse_args() -> Result<Option<Args>> {
                 shown.extend([arg.clone(), text.clone()]);
                 note = Some(text);
             }
+            "--requests" | "--seed-dir" => {
+                let given = value(arg)?;
+                let Scenario::Progress { requests, seed_dir } = &mut scenario else {
+                    bail!("{arg} is an option of `progress`\n{USAGE}");
+                };
+                if arg == "--requests" {
+                    *requests = given
+                        .parse()
+                        .ok()
+                        .filter(|n| *n > 0)
+                        .with_context(|| format!("--requests {given:?}: a number above 0"))?;
+                } else {
+                    *seed_dir = Some(given.clone().into());
+                }
+                shown.extend([arg.clone(), given]);
+            }
             "-h" | "--help" => {
                 print_usage();
                 return Ok(None);
@@ -107,6 +155,7 @@ fn parse_args() -> Result<Option<Args>> {
         }
     }
     Ok(Some(Args {
+        scenario,
         postgres,
         write,
         note,
@@ -624,34 +673,16 @@ async fn run() -> Result<()> {
     let Some(args) = parse_args()? else {
         return Ok(());
     };
+    if let Scenario::Progress { requests, seed_dir } = &args.scenario {
+        return match seed_dir {
+            Some(dir) => tracker::seed_dir(dir).await,
+            None => progress_run(&args, *requests).await,
+        };
+    }
     let mut machine = Machine::probe();
     machine.sqlite = setup::sqlite_version().await;
     let mut report = Report::default();
-
-    let postgres = match &args.postgres {
-        None => Err("not run (--no-postgres)".to_owned()),
-        Some(admin) => match setup::probe_postgres(admin).await {
-            Ok(version) => {
-                machine.postgres = format!(
-                    "{version}, at {} (same machine, over TCP)",
-                    setup::redact(admin)
-                );
-                let _ = POSTGRES_ADMIN.set(admin.clone());
-                Ok(admin.clone())
-            }
-            Err(reason) => {
-                progress(&format!(
-                    "PostgreSQL at {} is unreachable ({reason}); skipping the PostgreSQL figures",
-                    setup::redact(admin)
-                ));
-                machine.postgres = format!("unreachable at {} ({reason})", setup::redact(admin));
-                Err(format!(
-                    "not run: PostgreSQL unreachable at {}",
-                    setup::redact(admin)
-                ))
-            }
-        },
-    };
+    let postgres = postgres_server(&args, &mut machine).await;
 
     // 1, 2 and 7 over SQLite, 1 over PostgreSQL.
     progress("1/7 two years of records for one person (SQLite)");
@@ -757,6 +788,77 @@ async fn run() -> Result<()> {
             document = format!("{}\n{}", document.trim_end(), &before[at..]);
         }
         std::fs::write(path, document).with_context(|| format!("write {path}"))?;
+        progress(&format!("wrote {path}"));
+    }
+    Ok(())
+}
+
+/// The PostgreSQL server to measure on, once it answers (its version noted in `machine`), or
+/// why there is none.
+async fn postgres_server(args: &Args, machine: &mut Machine) -> Result<String, String> {
+    match &args.postgres {
+        None => Err("not run (--no-postgres)".to_owned()),
+        Some(admin) => match setup::probe_postgres(admin).await {
+            Ok(version) => {
+                machine.postgres = format!(
+                    "{version}, at {} (same machine, over TCP)",
+                    setup::redact(admin)
+                );
+                let _ = POSTGRES_ADMIN.set(admin.clone());
+                Ok(admin.clone())
+            }
+            Err(reason) => {
+                progress(&format!(
+                    "PostgreSQL at {} is unreachable ({reason}); skipping the PostgreSQL figures",
+                    setup::redact(admin)
+                ));
+                machine.postgres = format!("unreachable at {} ({reason})", setup::redact(admin));
+                Err(format!(
+                    "not run: PostgreSQL unreachable at {}",
+                    setup::redact(admin)
+                ))
+            }
+        },
+    }
+}
+
+/// `progress`: the outcome tracker at scale on SQLite, then on PostgreSQL when it answers;
+/// printed, and with `--write` put into its own section of the file.
+async fn progress_run(args: &Args, requests: usize) -> Result<()> {
+    let mut machine = Machine::probe();
+    machine.sqlite = setup::sqlite_version().await;
+    let postgres = postgres_server(args, &mut machine).await;
+    let mut report = Report::default();
+    let mut runs = Vec::new();
+    let sqlite = in_scratch(Scratch::sqlite("progress")?, |url| async move {
+        tracker::run_on(&url, "SQLite", requests).await
+    })
+    .await?;
+    tracker::rows(&mut report, &sqlite);
+    runs.push(sqlite);
+    match &postgres {
+        Ok(admin) => {
+            let pg = in_scratch(
+                Scratch::postgres(admin, "progress").await?,
+                |url| async move { tracker::run_on(&url, "PostgreSQL", requests).await },
+            )
+            .await?;
+            tracker::rows(&mut report, &pg);
+            runs.push(pg);
+        }
+        Err(why) => skipped(&mut report, 1, "The progress page, two years", why),
+    }
+    machine.load_at_end = report::load_average();
+    print_report(args, &machine, &report);
+    if let Some(path) = &args.write {
+        let section = tracker::section(
+            &args.command,
+            &machine,
+            &report,
+            args.note.as_deref(),
+            &runs,
+        );
+        tracker::write(path, &section)?;
         progress(&format!("wrote {path}"));
     }
     Ok(())
