@@ -36,6 +36,11 @@ const MS_PER_DAY: i64 = 24 * MS_PER_HOUR;
 const MONTHS_SHORT: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
+/// The month of `date` in words ("March").
+pub fn month_name(date: Date) -> &'static str {
+    MONTHS_LONG[usize::from(date.month().saturating_sub(1)) % 12]
+}
+
 const MONTHS_LONG: [&str; 12] = [
     "January",
     "February",

@@ -13,6 +13,7 @@ use uuid::Uuid;
 use crate::calendar::Date;
 use crate::records::kinds::{GOALS, MEASURES, OBSERVATIONS, STEPS};
 use crate::records::{Record, RecordSet, Value};
+use crate::screens::short_name;
 
 // ---- Goals
 
@@ -343,7 +344,7 @@ impl Observation {
         match self.voice {
             // The person's own account writes their name in full; the page names them by
             // their first name.
-            Voice::Person if self.by.is_empty() || first_name(&self.by) == first_name(person) => {
+            Voice::Person if self.by.is_empty() || short_name(&self.by) == short_name(person) => {
                 person.to_owned()
             }
             Voice::Person => format!("{person} (written down by {})", self.by),
@@ -467,21 +468,7 @@ pub struct Summary {
 
 /// The month of `date` in words, with the year when it isn't `year`.
 fn month_words(date: Date, year: i32) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let month = MONTHS[usize::from(date.month().saturating_sub(1)) % 12];
+    let month = crate::calendar::month_name(date);
     if date.year() == year {
         month.to_owned()
     } else {
@@ -530,7 +517,7 @@ pub fn summarise(measure: &MeasureView, person: &str) -> Summary {
     for o in obs.iter().filter(recent) {
         let who = match o.voice {
             Voice::Person => person.to_owned(),
-            Voice::Member => first_name(&o.by),
+            Voice::Member => short_name(&o.by).to_owned(),
             Voice::Staff => "staff".to_owned(),
         };
         heard.entry((o.voice, who)).or_default().push(o.value);
@@ -568,7 +555,7 @@ pub fn summarise(measure: &MeasureView, person: &str) -> Summary {
             line.push_str("; views differ");
             disagreement = Some(format!(
                 "{} {} {} but {} {} {}: something to talk about",
-                capitalised(&hi.who),
+                crate::screens::capitalised(&hi.who),
                 says(hi.voice),
                 measure.words(hi.level),
                 lo.who,
@@ -607,19 +594,6 @@ fn recorded_by(v: &VoiceLevel) -> String {
         Voice::Staff => "staff have recorded it".to_owned(),
         _ => format!("{} has recorded it", v.who),
     }
-}
-
-fn capitalised(words: &str) -> String {
-    let mut chars = words.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
-/// The first word of a name ("Ruth" of "Ruth Brown").
-pub fn first_name(name: &str) -> String {
-    name.split_whitespace().next().unwrap_or(name).to_owned()
 }
 
 // ---- Charts

@@ -161,7 +161,7 @@ pub fn possessive(name: &str, thing: &str) -> String {
     format!("{}'s {thing}", name.trim())
 }
 
-fn capitalised(text: &str) -> String {
+pub(crate) fn capitalised(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),

@@ -51,7 +51,7 @@ fn Progress(data: PlanData) -> impl IntoView {
         data.name
     );
     let may_edit = data.may_write && data.reader.edits_the_plan();
-    let person_name = outcomes::first_name(&data.name);
+    let person_name = domain::screens::short_name(&data.name).to_owned();
     provide_context(Context {
         person: StoredValue::new(person_name),
         own_voice: data.reader.own_voice(),
