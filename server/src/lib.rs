@@ -13,6 +13,7 @@ use axum::extract::{FromRef, MatchedPath, State};
 use axum::http::{HeaderValue, Request, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
+use axum::serve::ListenerExt;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
@@ -26,6 +27,7 @@ pub mod admin;
 pub mod assets;
 pub mod auth;
 pub mod cli;
+pub mod compress;
 pub mod config;
 pub mod csrf;
 pub mod guard;
@@ -146,6 +148,8 @@ pub fn router_with(
             https,
             guard::cache_and_transport,
         ))
+        .layer(axum::middleware::from_fn(compress::mark))
+        .layer(compress::layer())
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
                 // The matched route, never the query string: a search may hold a name.
@@ -270,8 +274,16 @@ impl Application {
             "Circle is listening on http://{}",
             self.local_addr()
         );
+        // Each answer's last bytes go out at once, not after the client's delayed
+        // acknowledgement of the ones before (Nagle's algorithm: about 40 ms on a quarter of
+        // pages, measured in docs/BENCHMARKS.md).
+        let listener = self.listener.tap_io(|tcp| {
+            if let Err(error) = tcp.set_nodelay(true) {
+                tracing::debug!(%error, "could not set TCP_NODELAY");
+            }
+        });
         let served = axum::serve(
-            self.listener,
+            listener,
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
