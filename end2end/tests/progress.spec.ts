@@ -50,6 +50,20 @@ test("the demo shows each goal's measures with months of observations from three
   await context.close();
 });
 
+test("a page that does not show observations is sent without them, and the device pulls them once it is up", async ({
+  browser,
+}) => {
+  const { context, page } = await device(browser, "asha@riverside.example", `${MAGGIE}/plan`);
+  const sent = await (await context.request.get(`${MAGGIE}/plan`)).text();
+  expect(sent).toContain("Maggie");
+  expect(sent).not.toContain("observed_on");
+  await saved(page);
+  const observationsKept = async () =>
+    (await storedKeys(page)).filter((k) => k.startsWith("r.01930000-0000-7000-8000-000000000b01.observation.")).length;
+  await expect.poll(observationsKept, { timeout: 20_000 }).toBeGreaterThan(100);
+  await context.close();
+});
+
 test("a key worker records today's observation on a phone with no signal in three taps, and another device shows it after reconnecting", async ({
   browser,
 }) => {

@@ -15,6 +15,11 @@ use crate::records::kinds::{GOALS, MEASURES, OBSERVATIONS, STEPS};
 use crate::records::{Record, RecordSet, Value};
 use crate::screens::short_name;
 
+/// The kinds only the tracker's own page shows. They grow by the day, so every other page of
+/// a person's record is sent without them, and the device pulls them once the page is up
+/// (`records::pull::Snapshot::leaving_out`).
+pub const TRACKER_ONLY: &[&str] = &[OBSERVATIONS];
+
 // ---- Goals
 
 /// A goal's status in words a person reads.

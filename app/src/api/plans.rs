@@ -45,9 +45,14 @@ pub struct DeviceRow {
     pub at_ms: i64,
 }
 
-/// A person's plan for the editor. `id` comes from the URL, so it is checked here.
+/// A person's record for one of its pages, without the records of `leave_out` (kinds the page
+/// does not show; the device pulls them once the page is up; a page of an older build asks
+/// without it and gets everything). `id` comes from the URL, so it is checked here.
 #[server(endpoint = "plans/get")]
-pub async fn get_plan(id: String) -> Result<PlanPage, AppError> {
+pub async fn get_plan(
+    id: String,
+    #[server(default)] leave_out: Vec<String>,
+) -> Result<PlanPage, AppError> {
     crate::server::answer(async move {
         let store = crate::server::store()?;
         let actor = crate::server::actor()?;
@@ -77,11 +82,7 @@ pub async fn get_plan(id: String) -> Result<PlanPage, AppError> {
         Ok(PlanPage {
             person: person.id,
             name: person.display_name().to_owned(),
-            snapshot: Snapshot {
-                records,
-                version,
-                topics,
-            },
+            snapshot: Snapshot::new(records, version, topics).leaving_out(&leave_out),
             me: actor.name.clone(),
             may_write,
             is_the_person,

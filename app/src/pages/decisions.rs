@@ -26,7 +26,7 @@ use crate::sync::RecordSync;
 
 #[component]
 pub fn DecisionsPage() -> impl IntoView {
-    view! { <RecordPage via=("involvement", "Involvement plan") page=|data| view! { <Decisions data /> }.into_any() /> }
+    view! { <RecordPage leave_out=domain::outcomes::TRACKER_ONLY via=("involvement", "Involvement plan") page=|data| view! { <Decisions data /> }.into_any() /> }
 }
 
 fn field(name: &str) -> &'static domain::records::kinds::FieldSpec {

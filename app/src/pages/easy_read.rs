@@ -14,7 +14,7 @@ use crate::components::SyncStatusBar;
 
 #[component]
 pub fn EasyReadPage() -> impl IntoView {
-    view! { <RecordPage page=|data| view! { <EasyRead data /> }.into_any() /> }
+    view! { <RecordPage leave_out=domain::outcomes::TRACKER_ONLY page=|data| view! { <EasyRead data /> }.into_any() /> }
 }
 
 #[component]

@@ -91,11 +91,17 @@ pub(crate) fn RecordPage(
     /// One more step back, after the profile: a page of the record and its name.
     #[prop(optional)]
     via: Option<(&'static str, &'static str)>,
+    /// Kinds of record this page does not show: it is sent without them, and the device pulls
+    /// them once the page is up.
+    #[prop(optional)]
+    leave_out: &'static [&'static str],
     page: fn(crate::api::plans::PlanPage) -> AnyView,
 ) -> impl IntoView {
     let params = leptos_router::hooks::use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
-    let data = Resource::new(id, crate::api::plans::get_plan);
+    let data = Resource::new(id, move |id| {
+        crate::api::plans::get_plan(id, leave_out.iter().map(|k| (*k).to_owned()).collect())
+    });
     view! {
         <nav class="breadcrumbs" aria-label="Breadcrumb">
             <ol>

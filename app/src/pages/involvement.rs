@@ -27,7 +27,7 @@ use crate::sync::RecordSync;
 
 #[component]
 pub fn InvolvementPage() -> impl IntoView {
-    view! { <RecordPage page=|data| view! { <InvolvementPlan data /> }.into_any() /> }
+    view! { <RecordPage leave_out=domain::outcomes::TRACKER_ONLY page=|data| view! { <InvolvementPlan data /> }.into_any() /> }
 }
 
 #[component]

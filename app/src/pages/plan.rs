@@ -21,7 +21,7 @@ use crate::sync::RecordSync;
 
 #[component]
 pub fn PlanPage() -> impl IntoView {
-    view! { <RecordPage page=|data| view! { <PlanEditor data /> }.into_any() /> }
+    view! { <RecordPage leave_out=domain::outcomes::TRACKER_ONLY page=|data| view! { <PlanEditor data /> }.into_any() /> }
 }
 
 #[component]

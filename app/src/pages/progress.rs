@@ -914,7 +914,7 @@ fn PastGoal(goal: Uuid) -> impl IntoView {
 #[component]
 pub fn GoalCardPage() -> impl IntoView {
     view! {
-        <RecordPage via=("progress", "Goals and progress") page=|data| view! { <GoalCardView data /> }.into_any() />
+        <RecordPage leave_out=domain::outcomes::TRACKER_ONLY via=("progress", "Goals and progress") page=|data| view! { <GoalCardView data /> }.into_any() />
     }
 }
 

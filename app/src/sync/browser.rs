@@ -524,7 +524,7 @@ async fn load(sync: RecordSync, snapshot: &Snapshot) -> (Replica, Option<String>
             person,
             ClientId(fresh_id()),
             snapshot.records.iter().cloned().collect(),
-            snapshot.version,
+            snapshot.cursor(),
             snapshot.topics.clone(),
         )
     };
@@ -596,7 +596,7 @@ async fn load(sync: RecordSync, snapshot: &Snapshot) -> (Replica, Option<String>
                 client,
                 1,
                 snapshot.records.iter().cloned().collect(),
-                snapshot.version,
+                snapshot.cursor(),
                 snapshot.topics.clone(),
                 outbox,
                 refused,

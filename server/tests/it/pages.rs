@@ -16,6 +16,8 @@ on_both_backends!(
     the_way_to_the_plan_is_worded_for_each_reader_and_absent_for_who_may_change_nothing,
     a_plan_without_javascript_offers_no_control_that_would_do_nothing,
     the_audit_trail_is_paged_fifty_events_at_a_time,
+    pages_are_gzipped_for_circles_own_pages_and_sent_plain_where_another_site_could_measure_them,
+    pages_of_a_record_carry_only_the_kinds_they_show,
 );
 
 async fn health_check_reports_the_database_it_answered_from(backend: Backend) {
@@ -273,5 +275,94 @@ async fn a_page_allows_only_circles_own_scripts_and_the_bootstrap_carrying_its_n
         html.contains(&format!("nonce=\"{nonce}\"")),
         "the page's inline scripts carry the policy's nonce"
     );
+    app.finish().await;
+}
+
+/// BREACH: a compressed answer's length tells what it repeats. Pages are gzipped only for a
+/// request the browser says came from Circle itself (or its address bar) with no query string.
+async fn pages_are_gzipped_for_circles_own_pages_and_sent_plain_where_another_site_could_measure_them(
+    backend: Backend,
+) {
+    use std::io::Read;
+
+    let app = TestApp::with_demo(backend).await;
+    let client = app.as_user(crate::helpers::MANAGER).await;
+    let page = format!("/people/{}", store::demo::MAGGIE);
+    let ask = |uri: String, site: Option<&'static str>| {
+        let mut request = axum::http::Request::get(uri).header("accept-encoding", "gzip");
+        if let Some(site) = site {
+            request = request.header("sec-fetch-site", site);
+        }
+        if let Some(cookie) = &client.cookie {
+            request = request.header("cookie", cookie);
+        }
+        request.body(axum::body::Body::empty()).expect("request")
+    };
+    async fn answer(
+        router: axum::Router,
+        request: axum::http::Request<axum::body::Body>,
+    ) -> (Option<String>, axum::body::Bytes) {
+        use tower::ServiceExt;
+        let response = router.oneshot(request).await.expect("response");
+        let encoding = response
+            .headers()
+            .get("content-encoding")
+            .map(|v| v.to_str().expect("ascii").to_owned());
+        let body = axum::body::to_bytes(response.into_body(), 8 << 20)
+            .await
+            .expect("body");
+        (encoding, body)
+    }
+    let answer = |request| answer(client.router.clone(), request);
+
+    let (encoding, body) = answer(ask(page.clone(), Some("same-origin"))).await;
+    assert_eq!(encoding.as_deref(), Some("gzip"), "Circle's own page asking");
+    let mut html = String::new();
+    flate2::read::GzDecoder::new(&body[..])
+        .read_to_string(&mut html)
+        .expect("gzip");
+    assert!(html.contains("Kept an allotment"), "the page, whole");
+    let (encoding, _) = answer(ask(page.clone(), Some("none"))).await;
+    assert_eq!(encoding.as_deref(), Some("gzip"), "typed into the address bar");
+
+    for (uri, site, why) in [
+        (page.clone(), Some("cross-site"), "asked by another website"),
+        (page.clone(), Some("same-site"), "asked by a neighbouring site"),
+        (page.clone(), None, "a browser that does not say"),
+        ("/?q=Maggie".to_owned(), Some("same-origin"), "reflects a search"),
+    ] {
+        let (encoding, body) = answer(ask(uri, site)).await;
+        assert_eq!(encoding, None, "{why}: sent plain");
+        assert!(
+            String::from_utf8_lossy(&body).contains("Maggie"),
+            "{why}: still the page"
+        );
+    }
+    app.finish().await;
+}
+
+/// Observations grow by the day: only the tracker's page carries them. The others are sent
+/// without them (the device pulls them once the page is up), so they stay light.
+async fn pages_of_a_record_carry_only_the_kinds_they_show(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    store::load_demo_with_plans(app.store.as_ref())
+        .await
+        .expect("the demo's plans and outcomes");
+    let client = app.as_user("asha@riverside.example").await;
+    let maggie = store::demo::MAGGIE;
+    let (status, progress) = client.get(&format!("/people/{maggie}/progress")).await;
+    assert_eq!(status, StatusCode::OK, "{progress}");
+    assert!(progress.contains("observed_on"), "the tracker draws observations");
+    for page in ["plan", "involvement", "decisions", "easy-read"] {
+        let (status, html) = client.get(&format!("/people/{maggie}/{page}")).await;
+        assert_eq!(status, StatusCode::OK, "{page}: {html}");
+        assert!(!html.contains("observed_on"), "{page} carries no observation");
+        assert!(
+            html.len() * 4 < progress.len(),
+            "{page} is a fraction of the tracker: {} bytes against {}",
+            html.len(),
+            progress.len()
+        );
+    }
     app.finish().await;
 }

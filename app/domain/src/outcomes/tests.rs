@@ -412,6 +412,26 @@ fn a_goal_card_holds_the_words_the_current_step_and_the_agreed_prompts() {
 }
 
 #[test]
+fn pages_sent_without_the_trackers_own_kinds_show_goals_steps_and_cards_the_same() {
+    let mut all = falling_prompts();
+    all.insert(step(10, 1, true, Some(10)));
+    all.insert(step(11, 1, false, Some(20)));
+    let without: RecordSet = all
+        .iter()
+        .filter(|r| !TRACKER_ONLY.contains(&r.kind.as_str()))
+        .cloned()
+        .collect();
+    assert!(without.len() < all.len(), "observations were left out");
+    assert_eq!(card(&without, id(1)), card(&all, id(1)));
+    assert_eq!(ordered_steps(&without, id(1)), ordered_steps(&all, id(1)));
+    assert_eq!(
+        crate::records::views::goals(&without),
+        crate::records::views::goals(&all)
+    );
+    assert_eq!(goals_by_status(&without), goals_by_status(&all));
+}
+
+#[test]
 fn values_read_in_the_words_of_their_measure() {
     assert_eq!(MeasureType::Ratio.value_words(2, ""), "2:1");
     assert_eq!(MeasureType::Ratio.value_words(0, ""), "no support");

@@ -275,7 +275,7 @@ impl OldCopy {
             old.client,
             old.next_seq,
             snapshot.records.iter().cloned().collect(),
-            snapshot.version,
+            snapshot.cursor(),
             snapshot.topics.clone(),
             outbox,
             refused,

@@ -119,6 +119,43 @@ pub struct Snapshot {
     pub version: u64,
     /// The topics `records` holds (everything else was left out for this reader).
     pub topics: BTreeSet<Topic>,
+    /// Whether `records` is every record of those topics. A page is sent only the kinds it
+    /// shows ([`Snapshot::leaving_out`]); a device that starts from it pulls the rest.
+    #[serde(default = "whole")]
+    pub whole: bool,
+}
+
+fn whole() -> bool {
+    true
+}
+
+impl Snapshot {
+    /// Every record of `topics`, as of `version`.
+    pub fn new(records: Vec<Record>, version: u64, topics: BTreeSet<Topic>) -> Snapshot {
+        Snapshot {
+            records,
+            version,
+            topics,
+            whole: true,
+        }
+    }
+
+    /// The same without the records of `kinds` (which a page does not show): what a page
+    /// carries stops growing with records it never draws.
+    pub fn leaving_out<S: AsRef<str>>(mut self, kinds: &[S]) -> Snapshot {
+        let before = self.records.len();
+        self.records
+            .retain(|r| !kinds.iter().any(|k| k.as_ref() == r.kind));
+        self.whole &= self.records.len() == before;
+        self
+    }
+
+    /// Where a device that starts from this snapshot pulls from: its version when it holds
+    /// everything; otherwise the beginning, so that its first pull brings what was left out
+    /// (records it already holds are replaced by the same).
+    pub fn cursor(&self) -> u64 {
+        if self.whole { self.version } else { 0 }
+    }
 }
 
 /// When a device last synced one person's record completely.
@@ -186,5 +223,44 @@ mod tests {
             2,
             "both records of the last version"
         );
+    }
+
+    fn observation(n: u128, version: u64) -> Record {
+        Record {
+            kind: "observation".into(),
+            ..record(n, version, Topic::GoalsAndProgress)
+        }
+    }
+
+    #[test]
+    fn a_snapshot_that_leaves_records_out_starts_a_device_from_the_beginning_so_it_pulls_them() {
+        let all = vec![record(1, 1, Topic::GoalsAndProgress), observation(2, 2)];
+        let topics = BTreeSet::from([Topic::GoalsAndProgress]);
+        let page = Snapshot::new(all.clone(), 2, topics.clone()).leaving_out(&["observation"]);
+        assert_eq!(page.records, vec![record(1, 1, Topic::GoalsAndProgress)]);
+        assert!(!page.whole);
+        assert_eq!(page.cursor(), 0);
+
+        let mut device = super::super::replica::Replica::new(
+            crate::PersonId(uuid::Uuid::from_u128(9)),
+            ClientId(uuid::Uuid::from_u128(8)),
+            page.records.iter().cloned().collect(),
+            page.cursor(),
+            topics.clone(),
+        );
+        let first = PullResponse::for_reader(device.cursor(), all.clone(), 2, &topics);
+        device.on_pull(&first);
+        let held: Vec<Record> = device.confirmed().iter().cloned().collect();
+        assert_eq!(held, all, "the observation left out arrives with the first pull");
+        assert_eq!(device.cursor(), 2);
+    }
+
+    #[test]
+    fn a_snapshot_with_nothing_to_leave_out_is_still_whole() {
+        let topics = BTreeSet::from([Topic::GoalsAndProgress]);
+        let page = Snapshot::new(vec![record(1, 5, Topic::GoalsAndProgress)], 5, topics)
+            .leaving_out(&["observation"]);
+        assert!(page.whole);
+        assert_eq!(page.cursor(), 5, "no pull from the beginning for nothing");
     }
 }
