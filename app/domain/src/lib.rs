@@ -16,6 +16,7 @@ pub mod outcomes;
 pub mod people;
 pub mod plan;
 pub mod records;
+pub mod reviews;
 pub mod screens;
 pub mod service;
 pub mod sync;

@@ -40,37 +40,14 @@ pub fn goals_by_status(set: &RecordSet) -> (Vec<&Record>, Vec<&Record>) {
         .into_iter()
         .partition(|g| g.text("status") == "active" || g.text("status").is_empty());
     past.sort_by(|a, b| {
-        date_of(b, "status_on")
-            .cmp(&date_of(a, "status_on"))
+        b.date("status_on")
+            .cmp(&a.date("status_on"))
             .then(a.id.cmp(&b.id))
     });
     (active, past)
 }
 
-fn date_of(record: &Record, field: &str) -> Option<Date> {
-    match record.get(field) {
-        Value::Date(d) => Some(*d),
-        _ => None,
-    }
-}
 
-fn number_of(record: &Record, field: &str) -> Option<i64> {
-    match record.get(field) {
-        Value::Number(n) => Some(*n),
-        _ => None,
-    }
-}
-
-/// The lines of a field written one a line (the agreed prompts, the stages), without blanks.
-pub fn lines(record: &Record, field: &str) -> Vec<String> {
-    record
-        .text(field)
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
 
 // ---- Steps
 
@@ -112,13 +89,13 @@ pub struct StepView {
 /// the order they were made (ids are UUID v7s); the first not reached is the current one.
 pub fn ordered_steps(set: &RecordSet, goal: Uuid) -> Vec<StepView> {
     let mut steps: Vec<&Record> = set.children(STEPS, goal).filter(|s| !s.deleted).collect();
-    steps.sort_by_key(|s| (number_of(s, "position").unwrap_or(i64::MAX), s.id));
+    steps.sort_by_key(|s| (s.number("position").unwrap_or(i64::MAX), s.id));
     let mut current_given = false;
     steps
         .into_iter()
         .map(|s| {
             let state = if s.flag("done") {
-                StepState::Reached(date_of(s, "reached_on"))
+                StepState::Reached(s.date("reached_on"))
             } else if !current_given {
                 current_given = true;
                 StepState::Current
@@ -128,7 +105,7 @@ pub fn ordered_steps(set: &RecordSet, goal: Uuid) -> Vec<StepView> {
             StepView {
                 id: s.id,
                 text: s.text("text").to_owned(),
-                position: number_of(s, "position"),
+                position: s.number("position"),
                 state,
             }
         })
@@ -406,8 +383,8 @@ pub fn observations(set: &RecordSet, measure: Uuid) -> Vec<Observation> {
         .filter_map(|o| {
             Some(Observation {
                 id: o.id,
-                on: date_of(o, "observed_on")?,
-                value: number_of(o, "value")?,
+                on: o.date("observed_on")?,
+                value: o.number("value")?,
                 voice: Voice::of(o.text("voice")),
                 by: o.created.by.clone(),
                 note: o.text("note").to_owned(),
@@ -434,8 +411,8 @@ pub fn measure_view(set: &RecordSet, m: &Record) -> MeasureView {
         about: m.text("about").to_owned(),
         unit: m.text("unit").to_owned(),
         better: m.text("better").to_owned(),
-        baseline: number_of(m, "baseline"),
-        target: number_of(m, "target"),
+        baseline: m.number("baseline"),
+        target: m.number("target"),
         observations: observations(set, m.id),
     }
 }
@@ -771,8 +748,8 @@ pub fn t_score_of(set: &RecordSet) -> Option<(f64, usize)> {
 /// reviewed (or never reviewed since one).
 pub fn risk_review_due(goal: &Record) -> bool {
     match (
-        date_of(goal, "incident_on"),
-        date_of(goal, "risk_reviewed_on"),
+        goal.date("incident_on"),
+        goal.date("risk_reviewed_on"),
     ) {
         (Some(incident), Some(reviewed)) => incident >= reviewed,
         (Some(_), None) => true,
@@ -789,8 +766,8 @@ pub fn has_risk_plan(goal: &Record) -> bool {
 
 /// The stages towards independence, with which is current: `(number, words, current)`.
 pub fn stages(goal: &Record) -> Vec<(usize, String, bool)> {
-    let current = number_of(goal, "stage");
-    lines(goal, "stages")
+    let current = goal.number("stage");
+    goal.lines("stages")
         .into_iter()
         .enumerate()
         .map(|(n, words)| (n + 1, words, current == Some(n as i64 + 1)))
@@ -832,7 +809,7 @@ pub fn card(set: &RecordSet, goal: Uuid) -> Option<GoalCard> {
                 .count(),
             steps.len(),
         ),
-        prompts: lines(g, "prompts"),
+        prompts: g.lines("prompts"),
         stage: stages(g)
             .into_iter()
             .find(|(_, _, current)| *current)

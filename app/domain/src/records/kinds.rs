@@ -368,6 +368,9 @@ impl Catalog {
                 &REFERRAL,
                 &SUPPORTER_AGREEMENT,
                 &INTERACTION,
+                &ATTENDANCE,
+                &ACTION,
+                &DISAGREEMENT,
             ],
         }
     }
@@ -708,7 +711,38 @@ pub static OBSERVATION: KindSpec = KindSpec {
     order: &[],
 };
 
-/// A meeting or review, with notes written together.
+pub const ATTENDANCES: &str = "attendance";
+pub const ACTIONS: &str = "action";
+pub const DISAGREEMENTS: &str = "disagreement";
+
+/// The longest agenda, written contribution or advocate's view, in characters.
+pub const MEETING_TEXT_MAX: usize = 4_000;
+
+/// The kinds of meeting, each with its usual length (`crate::reviews::MeetingType`).
+pub const MEETING_TYPES: &[(&str, &str)] = &[
+    ("goal_setting", "Goal-setting"),
+    ("mini_review", "Mini-review"),
+    ("complex_review", "Complex review"),
+    ("debrief", "Post-incident debrief"),
+];
+
+/// Where a meeting stands. "Paused" is the stop rule: the person was overwhelmed, so the
+/// meeting stopped, with a plan to meet again.
+pub const MEETING_STATUSES: &[(&str, &str)] = &[
+    ("planned", "Planned"),
+    ("held", "Held"),
+    ("paused", "Paused (stop rule)"),
+    ("cancelled", "Cancelled"),
+];
+
+/// The format of a meeting's agenda and summary: the person's recorded format.
+pub const MEETING_FORMATS: &[(&str, &str)] =
+    &[("standard", "Standard"), ("easy_read", "Easy read")];
+
+/// A meeting or review: its type and usual length, when and where, its agenda (sent 3 to 5
+/// days before, the decisions to make highlighted), the notes written together, the stop
+/// rule, the advocate's view, the decision record of a complex review, the next review and
+/// the summary (sent within 5 working days). See `crate::reviews`.
 pub static MEETING: KindSpec = KindSpec {
     name: MEETINGS,
     title: "meeting",
@@ -725,8 +759,170 @@ pub static MEETING: KindSpec = KindSpec {
             default: Default::Empty,
             report: false,
         },
+        FieldSpec::choice("meeting_type", "Type of meeting", MEETING_TYPES, None).reported(),
+        FieldSpec::typed("starts_at", "Starts at", FieldType::Moment).reported(),
+        FieldSpec::typed(
+            "minutes",
+            "Length, in minutes",
+            FieldType::Number { min: 5, max: 240 },
+        ),
+        FieldSpec::words("place", "Where (or how to join)", MEMBER_NAME_MAX * 2),
+        FieldSpec::choice(
+            "format",
+            "Format of the agenda and summary",
+            MEETING_FORMATS,
+            None,
+        ),
+        FieldSpec::words("chair", "Chair", MEMBER_NAME_MAX),
+        FieldSpec::words("agenda", "Agenda (one item a line)", MEETING_TEXT_MAX),
+        FieldSpec::words(
+            "decisions_to_make",
+            "Decisions to make (one a line)",
+            BLOCK_TEXT_MAX,
+        ),
+        FieldSpec::typed("agenda_sent_on", "Agenda sent on", FieldType::Date).reported(),
+        FieldSpec::choice("status", "Status", MEETING_STATUSES, Some("planned")).reported(),
+        FieldSpec::words("paused_reason", "Why we paused (stop rule)", BLOCK_TEXT_MAX),
+        FieldSpec::words("reconvene_plan", "Our plan to meet again", BLOCK_TEXT_MAX),
+        FieldSpec::typed("reconvene_on", "Meeting again on", FieldType::Date),
+        FieldSpec::words(
+            "advocate_view",
+            "The advocate's view, in their words",
+            MEETING_TEXT_MAX,
+        ),
+        FieldSpec::words(
+            "consent_points",
+            "What was agreed with my consent (one a line)",
+            BLOCK_TEXT_MAX,
+        ),
+        FieldSpec::words(
+            "decision_record",
+            "The decision record (complex reviews)",
+            40,
+        ),
+        FieldSpec::typed("next_review_on", "Next review", FieldType::Date).reported(),
+        FieldSpec::typed("summary_sent_on", "Summary sent on", FieldType::Date).reported(),
+        FieldSpec::words(
+            "summary_sent_to",
+            "Summary sent to (one a line)",
+            BLOCK_TEXT_MAX,
+        ),
     ],
     label_field: Some("title"),
+    singleton: false,
+    live_limit: None,
+    system: false,
+    order: &[],
+};
+
+/// How someone took part in a meeting. A written contribution sent beforehand counts as taking
+/// part.
+pub const ATTENDANCE_WAYS: &[(&str, &str)] = &[
+    ("in_person", "In person"),
+    ("video", "Video"),
+    ("phone", "Phone"),
+    ("written", "Written contribution sent beforehand"),
+];
+
+/// Someone invited to a meeting, and how they took part (nothing chosen: they did not).
+pub static ATTENDANCE: KindSpec = KindSpec {
+    name: ATTENDANCES,
+    title: "participant",
+    topic: TopicRule::Fixed(Topic::MeetingsAndReviews),
+    parent: Some(MEETINGS),
+    fields: &[
+        FieldSpec::words("who", "Who", MEMBER_NAME_MAX).required(),
+        FieldSpec::words(
+            "role",
+            "Their role (for example advocate, sister)",
+            MEMBER_NAME_MAX,
+        ),
+        FieldSpec::choice("how", "How they took part", ATTENDANCE_WAYS, None).reported(),
+        FieldSpec::words(
+            "contribution",
+            "Their contribution, in their words",
+            MEETING_TEXT_MAX,
+        ),
+        FieldSpec::typed("invited", "Invited", FieldType::Flag)
+            .defaulting(Default::Flag(true))
+            .reported(),
+    ],
+    label_field: Some("who"),
+    singleton: false,
+    live_limit: None,
+    system: false,
+    order: &[],
+};
+
+/// An action agreed at a meeting: what, who owns it, by when, when it was done and how that
+/// was checked.
+pub static ACTION: KindSpec = KindSpec {
+    name: ACTIONS,
+    title: "action",
+    topic: TopicRule::Fixed(Topic::MeetingsAndReviews),
+    parent: Some(MEETINGS),
+    fields: &[
+        FieldSpec::words("what", "What", GOAL_WORDING_MAX).required(),
+        FieldSpec::words("owner", "Who will do it", MEMBER_NAME_MAX)
+            .required()
+            .reported(),
+        FieldSpec::typed("due_on", "Due by", FieldType::Date).reported(),
+        FieldSpec::typed("done_on", "Done on", FieldType::Date).reported(),
+        FieldSpec::words("verified", "How we know it is done", BLOCK_TEXT_MAX),
+    ],
+    label_field: Some("what"),
+    singleton: false,
+    live_limit: None,
+    system: false,
+    order: &[],
+};
+
+/// The steps of escalation of a disagreement, in order.
+pub const ESCALATION_LEVELS: &[(&str, &str)] = &[
+    ("key_worker", "Key worker"),
+    ("registered_manager", "Registered manager"),
+    ("nominated_individual", "Nominated individual"),
+];
+
+/// The disagreement log: what we heard (each view, the person's first), what we tried, what's
+/// next, the advocate's note, a review date; escalated key worker → registered manager →
+/// nominated individual; to be resolved within 20 working days (`crate::reviews`). Not every
+/// disagreement comes up in a meeting, so it stands on its own and names the meeting (by id)
+/// when it did.
+pub static DISAGREEMENT: KindSpec = KindSpec {
+    name: DISAGREEMENTS,
+    title: "disagreement",
+    topic: TopicRule::Fixed(Topic::MeetingsAndReviews),
+    parent: None,
+    fields: &[
+        FieldSpec::words("about", "What it is about", MEETING_TITLE_MAX).required(),
+        FieldSpec::words("meeting", "The meeting it came up in", 40),
+        FieldSpec::words("person_view", "My view", BLOCK_TEXT_MAX),
+        FieldSpec::words(
+            "others_views",
+            "Other views (one a line: “Name: their view”)",
+            MEETING_TEXT_MAX,
+        ),
+        FieldSpec::words("tried", "What we tried", BLOCK_TEXT_MAX),
+        FieldSpec::words("next_steps", "What's next", BLOCK_TEXT_MAX),
+        FieldSpec::words("advocate_note", "The advocate's note", BLOCK_TEXT_MAX),
+        FieldSpec::typed("raised_on", "Raised on", FieldType::Date)
+            .required()
+            .reported(),
+        FieldSpec::typed("review_on", "Review on", FieldType::Date).reported(),
+        FieldSpec::choice(
+            "level",
+            "Who is dealing with it",
+            ESCALATION_LEVELS,
+            Some("key_worker"),
+        )
+        .reported(),
+        FieldSpec::words("escalated_to", "Escalated to (who)", MEMBER_NAME_MAX),
+        FieldSpec::typed("escalated_on", "Escalated on", FieldType::Date).reported(),
+        FieldSpec::typed("resolved_on", "Resolved on", FieldType::Date).reported(),
+        FieldSpec::words("resolution", "How it was resolved", BLOCK_TEXT_MAX),
+    ],
+    label_field: Some("about"),
     singleton: false,
     live_limit: None,
     system: false,

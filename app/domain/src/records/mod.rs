@@ -123,6 +123,33 @@ impl Record {
     pub fn flag(&self, field: &str) -> bool {
         matches!(self.get(field), Value::Flag(true))
     }
+
+    /// A date field's day (`None` when unset).
+    pub fn date(&self, field: &str) -> Option<crate::calendar::Date> {
+        match self.get(field) {
+            Value::Date(d) => Some(*d),
+            _ => None,
+        }
+    }
+
+    /// A number (or moment) field's value (`None` when unset).
+    pub fn number(&self, field: &str) -> Option<i64> {
+        match self.get(field) {
+            Value::Number(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// The lines of a text field written one a line (agreed prompts, agenda items), trimmed,
+    /// without blank ones.
+    pub fn lines(&self, field: &str) -> Vec<String> {
+        self.text(field)
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect()
+    }
 }
 
 /// Records by key: what a device holds of one person, what a page shows, what an edit reads.
