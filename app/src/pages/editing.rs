@@ -33,6 +33,15 @@ impl TypingPause {
             .set_value(set_timeout_with_handle(then, TYPING_PAUSE).ok());
     }
 
+    /// Runs `then` once `period` has passed since the first call of a burst, however much
+    /// typing follows: words keep flowing to others while someone types on (meeting notes
+    /// followed live on another device), rather than waiting for them to stop.
+    pub(crate) fn at_most_every(self, period: std::time::Duration, then: impl Fn() + 'static) {
+        if self.0.with_value(Option::is_none) {
+            self.0.set_value(set_timeout_with_handle(then, period).ok());
+        }
+    }
+
     pub(crate) fn cancel(self) {
         if let Some(handle) = self.0.get_value() {
             handle.clear();
@@ -875,6 +884,16 @@ pub(crate) fn RecordList(
     /// Fields made along with a new one (a date), beside the words typed.
     #[prop(optional)]
     made_with: Option<Callback<(), Vec<(&'static str, Value)>>>,
+    /// The record the listed ones belong to (a meeting's actions): only its own are listed,
+    /// and new ones are made under it.
+    #[prop(optional)]
+    parent: Option<Uuid>,
+    /// Fields the cards leave out (set by the page, not typed: a meeting's id).
+    #[prop(optional)]
+    hide: &'static [&'static str],
+    /// Which of them to list (those raised at one meeting); all when absent.
+    #[prop(optional)]
+    only: Option<Callback<domain::records::Record, bool>>,
 ) -> impl IntoView {
     let sync = expect_context::<RecordSync>();
     let label_field = kind.label_field.unwrap_or("name");
@@ -882,7 +901,8 @@ pub(crate) fn RecordList(
         sync.view.with(|v| {
             let mut ids: Vec<Uuid> = v
                 .of_kind(kind.name)
-                .filter(|r| !r.deleted)
+                .filter(|r| !r.deleted && (parent.is_none() || r.parent == parent))
+                .filter(|r| only.is_none_or(|only| only.run((*r).clone())))
                 .map(|r| r.id)
                 .collect();
             // Ids are UUID v7s, made in time order: newest first.
@@ -892,7 +912,10 @@ pub(crate) fn RecordList(
     });
     view! {
         <NewItemForm
-            id=format!("new-{}", kind.name)
+            id=match parent {
+                Some(p) => format!("new-{}-{p}", kind.name),
+                None => format!("new-{}", kind.name),
+            }
             label=new_label.to_owned()
             button=button.to_owned()
             submit=Callback::new(move |words: String| {
@@ -900,13 +923,13 @@ pub(crate) fn RecordList(
                 if let Some(more) = made_with {
                     fields.extend(more.run(()));
                 }
-                sync.create(kind.name, None, fields).map(|_| ())
+                sync.create(kind.name, parent, fields).map(|_| ())
             })
         />
         <Show when=move || !ids.with(Vec::is_empty) fallback=|| view! { <p class="hint">"None yet."</p> }>
             <ul class="members">
                 <For each=move || ids.get() key=|id| *id let:id>
-                    <RecordCard kind id line />
+                    <RecordCard kind id line hide />
                 </For>
             </ul>
         </Show>
@@ -918,6 +941,7 @@ fn RecordCard(
     kind: &'static domain::records::kinds::KindSpec,
     id: Uuid,
     line: Callback<domain::records::Record, String>,
+    hide: &'static [&'static str],
 ) -> impl IntoView {
     let sync = expect_context::<RecordSync>();
     let label_field = kind.label_field.unwrap_or("name");
@@ -942,7 +966,12 @@ fn RecordCard(
                     <span class="member-name">{move || name.get()}</span>
                     <span class="block-summary">{summary}</span>
                 </summary>
-                {kind.fields.iter().map(|field| view! { <Field kind=kind.name id field /> }).collect_view()}
+                {kind
+                    .fields
+                    .iter()
+                    .filter(|f| !hide.contains(&f.name))
+                    .map(|field| view! { <Field kind=kind.name id field /> })
+                    .collect_view()}
                 <ActionButton
                     label=format!("Remove this {}", kind.title)
                     described=name.get_untracked()

@@ -283,6 +283,9 @@ fn MeetingsEditor() -> impl IntoView {
     .into_any()
 }
 
+/// How often meeting notes being typed are sent: each keystroke is on its way within this.
+const NOTES_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
+
 /// The notes state of meeting `id` as the device shows it.
 fn notes_state(sync: RecordSync, id: Uuid) -> Vec<u8> {
     sync.view
@@ -293,10 +296,10 @@ fn notes_state(sync: RecordSync, id: Uuid) -> Vec<u8> {
 }
 
 /// A meeting's notes, merged character by character with what others type at the same time.
-/// Typing is sent after a short pause; a change from elsewhere is merged into the box while
+/// Typing is sent as it goes (every [`NOTES_EVERY`]); a change from elsewhere is merged into the box while
 /// the person types, keeping their cursor where it was.
 #[component]
-fn NotesEditor(meeting: Uuid, title: String) -> impl IntoView {
+pub(crate) fn NotesEditor(meeting: Uuid, title: String) -> impl IntoView {
     let sync = expect_context::<RecordSync>();
     let text = Memo::new(move |_| sync.shared_text(MEETINGS, meeting, "notes"));
     let node = NodeRef::<html::Textarea>::new();
@@ -342,7 +345,9 @@ fn NotesEditor(meeting: Uuid, title: String) -> impl IntoView {
         }
         base.set_value(notes_state(sync, meeting));
     });
-    let on_input = move |_| pause.restart(flush);
+    // Sent while the person types, at most every NOTES_EVERY, so that everyone in the meeting
+    // sees the words within half a second (docs/BENCHMARKS.md, "Meeting notes, live").
+    let on_input = move |_| pause.at_most_every(NOTES_EVERY, flush);
     let editing = editing(sync);
     view! {
         <div class="field meeting">
