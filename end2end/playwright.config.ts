@@ -53,8 +53,8 @@ export default defineConfig({
     // Several devices editing one plan, online and offline: one file at a time per server. A
     // test here drives three or four browsers through a dozen pages each, beside the other
     // worker on a 2-core machine, so it gets a minute rather than the default 30 seconds.
-    { name: "phone-sync", use: { ...chromium, ...phone, baseURL: `http://127.0.0.1:${phoneSyncPort}` }, testMatch: /sync\.spec|circle\.spec|involvement\.spec|people\.spec|progress\.spec/, fullyParallel: false, timeout: 60_000 },
-    { name: "tablet-sync", use: { ...chromium, ...tablet, baseURL: `http://127.0.0.1:${tabletSyncPort}` }, testMatch: /sync\.spec|circle\.spec|involvement\.spec|people\.spec|progress\.spec/, fullyParallel: false, timeout: 60_000 },
+    { name: "phone-sync", use: { ...chromium, ...phone, baseURL: `http://127.0.0.1:${phoneSyncPort}` }, testMatch: /sync\.spec|circle\.spec|involvement\.spec|people\.spec|progress\.spec|meetings\.spec/, fullyParallel: false, timeout: 60_000 },
+    { name: "tablet-sync", use: { ...chromium, ...tablet, baseURL: `http://127.0.0.1:${tabletSyncPort}` }, testMatch: /sync\.spec|circle\.spec|involvement\.spec|people\.spec|progress\.spec|meetings\.spec/, fullyParallel: false, timeout: 60_000 },
     { name: "phone-idle", use: { ...chromium, ...phone, baseURL: `http://127.0.0.1:${idlePort}` }, testMatch: /idle\.spec/, fullyParallel: false },
     { name: "tablet-idle", use: { ...chromium, ...tablet, baseURL: `http://127.0.0.1:${idlePort}` }, testMatch: /idle\.spec/, fullyParallel: false },
   ],

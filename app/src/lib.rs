@@ -88,6 +88,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/people/:id/involvement") view={Lazy::<pages::InvolvementRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/people/:id/progress") view={Lazy::<pages::ProgressRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/people/:id/progress/card/:goal") view={Lazy::<pages::GoalCardRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/people/:id/meetings") view={Lazy::<pages::MeetingsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/people/:id/decisions") view={Lazy::<pages::DecisionsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/people/:id/easy-read") view={Lazy::<pages::EasyReadRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/devices") view={Lazy::<pages::DevicesRoute>::new()} ssr=SsrMode::Async />

@@ -138,6 +138,15 @@ pub fn progress_heading(reader: &Reader, name: &str) -> String {
     }
 }
 
+/// The meetings page's heading: "My meetings and reviews" for the person, "Maggie's meetings
+/// and reviews" for others.
+pub fn meetings_heading(reader: &Reader, name: &str) -> String {
+    match reader {
+        Reader::ThePerson => "My meetings and reviews".to_owned(),
+        _ => capitalised(&possessive(name, "meetings and reviews")),
+    }
+}
+
 /// The decisions page's heading: "My decisions" for the person, "Dan's decisions" for others.
 pub fn decisions_heading(reader: &Reader, name: &str) -> String {
     match reader {
@@ -210,6 +219,18 @@ mod tests {
             writes: BTreeSet::new(),
         };
         assert_eq!(easy_read_heading(&member, "Dan"), "Dan's plan in easy read");
+    }
+
+    #[test]
+    fn the_meetings_page_is_mine_for_the_person_and_named_for_everyone_else() {
+        assert_eq!(
+            meetings_heading(&Reader::ThePerson, "Dan"),
+            "My meetings and reviews"
+        );
+        assert_eq!(
+            meetings_heading(&Reader::Staff, "Priya Shah"),
+            "Priya Shah's meetings and reviews"
+        );
     }
 
     fn subject() -> Subject {

@@ -12,6 +12,7 @@ mod home;
 mod invitation;
 mod involvement;
 mod manage_person;
+mod meetings;
 mod new_person;
 mod not_found;
 mod person;
@@ -33,6 +34,7 @@ pub use home::HomePage;
 pub use invitation::InvitationPage;
 pub use involvement::InvolvementPage;
 pub use manage_person::ManagePersonPage;
+pub use meetings::MeetingsPage;
 pub use new_person::NewPersonPage;
 pub use not_found::NotFound;
 pub use person::PersonPage;
@@ -101,6 +103,12 @@ lazy_pages! {
         ProgressRoute(progress_view, __preload_progress_view) => ProgressPage,
         /// `/people/:id/progress/card/:goal`
         GoalCardRoute(goal_card_view, __preload_goal_card_view) => GoalCardPage,
+    }
+    // Reviews and meetings: booking, agendas, the live notes, actions, summaries and the
+    // disagreement log.
+    meetings {
+        /// `/people/:id/meetings`
+        MeetingsRoute(meetings_view, __preload_meetings_view) => MeetingsPage,
     }
     // Managing a person's circle, and their printable summary.
     circle {

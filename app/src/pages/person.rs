@@ -74,6 +74,9 @@ fn Profile(profile: PersonProfile) -> impl IntoView {
     let progress = topics
         .contains(&domain::access::Topic::GoalsAndProgress)
         .then(|| domain::screens::progress_heading(&reader, person.display_name()));
+    let meetings = topics
+        .contains(&domain::access::Topic::MeetingsAndReviews)
+        .then(|| domain::screens::meetings_heading(&reader, person.display_name()));
     let ended = person.ended_note();
     // On shift, recording today's progress is the first thing: three taps from here (this
     // link, a value, Save).
@@ -148,6 +151,9 @@ fn Profile(profile: PersonProfile) -> impl IntoView {
                 })}
                 {involvement.map(|text| view! {
                     <a class="button secondary" rel="external" href=format!("/people/{}/involvement", person.id)>{text}</a>
+                })}
+                {meetings.map(|text| view! {
+                    <a class="button secondary" rel="external" href=format!("/people/{}/meetings", person.id)>{text}</a>
                 })}
                 {may_manage_circle.then(|| view! {
                     <a class="button secondary" href=format!("/people/{}/circle", person.id)>{circle_link}</a>

@@ -235,6 +235,19 @@ async fn every_role_reads_and_writes_exactly_what_the_rules_and_the_persons_cons
                     );
                 }
             }
+            // And through the reviews page.
+            let (status, html) = user.get(&format!("/people/{person}/meetings")).await;
+            match &may {
+                None => assert_eq!(status, StatusCode::NOT_FOUND, "{who}: meetings page"),
+                Some(topics) => {
+                    assert_eq!(status, StatusCode::OK, "{who}: meetings page");
+                    assert_eq!(
+                        html.contains("Review 1"),
+                        topics.contains(&Topic::MeetingsAndReviews),
+                        "{who}: meetings on the meetings page"
+                    );
+                }
+            }
             // Read through sync.
             let (status, response) = pull(&user, person, None).await;
             match &may {

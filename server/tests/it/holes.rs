@@ -398,6 +398,56 @@ async fn markup_typed_into_any_text_is_shown_as_text_on_every_page(backend: Back
             .is_some(),
         "conflicts to show"
     );
+    // Every text of the meeting and of who took part, its actions and a disagreement raised at
+    // it (the reviews page, its agenda and its summary show them).
+    let texts_of = |kind: &'static domain::records::kinds::KindSpec, skip: &[&str]| {
+        kind.fields
+            .iter()
+            .filter(|f| matches!(f.ty, FieldType::Text { .. }) && !skip.contains(&f.name))
+            .map(|f| (f.name, Value::Text(planted(kind.name))))
+            .collect::<Vec<_>>()
+    };
+    let mut review: Vec<RecordOp> = domain::records::kinds::MEETING
+        .fields
+        .iter()
+        .filter(|f| {
+            matches!(f.ty, FieldType::Text { .. }) && !["title", "decision_record"].contains(&f.name)
+        })
+        .map(|f| set_text(MEETINGS, meeting, f.name, "", &planted("Meeting field")))
+        .collect();
+    review.push(RecordOp::Set {
+        kind: MEETINGS.into(),
+        id: meeting,
+        field: "starts_at".into(),
+        before: Value::Empty,
+        after: Value::Number(1_765_000_000_000),
+    });
+    for (kind, n, parent, skip) in [
+        (&domain::records::kinds::ATTENDANCE, 0x7c, Some(0x79), &[][..]),
+        (&domain::records::kinds::ACTION, 0x7d, Some(0x79), &[][..]),
+        (&domain::records::kinds::DISAGREEMENT, 0x7e, None, &["meeting"][..]),
+    ] {
+        let mut fields = texts_of(kind, skip);
+        if kind.name == domain::records::kinds::DISAGREEMENTS {
+            fields.push(("meeting", Value::Text(meeting.to_string())));
+            fields.push(("raised_on", Value::Date("2026-11-30".parse().expect("date"))));
+        }
+        review.push(create_with(kind.name, n, parent, fields));
+    }
+    let review = review
+        .into_iter()
+        .enumerate()
+        .map(|(i, op)| mutation(g, i as u64 + 10, op))
+        .collect();
+    let response = pushed(&app, demo::MAGGIE, g, review).await;
+    assert!(
+        response
+            .acks
+            .iter()
+            .all(|a| !matches!(a.outcome, Outcome::Rejected { .. })),
+        "every planted text of the meeting kept: {:?}",
+        response.acks
+    );
     // Words typed into forms: a circle member's name and an early warning.
     let circle = format!("/people/{}/circle", demo::MAGGIE);
     let (status, _) = app
@@ -470,6 +520,7 @@ async fn markup_typed_into_any_text_is_shown_as_text_on_every_page(backend: Back
             format!("/people/{id}/easy-read"),
             format!("/people/{id}/progress"),
             format!("/people/{id}/progress/card/{goal}"),
+            format!("/people/{id}/meetings"),
             format!("/people/{id}/circle"),
             format!("/people/{id}/summary"),
         ]

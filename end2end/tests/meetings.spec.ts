@@ -1,0 +1,139 @@
+import { type Browser, type BrowserContext, type Page, expect, test } from "@playwright/test";
+import { everythingStored, signedInContext } from "./fixtures";
+
+// Reviews and meetings: a key worker books the next review the plan's rhythm asks for, writes
+// its agenda with a decision to make and marks it sent; the key worker and the advocate write
+// the meeting's notes at the same moment and both keep their words; the summary a relative
+// reads holds only what is shared with them. Runs on the sync servers (one per viewport),
+// whose demo data these tests change.
+
+test.describe.configure({ mode: "serial" });
+
+const DAN = "/people/01930000-0000-7000-8000-000000000b02";
+const MAGGIE = "/people/01930000-0000-7000-8000-000000000b01";
+
+async function device(browser: Browser, email: string, path: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await signedInContext(browser, email);
+  const page = await context.newPage();
+  await page.goto(path);
+  await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
+  return { context, page };
+}
+
+async function saved(page: Page) {
+  await expect(page.getByRole("status").filter({ hasText: /changes saved|waiting|Offline/ }).first()).toContainText(
+    "All changes saved",
+    { timeout: 20_000 },
+  );
+}
+
+/** A meeting made for this try (a retry runs on the same server), by the key worker. */
+async function newMeeting(page: Page, title: string) {
+  await page.getByLabel("A new meeting: what it is for").fill(title);
+  await page.getByRole("button", { name: "Add meeting" }).click();
+  return page.getByRole("article", { name: title });
+}
+
+test("a key worker books the next review from the plan's rhythm, writes its agenda with a decision to make and marks it sent", async ({
+  browser,
+}) => {
+  const tom = await device(browser, "tom@elmcourt.example", `${DAN}/meetings`);
+  await expect(tom.page.getByRole("heading", { level: 1 })).toHaveText("Dan's meetings and reviews");
+  // The rhythm of Dan's involvement plan proposes what comes next; one tap books it.
+  const coming = tom.page.getByRole("region", { name: "Coming up" });
+  const book = coming.getByRole("button", { name: /^Book: / }).first();
+  const label = (await book.getAttribute("aria-label")) ?? "";
+  const kind = label.replace(/^Book: /, "").split(":")[0];
+  await book.click();
+  await expect(coming.getByRole("button", { name: label })).toHaveCount(0);
+  const booked = tom.page.getByRole("article", { name: kind }).first();
+  await expect(booked).toContainText(/usually \d+/);
+
+  // A meeting of our own for the rest (a retry runs on the same server).
+  const title = `Review of evenings out ${Date.now() % 100_000}`;
+  const meeting = await newMeeting(tom.page, title);
+  // Four days from now, at two in the afternoon: the agenda is due out today or tomorrow.
+  const day = new Date(Date.now() + 4 * 86_400_000).toISOString().slice(0, 10);
+  await meeting.getByLabel("Starts at").fill(`${day}T14:00`);
+  await expect(meeting.locator("ul.clocks")).toContainText("Send the agenda by");
+  await meeting.getByLabel("Agenda (one item a line)").fill("How the evenings went\nWhat Dan wants next");
+  await meeting.getByLabel("Decisions to make (one a line)").fill("Whether Dan gets the late bus alone");
+  await meeting.getByLabel("Agenda (one item a line)").focus();
+  const agenda = meeting.getByRole("region", { name: `Agenda: ${title}` });
+  await expect(agenda.locator("mark")).toHaveText("Whether Dan gets the late bus alone");
+  await expect(agenda.getByRole("listitem").filter({ hasText: "What Dan wants next" })).toHaveCount(1);
+  await meeting.getByRole("button", { name: /^The agenda was sent today/ }).click();
+  await expect(meeting.locator("ul.clocks")).toContainText("Agenda sent");
+  // An action, owned by whoever wrote it until someone else takes it on.
+  await meeting.getByLabel("A new action: what will be done").fill("Ask the bus company about the late service");
+  await meeting.getByRole("button", { name: "Add action" }).click();
+  await expect(meeting.getByRole("region", { name: `Actions: ${title}` })).toContainText("Ask the bus company");
+  await saved(tom.page);
+  await tom.context.close();
+});
+
+test("the key worker and the advocate write a meeting's notes at the same moment and both keep their words", async ({
+  browser,
+}) => {
+  const tom = await device(browser, "tom@elmcourt.example", `${DAN}/meetings`);
+  const lee = await device(browser, "lee@advocacy.example", `${DAN}/meetings`);
+  const title = `Mini-review ${Date.now() % 100_000}`;
+  await newMeeting(tom.page, title);
+  const notes = (page: Page) => page.getByLabel(`Notes: ${title}`);
+  await expect(notes(lee.page)).toBeEditable({ timeout: 20_000 });
+  await expect(notes(tom.page)).toBeEditable();
+  await notes(lee.page).pressSequentially("Dan wants to go to the gig.");
+  await expect(notes(tom.page)).toHaveValue("Dan wants to go to the gig.");
+
+  await notes(lee.page).focus();
+  await lee.page.evaluate(() => {
+    const box = document.activeElement as HTMLTextAreaElement;
+    box.setSelectionRange(box.value.length, box.value.length);
+  });
+  await notes(tom.page).focus();
+  await tom.page.evaluate(() => (document.activeElement as HTMLTextAreaElement).setSelectionRange(0, 0));
+  await Promise.all([
+    lee.page.keyboard.type(" He'd like Sam to come.", { delay: 40 }),
+    tom.page.keyboard.type("Agreed: ", { delay: 40 }),
+  ]);
+  for (const page of [lee.page, tom.page]) {
+    await expect(notes(page)).toHaveValue("Agreed: Dan wants to go to the gig. He'd like Sam to come.", {
+      timeout: 10_000,
+    });
+  }
+  // The advocate's view has a place of its own.
+  const meeting = lee.page.getByRole("article", { name: title });
+  await meeting.getByLabel("The advocate's view, in their words").fill("Dan was clear: he wants to try it.");
+  await meeting.getByLabel("Agenda (one item a line)").focus();
+  await saved(lee.page);
+  await expect(tom.page.getByRole("article", { name: title }).getByLabel("The advocate's view, in their words")).toHaveValue(
+    "Dan was clear: he wants to try it.",
+    { timeout: 10_000 },
+  );
+  await tom.context.close();
+  await lee.context.close();
+});
+
+test("a relative reads the summary only of what is shared with them, and keeps nothing of meetings that are not", async ({
+  browser,
+}) => {
+  // Lee, Dan's advocate, is shared Dan's meetings: the summary lists the actions.
+  const lee = await device(browser, "lee@advocacy.example", `${DAN}/meetings`);
+  const meeting = lee.page.getByRole("article", { name: /^Review of evenings out/ }).first();
+  await meeting.getByText("The summary, in plain English").click();
+  await expect(meeting.locator("details.summary")).toContainText("Ask the bus company about the late service");
+  await lee.context.close();
+
+  // Ruth, Maggie's daughter, is not shared Maggie's meetings: nothing of them reaches her.
+  const asha = await device(browser, "asha@riverside.example", `${MAGGIE}/meetings`);
+  const secret = `Talk about the care home visit ${Date.now() % 100_000}`;
+  await newMeeting(asha.page, secret);
+  await saved(asha.page);
+  const ruth = await device(browser, "ruth@family.example", `${MAGGIE}/meetings`);
+  await saved(ruth.page);
+  await expect(ruth.page.getByText("hasn't shared their meetings and reviews with you")).toBeVisible();
+  expect(await ruth.page.content()).not.toContain(secret);
+  expect(await everythingStored(ruth.page)).not.toContain(secret);
+  await asha.context.close();
+  await ruth.context.close();
+});
