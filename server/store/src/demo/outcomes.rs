@@ -1851,7 +1851,7 @@ mod tests {
             outcomes::StepState::Reached(Some(_))
         ));
         assert_eq!(steps[3].state, outcomes::StepState::Current);
-        assert_eq!(outcomes::lines(breakfast, "prompts").len(), 3);
+        assert_eq!(breakfast.lines("prompts").len(), 3);
         assert_eq!(outcomes::gas_level(breakfast), Some(0));
     }
 
