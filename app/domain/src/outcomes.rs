@@ -47,8 +47,6 @@ pub fn goals_by_status(set: &RecordSet) -> (Vec<&Record>, Vec<&Record>) {
     (active, past)
 }
 
-
-
 // ---- Steps
 
 /// Where a step stands.
@@ -747,10 +745,7 @@ pub fn t_score_of(set: &RecordSet) -> Option<(f64, usize)> {
 /// Whether a goal's risk plan is due to be looked at again: an incident since it was last
 /// reviewed (or never reviewed since one).
 pub fn risk_review_due(goal: &Record) -> bool {
-    match (
-        goal.date("incident_on"),
-        goal.date("risk_reviewed_on"),
-    ) {
+    match (goal.date("incident_on"), goal.date("risk_reviewed_on")) {
         (Some(incident), Some(reviewed)) => incident >= reviewed,
         (Some(_), None) => true,
         _ => false,

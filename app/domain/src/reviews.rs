@@ -49,8 +49,6 @@ pub const AGENDA_DUE_DAYS_BEFORE: i64 = 3;
 /// A planned date counts as booked when a meeting is already set within this many days of it.
 pub const BOOKED_WITHIN_DAYS: i64 = 3;
 
-
-
 /// A name as compared with another: lower case, spaces between words made single.
 fn same_name(a: &str, b: &str) -> bool {
     let norm = |s: &str| {
@@ -457,7 +455,9 @@ pub fn agenda(meeting: &Record, communication: Option<&Record>) -> Agenda {
         title: meeting.text("title").to_owned(),
         meeting_type: MeetingType::of(meeting),
         when: meeting.number("starts_at").map(when_label),
-        minutes: meeting.number("minutes").and_then(|n| u32::try_from(n).ok()),
+        minutes: meeting
+            .number("minutes")
+            .and_then(|n| u32::try_from(n).ok()),
         place: meeting.text("place").trim().to_owned(),
         chair: meeting.text("chair").trim().to_owned(),
         items: split("agenda"),
@@ -1248,7 +1248,8 @@ pub fn ics(meeting_title: &str, starts_at_ms: i64, minutes: u32, uid: &str, now_
 /// otherwise the longest usual for its type, otherwise an hour.
 pub fn meeting_ics(meeting: &Record, now_ms: i64) -> Option<String> {
     let starts = meeting.number("starts_at")?;
-    let minutes = meeting.number("minutes")
+    let minutes = meeting
+        .number("minutes")
         .and_then(|n| u32::try_from(n).ok())
         .or_else(|| MeetingType::of(meeting).map(|t| t.usual_minutes().1))
         .unwrap_or(60);

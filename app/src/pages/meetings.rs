@@ -16,8 +16,8 @@ use leptos_meta::Title;
 use uuid::Uuid;
 
 use super::editing::{
-    ActionButton, CommunicationBanner, ConflictsPanel, Field, RecordList, RecordPage,
-    RefusedPanel, editing, start_record,
+    ActionButton, CommunicationBanner, ConflictsPanel, Field, RecordList, RecordPage, RefusedPanel,
+    editing, start_record,
 };
 use super::plan::NotesEditor;
 use crate::api::plans::PlanPage as PlanData;
@@ -80,7 +80,10 @@ fn Meetings(data: PlanData) -> impl IntoView {
                 })
                 .collect();
             meetings.sort();
-            meetings.into_iter().map(|(_, _, id)| id).collect::<Vec<_>>()
+            meetings
+                .into_iter()
+                .map(|(_, _, id)| id)
+                .collect::<Vec<_>>()
         })
     });
     view! {
@@ -147,9 +150,8 @@ fn ComingUp(person: domain::PersonId) -> impl IntoView {
     let today = expect_context::<Context>().today;
     let proposals = Memo::new(move |_| {
         let (communication, rhythm) = person_records(sync, person);
-        sync.view.with(|v| {
-            reviews::proposals(rhythm.as_ref(), communication.as_ref(), v, today, 3)
-        })
+        sync.view
+            .with(|v| reviews::proposals(rhythm.as_ref(), communication.as_ref(), v, today, 3))
     });
     view! {
         <section aria-labelledby="coming-up">
@@ -188,7 +190,10 @@ fn Proposal(proposal: reviews::Proposal, person: domain::PersonId) -> impl IntoV
             ("title", Value::Text(kind.words().to_owned())),
             ("meeting_type", Value::Choice(kind.key().to_owned())),
             ("minutes", Value::Number(i64::from(proposal.minutes))),
-            ("format", Value::Choice(format_for(communication.as_ref()).to_owned())),
+            (
+                "format",
+                Value::Choice(format_for(communication.as_ref()).to_owned()),
+            ),
         ];
         if let Some(at) = proposal.starts_at_ms {
             fields.push(("starts_at", Value::Number(at)));
@@ -271,7 +276,11 @@ fn MeetingCard(id: Uuid, person: domain::PersonId) -> impl IntoView {
     let today = context.today;
     let meeting = Memo::new(move |_| sync.view.with(|v| v.find(MEETINGS, id).cloned()));
     let title = Memo::new(move |_| {
-        meeting.with(|m| m.as_ref().map(|m| m.text("title").to_owned()).unwrap_or_default())
+        meeting.with(|m| {
+            m.as_ref()
+                .map(|m| m.text("title").to_owned())
+                .unwrap_or_default()
+        })
     });
     let heading_id = format!("meeting-{id}");
     let labelled_by = heading_id.clone();
@@ -297,13 +306,15 @@ fn MeetingCard(id: Uuid, person: domain::PersonId) -> impl IntoView {
             parts.join(" · ")
         })
     };
-    let agenda = Memo::new(move |_| meeting.with(|m| m.as_ref().map(|m| reviews::agenda_status(m, today))));
+    let agenda =
+        Memo::new(move |_| meeting.with(|m| m.as_ref().map(|m| reviews::agenda_status(m, today))));
     let summary_clock = Memo::new(move |_| {
         meeting.with(|m| {
-            m.as_ref().and_then(|m| match reviews::summary_status(m, today) {
-                Ok(status) => status.map(|s| (s.label("Summary"), !s.is_on_time())),
-                Err(error) => Some((error.to_string(), true)),
-            })
+            m.as_ref()
+                .and_then(|m| match reviews::summary_status(m, today) {
+                    Ok(status) => status.map(|s| (s.label("Summary"), !s.is_on_time())),
+                    Err(error) => Some((error.to_string(), true)),
+                })
         })
     });
     let paused = Memo::new(move |_| meeting.with(|m| m.as_ref().and_then(reviews::paused)));
@@ -315,7 +326,13 @@ fn MeetingCard(id: Uuid, person: domain::PersonId) -> impl IntoView {
         })
     });
     let taking_part = Memo::new(move |_| sync.view.with(|v| reviews::participation(v, id)));
-    let past = move || meeting.with(|m| m.as_ref().and_then(reviews::meeting_date).is_some_and(|d| d < today));
+    let past = move || {
+        meeting.with(|m| {
+            m.as_ref()
+                .and_then(reviews::meeting_date)
+                .is_some_and(|d| d < today)
+        })
+    };
     view! {
         <article class="meeting-card" aria-labelledby=labelled_by>
             <h3 id=heading_id>{move || title.get()}</h3>
@@ -460,7 +477,10 @@ fn Agenda(id: Uuid, person: domain::PersonId) -> impl IntoView {
         })
     });
     let status = Memo::new(move |_| {
-        sync.view.with(|v| v.find(MEETINGS, id).map(|m| reviews::agenda_status(m, today)))
+        sync.view.with(|v| {
+            v.find(MEETINGS, id)
+                .map(|m| reviews::agenda_status(m, today))
+        })
     });
     let unsent = move || {
         status.get().is_some_and(|s| {
@@ -575,7 +595,8 @@ fn SummaryOf(id: Uuid) -> impl IntoView {
         })
     });
     let sent = Memo::new(move |_| {
-        sync.view.with(|v| v.find(MEETINGS, id).and_then(|m| m.date("summary_sent_on")))
+        sync.view
+            .with(|v| v.find(MEETINGS, id).and_then(|m| m.date("summary_sent_on")))
     });
     view! {
         <details class="summary">

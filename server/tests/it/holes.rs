@@ -411,7 +411,8 @@ async fn markup_typed_into_any_text_is_shown_as_text_on_every_page(backend: Back
         .fields
         .iter()
         .filter(|f| {
-            matches!(f.ty, FieldType::Text { .. }) && !["title", "decision_record"].contains(&f.name)
+            matches!(f.ty, FieldType::Text { .. })
+                && !["title", "decision_record"].contains(&f.name)
         })
         .map(|f| set_text(MEETINGS, meeting, f.name, "", &planted("Meeting field")))
         .collect();
@@ -423,14 +424,27 @@ async fn markup_typed_into_any_text_is_shown_as_text_on_every_page(backend: Back
         after: Value::Number(1_765_000_000_000),
     });
     for (kind, n, parent, skip) in [
-        (&domain::records::kinds::ATTENDANCE, 0x7c, Some(0x79), &[][..]),
+        (
+            &domain::records::kinds::ATTENDANCE,
+            0x7c,
+            Some(0x79),
+            &[][..],
+        ),
         (&domain::records::kinds::ACTION, 0x7d, Some(0x79), &[][..]),
-        (&domain::records::kinds::DISAGREEMENT, 0x7e, None, &["meeting"][..]),
+        (
+            &domain::records::kinds::DISAGREEMENT,
+            0x7e,
+            None,
+            &["meeting"][..],
+        ),
     ] {
         let mut fields = texts_of(kind, skip);
         if kind.name == domain::records::kinds::DISAGREEMENTS {
             fields.push(("meeting", Value::Text(meeting.to_string())));
-            fields.push(("raised_on", Value::Date("2026-11-30".parse().expect("date"))));
+            fields.push((
+                "raised_on",
+                Value::Date("2026-11-30".parse().expect("date")),
+            ));
         }
         review.push(create_with(kind.name, n, parent, fields));
     }

@@ -316,20 +316,36 @@ async fn pages_are_gzipped_for_circles_own_pages_and_sent_plain_where_another_si
     let answer = |request| answer(client.router.clone(), request);
 
     let (encoding, body) = answer(ask(page.clone(), Some("same-origin"))).await;
-    assert_eq!(encoding.as_deref(), Some("gzip"), "Circle's own page asking");
+    assert_eq!(
+        encoding.as_deref(),
+        Some("gzip"),
+        "Circle's own page asking"
+    );
     let mut html = String::new();
     flate2::read::GzDecoder::new(&body[..])
         .read_to_string(&mut html)
         .expect("gzip");
     assert!(html.contains("Kept an allotment"), "the page, whole");
     let (encoding, _) = answer(ask(page.clone(), Some("none"))).await;
-    assert_eq!(encoding.as_deref(), Some("gzip"), "typed into the address bar");
+    assert_eq!(
+        encoding.as_deref(),
+        Some("gzip"),
+        "typed into the address bar"
+    );
 
     for (uri, site, why) in [
         (page.clone(), Some("cross-site"), "asked by another website"),
-        (page.clone(), Some("same-site"), "asked by a neighbouring site"),
+        (
+            page.clone(),
+            Some("same-site"),
+            "asked by a neighbouring site",
+        ),
         (page.clone(), None, "a browser that does not say"),
-        ("/?q=Maggie".to_owned(), Some("same-origin"), "reflects a search"),
+        (
+            "/?q=Maggie".to_owned(),
+            Some("same-origin"),
+            "reflects a search",
+        ),
     ] {
         let (encoding, body) = answer(ask(uri, site)).await;
         assert_eq!(encoding, None, "{why}: sent plain");
@@ -352,11 +368,17 @@ async fn pages_of_a_record_carry_only_the_kinds_they_show(backend: Backend) {
     let maggie = store::demo::MAGGIE;
     let (status, progress) = client.get(&format!("/people/{maggie}/progress")).await;
     assert_eq!(status, StatusCode::OK, "{progress}");
-    assert!(progress.contains("observed_on"), "the tracker draws observations");
+    assert!(
+        progress.contains("observed_on"),
+        "the tracker draws observations"
+    );
     for page in ["plan", "involvement", "decisions", "easy-read"] {
         let (status, html) = client.get(&format!("/people/{maggie}/{page}")).await;
         assert_eq!(status, StatusCode::OK, "{page}: {html}");
-        assert!(!html.contains("observed_on"), "{page} carries no observation");
+        assert!(
+            !html.contains("observed_on"),
+            "{page} carries no observation"
+        );
         assert!(
             html.len() * 4 < progress.len(),
             "{page} is a fraction of the tracker: {} bytes against {}",

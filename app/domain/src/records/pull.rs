@@ -251,7 +251,10 @@ mod tests {
         let first = PullResponse::for_reader(device.cursor(), all.clone(), 2, &topics);
         device.on_pull(&first);
         let held: Vec<Record> = device.confirmed().iter().cloned().collect();
-        assert_eq!(held, all, "the observation left out arrives with the first pull");
+        assert_eq!(
+            held, all,
+            "the observation left out arrives with the first pull"
+        );
         assert_eq!(device.cursor(), 2);
     }
 
