@@ -540,19 +540,19 @@ async function main() {
   await releaseBuild();
   const loadBefore = os.loadavg();
   const { child, dataDir } = await startServer();
+  // Should the script be stopped half way, the server goes with it.
+  process.on("exit", () => child.kill());
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
   });
   const results = [];
-  let a;
-  let b;
   let meeting;
   try {
-    a = await open(browser, DEVICES.a);
+    const a = await open(browser, DEVICES.a);
     const { title, added } = await firstMeeting(a.page);
     meeting = added ? `"${title}", added for the run, as she has none in the demo` : `"${title}"`;
-    b = await open(browser, DEVICES.b);
+    const b = await open(browser, DEVICES.b);
     const boxA = await notesBox(a.page, title);
     const boxB = await notesBox(b.page, title);
     await b.page.evaluate(watch, await boxB.getAttribute("id"));
