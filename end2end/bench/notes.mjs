@@ -28,8 +28,9 @@
 // the section "Meeting notes, live" of the file.
 //
 // With --wait MINUTES it waits (checking every minute) for a release build newer than
-// app/src/pages/plan.rs instead of failing at once.
-import { spawn } from "node:child_process";
+// app/src/pages/plan.rs (its last commit when the file is as committed) instead of failing at
+// once.
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -90,9 +91,20 @@ const ms = (x) => (Number.isNaN(x) ? "—" : `${Math.round(x).toLocaleString("en
 const verdict = (value, limit) => (Number.isNaN(value) ? "—" : value <= limit ? "pass" : "**FAIL**");
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// When the page was last changed: its file's time, or (a checkout touches files it does not
+// change) its last commit's when the file is as committed.
+function changedAt(file) {
+  const git = (...a) => spawnSync("git", a, { cwd: root, encoding: "utf8" });
+  const committed = git("log", "-1", "--format=%ct", "--", file);
+  if (committed.status === 0 && committed.stdout.trim() && git("diff", "--quiet", "HEAD", "--", file).status === 0) {
+    return Number(committed.stdout.trim()) * 1000;
+  }
+  return fs.statSync(path.join(root, file)).mtimeMs;
+}
+
 // The release build, once it is newer than the page it must show.
 async function releaseBuild() {
-  const page = fs.statSync(path.join(root, "app/src/pages/plan.rs")).mtimeMs;
+  const page = changedAt("app/src/pages/plan.rs");
   const fresh = () =>
     [serverBin, path.join(siteRoot, "pkg")].every((p) => fs.existsSync(p) && fs.statSync(p).mtimeMs > page);
   for (let minute = 0; !fresh(); minute++) {
@@ -293,6 +305,9 @@ async function parts(a, b, samples) {
       merge: s.seenAt - pull.end,
       push: push.end - push.start,
       pullTook: pull.end - pull.start,
+      // Another pull of B's still on its way when the poke came: the one that brings the word
+      // waits for it.
+      pullBusy: pulls.some((r) => r !== pull && r.start <= poke && r.end > poke),
     };
   }
 }
@@ -416,6 +431,7 @@ async function row(name, a, b, boxA, boxB, first, tag) {
     timer: median(timers),
     parts: medianParts(samples),
     split: samples.filter((s) => s.parts).length,
+    pullBusy: samples.filter((s) => s.parts?.pullBusy).length,
     keyParts: medianParts(single),
     keySplit: single.filter((s) => s.parts).length,
     keyTaken: { p50: median(samples.flatMap((s) => s.keysTook)), max: max(samples.flatMap((s) => s.keysTook)) },
@@ -435,7 +451,7 @@ async function row(name, a, b, boxA, boxB, first, tag) {
   );
   const p = result.parts;
   console.log(`  a plain ${NOTES_EVERY} ms timer on A after a ${PAUSE} ms pause fired after ${ms(result.timer)} (p50 of 5)`);
-  console.log(`  parts (p50 of ${result.split}): A took the key ${ms(p.taken)}, → edit made ${ms(p.interval)}, → push sent ${ms(p.queued)}, → poke on B ${ms(p.poke)} (the push took ${ms(p.push)}), → B's pull answered ${ms(p.pull)} (the pull took ${ms(p.pullTook)}), → box set ${ms(p.merge)}`);
+  console.log(`  parts (p50 of ${result.split}): A took the key ${ms(p.taken)}, → edit made ${ms(p.interval)}, → push sent ${ms(p.queued)}, → poke on B ${ms(p.poke)} (the push took ${ms(p.push)}), → B's pull answered ${ms(p.pull)} (the pull took ${ms(p.pullTook)}), → box set ${ms(p.merge)}; a pull of B's on its way at the poke for ${result.pullBusy}`);
   for (const s of samples) {
     const q = s.parts;
     const p = `${q ? ` [taken ${ms(q.taken)}, edit ${ms(q.interval)}, push ${ms(q.queued)}, poke ${ms(q.poke)}, pull ${ms(q.pull)}, merge ${ms(q.merge)}]` : ""} long tasks A ${s.longA?.join("+") || "none"}, B ${s.longB?.join("+") || "none"}; keys took ${s.keysTook?.join(",")}`;
@@ -477,7 +493,7 @@ function section(results, machine, a, b, meeting) {
     "",
   );
   lines.push(
-    `| Device B's network: samples | Samples | A takes the key | → the typing made an edit (the send interval, then A's page work) | → A's push sent (behind a push or pull of A's on its way) | → B poked (push answered, \`changed\` on the live channel) | → B's pull answered | → B's box set (merge, redraw) |`,
+    `| Device B's network, what was typed | Samples | A takes the key | → the typing made an edit (the send interval, then A's page work) | → A's push sent (behind a push or pull of A's on its way) | → B poked (push answered, \`changed\` on the live channel) | → B's pull answered | → B's box set (merge, redraw) |`,
     "|---|---|---|---|---|---|---|---|",
   );
   for (const r of results) {
@@ -490,7 +506,7 @@ function section(results, machine, a, b, meeting) {
     const c = r.check;
     const missing = [c.missingA.length ? `missing on A: ${c.missingA.join(" ")}` : "", c.missingB.length ? `missing on B: ${c.missingB.join(" ")}` : ""].filter(Boolean).join("; ");
     lines.push(
-      `- ${r.name}: afterwards both boxes held ${c.same ? "the same text" : "**different texts**"} (${c.length.toLocaleString("en-GB")} characters, ${missing || `all ${r.next} words typed so far on both`}); ${r.lost + r.key.lost ? `**${r.lost} words and ${r.key.lost} keys never showed on B within 10 s**` : "every word and key showed on B"}. While A typed on, B was at most ${r.behind} word${r.behind === 1 ? "" : "s"} behind (earlier words not yet on B when a word's last key was pressed); the median from the last key by a word's place in its phrase: ${r.positions.map(ms).join(", ")}. A took a key (pressed → in its box) in ${ms(r.keyTaken.p50)} at the median, ${ms(r.keyTaken.max)} at worst; a long task (50 ms or more on a page's main thread) fell between a word's last key and its showing on B for ${r.longTasks.a} of ${r.words} words on A and ${r.longTasks.b} on B, the longest ${ms(r.longTasks.longest)}.`,
+      `- ${r.name}: afterwards both boxes held ${c.same ? "the same text" : "**different texts**"} (${c.length.toLocaleString("en-GB")} characters, ${missing || `all ${r.next} words typed so far on both`}); ${r.lost + r.key.lost ? `**${r.lost} words and ${r.key.lost} keys never showed on B within 10 s**` : "every word and key showed on B"}. ${r.behind ? `While A typed on, B fell up to ${r.behind} word${r.behind === 1 ? "" : "s"} behind (earlier words not yet on B when a word's last key was pressed)` : "B never fell behind while A typed on (every word was on B before the next word's last key was pressed)"}; the median from the last key by a word's place in its phrase: ${r.positions.map(ms).join(", ")}. Typing a key into A (Playwright's call, until A had taken it) took ${ms(r.keyTaken.p50)} at the median, ${ms(r.keyTaken.max)} at worst; ${r.longTasks.a + r.longTasks.b ? `a long task (50 ms or more on a page's main thread) fell between a word's last key and its showing on B for ${r.longTasks.a} of ${r.words} words on A and ${r.longTasks.b} on B, the longest ${ms(r.longTasks.longest)}` : "no long task (50 ms or more on a page's main thread) fell between a word's last key and its showing on B, on either device"}.`,
     );
   }
   lines.push("", reading(results), "", `Machine: ${machine}.`, "");
@@ -518,7 +534,7 @@ function reading(results) {
   }
   const s = results[1];
   if (s) {
-    text.push(`With device B on slow 4G the word shows ${ms(s.last.p50)} after its last key at the median and ${ms(s.last.p95)} at p95 (${verdict(s.last.p95, TARGET) === "pass" ? "within" : "outside"} the target): B's pull, ${ms(s.parts.pull)} from the poke to its answer (the request itself ${ms(s.parts.pullTook)}), carries the 150 ms round trip.`);
+    text.push(`With device B on slow 4G the word shows ${ms(s.last.p50)} after its last key at the median and ${ms(s.last.p95)} at p95 (${verdict(s.last.p95, TARGET) === "pass" ? "within" : "outside"} the target): B's pull carries the 150 ms round trip: ${ms(s.parts.pull)} from the poke to its answer, of which the request itself took ${ms(s.parts.pullTook)}; for ${s.pullBusy} of ${s.split} words a pull of B's was still on its way when the poke came, and the pull that brought the word waited for it (one pull at a time; a key alone took ${ms(s.keyParts.pull)} from the poke, its request ${ms(s.keyParts.pullTook)}).`);
   }
   return text.join(" ");
 }
