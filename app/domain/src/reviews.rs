@@ -154,6 +154,20 @@ impl MeetingStatus {
             _ => MeetingStatus::Planned,
         }
     }
+
+    /// The status in words, as the field's choices name it ("Paused (stop rule)").
+    pub fn words(self) -> &'static str {
+        let key = match self {
+            MeetingStatus::Planned => "planned",
+            MeetingStatus::Held => "held",
+            MeetingStatus::Paused => "paused",
+            MeetingStatus::Cancelled => "cancelled",
+        };
+        crate::records::kinds::MEETING_STATUSES
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map_or(key, |(_, words)| words)
+    }
 }
 
 /// The date of `meeting` in London, from when it starts.
@@ -522,7 +536,8 @@ pub struct ActionView {
 }
 
 impl ActionView {
-    fn of(r: &Record) -> ActionView {
+    /// `r`, an action record, as lists show it.
+    pub fn of(r: &Record) -> ActionView {
         ActionView {
             id: r.id,
             meeting: r.parent,

@@ -302,7 +302,7 @@ fn MeetingCard(id: Uuid, person: domain::PersonId) -> impl IntoView {
             if let Some(minutes) = m.number("minutes") {
                 parts.push(format!("{minutes} minutes"));
             }
-            parts.push(status_words(MeetingStatus::of(m)).to_owned());
+            parts.push(MeetingStatus::of(m).words().to_owned());
             parts.join(" · ")
         })
     };
@@ -420,15 +420,6 @@ fn MeetingCard(id: Uuid, person: domain::PersonId) -> impl IntoView {
     }
 }
 
-fn status_words(status: MeetingStatus) -> &'static str {
-    match status {
-        MeetingStatus::Planned => "Planned",
-        MeetingStatus::Held => "Held",
-        MeetingStatus::Paused => "Paused (stop rule)",
-        MeetingStatus::Cancelled => "Cancelled",
-    }
-}
-
 fn taking_part_words(p: reviews::Participation) -> String {
     if p.total == 0 {
         return "Nobody recorded as taking part yet. A written contribution sent beforehand counts."
@@ -440,27 +431,14 @@ fn taking_part_words(p: reviews::Participation) -> String {
     )
 }
 
-/// "Asha Patel · due Mon 14 Dec 2026", with "overdue" or when it was done.
+/// "Asha Patel, by Mon 14 Dec 2026", marked overdue once that has passed undone.
 fn action_line(record: &Record, today: Date) -> String {
-    let due = record.date("due_on");
-    let done = record.date("done_on");
-    let mut line = record.text("owner").to_owned();
-    match (done, due) {
-        (Some(done), _) => line.push_str(&format!(
-            " · done {}",
-            domain::calendar::london_date_label(done)
-        )),
-        (None, Some(due)) if due < today => line.push_str(&format!(
-            " · overdue since {}",
-            domain::calendar::london_date_label(due)
-        )),
-        (None, Some(due)) => line.push_str(&format!(
-            " · due {}",
-            domain::calendar::london_date_label(due)
-        )),
-        (None, None) => line.push_str(" · no date yet"),
+    let action = reviews::ActionView::of(record);
+    if action.is_overdue(today) {
+        format!("{} (overdue)", action.owner_and_date())
+    } else {
+        action.owner_and_date()
     }
-    line
 }
 
 /// The agenda in the person's format, the decisions to be made first and marked, and a way to
