@@ -11,6 +11,31 @@ use crate::AppError;
 #[derive(Clone)]
 pub struct AppServices {
     pub store: Arc<dyn Store>,
+    /// Email, when the provider has set up a relay; `None` and documents are shared in
+    /// Circle only.
+    pub mail: Option<Mailing>,
+}
+
+/// What server functions need of email: the address letters link to, and a way to tell the
+/// sender that letters are waiting in the outbox (the server's `mail` module sends them).
+#[derive(Clone)]
+pub struct Mailing {
+    /// Where people reach Circle, without a trailing slash (`https://circle.example.org`).
+    pub public_url: String,
+    pub queued: Arc<dyn Fn() + Send + Sync>,
+}
+
+impl std::fmt::Debug for Mailing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Mailing")
+            .field("public_url", &self.public_url)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The email settings of the running server, when a relay is set up.
+pub fn mailing() -> Option<Mailing> {
+    use_context::<AppServices>().and_then(|services| services.mail)
 }
 
 /// The store of the running server.

@@ -60,6 +60,12 @@ pub struct Config {
     /// client's address taken from `X-Forwarded-For`; by default nobody is trusted and the
     /// connection's own address counts (for slowing down password guessing).
     pub trusted_proxies: Vec<IpNet>,
+    /// `CIRCLE_SMTP_URL`: the email relay (`smtp://user:password@relay.example.org:587?tls=required`,
+    /// or `smtps://…:465`). Unset: no email; documents are shared in Circle only.
+    pub smtp_url: Option<Secret>,
+    /// `CIRCLE_MAIL_FROM`: who letters come from (`Circle <circle@example.org>`); needed with
+    /// `CIRCLE_SMTP_URL`.
+    pub mail_from: Option<String>,
 }
 
 /// The HTTP behaviour the configuration decides (the router's part of [`Config`]).
@@ -69,6 +75,8 @@ pub struct HttpSettings {
     pub https: bool,
     pub session_idle: Duration,
     pub trusted_proxies: Vec<IpNet>,
+    /// Email, when a relay is set up.
+    pub mail: Option<app::server::Mailing>,
 }
 
 impl Default for HttpSettings {
@@ -77,6 +85,7 @@ impl Default for HttpSettings {
             https: false,
             session_idle: DEFAULT_SESSION_IDLE,
             trusted_proxies: Vec::new(),
+            mail: None,
         }
     }
 }
@@ -212,6 +221,10 @@ impl Config {
             demo,
             leptos,
             public_url: var("CIRCLE_PUBLIC_URL").filter(|v| !v.trim().is_empty()),
+            smtp_url: var("CIRCLE_SMTP_URL")
+                .filter(|v| !v.trim().is_empty())
+                .map(Secret::new),
+            mail_from: var("CIRCLE_MAIL_FROM").filter(|v| !v.trim().is_empty()),
         })
     }
 
@@ -222,13 +235,35 @@ impl Config {
             .is_some_and(|url| url.trim().starts_with("https://"))
     }
 
-    /// What the router needs of the configuration.
-    pub fn http(&self) -> HttpSettings {
+    /// What the router needs of the configuration, with the email `mail` made by
+    /// [`Config::mail`].
+    pub fn http(&self, mail: Option<&crate::mail::Mail>) -> HttpSettings {
         HttpSettings {
             https: self.secure_cookies(),
             session_idle: self.session_idle,
             trusted_proxies: self.trusted_proxies.clone(),
+            mail: mail.map(crate::mail::Mail::mailing),
         }
+    }
+
+    /// The email relay, when `CIRCLE_SMTP_URL` is set (then `CIRCLE_MAIL_FROM` must be too).
+    /// Letters link to `CIRCLE_PUBLIC_URL`, or to the address Circle listens on.
+    pub fn mail(&self) -> Result<Option<crate::mail::Mail>, StartupError> {
+        let Some(url) = &self.smtp_url else {
+            return Ok(None);
+        };
+        let from = self.mail_from.as_deref().ok_or_else(|| {
+            StartupError::Config(
+                "CIRCLE_MAIL_FROM must be set with CIRCLE_SMTP_URL (like `Circle <circle@example.org>`)"
+                    .into(),
+            )
+        })?;
+        let relay = crate::mail::Relay::new(url.expose(), from)?;
+        let public_url = self
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.leptos.site_addr));
+        Ok(Some(crate::mail::Mail::new(relay, public_url)))
     }
 
     /// True when Circle runs on its own SQLite file rather than a configured database.

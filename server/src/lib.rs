@@ -31,6 +31,7 @@ pub mod compress;
 pub mod config;
 pub mod csrf;
 pub mod guard;
+pub mod mail;
 pub mod openapi;
 pub mod people;
 pub mod sync;
@@ -117,6 +118,7 @@ pub fn router_with(
         leptos_options,
         services: AppServices {
             store: store.clone(),
+            mail: http.mail.clone(),
         },
         http: Arc::new(http),
     };
@@ -220,6 +222,7 @@ pub struct Application {
     listener: TcpListener,
     store: Arc<dyn Store>,
     router: Router,
+    mail: Option<mail::Mail>,
 }
 
 impl Application {
@@ -229,12 +232,18 @@ impl Application {
         let listener = TcpListener::bind(addr)
             .await
             .map_err(|source| StartupError::Bind { addr, source })?;
+        let mail = config.mail()?;
         let store = open_store(&config).await?;
-        let router = router_with(store.clone(), config.leptos.clone(), config.http());
+        let router = router_with(
+            store.clone(),
+            config.leptos.clone(),
+            config.http(mail.as_ref()),
+        );
         Ok(Self {
             listener,
             store,
             router,
+            mail,
         })
     }
 
@@ -268,6 +277,16 @@ impl Application {
                 }
             }
         });
+        // Email goes out from the outbox, when a relay is set up.
+        let sender = self.mail.as_ref().map(|m| {
+            tracing::info!(relay = ?m.relay, "email is sent through the configured relay");
+            mail::spawn_sender(self.store.clone(), m.relay.clone(), m.queued.clone())
+        });
+        if sender.is_none() {
+            tracing::info!(
+                "no email relay is set up (CIRCLE_SMTP_URL): documents are shared in Circle only"
+            );
+        }
         tracing::info!(
             addr = %self.local_addr(),
             database = self.store.backend().name(),
@@ -290,6 +309,9 @@ impl Application {
         .with_graceful_shutdown(shutdown)
         .await;
         sweeper.abort();
+        if let Some(sender) = sender {
+            sender.abort();
+        }
         self.store.close().await;
         tracing::info!("Circle stopped");
         served.map_err(StartupError::Serve)

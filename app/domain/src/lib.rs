@@ -11,6 +11,7 @@ pub mod audit;
 pub mod calendar;
 pub mod easy_read;
 pub mod involvement;
+pub mod mail;
 pub mod notes;
 pub mod outcomes;
 pub mod people;

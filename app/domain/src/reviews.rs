@@ -457,7 +457,12 @@ pub struct Agenda {
 /// The agenda of `meeting`, in the person's format (see [`in_easy_read`]). In easy read each
 /// item is cut to one idea a line ([`crate::easy_read::lines`]).
 pub fn agenda(meeting: &Record, communication: Option<&Record>) -> Agenda {
-    let easy_read = in_easy_read(meeting, communication);
+    agenda_in(meeting, in_easy_read(meeting, communication))
+}
+
+/// The agenda of `meeting` in easy read or not, whatever its recorded format (a letter to one
+/// reader is in that reader's format).
+pub fn agenda_in(meeting: &Record, easy_read: bool) -> Agenda {
     let split = |field: &str| {
         if easy_read {
             crate::easy_read::lines(meeting.text(field))
@@ -871,6 +876,8 @@ pub const NOTHING_SHARED: &str = "Nothing from this meeting is shared with you."
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Summary {
     pub title: String,
+    /// Lines under the title, before the sections (when the meeting was held).
+    pub lead: Vec<String>,
     pub sections: Vec<(String, Vec<String>)>,
     /// The title, then each section: its heading and its lines, each starting "- ". Lines end
     /// with "\n".
@@ -878,6 +885,11 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// A page of `title`, `lead` lines and `sections`, with its plain text.
+    pub fn of(title: String, sections: Vec<(String, Vec<String>)>, lead: Vec<String>) -> Summary {
+        Summary::new(title, sections, &lead)
+    }
+
     fn new(title: String, sections: Vec<(String, Vec<String>)>, lead: &[String]) -> Summary {
         let mut text = format!("{title}\n");
         for line in lead {
@@ -896,6 +908,7 @@ impl Summary {
         }
         Summary {
             title,
+            lead: lead.to_vec(),
             sections,
             plain_text: text,
         }

@@ -4,5 +4,6 @@
 pub mod account;
 pub mod admin;
 pub mod circle;
+pub mod mail;
 pub mod people;
 pub mod plans;

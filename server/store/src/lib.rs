@@ -20,6 +20,7 @@ mod accounts;
 mod cache;
 pub mod demo;
 mod group;
+mod mail;
 mod postgres;
 mod records;
 mod sql;
@@ -31,6 +32,7 @@ pub use accounts::{
     CircleMember, CircleOffer, InvitationProblem, InvitationRecord, StaffMember, UserRecord,
 };
 
+pub use mail::OutgoingMail;
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
@@ -448,6 +450,49 @@ pub trait Store: Send + Sync + 'static {
 
     /// Events matching `filter`, newest first.
     async fn audit_events(&self, filter: &AuditFilter) -> Result<Vec<AuditEvent>, StoreError>;
+
+    // ---- The mail outbox
+
+    /// Keeps `letters` to send, with the audit event of whoever asked, in one transaction.
+    async fn queue_mail(
+        &self,
+        letters: &[OutgoingMail],
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+
+    /// Takes the letter due first (queued, its next try at or before `now_ms`, not held by
+    /// another sender) and holds it until `hold_until_ms`, counting a try; `None` when none
+    /// is due. Two servers never take the same letter at once.
+    async fn claim_mail(
+        &self,
+        now_ms: i64,
+        hold_until_ms: i64,
+    ) -> Result<Option<OutgoingMail>, StoreError>;
+
+    /// The relay took letter `id` at `at_ms`: its text is cleared, who and when are kept.
+    async fn mail_sent(&self, id: uuid::Uuid, at_ms: i64) -> Result<(), StoreError>;
+
+    /// Letter `id` was not sent, because of `error`: it is tried again at `next_try_ms`, or
+    /// with `None` marked failed until a person tries again.
+    async fn mail_failed(
+        &self,
+        id: uuid::Uuid,
+        error: &str,
+        next_try_ms: Option<i64>,
+    ) -> Result<(), StoreError>;
+
+    /// Queues failed letter `id` of `person` again, due at `now_ms`; false when there is no
+    /// such failed letter of theirs.
+    async fn retry_mail(
+        &self,
+        person: PersonId,
+        id: uuid::Uuid,
+        now_ms: i64,
+    ) -> Result<bool, StoreError>;
+
+    /// Every letter about `person`, newest first.
+    async fn deliveries(&self, person: PersonId)
+    -> Result<Vec<domain::mail::Delivery>, StoreError>;
 
     /// Waits for open connections to finish and closes them.
     async fn close(&self);

@@ -1101,6 +1101,109 @@ macro_rules! sql_store {
                 Ok(())
             }
 
+            async fn queue_mail(
+                &self,
+                letters: &[$crate::OutgoingMail],
+                audit: &domain::audit::AuditEvent,
+            ) -> Result<(), $crate::StoreError> {
+                use $crate::mail::*;
+                let mut tx = self.pool.begin().await?;
+                for m in letters {
+                    sqlx::query(INSERT_MAIL)
+                        .bind(m.id.to_string())
+                        .bind(m.person.to_string())
+                        .bind(m.meeting.to_string())
+                        .bind(m.document.code())
+                        .bind(m.user.to_string())
+                        .bind(&m.to_name)
+                        .bind(&m.to_email)
+                        .bind(&m.subject)
+                        .bind(&m.text)
+                        .bind(&m.html)
+                        .bind(m.calendar.as_deref())
+                        .bind(m.queued_ms)
+                        .bind(&m.queued_by)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                Self::run_writes(&mut tx, &$crate::records::Writes::of_audit(audit)).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn claim_mail(
+                &self,
+                now_ms: i64,
+                hold_until_ms: i64,
+            ) -> Result<Option<$crate::OutgoingMail>, $crate::StoreError> {
+                use $crate::mail::*;
+                sqlx::query_as::<_, MailRow>(&claim_mail_sql())
+                    .bind(hold_until_ms)
+                    .bind(now_ms)
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .map(mail_from_row)
+                    .transpose()
+            }
+
+            async fn mail_sent(
+                &self,
+                id: uuid::Uuid,
+                at_ms: i64,
+            ) -> Result<(), $crate::StoreError> {
+                sqlx::query($crate::mail::MAIL_SENT)
+                    .bind(id.to_string())
+                    .bind(at_ms)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn mail_failed(
+                &self,
+                id: uuid::Uuid,
+                error: &str,
+                next_try_ms: Option<i64>,
+            ) -> Result<(), $crate::StoreError> {
+                sqlx::query($crate::mail::MAIL_FAILED)
+                    .bind(id.to_string())
+                    .bind(error)
+                    .bind(next_try_ms)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn retry_mail(
+                &self,
+                person: domain::PersonId,
+                id: uuid::Uuid,
+                now_ms: i64,
+            ) -> Result<bool, $crate::StoreError> {
+                let done = sqlx::query($crate::mail::RETRY_MAIL)
+                    .bind(id.to_string())
+                    .bind(person.to_string())
+                    .bind(now_ms)
+                    .execute(&self.pool)
+                    .await?
+                    .rows_affected();
+                Ok(done == 1)
+            }
+
+            async fn deliveries(
+                &self,
+                person: domain::PersonId,
+            ) -> Result<Vec<domain::mail::Delivery>, $crate::StoreError> {
+                use $crate::mail::*;
+                sqlx::query_as::<_, DeliveryRow>(SELECT_DELIVERIES)
+                    .bind(person.to_string())
+                    .fetch_all(&self.pool)
+                    .await?
+                    .into_iter()
+                    .map(delivery_from_row)
+                    .collect()
+            }
+
             async fn early_warnings(
                 &self,
                 person: domain::PersonId,

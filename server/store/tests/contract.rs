@@ -77,6 +77,7 @@ contract!(
     a_move_or_end_from_a_service_that_no_longer_supports_the_person_changes_nothing,
     an_ended_support_keeps_the_record_readable_refuses_every_edit_and_leaves_the_lists,
     nobody_joins_the_circle_of_someone_whose_support_has_ended,
+    the_outbox_gives_each_letter_to_one_sender_retries_failures_and_keeps_who_was_sent_what,
 );
 
 fn service(n: u128, name: &str) -> Service {
@@ -2246,4 +2247,154 @@ async fn nobody_joins_the_circle_of_someone_whose_support_has_ended(
     assert_eq!(kim_now.password_hash, None, "nothing set through it");
     let actor = store.actor(kim).await.expect("actor").expect("Kim");
     assert!(!actor.circles.iter().any(|m| m.person == demo::DAN));
+}
+
+fn letter(n: u128, to: &str, queued_ms: i64) -> store::OutgoingMail {
+    store::OutgoingMail {
+        id: Uuid::from_u128(0x3a11_0000 + n),
+        person: demo::DAN,
+        meeting: Uuid::from_u128(0x3ee7),
+        document: domain::mail::Document::Summary,
+        user: user_of(to),
+        to_name: format!("Reader {n}"),
+        to_email: to.to_owned(),
+        subject: "Dan's complex review".into(),
+        text: "Decisions".into(),
+        html: "<p>Decisions</p>".into(),
+        calendar: None,
+        queued_ms,
+        queued_by: "Grace Mensah".into(),
+        tries: 0,
+    }
+}
+
+async fn the_outbox_gives_each_letter_to_one_sender_retries_failures_and_keeps_who_was_sent_what(
+    store: Arc<dyn Store>,
+    url: String,
+) {
+    use domain::mail::DeliveryState;
+    store::load_demo(store.as_ref()).await.expect("demo");
+    let first = letter(1, "lee@advocacy.example", 1_000);
+    let second = letter(2, "tom@elmcourt.example", 1_001);
+    let event = audit_event(
+        7,
+        Some(demo::DAN),
+        1_000,
+        Some(user_of("grace@circle.example")),
+    );
+    store
+        .queue_mail(&[first.clone(), second.clone()], &event)
+        .await
+        .expect("queued");
+    assert!(
+        store
+            .claim_mail(999, 60_000)
+            .await
+            .expect("claim")
+            .is_none(),
+        "not due yet"
+    );
+
+    // Two servers ask at once: each letter goes to exactly one of them.
+    let other = store::connect(&url).await.expect("a second server");
+    let (a, b) = tokio::join!(
+        store.claim_mail(2_000, 62_000),
+        other.claim_mail(2_000, 62_000)
+    );
+    let mut taken: Vec<Uuid> = [a.expect("a"), b.expect("b")]
+        .into_iter()
+        .flatten()
+        .map(|m| m.id)
+        .collect();
+    if let Some(m) = store.claim_mail(2_000, 62_000).await.expect("claim") {
+        taken.push(m.id);
+    }
+    taken.sort();
+    assert_eq!(taken, vec![first.id, second.id]);
+    assert!(
+        store
+            .claim_mail(3_000, 63_000)
+            .await
+            .expect("claim")
+            .is_none(),
+        "both held"
+    );
+
+    store.mail_sent(first.id, 5_000).await.expect("sent");
+    store
+        .mail_failed(second.id, "the relay did not answer", Some(70_000))
+        .await
+        .expect("failed once");
+    // A held letter whose sender died is taken again once the hold ends; this one is due at
+    // 70 000.
+    assert!(
+        store
+            .claim_mail(69_999, 130_000)
+            .await
+            .expect("claim")
+            .is_none()
+    );
+    let again = store
+        .claim_mail(70_000, 130_000)
+        .await
+        .expect("claim")
+        .expect("due");
+    assert_eq!((again.id, again.tries), (second.id, 2));
+    assert_eq!(again.text, "Decisions");
+    store
+        .mail_failed(second.id, "mailbox unavailable", None)
+        .await
+        .expect("given up");
+    assert!(
+        store
+            .claim_mail(999_999, 1_100_000)
+            .await
+            .expect("claim")
+            .is_none()
+    );
+
+    let list = store.deliveries(demo::DAN).await.expect("deliveries");
+    assert_eq!(list.len(), 2);
+    assert_eq!(list[0].id, second.id, "newest first");
+    assert_eq!(
+        list[0].state,
+        DeliveryState::Failed {
+            error: "mailbox unavailable".into()
+        }
+    );
+    assert_eq!(list[1].state, DeliveryState::Sent { at_ms: 5_000 });
+    assert!(
+        store
+            .deliveries(demo::MAGGIE)
+            .await
+            .expect("Maggie's")
+            .is_empty()
+    );
+
+    // Only the person's own failed letter can be tried again.
+    assert!(
+        !store
+            .retry_mail(demo::MAGGIE, second.id, 80_000)
+            .await
+            .expect("not hers")
+    );
+    assert!(
+        !store
+            .retry_mail(demo::DAN, first.id, 80_000)
+            .await
+            .expect("already sent")
+    );
+    assert!(
+        store
+            .retry_mail(demo::DAN, second.id, 80_000)
+            .await
+            .expect("again")
+    );
+    let retried = store
+        .claim_mail(80_000, 140_000)
+        .await
+        .expect("claim")
+        .expect("due");
+    assert_eq!((retried.id, retried.tries), (second.id, 1));
+    other.close().await;
 }

@@ -163,10 +163,23 @@ impl TestApp {
 
     /// The demo, on a server that knows the kinds of `catalog` (a test may declare its own).
     pub async fn with_demo_and_kinds(backend: Backend, catalog: domain::records::Catalog) -> Self {
+        Self::build(backend, catalog, server::HttpSettings::default()).await
+    }
+
+    /// The demo, on a server with `settings` (email, https, …).
+    pub async fn with_demo_settings(backend: Backend, settings: server::HttpSettings) -> Self {
+        Self::build(backend, domain::records::Catalog::standard(), settings).await
+    }
+
+    async fn build(
+        backend: Backend,
+        catalog: domain::records::Catalog,
+        settings: server::HttpSettings,
+    ) -> Self {
         let db = TestDatabase::new(backend).await;
         let store = db.store_with(catalog).await;
         store::load_demo(store.as_ref()).await.expect("demo data");
-        let router = server::router(store.clone(), leptos_options());
+        let router = server::router_with(store.clone(), leptos_options(), settings);
         let mut client = Client {
             router: router.clone(),
             cookie: None,
