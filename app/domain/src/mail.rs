@@ -345,7 +345,7 @@ pub fn retry_after_ms(failed_tries: u32) -> Option<i64> {
 }
 
 /// Where one letter stands.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum DeliveryState {
     /// Waiting for its first try, or for the next after a failure (`error` says why the last

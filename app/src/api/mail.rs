@@ -3,9 +3,12 @@
 //! holding only what they may read, rendered by `domain::mail`), and trying a failed letter
 //! again. Only the person and staff of their service send (as for printing a summary).
 
-use domain::mail::{Delivery, Document};
+use domain::mail::Delivery;
+#[cfg(feature = "ssr")]
+use domain::mail::Document;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "ssr")]
 use uuid::Uuid;
 
 use crate::AppError;

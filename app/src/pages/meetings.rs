@@ -24,6 +24,8 @@ use crate::api::plans::PlanPage as PlanData;
 use crate::components::SyncStatusBar;
 use crate::sync::RecordSync;
 
+mod email;
+
 #[component]
 pub fn MeetingsPage() -> impl IntoView {
     view! {
@@ -67,6 +69,12 @@ fn Meetings(data: PlanData) -> impl IntoView {
         person: StoredValue::new(data.name.clone()),
     });
     let person = data.person;
+    if matches!(
+        data.reader,
+        domain::screens::Reader::ThePerson | domain::screens::Reader::Staff
+    ) {
+        email::Email::provide(person);
+    }
     // Meetings to come (and those with no date yet) soonest first, then past ones newest first.
     let ids = Memo::new(move |_| {
         sync.view.with(|v| {
@@ -415,6 +423,7 @@ fn MeetingCard(id: Uuid, person: domain::PersonId) -> impl IntoView {
                 />
             </section>
             <SummaryOf id />
+            <email::MeetingEmail id title=title.into() today />
             <CalendarFile id />
         </article>
     }
