@@ -11,6 +11,9 @@ const phoneSyncPort = port + 1;
 const tabletSyncPort = port + 2;
 // Sessions here end after 3 idle seconds, for what a shared tablet does once one has timed out.
 const idlePort = port + 3;
+// The local SMTP sink the sync servers send email to (smtp-sink.mjs); tests read what it kept
+// at port + 11 (fixtures.ts, MAILBOX).
+const smtpPort = port + 10;
 const targetDir = process.env.CARGO_TARGET_DIR ?? path.resolve(__dirname, "../target");
 const server = process.env.CIRCLE_E2E_SERVER ?? path.join(targetDir, "release/server");
 const siteRoot = process.env.LEPTOS_SITE_ROOT ?? path.join(targetDir, "site");
@@ -58,7 +61,14 @@ export default defineConfig({
     { name: "phone-idle", use: { ...chromium, ...phone, baseURL: `http://127.0.0.1:${idlePort}` }, testMatch: /idle\.spec/, fullyParallel: false },
     { name: "tablet-idle", use: { ...chromium, ...tablet, baseURL: `http://127.0.0.1:${idlePort}` }, testMatch: /idle\.spec/, fullyParallel: false },
   ],
-  webServer: [port, phoneSyncPort, tabletSyncPort, idlePort].map((p) => ({
+  webServer: [
+    {
+      command: `node smtp-sink.mjs ${smtpPort} ${port + 11}`,
+      url: `http://127.0.0.1:${port + 11}/healthz`,
+      reuseExistingServer: false,
+      timeout: 10_000,
+    },
+    ...[port, phoneSyncPort, tabletSyncPort, idlePort].map((p) => ({
     command: `rm -rf "${dataDir(p)}" && "${server}"`,
     url: `http://127.0.0.1:${p}/healthz`,
     reuseExistingServer: false,
@@ -72,6 +82,11 @@ export default defineConfig({
       DATABASE_URL: "",
       RUST_LOG: "warn",
       CIRCLE_SESSION_IDLE: p === idlePort ? "3s" : "30m",
+      // The sync servers email through the local sink; the others have no relay.
+      ...(p === phoneSyncPort || p === tabletSyncPort
+        ? { CIRCLE_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, CIRCLE_MAIL_FROM: "Circle <circle@circle.example>" }
+        : {}),
     },
   })),
+  ],
 });

@@ -3,6 +3,8 @@ import { type Browser, type BrowserContext, type Page, test as base, expect } fr
 // Every page but sign-in needs a signed-in user. The demo accounts (README) share one password.
 export const PASSWORD = "circle-demo-2026";
 export const MANAGER = "grace@circle.example";
+/** The letters the local SMTP sink has kept (smtp-sink.mjs, started by playwright.config.ts). */
+export const MAILBOX = `http://127.0.0.1:${Number(process.env.CIRCLE_E2E_PORT ?? 3100) + 11}/messages`;
 
 /** Signs the context's browser in as `email` (its cookie then goes with every page). */
 export async function signIn(context: BrowserContext, email = MANAGER) {

@@ -1,5 +1,5 @@
 import { type Browser, type BrowserContext, type Page, expect, test } from "@playwright/test";
-import { everythingStored, signedInContext } from "./fixtures";
+import { MAILBOX, everythingStored, signedInContext } from "./fixtures";
 
 // Reviews and meetings: a key worker books the next review the plan's rhythm asks for, writes
 // its agenda with a decision to make and marks it sent; the key worker and the advocate write
@@ -136,4 +136,48 @@ test("a relative reads the summary only of what is shared with them, and keeps n
   expect(await everythingStored(ruth.page)).not.toContain(secret);
   await asha.context.close();
   await ruth.context.close();
+});
+
+test("the key worker emails the summary: each person in the circle gets their own copy, and the meeting shows who was sent it and when", async ({
+  browser,
+}) => {
+  const asha = await device(browser, "asha@riverside.example", `${MAGGIE}/meetings`);
+  const title = `Visits review ${Date.now() % 100_000}`;
+  const meeting = await newMeeting(asha.page, title);
+  // Held this morning: the summary's 5-working-day clock has started.
+  const today = new Date().toISOString().slice(0, 10);
+  await meeting.getByLabel("Starts at").fill(`${today}T09:00`);
+  await meeting.getByLabel("Decisions to make (one a line)").fill("Whether visits move to the afternoon");
+  await meeting.getByLabel("Agenda (one item a line)").focus();
+  await expect(meeting.locator("ul.clocks")).toContainText("Summary due");
+  await saved(asha.page);
+  const email = meeting.getByRole("region", { name: `Email: ${title}` });
+  await expect(email).toContainText("Each person in the circle gets their own copy");
+  await email.getByRole("button", { name: "Email the summary" }).click();
+  // Maggie reads her meetings; Ruth is not shared them, so she is sent nothing and we are told.
+  await expect(email.getByRole("status")).toContainText("Summary is on its way to Maggie Okafor.");
+  await expect(email.getByRole("status")).toContainText(
+    "Not sent to Ruth Okafor: meetings and reviews are not shared with them.",
+  );
+  await expect(email.getByRole("listitem").filter({ hasText: "Summary to Maggie Okafor: Sent" })).toHaveCount(1, {
+    timeout: 20_000,
+  });
+  // The summary's clock counts it as sent, to whom the record says.
+  await expect(meeting.locator("ul.clocks")).toContainText("Summary done on time");
+  await expect(meeting.getByLabel("Summary sent to (one a line)")).toHaveValue("Maggie Okafor");
+
+  // The letter reached the relay: plain text and HTML, to Maggie alone.
+  const letters: { to: string[]; data: string }[] = await (await fetch(MAILBOX)).json();
+  const mine = letters.filter((l) => l.data.includes(title));
+  expect(mine.map((l) => l.to)).toEqual([["maggie@home.example"]]);
+  expect(mine[0].data).toContain("Content-Type: text/plain");
+  expect(mine[0].data).toContain("Content-Type: text/html");
+  expect(mine[0].data).toContain("Whether visits move to the afternoon");
+  await asha.context.close();
+
+  // An advocate reads Dan's meetings but does not send his documents: no Email section.
+  const lee = await device(browser, "lee@advocacy.example", `${DAN}/meetings`);
+  await expect(lee.page.getByRole("article").first()).toBeVisible();
+  await expect(lee.page.getByRole("region", { name: /^Email: / })).toHaveCount(0);
+  await lee.context.close();
 });

@@ -15,7 +15,9 @@ use domain::sync::ClientId;
 use domain::{AboutMe, Dataset, Person, PersonId, Service, ServiceId, ServiceKind};
 use uuid::Uuid;
 
+mod meetings;
 mod outcomes;
+pub use meetings::{load_meetings, meeting_edits};
 pub use outcomes::{DemoPush, SEED, WEEKS, daily_observations, load_outcomes, outcome_pushes};
 
 pub const RIVERSIDE: ServiceId =

@@ -536,5 +536,6 @@ pub async fn load_demo_with_plans(store: &dyn Store) -> Result<(), StoreError> {
     demo::load_involvement(store).await?;
     let today = domain::calendar::Date::of_ms_in_london(now_ms())
         .ok_or_else(|| StoreError::Corrupt("the clock is outside years 1 to 9999".to_owned()))?;
-    demo::load_outcomes(store, today).await
+    demo::load_outcomes(store, today).await?;
+    demo::load_meetings(store, today).await
 }

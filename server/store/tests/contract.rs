@@ -124,6 +124,38 @@ async fn the_demo_plans_are_written_through_the_engine_once_however_often_they_a
         domain::records::kinds::DecisionStage::BestInterests
     );
     assert!(domain::involvement::communication(&set, demo::DAN).is_some());
+    // Dan's complex review decides through that decision record; the clocks have something to
+    // show: the mini-review's summary and the review's agenda are late, an action is overdue.
+    let today = domain::calendar::Date::of_ms_in_london(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("after 1970")
+            .as_millis() as i64,
+    )
+    .expect("today");
+    use domain::records::kinds::MEETINGS;
+    use domain::reviews;
+    let review = set
+        .of_kind(MEETINGS)
+        .find(|m| reviews::MeetingType::of(m) == Some(reviews::MeetingType::ComplexReview))
+        .expect("Dan's complex review");
+    assert_eq!(
+        reviews::linked_decision(&set, review).map(|d| d.id),
+        Some(decision.id)
+    );
+    assert!(reviews::agenda_status(review, today).is_late());
+    let mini = set
+        .of_kind(MEETINGS)
+        .find(|m| reviews::MeetingType::of(m) == Some(reviews::MeetingType::MiniReview))
+        .expect("Dan's mini-review");
+    assert!(
+        !reviews::summary_status(mini, today)
+            .expect("known holidays")
+            .expect("started")
+            .is_on_time()
+    );
+    assert_eq!(reviews::overdue_actions(&set, today).len(), 1);
+    assert_eq!(reviews::disagreements(&set, today).len(), 1);
     // Loaded again (a restart, `seed-demo`): answered from the stored outcomes, nothing changes.
     store::load_demo_with_plans(store.as_ref())
         .await

@@ -126,7 +126,11 @@ pub(super) fn MeetingEmail(id: Uuid, title: Signal<String>, today: Date) -> impl
                     let mut words = if sent.to.is_empty() {
                         "Nobody was sent it.".to_owned()
                     } else {
-                        format!("{} is on its way to {}.", document_words(document), names(&sent.to))
+                        format!(
+                            "{} is on its way to {}.",
+                            document_words(document),
+                            names(&sent.to)
+                        )
                     };
                     for (name, why) in &sent.left_out {
                         words.push_str(&format!(" Not sent to {name}: {why}."));
@@ -197,8 +201,8 @@ pub(super) fn MeetingEmail(id: Uuid, title: Signal<String>, today: Date) -> impl
     .into_any()
 }
 
-/// Once letters are on their way, the meeting's clocks count the document as sent today, to
-/// those named (added to anyone named before).
+/// Once letters are on their way, the meeting's clocks count the document as sent today, and
+/// the summary's "sent to" names them (one a line, after anyone named before).
 fn mark_sent(sync: RecordSync, id: Uuid, document: Document, today: Date, to: &[String]) {
     let (sent_on, sent_to) = match document {
         Document::Summary => ("summary_sent_on", Some("summary_sent_to")),
@@ -206,12 +210,13 @@ fn mark_sent(sync: RecordSync, id: Uuid, document: Document, today: Date, to: &[
         Document::Invitation => return,
     };
     let (on_before, to_before) = sync.view.with_untracked(|v| {
-        v.find(MEETINGS, id).map_or((Value::Empty, String::new()), |m| {
-            (
-                m.get(sent_on).clone(),
-                sent_to.map(|f| m.text(f).to_owned()).unwrap_or_default(),
-            )
-        })
+        v.find(MEETINGS, id)
+            .map_or((Value::Empty, String::new()), |m| {
+                (
+                    m.get(sent_on).clone(),
+                    sent_to.map(|f| m.text(f).to_owned()).unwrap_or_default(),
+                )
+            })
     });
     let mut ops = Vec::new();
     if on_before == Value::Empty {
@@ -224,9 +229,11 @@ fn mark_sent(sync: RecordSync, id: Uuid, document: Document, today: Date, to: &[
         });
     }
     if let Some(field) = sent_to {
+        // One name a line, as the field asks.
         let mut all: Vec<String> = to_before
-            .split(", ")
-            .filter(|n| !n.trim().is_empty())
+            .lines()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
             .map(str::to_owned)
             .collect();
         for name in to {
@@ -234,7 +241,7 @@ fn mark_sent(sync: RecordSync, id: Uuid, document: Document, today: Date, to: &[
                 all.push(name.clone());
             }
         }
-        let after = all.join(", ");
+        let after = all.join("\n");
         if after != to_before {
             ops.push(RecordOp::Set {
                 kind: MEETINGS.into(),
