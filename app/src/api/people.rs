@@ -155,8 +155,62 @@ pub struct CareGrant {
 pub struct Notices {
     pub offers: Vec<Offer>,
     pub grants: Vec<CareGrant>,
+    /// Actions agreed at meetings and not done by their date: the reader's own, and for a
+    /// registered manager every one at their services. Oldest first.
+    pub overdue: Vec<OverdueAction>,
     /// The reader is care staff of a service, so may add people to it.
     pub may_add_people: bool,
+}
+
+/// An action past its date, with whose record it is in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OverdueAction {
+    pub person: domain::PersonId,
+    pub person_name: String,
+    pub what: String,
+    /// "Tom Reed, by Thu 3 Dec 2026".
+    pub owner_and_date: String,
+    pub due_on: domain::calendar::Date,
+}
+
+/// The overdue actions `actor` should see: in the records of everyone they may open whose
+/// meetings they may read, those they own, and every one where they manage the service.
+#[cfg(feature = "ssr")]
+async fn overdue_actions(
+    store: &dyn store::Store,
+    actor: &domain::access::Actor,
+) -> Result<Vec<OverdueAction>, AppError> {
+    use domain::access::{Topic, may_open, readable_topics};
+    let today = domain::calendar::Date::of_ms_in_london(crate::server::now_ms())
+        .unwrap_or(domain::calendar::Date::MIN);
+    let managed = domain::access::managed_services(actor);
+    let meetings = std::collections::BTreeSet::from([Topic::MeetingsAndReviews]);
+    let mut out = Vec::new();
+    for person in store.people().await? {
+        let subject = person.subject();
+        if !may_open(actor, subject) || !readable_topics(actor, subject).contains(&Topic::MeetingsAndReviews) {
+            continue;
+        }
+        let (records, _) = store.records(person.id, Some(&meetings)).await?;
+        let set: domain::records::RecordSet = records.into_iter().collect();
+        let all = domain::reviews::overdue_actions(&set, today);
+        let shown = if managed.contains(&person.service_id) {
+            all
+        } else {
+            domain::reviews::owned_by(&all, &actor.name)
+        };
+        out.extend(shown.into_iter().filter_map(|a| {
+            Some(OverdueAction {
+                person: person.id,
+                person_name: person.display_name.clone(),
+                owner_and_date: a.owner_and_date(),
+                due_on: a.due_on?,
+                what: a.what,
+            })
+        }));
+    }
+    out.sort_by(|a, b| (a.due_on, &a.person_name).cmp(&(b.due_on, &b.person_name)));
+    Ok(out)
 }
 
 #[server(endpoint = "people/notices")]
@@ -210,6 +264,7 @@ pub async fn home_notices() -> Result<Notices, AppError> {
             grants.sort_by_key(|g| std::cmp::Reverse(g.at_ms));
         }
         Ok(Notices {
+            overdue: overdue_actions(store.as_ref(), &actor).await?,
             offers,
             grants,
             may_add_people: !domain::people::services_to_add_to(&actor).is_empty(),

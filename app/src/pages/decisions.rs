@@ -139,14 +139,7 @@ fn NewDecisionForm(topics: Vec<Topic>, today: domain::calendar::Date) -> impl In
 /// in order, each shown once the one before is recorded.
 #[component]
 fn DecisionCard(decision: Uuid, list: Memo<Vec<DecisionView>>) -> impl IntoView {
-    let sync = expect_context::<RecordSync>();
     let view_of = Memo::new(move |_| list.with(|l| l.iter().find(|d| d.id == decision).cloned()));
-    let stage = Memo::new(move |_| {
-        sync.view.with(|v| {
-            v.find(DECISIONS, decision)
-                .map_or(DecisionStage::Consent, DecisionStage::of)
-        })
-    });
     let name = move || view_of.with(|d| d.as_ref().map(|d| d.decision.clone()).unwrap_or_default());
     let line = move || {
         view_of.with(|d| {
@@ -165,13 +158,6 @@ fn DecisionCard(decision: Uuid, list: Memo<Vec<DecisionView>>) -> impl IntoView 
             })
         })
     };
-    let doubt = move || {
-        sync.view.with(|v| {
-            v.find(DECISIONS, decision)
-                .is_some_and(|r| r.text("outcome") == "doubt")
-        })
-    };
-    let lacks = move || stage.get() == DecisionStage::BestInterests;
     view! {
         <li class="member-card decision">
             <details>
@@ -181,31 +167,7 @@ fn DecisionCard(decision: Uuid, list: Memo<Vec<DecisionView>>) -> impl IntoView 
                 </summary>
                 <Field kind=DECISIONS id=decision field=field("decision") />
                 <Field kind=DECISIONS id=decision field=field("decided_on") />
-                <section class="step" aria-label="Step 1: consent">
-                    <h3>"Step 1: Consent first"</h3>
-                    <p class="hint">"Give the information in the way I understand best, and ask me."</p>
-                    <Field kind=DECISIONS id=decision field=field("supported") />
-                    <Field kind=DECISIONS id=decision field=field("outcome") />
-                </section>
-                <Show when=doubt>
-                    <section class="step" aria-label="Step 2: capacity">
-                        <h3>"Step 2: Capacity, for this decision at this time"</h3>
-                        <p class="hint">"Only because doubt remained. If I can do all four, the decision is mine."</p>
-                        {CAPACITY_TESTS.iter().map(|(test, _)| view! {
-                            <Field kind=DECISIONS id=decision field=field(test) />
-                            <Field kind=DECISIONS id=decision field=field(&format!("{test}_evidence")) />
-                        }).collect_view()}
-                    </section>
-                </Show>
-                <Show when=lacks>
-                    <section class="step" aria-label="Step 3: best interests">
-                        <h3>"Step 3: Best interests"</h3>
-                        <p class="hint">"I couldn't make this decision at this time: decide with the people I trust, as I would want, limiting my freedom least."</p>
-                        {["consulted", "wishes", "options", "chosen"].into_iter().map(|f| view! {
-                            <Field kind=DECISIONS id=decision field=field(f) />
-                        }).collect_view()}
-                    </section>
-                </Show>
+                <DecisionSteps decision />
                 <Field kind=DECISIONS id=decision field=field("review_date") />
                 <ActionButton
                     label="Remove this decision".to_owned()
@@ -214,5 +176,53 @@ fn DecisionCard(decision: Uuid, list: Memo<Vec<DecisionView>>) -> impl IntoView 
                 />
             </details>
         </li>
+    }
+}
+
+/// A decision's steps in order, each shown once the one before is recorded: consent first;
+/// the four tests of capacity only if doubt remained; best interests only if the person lacked
+/// capacity for this decision. Here and in the complex review that decides it.
+#[component]
+pub(crate) fn DecisionSteps(decision: Uuid) -> impl IntoView {
+    let sync = expect_context::<RecordSync>();
+    let stage = Memo::new(move |_| {
+        sync.view.with(|v| {
+            v.find(DECISIONS, decision)
+                .map_or(DecisionStage::Consent, DecisionStage::of)
+        })
+    });
+    let doubt = move || {
+        sync.view.with(|v| {
+            v.find(DECISIONS, decision)
+                .is_some_and(|r| r.text("outcome") == "doubt")
+        })
+    };
+    let lacks = move || stage.get() == DecisionStage::BestInterests;
+    view! {
+        <section class="step" aria-label="Step 1: consent">
+            <h3>"Step 1: Consent first"</h3>
+            <p class="hint">"Give the information in the way I understand best, and ask me."</p>
+            <Field kind=DECISIONS id=decision field=field("supported") />
+            <Field kind=DECISIONS id=decision field=field("outcome") />
+        </section>
+        <Show when=doubt>
+            <section class="step" aria-label="Step 2: capacity">
+                <h3>"Step 2: Capacity, for this decision at this time"</h3>
+                <p class="hint">"Only because doubt remained. If I can do all four, the decision is mine."</p>
+                {CAPACITY_TESTS.iter().map(|(test, _)| view! {
+                    <Field kind=DECISIONS id=decision field=field(test) />
+                    <Field kind=DECISIONS id=decision field=field(&format!("{test}_evidence")) />
+                }).collect_view()}
+            </section>
+        </Show>
+        <Show when=lacks>
+            <section class="step" aria-label="Step 3: best interests">
+                <h3>"Step 3: Best interests"</h3>
+                <p class="hint">"I couldn't make this decision at this time: decide with the people I trust, as I would want, limiting my freedom least."</p>
+                {["consulted", "wishes", "options", "chosen"].into_iter().map(|f| view! {
+                    <Field kind=DECISIONS id=decision field=field(f) />
+                }).collect_view()}
+            </section>
+        </Show>
     }
 }

@@ -57,6 +57,7 @@ fn HomeNotices(notices: Notices) -> impl IntoView {
     let Notices {
         offers,
         grants,
+        overdue,
         may_add_people,
     } = notices;
     view! {
@@ -87,6 +88,20 @@ fn HomeNotices(notices: Notices) -> impl IntoView {
                 </ul>
             </section>
         })}
+        {(!overdue.is_empty()).then(|| view! {
+            <section class="panel panel-attention" aria-labelledby="overdue-heading">
+                <h2 id="overdue-heading">"Actions overdue"</h2>
+                <p>"Agreed at meetings and not done by their date: yours, and at the services you manage, everyone's."</p>
+                <ul>
+                    {overdue.into_iter().map(|a| view! {
+                        <li>
+                            <a href=format!("/people/{}/meetings", a.person)>{format!("{}: {}", a.person_name, a.what)}</a>
+                            {format!(" ({})", a.owner_and_date)}
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
         {(!grants.is_empty()).then(|| view! {
             <section class="panel panel-note" aria-labelledby="grants-heading">
                 <h2 id="grants-heading">"Care access given at your services"</h2>
@@ -111,14 +126,15 @@ fn HomeNotices(notices: Notices) -> impl IntoView {
 #[component]
 fn PeopleList(people: Vec<PersonSummary>, query: ReadSignal<String>) -> impl IntoView {
     let total = people.len();
-    // Everyone listed here may be visited with no signal: keep their pages, plans and progress on the
-    // device (the browser only; effects do not run on the server).
+    // Everyone listed here may be visited with no signal: keep their pages, plans, progress and
+    // meetings on the device (the browser only; effects do not run on the server).
     let ids = people.iter().map(|p| p.id).collect::<Vec<_>>();
     Effect::new(move |_| {
         for id in &ids {
             crate::sync::keep_page_offline(format!("/people/{id}"));
             crate::sync::keep_page_offline(format!("/people/{id}/plan"));
             crate::sync::keep_page_offline(format!("/people/{id}/progress"));
+            crate::sync::keep_page_offline(format!("/people/{id}/meetings"));
         }
     });
     let shown = Memo::new(move |_| {

@@ -19,6 +19,7 @@ use super::editing::{
     ActionButton, CommunicationBanner, ConflictsPanel, Field, RecordList, RecordPage, RefusedPanel,
     editing, start_record,
 };
+use super::decisions::DecisionSteps;
 use super::plan::NotesEditor;
 use crate::api::plans::PlanPage as PlanData;
 use crate::components::SyncStatusBar;
@@ -520,6 +521,14 @@ fn DecisionRecord(id: Uuid) -> impl IntoView {
                 .unwrap_or_default()
         })
     });
+    let linked = Memo::new(move |_| {
+        let chosen = current.get();
+        decisions.with(|ds| {
+            ds.iter()
+                .find(|d| d.id.to_string() == chosen)
+                .map(|d| (d.id, d.decision.clone()))
+        })
+    });
     let (error, set_error) = signal(None::<String>);
     let dom_id = format!("meeting-decision-{id}");
     let chosen_words = move || {
@@ -561,6 +570,13 @@ fn DecisionRecord(id: Uuid) -> impl IntoView {
                 <a href=move || format!("/people/{}/decisions", sync.person)>"Decision records: consent, then capacity, then best interests"</a>
             </p>
         </div>
+        // The steps run here, in the meeting, on the decision record itself.
+        {move || linked.get().map(|(decision, words)| view! {
+            <details class="decision-steps" open=true>
+                <summary>{format!("Decide in the meeting: {words}")}</summary>
+                <DecisionSteps decision />
+            </details>
+        })}
     }
 }
 

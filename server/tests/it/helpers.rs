@@ -76,7 +76,7 @@ impl Client {
         serde_json::from_str(&text).expect("response json")
     }
 
-    fn with_cookie(&self, request: axum::http::request::Builder) -> axum::http::request::Builder {
+    pub fn with_cookie(&self, request: axum::http::request::Builder) -> axum::http::request::Builder {
         match &self.cookie {
             Some(cookie) => request.header("cookie", cookie),
             None => request,
@@ -247,6 +247,22 @@ impl TestApp {
             .await
             .expect("the test database closes and is removed");
     }
+}
+
+/// Calls server function `endpoint` (`mail/send` for `/api/mail/send`) as `who`, with a
+/// form: status and body.
+pub async fn call_fn(who: &Client, endpoint: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
+    let body = fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    let request = who.with_cookie(
+        Request::post(format!("/api/{endpoint}"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "application/json"),
+    );
+    who.send(request.body(Body::from(body)).expect("request")).await
 }
 
 pub fn urlencode(text: &str) -> String {

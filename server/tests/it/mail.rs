@@ -4,8 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use domain::PersonId;
 use domain::access::Topic;
 use domain::mail::DeliveryState;
@@ -16,7 +15,7 @@ use domain::sync::ClientId;
 use store::{Backend, demo};
 use uuid::Uuid;
 
-use crate::helpers::{Client, TestApp, urlencode};
+use crate::helpers::{Client, TestApp, call_fn};
 use crate::on_both_backends;
 use crate::smtp_sink::Sink;
 
@@ -39,23 +38,6 @@ async fn app_with(backend: Backend, sink: &Sink) -> (TestApp, server::mail::Rela
         ..Default::default()
     };
     (TestApp::with_demo_settings(backend, settings).await, relay)
-}
-
-/// Calls server function `endpoint` with a form: status and body.
-async fn call(who: &Client, endpoint: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
-    let body = fields
-        .iter()
-        .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
-        .collect::<Vec<_>>()
-        .join("&");
-    let mut request = Request::post(format!("/api/{endpoint}"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("accept", "application/json");
-    if let Some(cookie) = &who.cookie {
-        request = request.header("cookie", cookie);
-    }
-    who.send(request.body(Body::from(body)).expect("request"))
-        .await
 }
 
 /// Maggie's review, with a decision record kept under Health linked to it.
@@ -121,7 +103,7 @@ fn send_fields(person: PersonId, document: &str) -> Vec<(&'static str, String)> 
 async fn send(who: &Client, person: PersonId, document: &str) -> (StatusCode, String) {
     let fields = send_fields(person, document);
     let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    call(who, "mail/send", &fields).await
+    call_fn(who, "mail/send", &fields).await
 }
 
 async fn deliveries(app: &TestApp) -> Vec<domain::mail::Delivery> {
@@ -295,7 +277,7 @@ async fn a_refused_letter_is_tried_again_then_shown_failed_until_a_person_tries_
     assert!(sink.received().is_empty());
 
     // Overview answers the page with the same.
-    let (status, text) = call(
+    let (status, text) = call_fn(
         &asha,
         "mail/overview",
         &[("person", &demo::MAGGIE.to_string())],
@@ -325,7 +307,7 @@ async fn a_refused_letter_is_tried_again_then_shown_failed_until_a_person_tries_
 
     // A person tries again once the address is mended; now it goes.
     sink.refuse_with(0);
-    let (status, text) = call(
+    let (status, text) = call_fn(
         &asha,
         "mail/retry",
         &[
@@ -351,7 +333,7 @@ async fn without_a_relay_circle_says_documents_are_shared_in_circle_only(backend
     let (status, text) = send(&asha, demo::MAGGIE, "summary").await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
     assert!(text.contains("shared in Circle only"), "{text}");
-    let (status, text) = call(
+    let (status, text) = call_fn(
         &asha,
         "mail/overview",
         &[("person", &demo::MAGGIE.to_string())],
@@ -376,7 +358,7 @@ async fn only_the_person_and_their_staff_send_and_only_for_people_they_support(b
     let tom = app.as_user("tom@elmcourt.example").await;
     let (status, _) = send(&tom, demo::MAGGIE, "summary").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, _) = call(
+    let (status, _) = call_fn(
         &tom,
         "mail/overview",
         &[("person", &demo::MAGGIE.to_string())],
@@ -391,7 +373,7 @@ async fn only_the_person_and_their_staff_send_and_only_for_people_they_support(b
     let asha = app.as_user("asha@riverside.example").await;
     let (status, _) = send(&asha, demo::MAGGIE, "minutes").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    let (status, _) = call(
+    let (status, _) = call_fn(
         &asha,
         "mail/send",
         &[
@@ -404,7 +386,7 @@ async fn only_the_person_and_their_staff_send_and_only_for_people_they_support(b
     assert_eq!(status, StatusCode::NOT_FOUND);
     // Tom cannot try Maggie's letters again either.
     let id = deliveries(&app).await[0].id;
-    let (status, _) = call(
+    let (status, _) = call_fn(
         &tom,
         "mail/retry",
         &[

@@ -16,6 +16,7 @@ use crate::helpers::{Client, TestApp};
 use crate::on_both_backends;
 
 on_both_backends!(
+    an_overdue_action_shows_on_the_home_page_of_its_owner_and_the_registered_manager_only,
     staff_add_a_person_to_their_service_and_it_is_audited,
     a_form_that_breaks_a_rule_comes_back_filled_in_with_every_problem,
     nobody_adds_a_person_to_a_service_they_are_not_staff_of,
@@ -403,5 +404,40 @@ async fn ending_support_needs_a_manager_and_a_tick_and_keeps_the_record_read_onl
         csv.contains("Ended the support of Margaret Okafor at Riverside Reablement"),
         "{csv}"
     );
+    app.finish().await;
+}
+
+async fn an_overdue_action_shows_on_the_home_page_of_its_owner_and_the_registered_manager_only(
+    backend: Backend,
+) {
+    let app = TestApp::with_demo(backend).await;
+    // Dan's demo meetings: "Ask the bus company…" (Tom Reed's) is overdue; Lee's is done.
+    let today = domain::calendar::Date::of_ms_in_london(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("after 1970")
+            .as_millis() as i64,
+    )
+    .expect("today");
+    store::demo::load_meetings(app.store.as_ref(), today)
+        .await
+        .expect("demo meetings");
+    let overdue = |who: Client| async move {
+        let (status, text) = crate::helpers::call_fn(&who, "people/notices", &[]).await;
+        assert_eq!(status, StatusCode::OK, "{text}");
+        let notices: app::api::people::Notices = serde_json::from_str(&text).expect("notices");
+        notices
+            .overdue
+            .into_iter()
+            .map(|a| format!("{}: {}", a.person_name, a.what))
+            .collect::<Vec<_>>()
+    };
+    let bus = vec!["Dan: Ask the bus company about the late service on Fridays".to_owned()];
+    assert_eq!(overdue(app.as_user("tom@elmcourt.example").await).await, bus);
+    assert_eq!(overdue(app.as_user("grace@circle.example").await).await, bus);
+    // Another service's key worker, the advocate (whose action is done), a relative: nothing.
+    for email in ["asha@riverside.example", "lee@advocacy.example", "ruth@family.example"] {
+        assert!(overdue(app.as_user(email).await).await.is_empty(), "{email}");
+    }
     app.finish().await;
 }
