@@ -181,3 +181,67 @@ test("the key worker emails the summary: each person in the circle gets their ow
   await expect(lee.page.getByRole("region", { name: /^Email: / })).toHaveCount(0);
   await lee.context.close();
 });
+
+test("Dan's complex review runs end to end on two devices: the clocks show what is late, the agenda goes out, the record is written together, the decision steps run in the meeting, and each gets their own summary", async ({
+  browser,
+}) => {
+  const title = "Late evenings out: the decision";
+  const grace = await device(browser, "grace@circle.example", `${DAN}/meetings`);
+  const lee = await device(browser, "lee@advocacy.example", `${DAN}/meetings`);
+  const g = grace.page.getByRole("article", { name: title });
+  const l = lee.page.getByRole("article", { name: title });
+  await expect(g).toContainText("Complex review (usually 60 minutes)");
+
+  // What is late: the last mini-review's summary, and an action agreed at it.
+  const mini = grace.page.getByRole("article", { name: "Friday evenings: how the check-ins went" });
+  await expect(mini.locator("ul.clocks li.late")).toContainText(/Summary \d+ working days? late/);
+  await expect(grace.page.getByRole("region", { name: "Actions overdue" })).toContainText(
+    "Ask the bus company about the late service on Fridays",
+  );
+
+  // The agenda, with the decision to make marked, goes to the circle by email.
+  await expect(g.getByRole("region", { name: `Agenda: ${title}` }).locator("mark")).toHaveText(
+    "Whether Dan stays out until midnight on Fridays and Saturdays",
+  );
+  const email = g.getByRole("region", { name: `Email: ${title}` });
+  await email.getByRole("button", { name: "Email the agenda" }).click();
+  await expect(email.getByRole("status")).toContainText("Agenda is on its way to Lee Morgan.");
+  await expect(g.locator("ul.clocks")).toContainText(/Agenda sent/);
+
+  // The live record: the advocate writes their view on their own device; the chair sees it.
+  const view = `Dan has been clear for months: he wants the late quiz. ${Date.now() % 100_000}`;
+  await l.getByLabel("The advocate's view, in their words").fill(view);
+  await l.getByLabel("Where (or how to join)").focus();
+  await expect(g.getByLabel("The advocate's view, in their words")).toHaveValue(view, { timeout: 15_000 });
+
+  // The decision steps run in the meeting, on Dan's decision record: for those who may read
+  // its topic (daily living). Lee is not shared it, so sees no steps.
+  await expect(g.getByText("Decide in the meeting: Whether I stay out after 11pm on Fridays and Saturdays")).toBeVisible();
+  await expect(g.getByRole("region", { name: "Step 3: best interests" })).toBeVisible();
+  await expect(l.getByText(/^Decide in the meeting/)).toHaveCount(0);
+
+  // An action, then the meeting is held.
+  const action = `Book the Friday taxi ${Date.now() % 100_000}`;
+  await g.getByLabel("A new action: what will be done").fill(action);
+  await g.getByRole("button", { name: "Add action" }).click();
+  await g.getByLabel("Status").selectOption("held");
+  await saved(grace.page);
+
+  // The summary: Lee's copy by email, and the summary each reads on screen holds what they may.
+  await email.getByRole("button", { name: "Email the summary" }).click();
+  await expect(email.getByRole("status")).toContainText("Summary is on its way to Lee Morgan.");
+  await expect(g.locator("ul.clocks")).toContainText("Summary done on time");
+  const letters: { to: string[]; data: string }[] = await (await fetch(MAILBOX)).json();
+  const summary = letters.filter((m) => m.to.includes("lee@advocacy.example") && m.data.includes(action));
+  expect(summary.length).toBeGreaterThan(0);
+  expect(summary[0].data).not.toContain("Out until midnight with a text check-in");
+
+  await g.getByText("The summary, in plain English").click();
+  await expect(g.locator("details.summary")).toContainText(action);
+  await expect(g.locator("details.summary")).toContainText("in Dan's best interests");
+  await l.getByText("The summary, in plain English").click();
+  await expect(l.locator("details.summary")).toContainText(action, { timeout: 15_000 });
+  await expect(l.locator("details.summary")).not.toContainText("in Dan's best interests");
+  await grace.context.close();
+  await lee.context.close();
+});

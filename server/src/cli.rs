@@ -18,6 +18,9 @@ Settings (environment variables):
   CIRCLE_DATA_DIR   directory of the embedded database (default: data)
   CIRCLE_DEMO       auto: load demo data into a new embedded database (default); off: never
   CIRCLE_PUBLIC_URL the address people use; https://... marks the session cookie Secure
+  CIRCLE_SMTP_URL   the email relay: smtp://user:password@relay:587?tls=required or smtps://...:465
+                    (unset: no email; agendas and summaries are shared in Circle only)
+  CIRCLE_MAIL_FROM  who letters come from, e.g. Circle <circle@example.org> (with CIRCLE_SMTP_URL)
   LEPTOS_SITE_ADDR  address to listen on (default: 127.0.0.1:3000)
   LEPTOS_SITE_ROOT  directory of the built site (default: target/site)
   RUST_LOG          log filter (default: info)";

@@ -322,6 +322,31 @@ mod tests {
     }
 
     #[test]
+    fn email_needs_a_relay_and_a_sender_and_never_prints_the_relays_password() {
+        assert!(
+            config(&[])
+                .expect("defaults")
+                .mail()
+                .expect("fine")
+                .is_none()
+        );
+        let only_url = config(&[("CIRCLE_SMTP_URL", "smtp://u:hunter2@relay:587")]).expect("read");
+        let error = only_url.mail().expect_err("a sender is needed");
+        assert!(error.to_string().contains("CIRCLE_MAIL_FROM"), "{error}");
+        let both = config(&[
+            ("CIRCLE_SMTP_URL", "smtp://u:hunter2@relay:587?tls=required"),
+            ("CIRCLE_MAIL_FROM", "Circle <circle@example.org>"),
+            ("CIRCLE_PUBLIC_URL", "https://circle.example.org/"),
+        ])
+        .expect("read");
+        let mail = both.mail().expect("a relay").expect("set up");
+        assert_eq!(mail.public_url, "https://circle.example.org");
+        assert!(!format!("{both:?}").contains("hunter2"));
+        assert!(!format!("{mail:?}").contains("hunter2"));
+        assert!(both.http(Some(&mail)).mail.is_some());
+    }
+
+    #[test]
     fn a_database_url_is_never_printed() {
         let c = config(&[("DATABASE_URL", "postgres://u:hunter2@db/circle")]).expect("config");
         assert!(!format!("{c:?}").contains("hunter2"));

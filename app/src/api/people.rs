@@ -188,7 +188,9 @@ async fn overdue_actions(
     let mut out = Vec::new();
     for person in store.people().await? {
         let subject = person.subject();
-        if !may_open(actor, subject) || !readable_topics(actor, subject).contains(&Topic::MeetingsAndReviews) {
+        if !may_open(actor, subject)
+            || !readable_topics(actor, subject).contains(&Topic::MeetingsAndReviews)
+        {
             continue;
         }
         let (records, _) = store.records(person.id, Some(&meetings)).await?;

@@ -15,11 +15,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use uuid::Uuid;
 
+use super::decisions::DecisionSteps;
 use super::editing::{
     ActionButton, CommunicationBanner, ConflictsPanel, Field, RecordList, RecordPage, RefusedPanel,
     editing, start_record,
 };
-use super::decisions::DecisionSteps;
 use super::plan::NotesEditor;
 use crate::api::plans::PlanPage as PlanData;
 use crate::components::SyncStatusBar;

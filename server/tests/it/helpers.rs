@@ -76,7 +76,10 @@ impl Client {
         serde_json::from_str(&text).expect("response json")
     }
 
-    pub fn with_cookie(&self, request: axum::http::request::Builder) -> axum::http::request::Builder {
+    pub fn with_cookie(
+        &self,
+        request: axum::http::request::Builder,
+    ) -> axum::http::request::Builder {
         match &self.cookie {
             Some(cookie) => request.header("cookie", cookie),
             None => request,
@@ -251,7 +254,11 @@ impl TestApp {
 
 /// Calls server function `endpoint` (`mail/send` for `/api/mail/send`) as `who`, with a
 /// form: status and body.
-pub async fn call_fn(who: &Client, endpoint: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
+pub async fn call_fn(
+    who: &Client,
+    endpoint: &str,
+    fields: &[(&str, &str)],
+) -> (StatusCode, String) {
     let body = fields
         .iter()
         .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
@@ -262,7 +269,8 @@ pub async fn call_fn(who: &Client, endpoint: &str, fields: &[(&str, &str)]) -> (
             .header("content-type", "application/x-www-form-urlencoded")
             .header("accept", "application/json"),
     );
-    who.send(request.body(Body::from(body)).expect("request")).await
+    who.send(request.body(Body::from(body)).expect("request"))
+        .await
 }
 
 pub fn urlencode(text: &str) -> String {

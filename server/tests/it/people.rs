@@ -433,11 +433,24 @@ async fn an_overdue_action_shows_on_the_home_page_of_its_owner_and_the_registere
             .collect::<Vec<_>>()
     };
     let bus = vec!["Dan: Ask the bus company about the late service on Fridays".to_owned()];
-    assert_eq!(overdue(app.as_user("tom@elmcourt.example").await).await, bus);
-    assert_eq!(overdue(app.as_user("grace@circle.example").await).await, bus);
+    assert_eq!(
+        overdue(app.as_user("tom@elmcourt.example").await).await,
+        bus
+    );
+    assert_eq!(
+        overdue(app.as_user("grace@circle.example").await).await,
+        bus
+    );
     // Another service's key worker, the advocate (whose action is done), a relative: nothing.
-    for email in ["asha@riverside.example", "lee@advocacy.example", "ruth@family.example"] {
-        assert!(overdue(app.as_user(email).await).await.is_empty(), "{email}");
+    for email in [
+        "asha@riverside.example",
+        "lee@advocacy.example",
+        "ruth@family.example",
+    ] {
+        assert!(
+            overdue(app.as_user(email).await).await.is_empty(),
+            "{email}"
+        );
     }
     app.finish().await;
 }
