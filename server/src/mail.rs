@@ -134,6 +134,30 @@ fn message(from: &Mailbox, letter: &OutgoingMail) -> Result<Message, String> {
         .map_err(|e| e.to_string())
 }
 
+/// Why a letter written before a consent change is not sent.
+pub const NO_LONGER_SHARED: &str =
+    "what is shared with them has changed since it was written: send it again";
+
+/// Whether the recipient of `letter` still may read everything it was written from: a place
+/// in the circle ended, or a topic unshared, while it waited stops it.
+async fn still_may_read(
+    store: &dyn Store,
+    letter: &OutgoingMail,
+) -> Result<bool, store::StoreError> {
+    let (Some(person), Some(actor)) = (
+        store.person(letter.person).await?,
+        store.actor(letter.user).await?,
+    ) else {
+        return Ok(false);
+    };
+    let subject = domain::access::Subject {
+        person: person.id,
+        service: person.service_id,
+    };
+    let now = domain::access::readable_topics(&actor, subject);
+    Ok(letter.topics.is_subset(&now) && now.contains(&domain::access::Topic::MeetingsAndReviews))
+}
+
 /// Sends every letter due now, one at a time; returns how many were taken.
 pub async fn send_due(store: &dyn Store, relay: &Relay) -> usize {
     let mut taken = 0;
@@ -149,7 +173,13 @@ pub async fn send_due(store: &dyn Store, relay: &Relay) -> usize {
             }
         };
         taken += 1;
-        let result = relay.send(&letter).await;
+        let result = match still_may_read(store, &letter).await {
+            Ok(true) => relay.send(&letter).await,
+            Ok(false) => Err(Failure::Permanent(NO_LONGER_SHARED.to_owned())),
+            Err(error) => Err(Failure::Transient(format!(
+                "Circle could not check what is shared ({error})"
+            ))),
+        };
         let now = crate::auth::now_ms();
         let saved = match result {
             Ok(()) => {
@@ -246,6 +276,7 @@ mod tests {
             text: "You are invited.\n".into(),
             html: "<p>You are invited.</p>".into(),
             calendar: calendar.map(str::to_owned),
+            topics: Default::default(),
             queued_ms: 0,
             queued_by: "Grace".into(),
             tries: 1,

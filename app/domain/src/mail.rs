@@ -77,6 +77,8 @@ pub struct Letter {
     pub html: String,
     /// The meeting's calendar file (RFC 5545), sent with an invitation.
     pub calendar: Option<String>,
+    /// What the recipient could read when it was written: it goes only while they still may.
+    pub readable: BTreeSet<Topic>,
 }
 
 /// Why someone in the circle was sent nothing.
@@ -148,6 +150,7 @@ pub fn letters(
             text: format!("{}\n{closing}\n", page.plain_text),
             html: html(&page, link, &closing),
             calendar,
+            readable: r.readable.clone(),
         });
     }
     Some((sent, withheld))

@@ -165,6 +165,7 @@ pub async fn send_meeting_mail(
                 text: l.text,
                 html: l.html,
                 calendar: l.calendar,
+                topics: l.readable,
                 queued_ms: now,
                 queued_by: actor.name.clone(),
                 tries: 0,

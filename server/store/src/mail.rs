@@ -1,7 +1,9 @@
 //! The outbox's rows and SQL (see `migrations/*/0012_mail_outbox.sql`).
 
+use std::collections::BTreeSet;
+
 use domain::PersonId;
-use domain::access::UserId;
+use domain::access::{Topic, UserId};
 use domain::mail::{Delivery, DeliveryState, Document};
 use uuid::Uuid;
 
@@ -22,6 +24,9 @@ pub struct OutgoingMail {
     pub text: String,
     pub html: String,
     pub calendar: Option<String>,
+    /// What the recipient could read when it was written: it is sent only while they still may
+    /// read all of it.
+    pub topics: BTreeSet<Topic>,
     pub queued_ms: i64,
     pub queued_by: String,
     /// Tries so far, counting the one this claim is for.
@@ -29,13 +34,13 @@ pub struct OutgoingMail {
 }
 
 pub(crate) const INSERT_MAIL: &str = "INSERT INTO mail_outbox (id, person_id, meeting_id, \
-     document, user_id, to_name, to_email, subject, body_text, body_html, calendar, queued_ms, \
-     queued_by, tries, state, next_try_ms, claimed_until_ms, error, sent_ms) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, 'queued', $12, 0, NULL, \
-     NULL)";
+     document, user_id, to_name, to_email, subject, body_text, body_html, calendar, topics, \
+     queued_ms, queued_by, tries, state, next_try_ms, claimed_until_ms, error, sent_ms) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 0, 'queued', $13, 0, \
+     NULL, NULL)";
 
 const MAIL_COLUMNS: &str = "id, person_id, meeting_id, document, user_id, to_name, to_email, \
-     subject, body_text, body_html, calendar, queued_ms, queued_by, tries";
+     subject, body_text, body_html, calendar, topics, queued_ms, queued_by, tries";
 
 /// Takes the letter due first, for `$1` (the claim's end); `$2` is now. The outer condition is
 /// checked again once the row is locked, so two servers never take the same letter.
@@ -75,10 +80,16 @@ pub(crate) type MailRow = (
     String,
     String,
     Option<String>,
+    String,
     i64,
     String,
     i64,
 );
+
+/// Topics as stored: their keys, comma-separated.
+pub(crate) fn topic_keys(topics: &BTreeSet<Topic>) -> String {
+    topics.iter().map(|t| t.key()).collect::<Vec<_>>().join(",")
+}
 
 pub(crate) fn mail_from_row(
     (
@@ -93,6 +104,7 @@ pub(crate) fn mail_from_row(
         text,
         html,
         calendar,
+        topics,
         queued_ms,
         queued_by,
         tries,
@@ -110,6 +122,14 @@ pub(crate) fn mail_from_row(
         text,
         html,
         calendar,
+        topics: topics
+            .split(',')
+            .filter(|k| !k.is_empty())
+            .map(|k| {
+                Topic::from_key(k)
+                    .ok_or_else(|| StoreError::Corrupt(format!("mail_outbox.topics {k:?}")))
+            })
+            .collect::<Result<_, _>>()?,
         queued_ms,
         queued_by,
         tries: u32::try_from(tries).unwrap_or(u32::MAX),

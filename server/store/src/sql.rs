@@ -1121,6 +1121,7 @@ macro_rules! sql_store {
                         .bind(&m.text)
                         .bind(&m.html)
                         .bind(m.calendar.as_deref())
+                        .bind(topic_keys(&m.topics))
                         .bind(m.queued_ms)
                         .bind(&m.queued_by)
                         .execute(&mut *tx)

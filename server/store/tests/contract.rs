@@ -2294,6 +2294,11 @@ fn letter(n: u128, to: &str, queued_ms: i64) -> store::OutgoingMail {
         text: "Decisions".into(),
         html: "<p>Decisions</p>".into(),
         calendar: None,
+        topics: [
+            domain::access::Topic::MeetingsAndReviews,
+            domain::access::Topic::Health,
+        ]
+        .into(),
         queued_ms,
         queued_by: "Grace Mensah".into(),
         tries: 0,
@@ -2373,6 +2378,7 @@ async fn the_outbox_gives_each_letter_to_one_sender_retries_failures_and_keeps_w
         .expect("due");
     assert_eq!((again.id, again.tries), (second.id, 2));
     assert_eq!(again.text, "Decisions");
+    assert_eq!(again.topics, second.topics);
     store
         .mail_failed(second.id, "mailbox unavailable", None)
         .await

@@ -24,6 +24,7 @@ on_both_backends!(
     a_refused_letter_is_tried_again_then_shown_failed_until_a_person_tries_again,
     without_a_relay_circle_says_documents_are_shared_in_circle_only,
     only_the_person_and_their_staff_send_and_only_for_people_they_support,
+    a_letter_waiting_when_its_topic_is_unshared_is_not_sent,
 );
 
 const MEETING: Uuid = Uuid::from_u128(0x0193_aaaa_0000_7000_8000_0000_0000_3001);
@@ -140,12 +141,9 @@ fn html_part(letter: &str) -> String {
     String::from_utf8(out).expect("utf-8")
 }
 
-async fn a_summary_goes_to_each_member_with_only_the_topics_shared_with_them(backend: Backend) {
-    let sink = Sink::start().await;
-    let (app, relay) = app_with(backend, &sink).await;
-    maggies_review(&app).await;
-    // Ruth is shared Maggie's meetings now, but not her health.
-    let event = |n: u128| domain::audit::AuditEvent {
+/// Maggie shares (or unshares) her meetings with Ruth.
+async fn share_meetings_with_ruth(app: &TestApp, n: u128, shared: bool) {
+    let event = domain::audit::AuditEvent {
         id: Uuid::from_u128(0xe3a0 + n),
         at_ms: 1,
         user: None,
@@ -168,11 +166,19 @@ async fn a_summary_goes_to_each_member_with_only_the_topics_shared_with_them(bac
             demo::MAGGIE,
             ruth,
             Topic::MeetingsAndReviews,
-            true,
-            &event(1),
+            shared,
+            &event,
         )
         .await
-        .expect("shared");
+        .expect("consent");
+}
+
+async fn a_summary_goes_to_each_member_with_only_the_topics_shared_with_them(backend: Backend) {
+    let sink = Sink::start().await;
+    let (app, relay) = app_with(backend, &sink).await;
+    maggies_review(&app).await;
+    // Ruth is shared Maggie's meetings now, but not her health.
+    share_meetings_with_ruth(&app, 1, true).await;
 
     let asha = app.as_user("asha@riverside.example").await;
     let (status, text) = send(&asha, demo::MAGGIE, "summary").await;
@@ -396,5 +402,33 @@ async fn only_the_person_and_their_staff_send_and_only_for_people_they_support(b
     )
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    app.finish().await;
+}
+
+async fn a_letter_waiting_when_its_topic_is_unshared_is_not_sent(backend: Backend) {
+    let sink = Sink::start().await;
+    let (app, relay) = app_with(backend, &sink).await;
+    maggies_review(&app).await;
+    share_meetings_with_ruth(&app, 1, true).await;
+    let asha = app.as_user("asha@riverside.example").await;
+    let (status, text) = send(&asha, demo::MAGGIE, "summary").await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    // Before the relay takes it, Maggie stops sharing her meetings with Ruth.
+    share_meetings_with_ruth(&app, 2, false).await;
+    server::mail::send_due(app.store.as_ref(), &relay).await;
+    let letters = sink.received();
+    assert_eq!(letters.len(), 1);
+    assert_eq!(letters[0].to, ["maggie@home.example"]);
+    let list = deliveries(&app).await;
+    let ruths = list
+        .iter()
+        .find(|d| d.to_name == "Ruth Okafor")
+        .expect("Ruth's letter");
+    assert_eq!(
+        ruths.state,
+        DeliveryState::Failed {
+            error: server::mail::NO_LONGER_SHARED.to_owned()
+        }
+    );
     app.finish().await;
 }

@@ -2,6 +2,8 @@
 -- one recipient with only what they may read), kept until the relay takes it and retried
 -- after a failure; a letter that cannot be sent stays, marked failed, for a person to see and
 -- try again. Once sent, its text is cleared: Circle keeps who was sent what, and when.
+-- `topics` (comma-separated keys) is what the recipient could read when it was written: it is
+-- sent only while they still may read all of it.
 CREATE TABLE mail_outbox (
     id               TEXT PRIMARY KEY,
     person_id        TEXT NOT NULL REFERENCES people (id),
@@ -14,6 +16,7 @@ CREATE TABLE mail_outbox (
     body_text        TEXT NOT NULL,
     body_html        TEXT NOT NULL,
     calendar         TEXT,
+    topics           TEXT NOT NULL,
     queued_ms        BIGINT NOT NULL,
     queued_by        TEXT NOT NULL,
     tries            BIGINT NOT NULL DEFAULT 0,
