@@ -218,6 +218,18 @@ pub fn complex_review_reminders(set: &RecordSet, meeting: &Record) -> Vec<&'stat
     out
 }
 
+/// What to say when a meeting under way or held has no next review booked: it is booked
+/// before the meeting closes. `None` once booked, before the day of the meeting, and for a
+/// meeting cancelled or paused (a paused one has its own date to meet again).
+pub fn next_review_reminder(meeting: &Record, today: Date) -> Option<&'static str> {
+    let status = MeetingStatus::of(meeting);
+    let begun = status == MeetingStatus::Held || meeting_date(meeting).is_some_and(|d| d <= today);
+    (begun
+        && matches!(status, MeetingStatus::Planned | MeetingStatus::Held)
+        && meeting.date("next_review_on").is_none())
+    .then_some("Book the next review before the meeting closes: set its date under “Next review”.")
+}
+
 // ---- New meetings proposed from the rhythm
 
 /// A meeting the plan's rhythm asks for that is not booked yet.

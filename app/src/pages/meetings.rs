@@ -330,7 +330,11 @@ fn MeetingCard(id: Uuid, person: domain::PersonId) -> impl IntoView {
     let reminders = Memo::new(move |_| {
         sync.view.with(|v| {
             v.find(MEETINGS, id)
-                .map(|m| reviews::complex_review_reminders(v, m))
+                .map(|m| {
+                    let mut all = reviews::complex_review_reminders(v, m);
+                    all.extend(reviews::next_review_reminder(m, today));
+                    all
+                })
                 .unwrap_or_default()
         })
     });

@@ -1301,3 +1301,32 @@ mod declared {
         );
     }
 }
+
+#[test]
+fn the_next_review_is_asked_for_from_the_day_of_the_meeting_until_it_is_booked() {
+    let today = date("2026-12-14");
+    let later = meeting_at(1, at("2026-12-20", 10, 0));
+    assert_eq!(next_review_reminder(&later, today), None, "not begun");
+    let today_meeting = meeting_at(2, at("2026-12-14", 10, 0));
+    assert!(next_review_reminder(&today_meeting, today).is_some());
+    let held_undated = meeting(3, &[("status", choice("held"))]);
+    assert!(next_review_reminder(&held_undated, today).is_some());
+    let booked = meeting(
+        4,
+        &[
+            ("starts_at", Value::Number(at("2026-12-14", 10, 0))),
+            ("next_review_on", on("2027-01-11")),
+        ],
+    );
+    assert_eq!(next_review_reminder(&booked, today), None);
+    for status in ["cancelled", "paused"] {
+        let stopped = meeting(
+            5,
+            &[
+                ("starts_at", Value::Number(at("2026-12-14", 10, 0))),
+                ("status", choice(status)),
+            ],
+        );
+        assert_eq!(next_review_reminder(&stopped, today), None, "{status}");
+    }
+}
