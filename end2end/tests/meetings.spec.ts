@@ -224,7 +224,7 @@ test("Dan's complex review runs end to end on two devices: the clocks show what 
   const action = `Book the Friday taxi ${Date.now() % 100_000}`;
   await g.getByLabel("A new action: what will be done").fill(action);
   await g.getByRole("button", { name: "Add action" }).click();
-  await g.getByLabel("Status").selectOption("held");
+  await g.getByRole("group", { name: "Status" }).getByRole("radio", { name: "Held" }).check();
   await saved(grace.page);
 
   // The summary: Lee's copy by email, and the summary each reads on screen holds what they may.

@@ -154,7 +154,10 @@ pub(super) fn MeetingEmail(id: Uuid, title: Signal<String>, today: Date) -> impl
             }
         });
     };
+    // Nothing until the server has answered (never, with JavaScript off: sending needs it).
+    let known = move || email.state.with(Option::is_some) || email.error.with(Option::is_some);
     view! {
+        <Show when=known>
         <section class="meeting-email" aria-label=move || format!("Email: {}", title.get())>
             <h4>"Email"</h4>
             {move || email.error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
@@ -197,6 +200,7 @@ pub(super) fn MeetingEmail(id: Uuid, title: Signal<String>, today: Date) -> impl
                 </ul>
             </Show>
         </section>
+        </Show>
     }
     .into_any()
 }
