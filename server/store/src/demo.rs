@@ -752,26 +752,50 @@ pub async fn load_involvement(store: &dyn crate::Store) -> Result<(), crate::Sto
         let client = ClientId(Uuid::from_u128(
             0x0193_0000_0000_7000_8000_0000_0000_0e00 + (person.0.as_u128() & 0xff),
         ));
-        let batch: Vec<Mutation> = ops
-            .into_iter()
-            .enumerate()
-            .map(|(n, op)| Mutation {
-                client,
-                seq: n as u64 + 1,
-                schema: SCHEMA_VERSION,
-                op: AnyOp::Record(op),
-            })
-            .collect();
-        for ack in store.sync_push(person, client, &batch).await? {
-            if let Outcome::Rejected { reason } = ack.outcome {
-                return Err(crate::StoreError::Corrupt(format!(
-                    "demo involvement plan edit {} refused: {reason}",
-                    ack.seq
-                )));
-            }
-        }
+        let batch = numbered(client, ops);
+        let acks = store.sync_push(person, client, &batch).await?;
+        all_applied(&acks, "demo involvement plan edit")?;
     }
     Ok(())
+}
+
+/// `ops` as one demo device's edits, numbered from 1 (the same numbers at every load, so a
+/// second load is answered from the stored outcomes).
+fn numbered(client: ClientId, ops: Vec<RecordOp>) -> Vec<Mutation> {
+    ops.into_iter()
+        .enumerate()
+        .map(|(n, op)| Mutation {
+            client,
+            seq: n as u64 + 1,
+            schema: SCHEMA_VERSION,
+            op: AnyOp::Record(op),
+        })
+        .collect()
+}
+
+/// An error naming `what` (as "demo meeting edit of Tom Reed") for the first demo edit the
+/// engine refused.
+fn all_applied(
+    acks: &[domain::records::authority::Ack],
+    what: &str,
+) -> Result<(), crate::StoreError> {
+    match acks.iter().find_map(|a| match &a.outcome {
+        Outcome::Rejected { reason } => Some((a.seq, reason)),
+        _ => None,
+    }) {
+        Some((seq, reason)) => Err(crate::StoreError::Corrupt(format!(
+            "{what} {seq} refused: {reason}"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Today in the UK, from which the demo's dates count (its observations up to yesterday, its
+/// meetings before and after).
+pub fn today() -> Result<domain::calendar::Date, crate::StoreError> {
+    domain::calendar::Date::of_ms_in_london(crate::now_ms()).ok_or_else(|| {
+        crate::StoreError::Corrupt("the clock is outside years 1 to 9999".to_owned())
+    })
 }
 
 #[cfg(test)]

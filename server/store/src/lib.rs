@@ -534,8 +534,7 @@ pub async fn load_demo(store: &dyn Store) -> Result<(), StoreError> {
 pub async fn load_demo_with_plans(store: &dyn Store) -> Result<(), StoreError> {
     load_demo(store).await?;
     demo::load_involvement(store).await?;
-    let today = domain::calendar::Date::of_ms_in_london(now_ms())
-        .ok_or_else(|| StoreError::Corrupt("the clock is outside years 1 to 9999".to_owned()))?;
+    let today = demo::today()?;
     demo::load_outcomes(store, today).await?;
     demo::load_meetings(store, today).await
 }

@@ -126,13 +126,7 @@ async fn the_demo_plans_are_written_through_the_engine_once_however_often_they_a
     assert!(domain::involvement::communication(&set, demo::DAN).is_some());
     // Dan's complex review decides through that decision record; the clocks have something to
     // show: the mini-review's summary and the review's agenda are late, an action is overdue.
-    let today = domain::calendar::Date::of_ms_in_london(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .expect("after 1970")
-            .as_millis() as i64,
-    )
-    .expect("today");
+    let today = demo::today().expect("today");
     use domain::records::kinds::MEETINGS;
     use domain::reviews;
     let review = set

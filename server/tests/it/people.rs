@@ -412,13 +412,7 @@ async fn an_overdue_action_shows_on_the_home_page_of_its_owner_and_the_registere
 ) {
     let app = TestApp::with_demo(backend).await;
     // Dan's demo meetings: "Ask the bus company…" (Tom Reed's) is overdue; Lee's is done.
-    let today = domain::calendar::Date::of_ms_in_london(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .expect("after 1970")
-            .as_millis() as i64,
-    )
-    .expect("today");
+    let today = demo::today().expect("today");
     store::demo::load_meetings(app.store.as_ref(), today)
         .await
         .expect("demo meetings");

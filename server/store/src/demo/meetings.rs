@@ -17,9 +17,8 @@ use std::collections::BTreeMap;
 use domain::PersonId;
 use domain::audit::Editor;
 use domain::calendar::{Date, london_local_to_ms};
-use domain::records::authority::{AnyOp, Mutation};
 use domain::records::kinds::{ACTIONS, ATTENDANCES, DISAGREEMENTS, MEETINGS};
-use domain::records::{Outcome, RecordOp, SCHEMA_VERSION, Value};
+use domain::records::{RecordOp, Value};
 use domain::sync::ClientId;
 use uuid::Uuid;
 
@@ -300,16 +299,7 @@ pub async fn load_meetings(store: &dyn crate::Store, today: Date) -> Result<(), 
             .iter()
             .find(|a| a.id == account)
             .map_or("Circle", |a| a.name);
-        let mutations: Vec<Mutation> = ops
-            .into_iter()
-            .enumerate()
-            .map(|(n, op)| Mutation {
-                client,
-                seq: n as u64 + 1,
-                schema: SCHEMA_VERSION,
-                op: AnyOp::Record(op),
-            })
-            .collect();
+        let mutations = super::numbered(client, ops);
         let editor = Editor {
             user: Some(account),
             name: name.to_owned(),
@@ -319,14 +309,7 @@ pub async fn load_meetings(store: &dyn crate::Store, today: Date) -> Result<(), 
         let acks = store
             .push(person, client, &mutations, &|_, _| Ok(()), &editor)
             .await?;
-        for ack in acks {
-            if let Outcome::Rejected { reason } = ack.outcome {
-                return Err(crate::StoreError::Corrupt(format!(
-                    "demo meeting edit {} of {name} refused: {reason}",
-                    ack.seq
-                )));
-            }
-        }
+        super::all_applied(&acks, &format!("demo meeting edit of {name}"))?;
     }
     Ok(())
 }

@@ -31,7 +31,7 @@ use domain::audit::Editor;
 use domain::calendar::Date;
 use domain::records::authority::{AnyOp, Mutation};
 use domain::records::kinds::{GOALS, MEASURES, OBSERVATIONS, STEPS};
-use domain::records::{Outcome, RecordOp, SCHEMA_VERSION, Value};
+use domain::records::{RecordOp, SCHEMA_VERSION, Value};
 use domain::sync::{ClientId, MAX_PUSH_BATCH};
 use uuid::Uuid;
 
@@ -503,14 +503,7 @@ pub async fn load_outcomes(store: &dyn crate::Store, today: Date) -> Result<(), 
                 push.mutations.len()
             )));
         }
-        for ack in acks {
-            if let Outcome::Rejected { reason } = ack.outcome {
-                return Err(crate::StoreError::Corrupt(format!(
-                    "demo outcome edit {} of {} refused: {reason}",
-                    ack.seq, push.editor.name
-                )));
-            }
-        }
+        super::all_applied(&acks, &format!("demo outcome edit of {}", push.editor.name))?;
     }
     Ok(())
 }
@@ -1618,6 +1611,7 @@ mod tests {
     use super::*;
     use domain::access::CircleRole;
     use domain::outcomes::{self, MeasureView, Voice};
+    use domain::records::Outcome;
     use domain::records::authority::Authority;
     use domain::records::engine;
     use domain::records::kinds::{Catalog, MEASURE_MAX};
