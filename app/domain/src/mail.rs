@@ -14,8 +14,8 @@ use uuid::Uuid;
 
 use crate::access::Topic;
 use crate::calendar::london_label;
-use crate::records::RecordSet;
 use crate::records::kinds::MEETINGS;
+use crate::records::{Record, RecordSet};
 use crate::reviews::{self, MeetingType, Summary};
 use crate::screens::possessive;
 
@@ -42,6 +42,15 @@ impl Document {
 
     pub fn parse(code: &str) -> Option<Document> {
         Document::ALL.into_iter().find(|d| d.code() == code)
+    }
+
+    /// "Agenda", as a list names it.
+    pub fn title(self) -> &'static str {
+        match self {
+            Document::Agenda => "Agenda",
+            Document::Summary => "Summary",
+            Document::Invitation => "Invitation",
+        }
     }
 
     /// "the agenda", as in "Email the agenda".
@@ -130,8 +139,8 @@ pub fn letters(
             Document::Summary => {
                 reviews::summary(set, meeting_id, person_name, &r.readable, r.easy_read)
             }
-            Document::Agenda => agenda_page(set, meeting_id, person_name, r.easy_read),
-            Document::Invitation => invitation_page(set, meeting_id, person_name, r.easy_read),
+            Document::Agenda => agenda_page(meeting, person_name, r.easy_read),
+            Document::Invitation => invitation_page(meeting, person_name, r.easy_read),
         };
         let calendar = match document {
             Document::Invitation => reviews::meeting_ics(meeting, now_ms),
@@ -156,26 +165,20 @@ pub fn letters(
     Some((sent, withheld))
 }
 
-/// The agenda as a page to send.
-fn agenda_page(set: &RecordSet, meeting_id: Uuid, person_name: &str, easy_read: bool) -> Summary {
-    let Some(meeting) = set.find(MEETINGS, meeting_id) else {
-        return Summary::of("Agenda".to_owned(), Vec::new(), Vec::new());
-    };
-    // The meeting's own format wins; a recipient who reads easy read always gets it.
-    let mut agenda = reviews::agenda(meeting, None);
-    if easy_read && !agenda.easy_read {
-        agenda = reviews::agenda_in(meeting, true);
-    } else if !easy_read && agenda.easy_read {
-        agenda = reviews::agenda_in(meeting, false);
-    }
-    let what = agenda.meeting_type.map_or("meeting", MeetingType::words);
-    let title = format!(
-        "Agenda: {} {}: {}",
-        possessive(person_name.trim(), ""),
-        what.to_lowercase(),
-        agenda.title.trim()
+/// "Agenda: Dan Smith's complex review: Late evenings out".
+fn page_title(prefix: &str, person_name: &str, meeting: &Record) -> String {
+    let what = MeetingType::of(meeting).map_or("meeting", MeetingType::words);
+    format!(
+        "{prefix}: {}: {}",
+        possessive(person_name, &what.to_lowercase()),
+        meeting.text("title").trim()
     )
-    .replace("  ", " ");
+}
+
+/// The agenda as a page to send, in the recipient's format.
+fn agenda_page(meeting: &Record, person_name: &str, easy_read: bool) -> Summary {
+    let agenda = reviews::agenda_in(meeting, easy_read);
+    let title = page_title("Agenda", person_name, meeting);
     let mut lead = Vec::new();
     if let Some(when) = &agenda.when {
         lead.push(if easy_read {
@@ -229,23 +232,8 @@ fn minutes_words(minutes: Option<u32>) -> String {
 }
 
 /// The invitation as a page to send.
-fn invitation_page(
-    set: &RecordSet,
-    meeting_id: Uuid,
-    person_name: &str,
-    easy_read: bool,
-) -> Summary {
-    let Some(meeting) = set.find(MEETINGS, meeting_id) else {
-        return Summary::of("Invitation".to_owned(), Vec::new(), Vec::new());
-    };
-    let what = MeetingType::of(meeting).map_or("meeting", MeetingType::words);
-    let title = format!(
-        "Invitation: {} {}: {}",
-        possessive(person_name.trim(), ""),
-        what.to_lowercase(),
-        meeting.text("title").trim()
-    )
-    .replace("  ", " ");
+fn invitation_page(meeting: &Record, person_name: &str, easy_read: bool) -> Summary {
+    let title = page_title("Invitation", person_name, meeting);
     let mut lead = vec![if easy_read {
         "You are invited to a meeting.".to_owned()
     } else {

@@ -899,12 +899,8 @@ pub struct Summary {
 impl Summary {
     /// A page of `title`, `lead` lines and `sections`, with its plain text.
     pub fn of(title: String, sections: Vec<(String, Vec<String>)>, lead: Vec<String>) -> Summary {
-        Summary::new(title, sections, &lead)
-    }
-
-    fn new(title: String, sections: Vec<(String, Vec<String>)>, lead: &[String]) -> Summary {
         let mut text = format!("{title}\n");
-        for line in lead {
+        for line in &lead {
             text.push_str(line);
             text.push('\n');
         }
@@ -920,7 +916,7 @@ impl Summary {
         }
         Summary {
             title,
-            lead: lead.to_vec(),
+            lead,
             sections,
             plain_text: text,
         }
@@ -981,10 +977,10 @@ pub fn summary(
 ) -> Summary {
     let may_read = |r: &Record| !r.deleted && readable.contains(&r.topic);
     let Some(meeting) = set.find(MEETINGS, meeting_id).filter(|m| may_read(m)) else {
-        return Summary::new(
+        return Summary::of(
             "Meeting summary".to_owned(),
             Vec::new(),
-            &[NOTHING_SHARED.to_owned()],
+            vec![NOTHING_SHARED.to_owned()],
         );
     };
     let w = Wording { easy: easy_read };
@@ -1100,7 +1096,7 @@ pub fn summary(
     };
     sections.push((w.heading("Next review", "Our next meeting"), vec![next]));
 
-    Summary::new(title, sections, &lead)
+    Summary::of(title, sections, lead)
 }
 
 /// The outcome of a decision record, for the summary.

@@ -76,14 +76,6 @@ fn names(list: &[String]) -> String {
     }
 }
 
-fn document_words(d: Document) -> &'static str {
-    match d {
-        Document::Agenda => "Agenda",
-        Document::Summary => "Summary",
-        Document::Invitation => "Invitation",
-    }
-}
-
 /// The email part of meeting `id`'s card.
 #[component]
 pub(super) fn MeetingEmail(id: Uuid, title: Signal<String>, today: Date) -> impl IntoView {
@@ -126,11 +118,7 @@ pub(super) fn MeetingEmail(id: Uuid, title: Signal<String>, today: Date) -> impl
                     let mut words = if sent.to.is_empty() {
                         "Nobody was sent it.".to_owned()
                     } else {
-                        format!(
-                            "{} is on its way to {}.",
-                            document_words(document),
-                            names(&sent.to)
-                        )
+                        format!("{} is on its way to {}.", document.title(), names(&sent.to))
                     };
                     for (name, why) in &sent.left_out {
                         words.push_str(&format!(" Not sent to {name}: {why}."));
@@ -186,10 +174,10 @@ pub(super) fn MeetingEmail(id: Uuid, title: Signal<String>, today: Date) -> impl
                 <ul class="deliveries">
                     <For each=move || mine.get() key=|d| (d.id, d.state.clone()) let:d>
                         <li class:late=d.failed()>
-                            {format!("{} to {}: {}", document_words(d.document), d.to_name, d.state_words())}
+                            {format!("{} to {}: {}", d.document.title(), d.to_name, d.state_words())}
                             {d.failed().then(|| view! {
                                 <button type="button" class="secondary"
-                                    aria-label=format!("Try again: {} to {}", document_words(d.document), d.to_name)
+                                    aria-label=format!("Try again: {} to {}", d.document.title(), d.to_name)
                                     disabled=offline
                                     on:click=move |_| retry(d.id)>
                                     "Try again"
