@@ -64,6 +64,52 @@ test("a page that does not show observations is sent without them, and the devic
   await context.close();
 });
 
+test("the tracker is sent each measure's figures worked out rather than every observation, and reads the same once the device holds them", async ({
+  browser,
+}) => {
+  const context = await signedInContext(browser, "asha@riverside.example");
+  const sent = await (await context.request.get(`${MAGGIE}/progress`)).text();
+  expect(sent).toContain("Prompts needed: 3 → 1 since");
+  expect(sent).not.toContain("observed_on");
+  // The device's first pull is held back: the page hydrates from the figures alone.
+  const page = await context.newPage();
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await context.route("**/api/sync/pull", async (route) => {
+    await held;
+    await route.continue();
+  });
+  await open(page, `${MAGGIE}/progress`);
+  const prompts = page.getByRole("region", { name: /^Prompts needed/ }).first();
+  const summary = (await prompts.locator(".measure-summary").textContent()) ?? "";
+  expect(summary).toMatch(/Prompts needed: 3 → 1 since/);
+  const chart = prompts.getByRole("img", { name: /^Chart: Prompts needed/ });
+  await expect(chart.locator(".voice-staff")).toHaveCount(1);
+  const latest = await prompts.locator(".recent li").allTextContents();
+  expect(latest).toHaveLength(3);
+  await prompts.getByText(/^The figures, week by week/).click();
+  const weeks = await prompts.locator("table tbody tr").count();
+  expect(weeks).toBeGreaterThanOrEqual(26);
+  // Recorded before the observations arrive: listed among the newest at once.
+  const form = page.getByRole("form", { name: /^Record: Prompts needed/ }).first();
+  await form.getByRole("radio", { name: "4", exact: true }).click();
+  await form.getByRole("button", { name: /^Save/ }).click();
+  await expect(form.getByRole("status")).toContainText("Saved: 4 on");
+  await expect(prompts.locator(".recent li").first()).toContainText("4 — Staff (Asha Patel)");
+  // Then the device pulls every observation, and works the figures out itself.
+  release();
+  await context.unroute("**/api/sync/pull");
+  await saved(page);
+  const observationsKept = async () =>
+    (await storedKeys(page)).filter((k) => k.startsWith("r.01930000-0000-7000-8000-000000000b01.observation.")).length;
+  await expect.poll(observationsKept, { timeout: 20_000 }).toBeGreaterThan(100);
+  await expect(prompts.locator(".recent li").first()).toContainText("4 — Staff (Asha Patel)");
+  await expect(prompts.locator(".recent li")).toHaveCount(3);
+  await expect(prompts.locator(".measure-summary")).toContainText("Prompts needed:");
+  await expect(prompts.locator("table tbody tr")).toHaveCount(weeks);
+  await context.close();
+});
+
 test("a key worker records today's observation on a phone with no signal in three taps, and another device shows it after reconnecting", async ({
   browser,
 }) => {

@@ -270,7 +270,9 @@ impl MeasureType {
 }
 
 /// Whose voice an observation is in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Voice {
     Person,
     Member,
@@ -307,7 +309,7 @@ impl Voice {
 }
 
 /// One observation as screens show it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Observation {
     pub id: Uuid,
     pub on: Date,
@@ -401,7 +403,17 @@ pub fn measures(set: &RecordSet, goal: Uuid) -> Vec<MeasureView> {
         .collect()
 }
 
+/// Measure `m` with its observations.
 pub fn measure_view(set: &RecordSet, m: &Record) -> MeasureView {
+    MeasureView {
+        observations: observations(set, m.id),
+        ..measure_of(m)
+    }
+}
+
+/// Measure `m` as its record says (what it counts, its baseline and target), without its
+/// observations.
+pub fn measure_of(m: &Record) -> MeasureView {
     MeasureView {
         id: m.id,
         goal: m.parent.unwrap_or_default(),
@@ -411,7 +423,7 @@ pub fn measure_view(set: &RecordSet, m: &Record) -> MeasureView {
         better: m.text("better").to_owned(),
         baseline: m.number("baseline"),
         target: m.number("target"),
-        observations: observations(set, m.id),
+        observations: Vec::new(),
     }
 }
 
@@ -428,7 +440,7 @@ fn median(mut values: Vec<i64>) -> Option<i64> {
 }
 
 /// What one voice has said lately: who (in words) and the middle of their recent values.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VoiceLevel {
     pub voice: Voice,
     pub who: String,
@@ -436,7 +448,7 @@ pub struct VoiceLevel {
 }
 
 /// A measure's story in plain words, and a disagreement worth talking about, if any.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     /// "Prompts needed: 3 → 1 since March; staff and Ruth agree".
     pub line: String,
@@ -579,7 +591,7 @@ fn recorded_by(v: &VoiceLevel) -> String {
 // ---- Charts
 
 /// One point of a chart: a week (its Monday) and the middle value a voice gave in it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Point {
     pub week: Date,
     pub voice: Voice,
@@ -687,6 +699,67 @@ impl Frame {
         ticks.push(self.high);
         ticks
     }
+}
+
+/// How many of a measure's newest observations are listed under its chart.
+pub const LATEST_SHOWN: usize = 3;
+
+/// Everything the tracker shows of one measure that is worked out from its observations: the
+/// points of its chart, its summary and its newest observations. A device works it out from
+/// the observations it holds; the server sends it worked out with the tracker's page, so that
+/// the page does not carry (and the phone does not hydrate from) every observation ever made:
+/// the device pulls those once the page is up, and works the figures out itself from then on.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Figures {
+    pub measure: Uuid,
+    pub points: Vec<Point>,
+    pub summary: Summary,
+    /// Newest first, at most [`LATEST_SHOWN`].
+    pub latest: Vec<Observation>,
+}
+
+impl Figures {
+    /// The figures of `measure`, for a person named `person` (first name).
+    pub fn of(measure: &MeasureView, person: &str) -> Figures {
+        Figures {
+            measure: measure.id,
+            points: weekly_points(measure),
+            summary: summarise(measure, person),
+            latest: measure
+                .observations
+                .iter()
+                .rev()
+                .take(LATEST_SHOWN)
+                .cloned()
+                .collect(),
+        }
+    }
+}
+
+impl Figures {
+    /// These figures (as the server sent them) with observations the device holds of the
+    /// measure while it does not yet hold them all (recorded here before its first pull):
+    /// they are listed among the newest, so what was just saved shows at once; the chart and
+    /// summary wait for the rest.
+    pub fn with_held(mut self, held: Vec<Observation>) -> Figures {
+        if held.is_empty() {
+            return self;
+        }
+        self.latest.extend(held);
+        self.latest
+            .sort_by_key(|o| std::cmp::Reverse((o.on, o.voice, o.value, o.id)));
+        self.latest.dedup_by_key(|o| o.id);
+        self.latest.truncate(LATEST_SHOWN);
+        self
+    }
+}
+
+/// The figures of every measure in `set` (not removed), for a person named `person`.
+pub fn figures(set: &RecordSet, person: &str) -> Vec<Figures> {
+    set.of_kind(MEASURES)
+        .filter(|m| !m.deleted)
+        .map(|m| Figures::of(&measure_view(set, m), person))
+        .collect()
 }
 
 // ---- Goal attainment scaling

@@ -29,6 +29,11 @@ pub struct PlanPage {
     /// Now, as the server saw it (milliseconds since 1970): clocks (an advocacy referral's 48
     /// hours) start from it, so the page hydrates as it was sent, and tick on from there.
     pub now_ms: i64,
+    /// Each measure's chart points, summary and newest observations, worked out from every
+    /// observation the reader may see, when the page asked for them (the tracker, which is
+    /// sent without the observations themselves): shown until the device holds those.
+    #[serde(default)]
+    pub figures: Vec<domain::outcomes::Figures>,
 }
 
 /// One row of the devices view: a device's last complete sync of one plan.
@@ -47,11 +52,13 @@ pub struct DeviceRow {
 
 /// A person's record for one of its pages, without the records of `leave_out` (kinds the page
 /// does not show; the device pulls them once the page is up; a page of an older build asks
-/// without it and gets everything). `id` comes from the URL, so it is checked here.
+/// without it and gets everything), and with each measure's figures worked out if `figures`.
+/// `id` comes from the URL, so it is checked here.
 #[server(endpoint = "plans/get")]
 pub async fn get_plan(
     id: String,
     #[server(default)] leave_out: Vec<String>,
+    #[server(default)] figures: bool,
 ) -> Result<PlanPage, AppError> {
     crate::server::answer(async move {
         let store = crate::server::store()?;
@@ -79,6 +86,19 @@ pub async fn get_plan(
             .iter()
             .any(|m| m.person == person.id && m.role == domain::access::CircleRole::Person);
         let texts = domain::records::shared::texts(&records);
+        // Worked out from the records read for this reader, so they hold nothing the reader
+        // may not see.
+        let figures = if figures && topics.contains(&domain::access::Topic::GoalsAndProgress) {
+            use domain::records::kinds::{MEASURES, OBSERVATIONS};
+            let tracker: domain::records::RecordSet = records
+                .iter()
+                .filter(|r| r.kind == MEASURES || r.kind == OBSERVATIONS)
+                .cloned()
+                .collect();
+            domain::outcomes::figures(&tracker, domain::screens::short_name(person.display_name()))
+        } else {
+            Vec::new()
+        };
         Ok(PlanPage {
             person: person.id,
             name: person.display_name().to_owned(),
@@ -91,6 +111,7 @@ pub async fn get_plan(
             today: domain::calendar::Date::of_ms_in_london(crate::server::now_ms())
                 .unwrap_or(domain::calendar::Date::MIN),
             now_ms: crate::server::now_ms(),
+            figures,
         })
     })
     .await

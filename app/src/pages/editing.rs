@@ -104,12 +104,19 @@ pub(crate) fn RecordPage(
     /// them once the page is up.
     #[prop(optional)]
     leave_out: &'static [&'static str],
+    /// The page shows each measure's figures (the tracker): they are sent worked out.
+    #[prop(optional)]
+    figures: bool,
     page: fn(crate::api::plans::PlanPage) -> AnyView,
 ) -> impl IntoView {
     let params = leptos_router::hooks::use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
     let data = Resource::new(id, move |id| {
-        crate::api::plans::get_plan(id, leave_out.iter().map(|k| (*k).to_owned()).collect())
+        crate::api::plans::get_plan(
+            id,
+            leave_out.iter().map(|k| (*k).to_owned()).collect(),
+            figures,
+        )
     });
     view! {
         <nav class="breadcrumbs" aria-label="Breadcrumb">

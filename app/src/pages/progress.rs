@@ -7,7 +7,7 @@
 
 use domain::access::Topic;
 use domain::calendar::Date;
-use domain::outcomes::{self, Frame, MeasureType, MeasureView, StepState, Voice};
+use domain::outcomes::{self, Figures, Frame, MeasureType, MeasureView, Point, StepState, Voice};
 use domain::records::kinds::{GOAL, GOALS, MEASURE, MEASURES, OBSERVATIONS, STEPS};
 use domain::records::{RecordOp, Value};
 use leptos::prelude::*;
@@ -24,11 +24,13 @@ use crate::sync::RecordSync;
 
 #[component]
 pub fn ProgressPage() -> impl IntoView {
-    view! { <RecordPage page=|data| view! { <Progress data /> }.into_any() /> }
+    view! {
+        <RecordPage leave_out=outcomes::TRACKER_ONLY figures=true page=|data| view! { <Progress data /> }.into_any() />
+    }
 }
 
 /// What every part of the page needs to know of the reader and the day.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 struct Context {
     /// The person's name as the page names them (first name).
     person: StoredValue<String>,
@@ -39,6 +41,30 @@ struct Context {
     /// Whether the reader records progress at all (a member only with goals shared to write).
     records: bool,
     today: Date,
+    /// Each measure's figures as the server worked them out: the page is sent without the
+    /// observations, which the device pulls once it is up (see [`figures_of`]).
+    figures: StoredValue<Vec<Figures>>,
+}
+
+/// The figures of `measure` as the page shows them: worked out on the device from the
+/// observations it holds once it holds them all, and until then as the server sent them with
+/// the page, with any recorded here meanwhile among the newest (a measure made since, on this
+/// device, has none there: it is worked out here).
+fn figures_of(sync: RecordSync, ctx: &Context, measure: Uuid) -> Option<Figures> {
+    if !sync.whole.get() {
+        let sent = ctx
+            .figures
+            .with_value(|all| all.iter().find(|f| f.measure == measure).cloned());
+        if let Some(sent) = sent {
+            return Some(sent.with_held(sync.view.with(|v| outcomes::observations(v, measure))));
+        }
+    }
+    let person = ctx.person.get_value();
+    sync.view.with(|v| {
+        v.find(MEASURES, measure)
+            .filter(|m| !m.deleted)
+            .map(|m| Figures::of(&outcomes::measure_view(v, m), &person))
+    })
 }
 
 #[component]
@@ -59,6 +85,7 @@ fn Progress(data: PlanData) -> impl IntoView {
             && data.reader.own_voice() != "person",
         records: data.reader.records_progress(),
         today: data.today,
+        figures: StoredValue::new(data.figures.clone()),
     });
     let person = data.person;
     let goals = Memo::new(move |_| {
@@ -600,18 +627,14 @@ fn Measure(measure: Uuid) -> impl IntoView {
     let sync = expect_context::<RecordSync>();
     let ctx = expect_context::<Context>();
     let person = ctx.person;
+    // What it counts, its baseline and target (not its observations: see `figures`).
     let view_of = Memo::new(move |_| {
-        sync.view.with(|v| {
-            v.find(MEASURES, measure)
-                .map(|m| outcomes::measure_view(v, m))
-        })
+        sync.view
+            .with(|v| v.find(MEASURES, measure).map(outcomes::measure_of))
     });
-    let summary = Memo::new(move |_| {
-        view_of.with(|m| {
-            m.as_ref()
-                .map(|m| outcomes::summarise(m, &person.get_value()))
-        })
-    });
+    let figures = Memo::new(move |_| figures_of(sync, &ctx, measure));
+    let summary = Memo::new(move |_| figures.with(|f| f.as_ref().map(|f| f.summary.clone())));
+    let points = Memo::new(move |_| figures.with(|f| f.as_ref().map(|f| f.points.clone())));
     let heading = format!("measure-{measure}");
     let labelled = heading.clone();
     let summary_id = format!("measure-summary-{measure}");
@@ -627,12 +650,14 @@ fn Measure(measure: Uuid) -> impl IntoView {
                 let words = |v: Option<i64>| v.map_or_else(|| "not set".to_owned(), |v| m.words(v));
                 view! { <p class="hint">{format!("Started at: {} · Aiming for: {}", words(base), words(target))}</p> }
             }))}
-            {move || view_of.get().map(|m| view! { <Chart measure=m described_by=summary_id.clone() /> })}
+            {move || view_of.get().zip(points.get()).map(|(m, points)| view! {
+                <Chart measure=m points described_by=summary_id.clone() />
+            })}
             <h6 class="recent-heading">"Latest"</h6>
             <ul class="recent">
-                {move || view_of.with(|m| m.as_ref().map(|m| {
+                {move || view_of.with(|m| m.as_ref().zip(figures.get()).map(|(m, figures)| {
                     let name = person.get_value();
-                    m.observations.iter().rev().take(RECENT_SHOWN).map(|o| {
+                    figures.latest.iter().map(|o| {
                         let mut line = format!(
                             "{}: {} — {}",
                             domain::calendar::london_date_label(o.on),
@@ -657,9 +682,6 @@ fn Measure(measure: Uuid) -> impl IntoView {
     }
     .into_any()
 }
-
-/// How many of a measure's newest observations are listed under its chart.
-const RECENT_SHOWN: usize = 3;
 
 const CHART_W: f64 = 320.0;
 const CHART_H: f64 = 160.0;
@@ -696,10 +718,9 @@ fn voice_name(voice: Voice, person: &str) -> String {
 /// the baseline and target as lines, each voice its own shape and line pattern, the legend
 /// under it; and the same figures as a table for screen readers (and anyone) to open.
 #[component]
-fn Chart(measure: MeasureView, described_by: String) -> impl IntoView {
+fn Chart(measure: MeasureView, points: Vec<Point>, described_by: String) -> impl IntoView {
     let ctx = expect_context::<Context>();
     let person = ctx.person.get_value();
-    let points = outcomes::weekly_points(&measure);
     let Some(frame) = Frame::of(&measure, &points) else {
         return view! { <p class="hint">"Nothing recorded yet: the chart starts with the first observation."</p> }.into_any();
     };
@@ -870,10 +891,9 @@ fn RiskPlan(goal: Uuid) -> impl IntoView {
 fn PastGoal(goal: Uuid) -> impl IntoView {
     let sync = expect_context::<RecordSync>();
     let ctx = expect_context::<Context>();
-    let person = ctx.person;
     let facts = Memo::new(move |_| {
-        sync.view.with(|v| {
-            v.find(GOALS, goal).map(|g| {
+        let (facts, measures) = sync.view.with(|v| {
+            let facts = v.find(GOALS, goal).map(|g| {
                 let since = match g.get("status_on") {
                     Value::Date(d) => format!(" since {}", domain::calendar::london_date_label(*d)),
                     _ => String::new(),
@@ -882,13 +902,20 @@ fn PastGoal(goal: Uuid) -> impl IntoView {
                     g.text("wording").to_owned(),
                     format!("{}{since}", outcomes::status_words(g.text("status"))),
                     g.text("status_reason").to_owned(),
-                    outcomes::measures(v, goal)
-                        .iter()
-                        .map(|m| outcomes::summarise(m, &person.get_value()).line)
-                        .collect::<Vec<_>>(),
                 )
-            })
-        })
+            });
+            let measures: Vec<Uuid> = v
+                .children(MEASURES, goal)
+                .filter(|m| !m.deleted)
+                .map(|m| m.id)
+                .collect();
+            (facts, measures)
+        });
+        let lines: Vec<String> = measures
+            .into_iter()
+            .filter_map(|m| figures_of(sync, &ctx, m).map(|f| f.summary.line))
+            .collect();
+        facts.map(|(words, status, reason)| (words, status, reason, lines))
     });
     view! {
         <li class="member-card">

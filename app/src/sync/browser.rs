@@ -466,12 +466,13 @@ pub fn dismiss(sync: RecordSync, seq: u64) {
 fn refresh(sync: RecordSync) {
     let stamp = me(sync);
     let catalog = catalog();
-    let Some((view, waiting, refused, last)) = with_engine(sync.person, |e| {
+    let Some((view, waiting, refused, last, pulled)) = with_engine(sync.person, |e| {
         (
             e.replica.view(&catalog, &stamp),
             e.replica.outbox().len(),
             e.replica.refused().to_vec(),
             e.last_complete_ms,
+            e.replica.cursor() > 0,
         )
     }) else {
         return;
@@ -481,6 +482,12 @@ fn refresh(sync: RecordSync) {
     }
     if sync.refused.with_untracked(|r| r != &refused) {
         sync.refused.set(refused);
+    }
+    // A copy that has pulled holds every record of its topics (one started from a page sent
+    // without some kinds starts at 0, so its first pull brings them); said once the view has
+    // them.
+    if pulled && !sync.whole.get_untracked() {
+        sync.whole.set(true);
     }
     sync.status.update(|s| {
         s.waiting = waiting;

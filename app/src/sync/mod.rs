@@ -67,6 +67,9 @@ pub struct RecordSync {
     pub merger: RwSignal<bool>,
     /// Shared text as the server sent it with the page.
     texts: StoredValue<Vec<SharedText>>,
+    /// Whether `view` holds every record of its topics: false while a page sent without some
+    /// kinds (`Snapshot::leaving_out`) waits for the device's first pull to bring them.
+    pub whole: RwSignal<bool>,
 }
 
 impl RecordSync {
@@ -80,6 +83,7 @@ impl RecordSync {
             me: StoredValue::new(me),
             merger: RwSignal::new(false),
             texts: StoredValue::new(texts),
+            whole: RwSignal::new(snapshot.whole),
         }
     }
 

@@ -3,7 +3,7 @@
 use axum::http::StatusCode;
 use store::Backend;
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, call_fn};
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -357,34 +357,96 @@ async fn pages_are_gzipped_for_circles_own_pages_and_sent_plain_where_another_si
     app.finish().await;
 }
 
-/// Observations grow by the day: only the tracker's page carries them. The others are sent
-/// without them (the device pulls them once the page is up), so they stay light.
+/// Observations grow by the day: no page of a record carries them (the device pulls them once
+/// the page is up), so pages stay light. The tracker is sent each measure's figures instead,
+/// worked out on the server: the same as the device works out once it holds the observations,
+/// and none for a reader not shared goals and progress.
 async fn pages_of_a_record_carry_only_the_kinds_they_show(backend: Backend) {
+    use domain::records::kinds::{MEASURES, OBSERVATIONS};
     let app = TestApp::with_demo(backend).await;
     store::load_demo_with_plans(app.store.as_ref())
         .await
         .expect("the demo's plans and outcomes");
-    let client = app.as_user("asha@riverside.example").await;
     let maggie = store::demo::MAGGIE;
+    let tracker = |who: &'static str| {
+        let app = &app;
+        async move {
+            let client = app.as_user(who).await;
+            let (status, text) = call_fn(
+                &client,
+                "plans/get",
+                &[
+                    ("id", &maggie.to_string()),
+                    ("leave_out[0]", OBSERVATIONS),
+                    ("figures", "true"),
+                ],
+            )
+            .await;
+            assert_eq!(status, StatusCode::OK, "{who}: {text}");
+            let page: app::api::plans::PlanPage = serde_json::from_str(&text).expect("the page");
+            assert!(
+                page.snapshot.records.iter().all(|r| r.kind != OBSERVATIONS),
+                "{who}: sent without observations"
+            );
+            page
+        }
+    };
+    let page = tracker("asha@riverside.example").await;
+    let (records, _) = app
+        .store
+        .records(maggie, Some(&page.snapshot.topics))
+        .await
+        .expect("her records");
+    let held: domain::records::RecordSet = records.into_iter().collect();
+    assert!(!page.figures.is_empty(), "her measures' figures");
+    assert_eq!(
+        page.figures,
+        domain::outcomes::figures(&held, "Maggie"),
+        "what the device works out once it has pulled every observation"
+    );
+
+    let client = app.as_user("asha@riverside.example").await;
     let (status, progress) = client.get(&format!("/people/{maggie}/progress")).await;
     assert_eq!(status, StatusCode::OK, "{progress}");
-    assert!(
-        progress.contains("observed_on"),
-        "the tracker draws observations"
-    );
-    for page in ["plan", "involvement", "decisions", "easy-read"] {
+    for figures in &page.figures {
+        let line = figures.summary.line.replace('\'', "&#x27;");
+        assert!(progress.contains(&line), "the page reads: {line}");
+    }
+    for page in [
+        "progress",
+        "plan",
+        "involvement",
+        "decisions",
+        "easy-read",
+        "meetings",
+    ] {
         let (status, html) = client.get(&format!("/people/{maggie}/{page}")).await;
         assert_eq!(status, StatusCode::OK, "{page}: {html}");
         assert!(
             !html.contains("observed_on"),
             "{page} carries no observation"
         );
-        assert!(
-            html.len() * 4 < progress.len(),
-            "{page} is a fraction of the tracker: {} bytes against {}",
-            html.len(),
-            progress.len()
-        );
     }
+
+    // Ruth, once Maggie no longer shares her goals and progress with her: no figures either.
+    let ruth = store::demo::ACCOUNTS
+        .iter()
+        .find(|a| a.email == "ruth@family.example")
+        .expect("Ruth")
+        .id;
+    assert!(!tracker("ruth@family.example").await.figures.is_empty());
+    let (status, location) = app
+        .as_user("maggie@home.example")
+        .await
+        .post_form(
+            &format!("/people/{maggie}/circle/consent"),
+            &[(&format!("share.{ruth}.about_me"), "on")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(location.contains("saved=1"), "{location}");
+    let page = tracker("ruth@family.example").await;
+    assert!(page.figures.is_empty(), "{:?}", page.figures);
+    assert!(page.snapshot.records.iter().all(|r| r.kind != MEASURES));
     app.finish().await;
 }

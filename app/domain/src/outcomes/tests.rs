@@ -432,6 +432,54 @@ fn pages_sent_without_the_trackers_own_kinds_show_goals_steps_and_cards_the_same
 }
 
 #[test]
+fn the_figures_sent_with_the_page_are_what_the_device_works_out_once_it_holds_the_observations() {
+    let mut all = falling_prompts();
+    let mut removed = measure(3, 1, "confidence", None);
+    removed.deleted = true;
+    all.insert(removed);
+    all.insert(measure(4, 1, "takeovers", Some(2)));
+    let sent = figures(&all, "Maggie");
+    assert_eq!(
+        sent.iter().map(|f| f.measure).collect::<Vec<_>>(),
+        vec![id(2), id(4)],
+        "every measure not removed, the one with nothing recorded too"
+    );
+    let prompts = &measures(&all, id(1))[0];
+    assert_eq!(sent[0].points, weekly_points(prompts));
+    assert_eq!(sent[0].summary, summarise(prompts, "Maggie"));
+    assert_eq!(
+        sent[0].latest.iter().map(|o| o.id).collect::<Vec<_>>(),
+        vec![id(110), id(111), id(108)],
+        "the newest three, newest first"
+    );
+    assert!(sent[1].points.is_empty() && sent[1].latest.is_empty());
+    assert!(sent[1].summary.line.contains("nothing recorded yet"));
+    let recorded_here = observations(
+        &set_of(vec![observation(200, 2, "2026-06-09", 0, "person", "")]),
+        id(2),
+    );
+    assert_eq!(
+        sent[0]
+            .clone()
+            .with_held(recorded_here)
+            .latest
+            .iter()
+            .map(|o| o.id)
+            .collect::<Vec<_>>(),
+        vec![id(200), id(110), id(111)],
+        "one recorded on the device before its first pull is listed first"
+    );
+    assert_eq!(
+        sent[0].clone().with_held(sent[0].latest.clone()),
+        sent[0],
+        "listed once, however it is held"
+    );
+    let json = serde_json::to_string(&sent).expect("figures to JSON");
+    let back: Vec<Figures> = serde_json::from_str(&json).expect("figures from JSON");
+    assert_eq!(back, sent, "the figures cross to the browser unchanged");
+}
+
+#[test]
 fn values_read_in_the_words_of_their_measure() {
     assert_eq!(MeasureType::Ratio.value_words(2, ""), "2:1");
     assert_eq!(MeasureType::Ratio.value_words(0, ""), "no support");
