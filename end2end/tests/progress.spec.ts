@@ -75,6 +75,8 @@ test("the tracker is sent each measure's figures worked out rather than every ob
   const page = await context.newPage();
   let release: () => void = () => {};
   const held = new Promise<void>((resolve) => (release = resolve));
+  // Every pull waits until released (the handler stays: removing it would hand the pull
+  // it holds to the network behind its back).
   await context.route("**/api/sync/pull", async (route) => {
     await held;
     await route.continue();
@@ -98,7 +100,6 @@ test("the tracker is sent each measure's figures worked out rather than every ob
   await expect(prompts.locator(".recent li").first()).toContainText("4 — Staff (Asha Patel)");
   // Then the device pulls every observation, and works the figures out itself.
   release();
-  await context.unroute("**/api/sync/pull");
   await saved(page);
   const observationsKept = async () =>
     (await storedKeys(page)).filter((k) => k.startsWith("r.01930000-0000-7000-8000-000000000b01.observation.")).length;
