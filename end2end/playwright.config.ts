@@ -35,6 +35,7 @@ const chromium = {
 };
 const phone = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true };
 const tablet = { viewport: { width: 768, height: 1024 }, isMobile: true, hasTouch: true };
+const desktop = { viewport: { width: 1280, height: 800 } };
 
 export default defineConfig({
   testDir: "./tests",
@@ -51,8 +52,10 @@ export default defineConfig({
     { name: "phone-no-js", use: { ...chromium, ...phone, javaScriptEnabled: false }, testMatch: /pages\.spec|no-js\.spec|account\.spec|easy-read\.spec/ },
     { name: "tablet-no-js", use: { ...chromium, ...tablet, javaScriptEnabled: false }, testMatch: /pages\.spec|no-js\.spec|account\.spec|easy-read\.spec/ },
     // Every page again, hydrated, plus what only works once the app is interactive.
-    { name: "phone", use: { ...chromium, ...phone }, testMatch: /pages\.spec|hydrated\.spec|account\.spec|assets\.spec|a11y\.spec|easy-read\.spec/ },
-    { name: "tablet", use: { ...chromium, ...tablet }, testMatch: /pages\.spec|hydrated\.spec|account\.spec|assets\.spec|a11y\.spec|easy-read\.spec/ },
+    { name: "phone", use: { ...chromium, ...phone }, testMatch: /pages\.spec|hydrated\.spec|account\.spec|assets\.spec|a11y\.spec|easy-read\.spec|governance\.spec/ },
+    { name: "tablet", use: { ...chromium, ...tablet }, testMatch: /pages\.spec|hydrated\.spec|account\.spec|assets\.spec|a11y\.spec|easy-read\.spec|governance\.spec/ },
+    // What managers read at a desk: the governance dashboard.
+    { name: "desktop", use: { ...chromium, ...desktop }, testMatch: /governance\.spec/ },
     // Several devices editing one plan, online and offline: one file at a time per server. A
     // test here drives three or four browsers through a dozen pages each, beside the other
     // worker on a 2-core machine, so it gets a minute rather than the default 30 seconds.

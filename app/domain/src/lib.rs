@@ -10,6 +10,7 @@ pub mod access;
 pub mod audit;
 pub mod calendar;
 pub mod easy_read;
+pub mod governance;
 pub mod involvement;
 pub mod mail;
 pub mod notes;

@@ -17,6 +17,10 @@ pub struct Me {
     pub reads_audit: bool,
     /// Administers a service: manages staff and their roles.
     pub admin: bool,
+    /// Manages a service (registered manager, nominated individual): reads its governance
+    /// dashboard.
+    #[serde(default)]
+    pub manages: bool,
 }
 
 /// The signed-in user, or `None` on the sign-in and invitation pages.
@@ -36,6 +40,7 @@ pub async fn whoami() -> Result<Option<Me>, AppError> {
             staff: actor.is_staff(),
             reads_audit: !domain::access::auditable_services(&actor).is_empty() || is_person,
             admin: actor.is_admin(),
+            manages: !domain::access::managed_services(&actor).is_empty(),
         }))
     })
     .await

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod admin;
 pub mod circle;
+pub mod governance;
 pub mod mail;
 pub mod people;
 pub mod plans;

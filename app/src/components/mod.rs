@@ -69,6 +69,7 @@ fn SignedIn(me: crate::api::account::Me) -> impl IntoView {
                 <li><a href="/">"People"</a></li>
                 {me.staff.then(|| view! { <li><a href="/devices">"Devices"</a></li> })}
                 {me.reads_audit.then(|| view! { <li><a href="/audit">"Audit trail"</a></li> })}
+                {me.manages.then(|| view! { <li><a href="/governance">"Governance"</a></li> })}
                 {me.admin.then(|| view! { <li><a href="/admin">"Administration"</a></li> })}
                 <li><a href="/account">"Your account"</a></li>
             </ul>

@@ -966,8 +966,10 @@ fn RecordCard(
             .map(|r| line.run(r))
             .unwrap_or_default()
     };
+    // Its own address on the page (`#action-<id>`), for links to it (the governance
+    // dashboard's records).
     view! {
-        <li class="member-card">
+        <li class="member-card" id=format!("{}-{id}", kind.name)>
             <details>
                 <summary>
                     <span class="member-name">{move || name.get()}</span>

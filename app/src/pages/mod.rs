@@ -8,6 +8,7 @@ mod decisions;
 mod devices;
 mod easy_read;
 mod editing;
+mod governance;
 mod home;
 mod invitation;
 mod involvement;
@@ -30,6 +31,7 @@ pub use circle::CirclePageView;
 pub use decisions::DecisionsPage;
 pub use devices::DevicesPage;
 pub use easy_read::EasyReadPage;
+pub use governance::GovernancePage;
 pub use home::HomePage;
 pub use invitation::InvitationPage;
 pub use involvement::InvolvementPage;
@@ -126,6 +128,8 @@ lazy_pages! {
         DevicesRoute(devices_view, __preload_devices_view) => DevicesPage,
         /// `/audit`
         AuditRoute(audit_view, __preload_audit_view) => AuditPageView,
+        /// `/governance`
+        GovernanceRoute(governance_view, __preload_governance_view) => GovernancePage,
         /// `/admin`
         AdminRoute(admin_view, __preload_admin_view) => AdminPageView,
         /// `/people/new`

@@ -19,6 +19,7 @@ use domain::{Dataset, Person, PersonId, PersonSummary, Service, ServiceId};
 mod accounts;
 mod cache;
 pub mod demo;
+mod governance;
 mod group;
 mod mail;
 mod postgres;
@@ -493,6 +494,26 @@ pub trait Store: Send + Sync + 'static {
     /// Every letter about `person`, newest first.
     async fn deliveries(&self, person: PersonId)
     -> Result<Vec<domain::mail::Delivery>, StoreError>;
+
+    /// How many records met each governance figure's rule, of those counted, per service of
+    /// `services` and month from `from` to `to` (inclusive), as of `today`
+    /// (`domain::governance`). Services and months with nothing counted have no row.
+    async fn governance_counts(
+        &self,
+        services: &[ServiceId],
+        from: domain::governance::Month,
+        to: domain::governance::Month,
+        today: domain::calendar::Date,
+    ) -> Result<Vec<domain::governance::FigureCount>, StoreError>;
+
+    /// The records behind one figure for one service and month, by day.
+    async fn governance_records(
+        &self,
+        service: ServiceId,
+        figure: domain::governance::Figure,
+        month: domain::governance::Month,
+        today: domain::calendar::Date,
+    ) -> Result<Vec<domain::governance::Counted>, StoreError>;
 
     /// Waits for open connections to finish and closes them.
     async fn close(&self);

@@ -254,15 +254,32 @@ pub(crate) fn column_type(ty: FieldType) -> &'static str {
     }
 }
 
+/// The columns of a kind's report table besides its keys: each reported field, and for a
+/// moment also its day in the UK (`<field>_day`, a date), so that the same SQL counts by
+/// date on every database. Empty for a kind with no reported field.
+pub(crate) fn report_columns(kind: &KindSpec) -> Vec<(String, &'static str)> {
+    kind.fields
+        .iter()
+        .filter(|f| f.report)
+        .flat_map(|f| {
+            let mut columns = vec![(f.name.to_owned(), column_type(f.ty))];
+            if matches!(f.ty, FieldType::Moment) {
+                columns.push((format!("{}_day", f.name), "TEXT"));
+            }
+            columns
+        })
+        .collect()
+}
+
 /// `CREATE TABLE IF NOT EXISTS report_<kind> (…)` for a kind with reported fields.
 pub(crate) fn create_report_table(kind: &KindSpec) -> Option<String> {
-    let fields: Vec<_> = kind.fields.iter().filter(|f| f.report).collect();
-    if fields.is_empty() {
+    let columns = report_columns(kind);
+    if columns.is_empty() {
         return None;
     }
-    let columns: String = fields
+    let columns: String = columns
         .iter()
-        .map(|f| format!(", {} {}", f.name, column_type(f.ty)))
+        .map(|(name, ty)| format!(", {name} {ty}"))
         .collect();
     Some(format!(
         "CREATE TABLE IF NOT EXISTS {} (person_id TEXT NOT NULL, id TEXT NOT NULL, \
@@ -274,11 +291,11 @@ pub(crate) fn create_report_table(kind: &KindSpec) -> Option<String> {
 
 /// The upsert of one record's row in its kind's report table, and its reported values.
 pub(crate) fn report_upsert(kind: &KindSpec) -> Option<String> {
-    let fields: Vec<_> = kind.fields.iter().filter(|f| f.report).collect();
-    if fields.is_empty() {
+    let columns = report_columns(kind);
+    if columns.is_empty() {
         return None;
     }
-    let names: Vec<&str> = fields.iter().map(|f| f.name).collect();
+    let names: Vec<&str> = columns.iter().map(|(n, _)| n.as_str()).collect();
     let values: Vec<String> = (6..6 + names.len()).map(|i| format!("${i}")).collect();
     let updates: Vec<String> = names
         .iter()
@@ -301,13 +318,14 @@ pub(crate) enum Cell {
     Number(Option<i64>),
 }
 
+/// A record's cells, one for each of [`report_columns`].
 pub(crate) fn report_cells(kind: &KindSpec, record: &Record) -> Vec<Cell> {
     kind.fields
         .iter()
         .filter(|f| f.report)
-        .map(|f| {
+        .flat_map(|f| {
             let value = record.get(f.name);
-            match column_type(f.ty) {
+            let cell = match column_type(f.ty) {
                 "BIGINT" => Cell::Number(match value {
                     Value::Number(n) => Some(*n),
                     Value::Flag(b) => Some(i64::from(*b)),
@@ -319,7 +337,16 @@ pub(crate) fn report_cells(kind: &KindSpec, record: &Record) -> Vec<Cell> {
                     Value::Date(d) => Some(d.to_string()),
                     other => serde_json::to_string(other).ok(),
                 }),
-            }
+            };
+            let day = matches!(f.ty, FieldType::Moment).then(|| {
+                Cell::Text(match value {
+                    Value::Number(ms) => {
+                        domain::calendar::Date::of_ms_in_london(*ms).map(|d| d.to_string())
+                    }
+                    _ => None,
+                })
+            });
+            std::iter::once(cell).chain(day)
         })
         .collect()
 }

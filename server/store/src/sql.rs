@@ -1205,6 +1205,67 @@ macro_rules! sql_store {
                     .collect()
             }
 
+            async fn governance_counts(
+                &self,
+                services: &[domain::ServiceId],
+                from: domain::governance::Month,
+                to: domain::governance::Month,
+                today: domain::calendar::Date,
+            ) -> Result<Vec<domain::governance::FigureCount>, $crate::StoreError> {
+                use domain::governance::{Count, Figure, FigureCount};
+                if services.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let (start, end) = $crate::governance::bounds(from, to)?;
+                let mut counts = Vec::new();
+                for figure in Figure::ALL {
+                    let sql = $crate::governance::counts_sql(figure, services.len());
+                    let mut query = sqlx::query_as::<_, (String, String, i64, i64)>(&sql)
+                        .bind(&start)
+                        .bind(&end)
+                        .bind(today.to_string());
+                    for service in services {
+                        query = query.bind(service.to_string());
+                    }
+                    for (service, month, met, counted) in query.fetch_all(&self.pool).await? {
+                        counts.push(FigureCount {
+                            service: domain::ServiceId($crate::accounts::uuid(
+                                "people.service_id",
+                                &service,
+                            )?),
+                            month: month.parse().map_err($crate::StoreError::Corrupt)?,
+                            figure,
+                            count: Count {
+                                met: u64::try_from(met).unwrap_or(0),
+                                counted: u64::try_from(counted).unwrap_or(0),
+                            },
+                        });
+                    }
+                }
+                Ok(counts)
+            }
+
+            async fn governance_records(
+                &self,
+                service: domain::ServiceId,
+                figure: domain::governance::Figure,
+                month: domain::governance::Month,
+                today: domain::calendar::Date,
+            ) -> Result<Vec<domain::governance::Counted>, $crate::StoreError> {
+                let (start, end) = $crate::governance::bounds(month, month)?;
+                let sql = $crate::governance::records_sql(figure);
+                sqlx::query_as::<_, (String, String, String, String, i64)>(&sql)
+                    .bind(&start)
+                    .bind(&end)
+                    .bind(today.to_string())
+                    .bind(service.to_string())
+                    .fetch_all(&self.pool)
+                    .await?
+                    .into_iter()
+                    .map($crate::governance::counted_from_row)
+                    .collect()
+            }
+
             async fn early_warnings(
                 &self,
                 person: domain::PersonId,
@@ -1661,19 +1722,15 @@ macro_rules! prepare_records {
                 .is_ok();
             sqlx::query(&create).execute(pool).await?;
             let mut complete = existed;
-            for field in kind.fields.iter().filter(|f| f.report) {
-                let has = sqlx::query(&format!("SELECT {} FROM {table} LIMIT 0", field.name))
+            for (column, ty) in report_columns(kind) {
+                let has = sqlx::query(&format!("SELECT {column} FROM {table} LIMIT 0"))
                     .execute(pool)
                     .await
                     .is_ok();
                 if !has {
-                    sqlx::query(&format!(
-                        "ALTER TABLE {table} ADD COLUMN {} {}",
-                        field.name,
-                        column_type(field.ty)
-                    ))
-                    .execute(pool)
-                    .await?;
+                    sqlx::query(&format!("ALTER TABLE {table} ADD COLUMN {column} {ty}"))
+                        .execute(pool)
+                        .await?;
                     complete = false;
                 }
             }
@@ -1703,6 +1760,23 @@ macro_rules! prepare_records {
                 Self::run_writes(&mut tx, &writes).await?;
                 tx.commit().await?;
             }
+        }
+        // The calendar the governance figures count working days with, made again whenever
+        // the years Circle knows the bank holidays of change.
+        let days = domain::governance::calendar_days()
+            .map_err(|e| $crate::StoreError::Corrupt(e.to_string()))?;
+        let (held,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM calendar_days")
+            .fetch_one(pool)
+            .await?;
+        if usize::try_from(held).ok() != Some(days.len()) {
+            let mut tx = pool.begin().await?;
+            sqlx::query("DELETE FROM calendar_days")
+                .execute(&mut *tx)
+                .await?;
+            for insert in $crate::governance::insert_calendar_sql(&days) {
+                sqlx::query(&insert).execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
         }
     }};
 }

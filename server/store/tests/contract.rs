@@ -78,6 +78,7 @@ contract!(
     an_ended_support_keeps_the_record_readable_refuses_every_edit_and_leaves_the_lists,
     nobody_joins_the_circle_of_someone_whose_support_has_ended,
     the_outbox_gives_each_letter_to_one_sender_retries_failures_and_keeps_who_was_sent_what,
+    the_governance_figures_count_what_was_recorded_per_service_and_month,
 );
 
 fn service(n: u128, name: &str) -> Service {
@@ -2429,4 +2430,287 @@ async fn the_outbox_gives_each_letter_to_one_sender_retries_failures_and_keeps_w
         .expect("due");
     assert_eq!((retried.id, retried.tries), (second.id, 1));
     other.close().await;
+}
+
+/// A record made with `fields` (an id of its own from `n`).
+fn create(kind: &str, n: u128, parent: Option<u128>, fields: &[(&str, Value)]) -> RecordOp {
+    RecordOp::Create {
+        kind: kind.into(),
+        id: Uuid::from_u128(n),
+        parent: parent.map(Uuid::from_u128),
+        topic: None,
+        fields: fields
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.clone()))
+            .collect(),
+    }
+}
+
+fn day(text: &str) -> domain::calendar::Date {
+    text.parse().expect("date")
+}
+
+/// Midday (UTC) of `text`: that day in London, whatever the season.
+fn midday(text: &str) -> Value {
+    Value::Number(day(text).days_since_epoch() * 86_400_000 + 12 * 3_600_000)
+}
+
+/// Hand-built meetings, actions and disagreements with known answers, as of Friday
+/// 4 December 2026: each figure counts a record once its time has come, per service and month
+/// of its day, with working days that skip weekends and bank holidays.
+async fn the_governance_figures_count_what_was_recorded_per_service_and_month(
+    store: Arc<dyn Store>,
+    _: String,
+) {
+    use domain::governance::{Count, Figure, Month};
+    use domain::records::kinds::{ACTIONS, DISAGREEMENTS, MEETINGS};
+    store::load_demo(store.as_ref()).await.expect("demo");
+    let date = |d: &str| Value::Date(day(d));
+    let text = |t: &str| Value::Text(t.to_owned());
+    let choice = |c: &str| Value::Choice(c.to_owned());
+    let meeting = |n: u128, on: &str, more: &[(&str, Value)]| {
+        let mut fields = vec![
+            ("title", text(&format!("Meeting {n}"))),
+            ("starts_at", midday(on)),
+        ];
+        fields.extend(more.iter().cloned());
+        create(MEETINGS, n, None, &fields)
+    };
+    // Maggie, at Riverside.
+    let mut maggie = replica(store.as_ref(), 1).await;
+    for op in [
+        // Summary the Friday after a Friday meeting: in time; agenda 3 days before: in time.
+        meeting(
+            1,
+            "2026-11-06",
+            &[
+                ("summary_sent_on", date("2026-11-13")),
+                ("agenda_sent_on", date("2026-11-03")),
+            ],
+        ),
+        // Summary 6 working days after; agenda 2 days before: both late.
+        meeting(
+            2,
+            "2026-11-09",
+            &[
+                ("summary_sent_on", date("2026-11-17")),
+                ("agenda_sent_on", date("2026-11-07")),
+            ],
+        ),
+        // Its summary not due until Monday 7 December: not counted yet; no agenda: late.
+        meeting(3, "2026-11-30", &[]),
+        // Cancelled: neither counts.
+        meeting(4, "2026-11-16", &[("status", choice("cancelled"))]),
+        // Removed: nothing counts.
+        meeting(5, "2026-11-18", &[]),
+        RecordOp::Delete {
+            kind: MEETINGS.into(),
+            id: Uuid::from_u128(5),
+        },
+        // October: summary due Friday 6 November, sent the Saturday after: late.
+        meeting(
+            6,
+            "2026-10-30",
+            &[
+                ("summary_sent_on", date("2026-11-07")),
+                ("agenda_sent_on", date("2026-10-20")),
+            ],
+        ),
+        // Actions: done on the day due; a day late; not done and past due; not due yet.
+        create(
+            ACTIONS,
+            20,
+            Some(1),
+            &[
+                ("what", text("Book the taxi")),
+                ("owner", text("Asha")),
+                ("due_on", date("2026-11-10")),
+                ("done_on", date("2026-11-10")),
+            ],
+        ),
+        create(
+            ACTIONS,
+            21,
+            Some(1),
+            &[
+                ("what", text("Ring the GP")),
+                ("owner", text("Asha")),
+                ("due_on", date("2026-11-12")),
+                ("done_on", date("2026-11-13")),
+            ],
+        ),
+        create(
+            ACTIONS,
+            22,
+            Some(2),
+            &[
+                ("what", text("Find a class")),
+                ("owner", text("Ruth")),
+                ("due_on", date("2026-11-20")),
+            ],
+        ),
+        create(
+            ACTIONS,
+            23,
+            Some(2),
+            &[
+                ("what", text("Try the bus")),
+                ("owner", text("Ruth")),
+                ("due_on", date("2026-11-27")),
+                ("done_on", date("2026-11-24")),
+            ],
+        ),
+        create(
+            ACTIONS,
+            24,
+            Some(3),
+            &[
+                ("what", text("Later")),
+                ("owner", text("Ruth")),
+                ("due_on", date("2026-12-10")),
+            ],
+        ),
+        // Disagreements: 20 working days from Monday 2 November end on Monday 30 November.
+        create(
+            DISAGREEMENTS,
+            30,
+            None,
+            &[
+                ("about", text("Evenings")),
+                ("raised_on", date("2026-11-02")),
+                ("resolved_on", date("2026-11-30")),
+            ],
+        ),
+        create(
+            DISAGREEMENTS,
+            31,
+            None,
+            &[("about", text("Money")), ("raised_on", date("2026-11-03"))],
+        ),
+        create(
+            DISAGREEMENTS,
+            32,
+            None,
+            &[("about", text("Keys")), ("raised_on", date("2026-11-20"))],
+        ),
+        create(
+            DISAGREEMENTS,
+            33,
+            None,
+            &[
+                ("about", text("Bus")),
+                ("raised_on", date("2026-11-02")),
+                ("resolved_on", date("2026-12-01")),
+            ],
+        ),
+    ] {
+        maggie.edit(op);
+    }
+    let acks = store
+        .sync_push(demo::MAGGIE, maggie.client, &maggie.push_request())
+        .await
+        .expect("push");
+    assert!(
+        acks.iter().all(|a| matches!(a.outcome, Outcome::Applied)),
+        "{acks:?}"
+    );
+    // Dan, at Elm Court: counted for his service, not Maggie's.
+    let mut dan = replica(store.as_ref(), 2).await;
+    dan.edit(meeting(
+        40,
+        "2026-11-11",
+        &[("summary_sent_on", date("2026-11-11"))],
+    ));
+    store
+        .sync_push(demo::DAN, dan.client, &dan.push_request())
+        .await
+        .expect("push");
+
+    let today = day("2026-12-04");
+    let november: Month = "2026-11".parse().expect("month");
+    let october = november.previous();
+    let counts = store
+        .governance_counts(
+            &[demo::RIVERSIDE, demo::ELM_COURT],
+            october,
+            november,
+            today,
+        )
+        .await
+        .expect("counts");
+    let count = |service, month, figure| {
+        counts
+            .iter()
+            .find(|c| c.service == service && c.month == month && c.figure == figure)
+            .map(|c| c.count)
+            .unwrap_or_default()
+    };
+    let of = |met, counted| Count { met, counted };
+    assert_eq!(
+        count(demo::RIVERSIDE, november, Figure::Summaries),
+        of(1, 2)
+    );
+    assert_eq!(count(demo::RIVERSIDE, november, Figure::Agendas), of(1, 3));
+    assert_eq!(count(demo::RIVERSIDE, november, Figure::Actions), of(2, 4));
+    assert_eq!(
+        count(demo::RIVERSIDE, november, Figure::Disagreements),
+        of(1, 3)
+    );
+    assert_eq!(count(demo::RIVERSIDE, october, Figure::Summaries), of(0, 1));
+    assert_eq!(count(demo::RIVERSIDE, october, Figure::Agendas), of(1, 1));
+    assert_eq!(
+        count(demo::ELM_COURT, november, Figure::Summaries),
+        of(1, 1)
+    );
+    assert_eq!(count(demo::ELM_COURT, november, Figure::Agendas), of(0, 1));
+    assert_eq!(
+        count(demo::NORTHGATE, november, Figure::Summaries),
+        of(0, 0)
+    );
+    // Only the services asked for.
+    let riverside = store
+        .governance_counts(&[demo::RIVERSIDE], october, november, today)
+        .await
+        .expect("counts");
+    assert!(riverside.iter().all(|c| c.service == demo::RIVERSIDE));
+    assert!(
+        store
+            .governance_counts(&[], october, november, today)
+            .await
+            .expect("counts")
+            .is_empty()
+    );
+
+    // The records behind a figure: by day, each met or not.
+    let behind = store
+        .governance_records(demo::RIVERSIDE, Figure::Summaries, november, today)
+        .await
+        .expect("records");
+    let rows: Vec<(u128, &str, bool)> = behind
+        .iter()
+        .map(|c| (c.id.as_u128(), c.person_name.as_str(), c.met))
+        .collect();
+    assert_eq!(
+        rows,
+        vec![(1, "Margaret Okafor", true), (2, "Margaret Okafor", false)]
+    );
+    assert!(behind.iter().all(|c| c.person == demo::MAGGIE));
+    let actions = store
+        .governance_records(demo::RIVERSIDE, Figure::Actions, november, today)
+        .await
+        .expect("records");
+    assert_eq!(
+        actions
+            .iter()
+            .map(|c| (c.id.as_u128(), c.met))
+            .collect::<Vec<_>>(),
+        vec![(20, true), (21, false), (22, false), (23, true)]
+    );
+    assert!(
+        store
+            .governance_records(demo::ELM_COURT, Figure::Actions, november, today)
+            .await
+            .expect("records")
+            .is_empty()
+    );
 }

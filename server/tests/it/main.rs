@@ -2,6 +2,7 @@
 
 mod access;
 mod assets;
+mod governance;
 mod helpers;
 mod holes;
 mod mail;

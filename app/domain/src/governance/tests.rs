@@ -1,0 +1,99 @@
+use proptest::prelude::*;
+
+use super::*;
+use crate::calendar::{Deadline, DeadlineStatus};
+
+fn date(s: &str) -> Date {
+    s.parse().expect("date")
+}
+
+fn day_of(days: &[CalendarDay], d: Date) -> CalendarDay {
+    days[usize::try_from(d.days_since_epoch() - days[0].epoch_day).expect("covered")]
+}
+
+#[test]
+fn a_count_reads_as_met_of_counted_with_the_share_rounded_down() {
+    assert_eq!(
+        Count {
+            met: 18,
+            counted: 20
+        }
+        .words(),
+        "18 of 20 (90%)"
+    );
+    assert_eq!(
+        Count {
+            met: 199,
+            counted: 200
+        }
+        .percent(),
+        Some(99)
+    );
+    assert_eq!(Count { met: 0, counted: 0 }.words(), "None to count");
+    assert_eq!(
+        Count { met: 1, counted: 2 } + Count { met: 3, counted: 4 },
+        Count { met: 4, counted: 6 }
+    );
+}
+
+#[test]
+fn months_read_and_count_back_across_the_new_year() {
+    let november: Month = "2026-11".parse().expect("month");
+    assert_eq!(november.to_string(), "2026-11");
+    assert_eq!(november.words(), "November 2026");
+    let shown = november.last(MONTHS_SHOWN);
+    assert_eq!(shown.len(), 12);
+    assert_eq!(shown[0].to_string(), "2025-12");
+    assert_eq!(shown[11], november);
+    assert_eq!(
+        Month::of(date("2027-01-31")).previous().to_string(),
+        "2026-12"
+    );
+    for bad in ["2026-13", "2026", "November", "2026-00", "-1-01"] {
+        assert!(bad.parse::<Month>().is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn the_calendar_covers_every_day_of_the_known_years_in_order() {
+    let days = calendar_days().expect("calendar");
+    assert_eq!(days[0].day, date("2020-01-01"));
+    assert_eq!(days[days.len() - 1].day, date("2028-12-31"));
+    assert!(
+        days.windows(2)
+            .all(|w| w[1].epoch_day == w[0].epoch_day + 1)
+    );
+    // Christmas 2026 falls on a Friday: Friday 25 and Monday 28 are bank holidays.
+    let christmas = day_of(&days, date("2026-12-25"));
+    let thursday = day_of(&days, date("2026-12-24"));
+    assert_eq!(christmas.working_upto, thursday.working_upto);
+    assert_eq!(
+        day_of(&days, date("2026-12-29")).working_upto,
+        thursday.working_upto + 1
+    );
+}
+
+proptest! {
+    /// The store's SQL decides "done within N working days" and "N working days have passed"
+    /// from the calendar's two numbers: the same answers as the deadlines the reviews page
+    /// shows.
+    #[test]
+    fn the_calendars_numbers_judge_a_deadline_as_the_reviews_page_does(
+        start in 400i64..2600,
+        after in -5i64..40,
+        working_days in 0u32..25,
+    ) {
+        let days = calendar_days().expect("calendar");
+        let start_day = days[usize::try_from(start).expect("index")];
+        let other = days[usize::try_from(start + after).expect("index")];
+        let deadline = Deadline::new(start_day.day, working_days);
+        let limit = start_day.working_upto + i64::from(working_days);
+        let on_time = matches!(
+            deadline.done_on(other.day).status(other.day).expect("status"),
+            DeadlineStatus::DoneOnTime { .. }
+        );
+        prop_assert_eq!(other.working_from <= limit, on_time);
+        let late = matches!(deadline.status(other.day).expect("status"), DeadlineStatus::Late { .. });
+        prop_assert_eq!(other.working_from > limit, late);
+    }
+}

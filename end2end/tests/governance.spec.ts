@@ -1,0 +1,68 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, openMenu, signedInContext, test } from "./fixtures";
+
+// The governance dashboard: a registered manager finds it in the menu, chooses a service and a
+// month, reads each figure as met of counted with its chart and table, and follows a figure to
+// the records behind it and on to the meeting itself. Key workers are not offered it. Runs on a
+// phone, a tablet and a desktop, on the demo data (read only).
+
+const WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+
+/** The month (YYYY-MM) of the day `days` before today, in the UK. */
+function monthOf(daysBefore: number): string {
+  const day = new Date(Date.now() - daysBefore * 86_400_000);
+  return new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/London", year: "numeric", month: "2-digit" })
+    .format(day)
+    .slice(0, 7);
+}
+
+test("a manager follows a figure of the governance dashboard to the records behind it and to the meeting", async ({
+  browser,
+}) => {
+  const context = await signedInContext(browser, "grace@circle.example");
+  const page = await context.newPage();
+  await page.goto("/");
+  await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
+  await openMenu(page);
+  await page.getByRole("link", { name: "Governance" }).filter({ visible: true }).first().click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Governance: involvement from the records");
+  await expect(page.getByRole("heading", { level: 2, name: "Timeliness" })).toBeVisible();
+
+  // Dan's mini-review was 12 days ago, at Elm Court; its summary has not gone.
+  await page.getByLabel("Service").selectOption({ label: "Elm Court Supported Living" });
+  await page.getByLabel("Month").selectOption(monthOf(12));
+  await page.getByRole("button", { name: "Show" }).click();
+  const summaries = page.getByRole("article", { name: "Summaries sent within 5 working days" });
+  await expect(summaries.locator(".figure-now")).toContainText(/\d+ of \d+ \(\d+%\)/);
+  await expect(summaries.getByRole("img", { name: /^Chart: Summaries sent within 5 working days/ })).toBeVisible();
+  await summaries.getByText(/^The figures, month by month/).click();
+  await expect(summaries.getByRole("table").getByRole("row")).toHaveCount(13);
+
+  expect(
+    (await new AxeBuilder({ page }).withTags(WCAG_22_AA).analyze()).violations.map((v) => `${v.id}: ${v.help}`),
+  ).toEqual([]);
+
+  await summaries.getByRole("link", { name: /^The meetings behind it/ }).click();
+  const records = page.getByRole("region", { name: /the meetings counted in/ });
+  const row = records.getByRole("row", { name: /Daniel Price's meeting/ });
+  await expect(row).toContainText("Elm Court Supported Living");
+  await expect(row.getByRole("cell").last()).toHaveText("No");
+  await row.getByRole("link", { name: "Daniel Price's meeting" }).click();
+  await expect(page).toHaveURL(/\/meetings#meeting-/);
+  await expect(page.getByRole("heading", { name: "Friday evenings: how the check-ins went" })).toBeVisible();
+  await context.close();
+});
+
+test("a key worker is not offered the governance dashboard, and is told why at its address", async ({ browser }) => {
+  const context = await signedInContext(browser, "asha@riverside.example");
+  const page = await context.newPage();
+  await page.goto("/");
+  await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
+  await openMenu(page);
+  await expect(page.getByRole("link", { name: "Audit trail" }).or(page.getByRole("link", { name: "Devices" })).first()).toBeAttached();
+  await expect(page.getByRole("link", { name: "Governance" })).toHaveCount(0);
+  const response = await page.goto("/governance");
+  expect(response?.status()).toBe(403);
+  await expect(page.getByText("for registered managers and nominated individuals")).toBeVisible();
+  await context.close();
+});
