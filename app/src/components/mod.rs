@@ -76,6 +76,17 @@ fn SignedIn(me: crate::api::account::Me) -> impl IntoView {
         }
     };
     let sign_out = move || view! { <SignOut set_warning /> };
+    // A page opened from the menu opens with the menu folded again (otherwise, on a phone,
+    // the open menu covers the page it led to).
+    let menu = NodeRef::<leptos::html::Details>::new();
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |_| {
+        location.pathname.track();
+        location.search.track();
+        if let Some(menu) = menu.get_untracked() {
+            let _ = menu.remove_attribute("open");
+        }
+    });
     view! {
         <div class="header-me">
             <a class="who" href="/account" aria-label=format!("Your account: signed in as {}", me.name)>
@@ -83,7 +94,7 @@ fn SignedIn(me: crate::api::account::Me) -> impl IntoView {
             </a>
             <span class="sync-chip" data-online=move || device.online.get().map(|o| o.to_string())>{chip}</span>
         </div>
-        <details class="menu">
+        <details class="menu" node_ref=menu>
             <summary>"Menu"</summary>
             <div class="menu-panel">
                 <nav aria-label="Main">{links()}</nav>
