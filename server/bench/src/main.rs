@@ -7,6 +7,7 @@
 //! cargo run --release -p bench -- progress [--postgres URL | --no-postgres] [--requests N]
 //!     [--write PATH] [--note TEXT]
 //! cargo run --release -p bench -- progress --seed-dir DIR
+//! cargo run --release -p bench -- governance [--people N] [--requests N] [--write PATH]
 //! ```
 //!
 //! How each figure is produced is described in `report::METHOD`, which is written into
@@ -22,6 +23,7 @@ use std::future::Future;
 
 use anyhow::{Context, Result, bail};
 
+mod governance;
 mod history;
 mod http;
 mod measures;
@@ -52,9 +54,10 @@ const CATCH_UP_TARGET_MS: u64 = 1_000;
 /// The heavy person and the new one are `person(HEAVY)` and `person(HEAVY + 1)`.
 const HEAVY: u128 = 100;
 
-const USAGE: &str = "usage: cargo run --release -p bench -- [progress] \
+const USAGE: &str = "usage: cargo run --release -p bench -- [progress | governance] \
                      [--postgres URL | --no-postgres] [--write PATH] [--note TEXT]\n       \
-                     progress only: [--requests N] [--seed-dir DIR]";
+                     progress only: [--requests N] [--seed-dir DIR]\n       \
+                     governance only: [--requests N] [--people N]";
 
 /// Which benchmark to run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,6 +69,8 @@ enum Scenario {
         requests: usize,
         seed_dir: Option<std::path::PathBuf>,
     },
+    /// `governance`: the governance dashboard at scale.
+    Governance { people: usize, requests: usize },
 }
 
 struct Args {
@@ -96,6 +101,12 @@ fn parse_args() -> Result<Option<Args>> {
             requests: tracker::DEFAULT_REQUESTS,
             seed_dir: None,
         };
+    } else if args.next_if(|a| *a == "governance").is_some() {
+        shown.push("governance".to_owned());
+        scenario = Scenario::Governance {
+            people: governance::DEFAULT_PEOPLE,
+            requests: governance::DEFAULT_REQUESTS,
+        };
     }
     while let Some(arg) = args.next() {
         let mut value = |name: &str| {
@@ -122,6 +133,23 @@ fn parse_args() -> Result<Option<Args>> {
                 let text = value("--note")?;
                 shown.extend([arg.clone(), text.clone()]);
                 note = Some(text);
+            }
+            "--requests" | "--people" if matches!(scenario, Scenario::Governance { .. }) => {
+                let given = value(arg)?;
+                let Scenario::Governance { people, requests } = &mut scenario else {
+                    bail!("{arg} is an option of `governance`\n{USAGE}");
+                };
+                let n = given
+                    .parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .with_context(|| format!("{arg} {given:?}: a number above 0"))?;
+                if arg == "--people" {
+                    *people = n;
+                } else {
+                    *requests = n;
+                }
+                shown.extend([arg.clone(), given]);
             }
             "--requests" | "--seed-dir" => {
                 let given = value(arg)?;
@@ -679,6 +707,9 @@ async fn run() -> Result<()> {
             None => progress_run(&args, *requests).await,
         };
     }
+    if let Scenario::Governance { people, requests } = args.scenario {
+        return governance_run(&args, people, requests).await;
+    }
     let mut machine = Machine::probe();
     machine.sqlite = setup::sqlite_version().await;
     let mut report = Report::default();
@@ -859,6 +890,39 @@ async fn progress_run(args: &Args, requests: usize) -> Result<()> {
             &runs,
         );
         tracker::write(path, &section)?;
+        progress(&format!("wrote {path}"));
+    }
+    Ok(())
+}
+
+/// `governance`: the governance dashboard at scale on SQLite, then on PostgreSQL when it
+/// answers; printed, and with `--write` put into its own section of the file.
+async fn governance_run(args: &Args, people: usize, requests: usize) -> Result<()> {
+    let mut machine = Machine::probe();
+    machine.sqlite = setup::sqlite_version().await;
+    let postgres = postgres_server(args, &mut machine).await;
+    let mut report = Report::default();
+    let sqlite = in_scratch(Scratch::sqlite("governance")?, |url| async move {
+        governance::run_on(&url, "SQLite", people, requests).await
+    })
+    .await?;
+    governance::rows(&mut report, &sqlite);
+    match &postgres {
+        Ok(admin) => {
+            let pg = in_scratch(
+                Scratch::postgres(admin, "governance").await?,
+                |url| async move { governance::run_on(&url, "PostgreSQL", people, requests).await },
+            )
+            .await?;
+            governance::rows(&mut report, &pg);
+        }
+        Err(why) => skipped(&mut report, 1, "The governance dashboard", why),
+    }
+    machine.load_at_end = report::load_average();
+    print_report(args, &machine, &report);
+    if let Some(path) = &args.write {
+        let section = governance::section(&args.command, &machine, &report, args.note.as_deref());
+        governance::write(path, &section)?;
         progress(&format!("wrote {path}"));
     }
     Ok(())

@@ -1,0 +1,504 @@
+//! The governance dashboard at scale (issue 14, item 6): "a provider with 5,000 people and two
+//! years of records renders the dashboard in under 300 ms server time, on both databases".
+//!
+//! `cargo run --release -p bench -- governance` seeds a fresh database with the demo's services
+//! and accounts and 5,000 people spread over the three services, each with two years of reviews
+//! up to today generated from a fixed seed: a meeting every four to eight weeks (its agenda and
+//! summary sent on time, late or not at all; one in twenty cancelled), one to three actions
+//! agreed at each (done by, after or not yet by their due date) and a disagreement every few
+//! months (resolved in time, late or not yet), all written through `Store::sync_push` as the
+//! devices would. A real server then answers `GET /governance` (all three services added
+//! together, this month and the eleven before) and `GET /governance?service=<Riverside>`,
+//! taking turns, signed in as the demo's nominated individual; and the store's counts alone.
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail, ensure};
+use domain::calendar::Date;
+use domain::governance::{Figure, Month};
+use domain::records::Value;
+use domain::records::authority::Mutation;
+use domain::records::kinds::{ACTIONS, DISAGREEMENTS, MEETINGS};
+use domain::{AboutMe, Dataset, Person, PersonId, ServiceId};
+use store::Store;
+use uuid::Uuid;
+
+use crate::http::Http;
+use crate::measures::Samples;
+use crate::report::{Machine, Report, Verdict, ms, thousands};
+use crate::workload::{Rng, create, mutation, seed_edits, text};
+
+/// People, as the issue asks.
+pub const DEFAULT_PEOPLE: usize = 5_000;
+/// Two years of days, up to today.
+pub const DAYS: i64 = 730;
+/// The server time the dashboard must stay under, at p95.
+pub const TARGET_MS: u64 = 300;
+/// Timed requests to each page (after [`WARM_UP`] each).
+pub const DEFAULT_REQUESTS: usize = 30;
+const WARM_UP: usize = 3;
+/// Who opens it: the demo's nominated individual, who manages every service.
+pub const READER: &str = "sam@circle.example";
+/// The seed of the records.
+pub const SEED: u64 = 0x0c1e_c1e0_2026_0014;
+
+pub const HEADING: &str = "## Governance at scale";
+
+/// The `n`th person (their ids start `0193…0b0e`).
+fn person(n: usize) -> PersonId {
+    PersonId(Uuid::from_u128(
+        0x0193_0000_0000_7000_8000_0b0e_0000_0000 | n as u128,
+    ))
+}
+
+/// The `n`th record of person `p`.
+fn record(p: usize, n: usize) -> Uuid {
+    Uuid::from_u128(0x0193_0000_0000_7000_8000_0000_0000_0000 | ((p as u128) << 20) | n as u128)
+}
+
+fn device(p: usize) -> domain::sync::ClientId {
+    domain::sync::ClientId(Uuid::from_u128(
+        0x0193_0000_0000_7000_8000_0c1f_0000_0000 | p as u128,
+    ))
+}
+
+const SERVICES: [ServiceId; 3] = [
+    store::demo::RIVERSIDE,
+    store::demo::ELM_COURT,
+    store::demo::NORTHGATE,
+];
+
+fn today() -> Result<Date> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+    Date::of_ms_in_london(now).context("the clock is out of range")
+}
+
+/// Midday (UTC) of `day`, which is that day in London whatever the season.
+fn midday(day: Date) -> Value {
+    Value::Number(day.days_since_epoch() * 86_400_000 + 12 * 3_600_000)
+}
+
+/// A day `days` after `day`, or `day` itself at the calendar's end.
+fn after(day: Date, days: i64) -> Date {
+    day.add_days(days).unwrap_or(day)
+}
+
+/// Person `p`'s two years of reviews, as their devices would write them, up to `today`.
+fn reviews(p: usize, today: Date, rng: &mut Rng) -> (Vec<Mutation>, Tally) {
+    let mut ops = Vec::new();
+    let mut tally = Tally::default();
+    let mut n = 0;
+    let mut next = || {
+        n += 1;
+        record(p, n)
+    };
+    let first = after(today, -DAYS);
+    let mut day = after(first, rng.between(0, 40) as i64);
+    while day < today {
+        let meeting = next();
+        let mut fields = vec![
+            ("title", text("Review")),
+            ("starts_at", midday(day)),
+            ("meeting_type", Value::Choice("mini_review".to_owned())),
+        ];
+        let cancelled = rng.below(20) == 0;
+        if cancelled {
+            fields.push(("status", Value::Choice("cancelled".to_owned())));
+        } else if day < after(today, -1) {
+            fields.push(("status", Value::Choice("held".to_owned())));
+        }
+        // The agenda: mostly 3 to 5 days before, sometimes 1 or 2, now and then never.
+        match rng.below(10) {
+            0 => {}
+            1 | 2 => fields.push((
+                "agenda_sent_on",
+                Value::Date(after(day, -(rng.between(1, 3) as i64))),
+            )),
+            _ => fields.push((
+                "agenda_sent_on",
+                Value::Date(after(day, -(rng.between(3, 6) as i64))),
+            )),
+        }
+        // The summary, once held: mostly within a week, sometimes two, now and then never.
+        let summary = after(day, rng.between(1, 15) as i64);
+        if !cancelled && summary < today && rng.below(12) != 0 {
+            fields.push(("summary_sent_on", Value::Date(summary)));
+        }
+        ops.push(create(MEETINGS, meeting, None, &fields));
+        tally.meetings += 1;
+        if !cancelled {
+            for _ in 0..rng.between(1, 4) {
+                let due = after(day, rng.between(7, 43) as i64);
+                let mut fields = vec![
+                    ("what", text("Follow up")),
+                    ("owner", text("Key worker")),
+                    ("due_on", Value::Date(due)),
+                ];
+                let done = after(due, rng.between(0, 21) as i64 - 12);
+                if done < today && rng.below(8) != 0 {
+                    fields.push(("done_on", Value::Date(done.max(day))));
+                }
+                ops.push(create(ACTIONS, next(), Some(meeting), &fields));
+                tally.actions += 1;
+            }
+        }
+        if rng.below(4) == 0 {
+            let raised = after(day, rng.between(0, 11) as i64);
+            let mut fields = vec![
+                ("about", text("Evenings out")),
+                ("raised_on", Value::Date(raised)),
+            ];
+            let resolved = after(raised, rng.between(5, 41) as i64);
+            if resolved < today && rng.below(6) != 0 {
+                fields.push(("resolved_on", Value::Date(resolved)));
+            }
+            ops.push(create(DISAGREEMENTS, next(), None, &fields));
+            tally.disagreements += 1;
+        }
+        day = after(day, rng.between(28, 57) as i64);
+    }
+    let client = device(p);
+    let edits = ops
+        .into_iter()
+        .enumerate()
+        .map(|(n, op)| mutation(client, n as u64 + 1, op))
+        .collect();
+    (edits, tally)
+}
+
+/// What the seeded database holds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Tally {
+    pub people: usize,
+    pub meetings: usize,
+    pub actions: usize,
+    pub disagreements: usize,
+}
+
+/// The seeded database: what it holds, how long seeding took, the day it ends.
+#[derive(Debug, Clone, Copy)]
+pub struct Seeded {
+    pub tally: Tally,
+    pub took: Duration,
+    pub today: Date,
+}
+
+/// The demo's services and accounts, then `people` people over the three services with two
+/// years of reviews each; every edit must apply.
+pub async fn seed(store: &dyn Store, people: usize) -> Result<Seeded> {
+    let started = Instant::now();
+    store::load_demo(store).await.context("load the demo")?;
+    let everyone = (0..people)
+        .map(|p| {
+            Person::new(
+                person(p),
+                SERVICES[p % SERVICES.len()],
+                &format!("Person {p:04}"),
+                "",
+                "",
+                AboutMe::default(),
+            )
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .context("a bench person breaks a domain rule")?;
+    for chunk in everyone.chunks(1_000) {
+        store
+            .import(&Dataset {
+                people: chunk.to_vec(),
+                ..Dataset::default()
+            })
+            .await
+            .context("import the people")?;
+    }
+    let today = today()?;
+    let mut rng = Rng::new(SEED);
+    let mut tally = Tally {
+        people,
+        ..Tally::default()
+    };
+    for p in 0..people {
+        let (edits, theirs) = reviews(p, today, &mut rng);
+        let pushed = seed_edits(store, person(p), device(p), &edits).await?;
+        ensure!(
+            pushed.applied == edits.len() as u64,
+            "person {p}'s reviews did not all apply: {pushed}"
+        );
+        tally.meetings += theirs.meetings;
+        tally.actions += theirs.actions;
+        tally.disagreements += theirs.disagreements;
+        if (p + 1) % 1_000 == 0 {
+            crate::progress(&format!("governance: {} people seeded", p + 1));
+        }
+    }
+    Ok(Seeded {
+        tally,
+        took: started.elapsed(),
+        today,
+    })
+}
+
+/// The figures of one backend.
+pub struct Run {
+    pub backend: &'static str,
+    pub seeded: Seeded,
+    /// `GET /governance`: every service, added together.
+    pub all: Samples,
+    /// `GET /governance?service=<Riverside>`.
+    pub one: Samples,
+    /// `Store::governance_counts` for every service, no HTTP.
+    pub counts: Samples,
+    /// What the all-services page showed for this month: each figure's words.
+    pub shown: Vec<(Figure, String)>,
+    pub html_bytes: usize,
+}
+
+/// Seeds the database at `url`, starts a server on it and times the dashboard.
+pub async fn run_on(
+    url: &str,
+    backend: &'static str,
+    people: usize,
+    requests: usize,
+) -> Result<Run> {
+    let store = store::connect(url).await.context("open the store")?;
+    let result = async {
+        crate::progress(&format!(
+            "governance: seeding {people} people with two years of reviews ({backend})"
+        ));
+        let seeded = seed(store.as_ref(), people).await?;
+        let server = crate::setup::RunningServer::start(url).await?;
+        crate::progress(&format!(
+            "governance: {requests} requests to each page ({backend})"
+        ));
+        let timed = time_pages(server.addr, requests).await;
+        server.stop().await?;
+        let (all, one, html) = timed?;
+        let month = Month::of(seeded.today);
+        let months = month.last(domain::governance::MONTHS_SHOWN);
+        let mut counts = Vec::new();
+        let mut last = Vec::new();
+        for round in 0..WARM_UP + requests {
+            let started = Instant::now();
+            last = store
+                .governance_counts(&SERVICES, months[0], month, seeded.today)
+                .await?;
+            if round >= WARM_UP {
+                counts.push(started.elapsed());
+            }
+        }
+        let shown = Figure::ALL
+            .into_iter()
+            .map(|f| {
+                let total = last
+                    .iter()
+                    .filter(|c| c.figure == f && c.month == month)
+                    .fold(domain::governance::Count::default(), |sum, c| sum + c.count);
+                (f, total.words())
+            })
+            .collect();
+        Ok(Run {
+            backend,
+            seeded,
+            all,
+            one,
+            counts: Samples::sorted(counts),
+            shown,
+            html_bytes: html,
+        })
+    }
+    .await;
+    store.close().await;
+    result
+}
+
+/// Times both pages, taking turns, on one keep-alive connection.
+async fn time_pages(addr: SocketAddr, requests: usize) -> Result<(Samples, Samples, usize)> {
+    let mut http = Http::connect_as(addr, READER).await?;
+    let paths = [
+        "/governance".to_owned(),
+        format!("/governance?service={}", store::demo::RIVERSIDE),
+    ];
+    let mut samples = [Vec::new(), Vec::new()];
+    let mut html_bytes = 0;
+    for round in 0..WARM_UP + requests {
+        for i in if round % 2 == 0 { [0, 1] } else { [1, 0] } {
+            let started = Instant::now();
+            let (status, html) = http.page(&paths[i]).await?;
+            let took = started.elapsed();
+            if status != 200 {
+                bail!("GET {} answered {status}", paths[i]);
+            }
+            ensure!(
+                html.contains("Summaries sent within"),
+                "GET {} is not the dashboard",
+                paths[i]
+            );
+            if round >= WARM_UP {
+                samples[i].push(took);
+            } else if i == 0 {
+                html_bytes = html.len();
+            }
+        }
+    }
+    let [all, one] = samples;
+    Ok((Samples::sorted(all), Samples::sorted(one), html_bytes))
+}
+
+/// The rows of one backend's run.
+pub fn rows(report: &mut Report, run: &Run) {
+    let backend = run.backend;
+    let t = run.seeded.tally;
+    for (number, what, samples) in [
+        (
+            1,
+            format!(
+                "`GET /governance` as the nominated individual: three services added together, twelve months ({} people; {} meetings, {} actions, {} disagreements)",
+                thousands(t.people as f64),
+                thousands(t.meetings as f64),
+                thousands(t.actions as f64),
+                thousands(t.disagreements as f64)
+            ),
+            &run.all,
+        ),
+        (
+            2,
+            "`GET /governance?service=<Riverside>`: one service (a third of the people)".to_owned(),
+            &run.one,
+        ),
+    ] {
+        let p95 = samples.p(95.0);
+        let met = p95.as_millis() < u128::from(TARGET_MS);
+        report.row(
+            number,
+            &what,
+            backend,
+            format!(
+                "p50 {}, p95 {}, max {} ({} requests)",
+                ms(samples.p(50.0)),
+                ms(p95),
+                ms(samples.max()),
+                samples.len()
+            ),
+            &format!("p95 < {TARGET_MS} ms"),
+            Verdict::of(met),
+        );
+    }
+    report.row(
+        3,
+        "`Store::governance_counts`: the four figures' SQL for three services and twelve months, no HTTP",
+        backend,
+        format!(
+            "p50 {}, p95 {}",
+            ms(run.counts.p(50.0)),
+            ms(run.counts.p(95.0))
+        ),
+        "— (none set)",
+        Verdict::Info,
+    );
+    report.note(
+        1,
+        format!(
+            "{backend}: seeded in {:.0} s; this month as the page shows it: {}; the page's HTML {} KiB.",
+            run.seeded.took.as_secs_f64(),
+            run.shown
+                .iter()
+                .map(|(f, words)| format!("{} {words}", f.title()))
+                .collect::<Vec<_>>()
+                .join("; "),
+            run.html_bytes / 1024
+        ),
+    );
+}
+
+/// The section of docs/BENCHMARKS.md.
+pub fn section(command: &str, machine: &Machine, report: &Report, note: Option<&str>) -> String {
+    let mut out = format!(
+        "{HEADING}\n\n\
+         The governance dashboard of a provider with 5,000 people and two years of records \
+         (issue 14, item 6), measured by the `bench` crate's `governance` scenario. Figures are \
+         reported, never asserted in tests; re-run rather than editing them:\n\n\
+         ```sh\n{command}\n```\n\n\
+         Options: `--people N` (default {DEFAULT_PEOPLE}), `--requests N` (timed requests to \
+         each page, default {DEFAULT_REQUESTS}), `--postgres URL`, `--no-postgres`, \
+         `--write PATH`, `--note TEXT`.\n\n\
+         **How.** A fresh database (SQLite in the temp directory; a scratch PostgreSQL database \
+         beside it) gets the demo's three services and accounts, then the people, a third in each \
+         service, each with two years of reviews up to the day of the run, generated from the seed \
+         `{SEED:#018x}`: a meeting every four to eight weeks (its agenda mostly sent 3 to 5 days \
+         before, sometimes 1 or 2, now and then never; its summary sent 1 to 14 days after, now \
+         and then never; one in twenty cancelled), one to three actions at each meeting not \
+         cancelled (due one to six weeks after, done up to twelve days early or eight late, or \
+         not yet), and a disagreement after one meeting in four (resolved 5 to 40 days after it \
+         was raised, or not yet), each person's written by one device through `Store::sync_push` \
+         (so the report tables are filled by the engine, as in use). A real server \
+         (`server::Application` on 127.0.0.1) answers `GET /governance` and \
+         `GET /governance?service=<Riverside>` on one keep-alive connection, signed in as the \
+         demo's nominated individual (sam@circle.example), taking turns after {WARM_UP} warm-up \
+         requests each; the clock runs from sending the request to reading the last byte (the \
+         whole page rendered: four figures, twelve months each, their charts and tables). Then \
+         the store's counts alone.\n\n"
+    );
+    out.push_str(&report.table());
+    out.push_str("\nMachine:\n\n");
+    out.push_str(&machine.markdown());
+    if let Some(note) = note {
+        out.push_str(&format!("- Note: {note}\n"));
+    }
+    out.push_str("\nDetails:\n\n");
+    out.push_str(&report.notes_markdown());
+    out
+}
+
+/// `doc` with this section put in place of the old one, else at the end.
+pub fn replace_section(doc: &str, section: &str) -> String {
+    let section = section.trim_end();
+    let heading = format!("\n{HEADING}\n");
+    if let Some(at) = doc.find(&heading) {
+        let body = at + heading.len();
+        let end = doc[body..].find("\n## ").map_or(doc.len(), |e| body + e);
+        return format!("{}\n{section}\n{}", &doc[..at], &doc[end..]);
+    }
+    format!("{}\n\n{section}\n", doc.trim_end())
+}
+
+/// Writes the section into the file at `path`.
+pub fn write(path: &str, section: &str) -> Result<()> {
+    let before = std::fs::read_to_string(path).unwrap_or_default();
+    std::fs::write(path, replace_section(&before, section)).with_context(|| format!("write {path}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_section_replaces_only_itself_or_goes_at_the_end() {
+        let doc = "# B\n\n## Results\n\nr\n";
+        let once = replace_section(doc, &format!("{HEADING}\n\nfirst\n"));
+        assert_eq!(
+            once,
+            format!("# B\n\n## Results\n\nr\n\n{HEADING}\n\nfirst\n")
+        );
+        let more = format!("{once}\n## Later\n\nl\n");
+        let twice = replace_section(&more, &format!("{HEADING}\n\nsecond\n"));
+        assert_eq!(
+            twice,
+            format!("# B\n\n## Results\n\nr\n\n{HEADING}\n\nsecond\n\n## Later\n\nl\n")
+        );
+    }
+
+    #[test]
+    fn the_same_seed_writes_the_same_reviews() {
+        let today: Date = "2026-12-04".parse().expect("date");
+        let (a, ta) = reviews(7, today, &mut Rng::new(SEED));
+        let (b, tb) = reviews(7, today, &mut Rng::new(SEED));
+        assert_eq!(a, b);
+        assert_eq!((ta.meetings, ta.actions), (tb.meetings, tb.actions));
+        assert!(
+            ta.meetings >= 12,
+            "a meeting every four to eight weeks for two years"
+        );
+    }
+}
