@@ -465,8 +465,7 @@ pub fn replace_section(doc: &str, section: &str) -> String {
 
 /// Writes the section into the file at `path`.
 pub fn write(path: &str, section: &str) -> Result<()> {
-    let before = std::fs::read_to_string(path).unwrap_or_default();
-    std::fs::write(path, replace_section(&before, section)).with_context(|| format!("write {path}"))
+    crate::report::write_section(path, section, replace_section)
 }
 
 #[cfg(test)]

@@ -4,6 +4,8 @@
 use std::fmt::Write as _;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use anyhow::{Context, Result};
+
 /// How a figure compares with its target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
@@ -427,3 +429,9 @@ sends one edit per push, which 3 measures through the real server. The old stora
 (one `Replica` JSON document per plan) no longer describes the device: it now keeps one entry \
 per record, counted in 7, and an edit no longer rewrites the copy, counted in 2.
 ";
+
+/// Writes a section into the file at `path`, put in by `put` (the file as it was, the section).
+pub fn write_section(path: &str, section: &str, put: fn(&str, &str) -> String) -> Result<()> {
+    let before = std::fs::read_to_string(path).unwrap_or_default();
+    std::fs::write(path, put(&before, section)).with_context(|| format!("write {path}"))
+}

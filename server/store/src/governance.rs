@@ -19,63 +19,85 @@ use domain::reviews::{AGENDA_DUE_DAYS_BEFORE, DISAGREEMENT_WORKING_DAYS, SUMMARY
 /// The rows one figure counts: `service_id, month, person_id, id, day, met` (met 1 or 0).
 pub(crate) fn counted_sql(figure: Figure) -> String {
     match figure {
-        // A meeting's summary: done by the deadline when sent on a day whose next working day
-        // is at most 5 after the meeting's; counted once sent or once that deadline passed.
-        Figure::Summaries => format!(
-            "SELECT p.service_id AS service_id, substr(m.starts_at_day, 1, 7) AS month, \
-             m.person_id AS person_id, m.id AS id, m.starts_at_day AS day, \
-             CASE WHEN s.working_from <= d.working_upto + {n} THEN 1 ELSE 0 END AS met \
-             FROM report_meeting m \
-             JOIN people p ON p.id = m.person_id \
-             JOIN calendar_days d ON d.day = m.starts_at_day \
-             JOIN calendar_days t ON t.day = $3 \
-             LEFT JOIN calendar_days s ON s.day = m.summary_sent_on \
-             WHERE m.deleted = 0 AND COALESCE(m.status, 'planned') <> 'cancelled' \
-             AND m.starts_at_day >= $1 AND m.starts_at_day < $2 \
-             AND (s.day IS NOT NULL OR t.working_from > d.working_upto + {n})",
-            n = SUMMARY_WORKING_DAYS
+        // A meeting's summary, within 5 working days of the meeting.
+        Figure::Summaries => within_working_days(
+            "report_meeting",
+            "starts_at_day",
+            "summary_sent_on",
+            SUMMARY_WORKING_DAYS,
+            NOT_CANCELLED,
         ),
         // A meeting's agenda: on time when sent at least 3 calendar days before; counted once
         // sent or once fewer than 3 days were left.
-        Figure::Agendas => format!(
-            "SELECT p.service_id AS service_id, substr(m.starts_at_day, 1, 7) AS month, \
-             m.person_id AS person_id, m.id AS id, m.starts_at_day AS day, \
-             CASE WHEN a.epoch_day <= d.epoch_day - {n} THEN 1 ELSE 0 END AS met \
-             FROM report_meeting m \
-             JOIN people p ON p.id = m.person_id \
-             JOIN calendar_days d ON d.day = m.starts_at_day \
+        Figure::Agendas => counted(
+            "report_meeting",
+            "starts_at_day",
+            &format!("a.epoch_day <= d.epoch_day - {AGENDA_DUE_DAYS_BEFORE}"),
+            "JOIN calendar_days d ON d.day = x.starts_at_day \
              JOIN calendar_days t ON t.day = $3 \
-             LEFT JOIN calendar_days a ON a.day = m.agenda_sent_on \
-             WHERE m.deleted = 0 AND COALESCE(m.status, 'planned') <> 'cancelled' \
-             AND m.starts_at_day >= $1 AND m.starts_at_day < $2 \
-             AND (a.day IS NOT NULL OR t.epoch_day > d.epoch_day - {n})",
-            n = AGENDA_DUE_DAYS_BEFORE
+             LEFT JOIN calendar_days a ON a.day = x.agenda_sent_on",
+            &format!("a.day IS NOT NULL OR t.epoch_day > d.epoch_day - {AGENDA_DUE_DAYS_BEFORE}"),
+            NOT_CANCELLED,
         ),
         // An action: done on or before its due date; counted once done or once past due.
-        Figure::Actions => "SELECT p.service_id AS service_id, substr(x.due_on, 1, 7) AS month, \
-             x.person_id AS person_id, x.id AS id, x.due_on AS day, \
-             CASE WHEN x.done_on IS NOT NULL AND x.done_on <= x.due_on THEN 1 ELSE 0 END AS met \
-             FROM report_action x \
-             JOIN people p ON p.id = x.person_id \
-             WHERE x.deleted = 0 AND x.due_on >= $1 AND x.due_on < $2 \
-             AND (x.done_on IS NOT NULL OR x.due_on < $3)"
-            .to_owned(),
-        // A disagreement: resolved within 20 working days of being raised; counted once
-        // resolved or once those days passed.
-        Figure::Disagreements => format!(
-            "SELECT p.service_id AS service_id, substr(g.raised_on, 1, 7) AS month, \
-             g.person_id AS person_id, g.id AS id, g.raised_on AS day, \
-             CASE WHEN r.working_from <= d.working_upto + {n} THEN 1 ELSE 0 END AS met \
-             FROM report_disagreement g \
-             JOIN people p ON p.id = g.person_id \
-             JOIN calendar_days d ON d.day = g.raised_on \
-             JOIN calendar_days t ON t.day = $3 \
-             LEFT JOIN calendar_days r ON r.day = g.resolved_on \
-             WHERE g.deleted = 0 AND g.raised_on >= $1 AND g.raised_on < $2 \
-             AND (r.day IS NOT NULL OR t.working_from > d.working_upto + {n})",
-            n = DISAGREEMENT_WORKING_DAYS
+        Figure::Actions => counted(
+            "report_action",
+            "due_on",
+            "x.done_on IS NOT NULL AND x.done_on <= x.due_on",
+            "",
+            "x.done_on IS NOT NULL OR x.due_on < $3",
+            "",
+        ),
+        // A disagreement, resolved within 20 working days of being raised.
+        Figure::Disagreements => within_working_days(
+            "report_disagreement",
+            "raised_on",
+            "resolved_on",
+            DISAGREEMENT_WORKING_DAYS,
+            "",
         ),
     }
+}
+
+/// A meeting counts unless it was cancelled.
+const NOT_CANCELLED: &str = "AND COALESCE(x.status, 'planned') <> 'cancelled'";
+
+/// The rows of `table` (as `x`, with `joins`) whose `day` falls in the months asked for, not
+/// removed and `also`: their service and month, who, which, the day, and whether `met` holds;
+/// only those `counted_when` holds for.
+fn counted(
+    table: &str,
+    day: &str,
+    met: &str,
+    joins: &str,
+    counted_when: &str,
+    also: &str,
+) -> String {
+    format!(
+        "SELECT p.service_id AS service_id, substr(x.{day}, 1, 7) AS month, \
+         x.person_id AS person_id, x.id AS id, x.{day} AS day, \
+         CASE WHEN {met} THEN 1 ELSE 0 END AS met \
+         FROM {table} x JOIN people p ON p.id = x.person_id {joins} \
+         WHERE x.deleted = 0 {also} AND x.{day} >= $1 AND x.{day} < $2 AND ({counted_when})"
+    )
+}
+
+/// Something due within `n` working days of `day` and done on `done`: met when done on a day
+/// whose next working day is at most `n` after `day`'s; counted once done or once those days
+/// passed (see `domain::governance::CalendarDay`).
+fn within_working_days(table: &str, day: &str, done: &str, n: u32, also: &str) -> String {
+    counted(
+        table,
+        day,
+        &format!("f.working_from <= d.working_upto + {n}"),
+        &format!(
+            "JOIN calendar_days d ON d.day = x.{day} \
+             JOIN calendar_days t ON t.day = $3 \
+             LEFT JOIN calendar_days f ON f.day = x.{done}"
+        ),
+        &format!("f.day IS NOT NULL OR t.working_from > d.working_upto + {n}"),
+        also,
+    )
 }
 
 /// `$4…`: a placeholder for each of `n` services, from `$4` on.
