@@ -381,7 +381,7 @@ function reading(results) {
   return [
     `**Reading these figures.** Save → next frame, against ${ms(TARGETS.save)}: ${results.map((r) => `${who(r)} ${against(r.painted, TARGETS.save)}`).join("; ")}.`,
     `Hydrated on slow 4G, against ${ms(TARGETS.hydrated)}: ${results.map((r) => `${who(r)} ${against(r.hydratedSlow, TARGETS.hydrated)}`).join("; ")}.`,
-    `On that link the HTML alone takes ${results.map((r) => `${seconds(r.htmlNetwork)} for ${who(r)}`).join(" and ")} (${results.map((r) => (r.html.encoding === "none" ? "uncompressed" : r.html.encoding)).join(", ")}); the rest is the app's files and the phone's work: hydrating from every observation the page draws.`,
+    `On that link the HTML alone takes ${results.map((r) => `${seconds(r.htmlNetwork)} for ${who(r)}`).join(" and ")} (${results.map((r) => (r.html.encoding === "none" ? "uncompressed" : r.html.encoding)).join(", ")}); the rest is the app's files and the phone's work (the page hydrates from each measure's figures as the server worked them out; the device pulls the observations themselves afterwards, outside this time).`,
   ].join(" ");
 }
 

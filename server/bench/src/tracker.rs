@@ -286,7 +286,8 @@ pub struct PageFigures {
     pub page_unstalled: Samples,
     /// How many answers waited at least [`STALL`] for their closing chunk.
     pub stalls: usize,
-    /// `POST /api/plans/get`: the data the page is made from, as JSON.
+    /// `POST /api/plans/get` as the page asks it (without the observations, with the
+    /// measures' figures): the data the page is made from, as JSON.
     pub data: Samples,
     /// `Store::records` of every record, no HTTP.
     pub read: Samples,
@@ -339,7 +340,10 @@ pub async fn time_pages(
         for i in turns(people.len(), round) {
             let started = Instant::now();
             let (status, json) = http
-                .post_form("/api/plans/get", &format!("id={}", people[i]))
+                .post_form(
+                    "/api/plans/get",
+                    &format!("id={}&leave_out%5B0%5D=observation&figures=true", people[i]),
+                )
                 .await?;
             let took = started.elapsed();
             ensure!(status == 200, "POST /api/plans/get answered {status}");
@@ -665,14 +669,17 @@ fn method(runs: &[Run]) -> String {
          127.0.0.1, as `circle serve` starts it) answers `GET /people/<id>/progress` on one \
          keep-alive connection signed in as the demo key worker Asha \
          ({KEY_WORKER}): the server renders the page whole (`get_plan` reads every record she \
-         may see, writes her audit entry, and the page draws each measure's weekly chart and \
-         table), and the clock runs from sending the request to reading the last byte. Rose's \
+         may see, writes her audit entry and works out each measure's figures, and the page \
+         draws each measure's weekly chart and table), and the clock runs from sending the \
+         request to reading the last byte. Rose's \
          page and Maggie's take turns, {WARM_UP} warm-up requests each, then the timed ones. \
          The client runs in the same process, over loopback. The same is then timed for the \
-         page's data alone (`POST /api/plans/get`, the server function's JSON) and for the \
-         store's read of every record, to show where the time goes. Sizes: the HTML as \
-         sent (the server does not compress pages), the part of it in `<script>` elements, \
-         the same through `gzip -6`, and the JSON.\n",
+         page's data alone (`POST /api/plans/get` as the page asks it, without the \
+         observations and with the figures: the server function's JSON) and for the store's \
+         read of every record, to show where the time goes. Sizes: the HTML as sent to this \
+         client (plain: the server gzips pages only for requests a browser says came from \
+         Circle itself), the part of it in `<script>` elements, the same through `gzip -6`, \
+         and the JSON.\n",
         weeks = store::demo::WEEKS,
         person = person(),
         obs = thousands(f64::from(DAYS * 3)),
@@ -726,21 +733,19 @@ fn reading(runs: &[Run]) -> Option<String> {
     Some(format!(
         "**Reading these figures ({backend}).** {verdict}. Of Rose's page (p50 {page}), the \
          store's read of her records takes {read}; the server function the page is made from \
-         (`get_plan`: the read, the access check, her audit entry, the JSON) {data}; rendering \
-         the rest, about {render} ({share:.0}%): three charts and week-by-week tables over two \
-         years, and the records written into the page again for the browser to hydrate \
-         from.{stalls} The time grows with the observations: {time_ratio:.1}× Maggie's for {obs_ratio:.1}× \
-         her observations. Each observation is {obs_bytes} bytes of JSON (its value, date and \
-         voice are about 30 of them; the rest is its ids, version, field types and who set \
-         each field when), and the page carries every record: the {json} of JSON, escaped \
-         into a JavaScript string, are {script} of the page's {html}, which the server sends \
-         uncompressed (gzip makes it {gzip}). What would bring the time and the bytes down, \
-         besides `TCP_NODELAY`, in order: sending the page only what it shows (each measure's weekly points and \
-         latest observations) and letting the device fetch the observations through \
-         `/api/sync/pull` once hydrated, so that the page stops growing with every day \
-         observed; compressing HTML answers (a compression layer on the router, for pages \
-         and server-function answers); a smaller record on the wire (the stamps and field \
-         types of a record set once are the same on every observation).\n",
+         (`get_plan` as the page asks it: the read, the access check, her audit entry, each \
+         measure's figures worked out from every observation, and the JSON of everything but \
+         the observations) {data}; rendering the rest, about {render} ({share:.0}%): three \
+         charts and week-by-week tables over two years.{stalls} The time grows with the \
+         observations: {time_ratio:.1}× Maggie's for {obs_ratio:.1}× her observations, as the \
+         store reads them all and the server works the figures out from them. The page \
+         carries the records it shows and each measure's figures, not the observations (each \
+         {obs_bytes} bytes of JSON, which the device pulls once the page is up): its data is \
+         {json} of JSON, {script} of the page's {html} inside `<script>` (gzip makes the whole \
+         page {gzip}). What would bring the time down further: the figures worked out from a \
+         typed table of the observations' dates, values and voices rather than from every \
+         record read whole, and a smaller record on the wire (the stamps and field types of a \
+         record set once are the same on every observation).\n",
         backend = run.backend,
         page = ms(page),
         read = ms(h.read.p(50.0)),
