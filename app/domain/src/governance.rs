@@ -90,6 +90,17 @@ impl Figure {
         }
     }
 
+    /// The kind of record it counts (`records::kinds`): pages give each its address by it
+    /// (`#meeting-<id>`, `#action-<id>`).
+    pub fn kind(self) -> &'static str {
+        use crate::records::kinds::{ACTIONS, DISAGREEMENTS, MEETINGS};
+        match self {
+            Figure::Summaries | Figure::Agendas => MEETINGS,
+            Figure::Actions => ACTIONS,
+            Figure::Disagreements => DISAGREEMENTS,
+        }
+    }
+
     /// What it counts, one record in words: "meeting".
     pub fn record_words(self) -> &'static str {
         match self {

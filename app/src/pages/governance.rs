@@ -287,11 +287,7 @@ fn Behind(
                         </tr></thead>
                         <tbody>
                             {rows.into_iter().map(|(service, c)| {
-                                let link = match figure {
-                                    Figure::Summaries | Figure::Agendas => format!("/people/{}/meetings#meeting-{}", c.person, c.id),
-                                    Figure::Actions => format!("/people/{}/meetings#action-{}", c.person, c.id),
-                                    Figure::Disagreements => format!("/people/{}/meetings#disagreement-{}", c.person, c.id),
-                                };
+                                let link = format!("/people/{}/meetings#{}-{}", c.person, figure.kind(), c.id);
                                 let what = format!("{}'s {}", c.person_name, figure.record_words());
                                 view! {
                                     <tr>

@@ -1944,16 +1944,7 @@ mod tests {
         }
         all.extend(ops);
         let client = ClientId(Uuid::from_u128(0x0193_0000_0000_7000_8000_0000_0000_00c1));
-        let batch: Vec<Mutation> = all
-            .into_iter()
-            .enumerate()
-            .map(|(n, op)| Mutation {
-                client,
-                seq: n as u64 + 1,
-                schema: SCHEMA_VERSION,
-                op: AnyOp::Record(op),
-            })
-            .collect();
+        let batch = crate::demo::numbered(client, all);
         let mut authority = Authority::resume(&catalog, MAGGIE, RecordSet::new(), 0, []);
         let decided = authority.push(&batch, &|_, _| Ok(()), &Stamp::default());
         assert!(decided.iter().all(|d| d.ack.outcome == Outcome::Applied));
