@@ -254,20 +254,31 @@ pub(crate) fn column_type(ty: FieldType) -> &'static str {
     }
 }
 
-/// The columns of a kind's report table besides its keys: each reported field, and for a
-/// moment also its day in the UK (`<field>_day`, a date), so that the same SQL counts by
-/// date on every database. Empty for a kind with no reported field.
+/// Whether a kind has a report table: it reports a field.
+fn reports(kind: &KindSpec) -> bool {
+    kind.fields.iter().any(|f| f.report)
+}
+
+/// The columns of a kind's report table besides its keys: for a kind kept under a parent, the
+/// parent's id (`parent_id`, so a figure can ask of a meeting who took part); each reported
+/// field, and for a moment also its day in the UK (`<field>_day`, a date), so that the same SQL
+/// counts by date on every database. Empty for a kind with no reported field.
 pub(crate) fn report_columns(kind: &KindSpec) -> Vec<(String, &'static str)> {
-    kind.fields
-        .iter()
-        .filter(|f| f.report)
-        .flat_map(|f| {
+    if !reports(kind) {
+        return Vec::new();
+    }
+    let parent = kind
+        .parent
+        .map(|_| ("parent_id".to_owned(), "TEXT"))
+        .into_iter();
+    parent
+        .chain(kind.fields.iter().filter(|f| f.report).flat_map(|f| {
             let mut columns = vec![(f.name.to_owned(), column_type(f.ty))];
             if matches!(f.ty, FieldType::Moment) {
                 columns.push((format!("{}_day", f.name), "TEXT"));
             }
             columns
-        })
+        }))
         .collect()
 }
 
@@ -287,6 +298,15 @@ pub(crate) fn create_report_table(kind: &KindSpec) -> Option<String> {
          PRIMARY KEY (person_id, id))",
         report_table(kind)
     ))
+}
+
+/// The index a kind kept under a parent has on its report table, for asking of a parent's
+/// children (who took part in a meeting).
+pub(crate) fn report_parent_index(kind: &KindSpec) -> Option<String> {
+    (reports(kind) && kind.parent.is_some()).then(|| {
+        let table = report_table(kind);
+        format!("CREATE INDEX IF NOT EXISTS {table}_parent ON {table} (person_id, parent_id)")
+    })
 }
 
 /// The upsert of one record's row in its kind's report table, and its reported values.
@@ -320,10 +340,12 @@ pub(crate) enum Cell {
 
 /// A record's cells, one for each of [`report_columns`].
 pub(crate) fn report_cells(kind: &KindSpec, record: &Record) -> Vec<Cell> {
-    kind.fields
-        .iter()
-        .filter(|f| f.report)
-        .flat_map(|f| {
+    let parent = kind
+        .parent
+        .map(|_| Cell::Text(record.parent.map(|p| p.to_string())))
+        .into_iter();
+    parent
+        .chain(kind.fields.iter().filter(|f| f.report).flat_map(|f| {
             let value = record.get(f.name);
             let cell = match column_type(f.ty) {
                 "BIGINT" => Cell::Number(match value {
@@ -347,7 +369,7 @@ pub(crate) fn report_cells(kind: &KindSpec, record: &Record) -> Vec<Cell> {
                 })
             });
             std::iter::once(cell).chain(day)
-        })
+        }))
         .collect()
 }
 

@@ -1210,20 +1210,22 @@ macro_rules! sql_store {
                 services: &[domain::ServiceId],
                 from: domain::governance::Month,
                 to: domain::governance::Month,
-                today: domain::calendar::Date,
+                now_ms: i64,
             ) -> Result<Vec<domain::governance::FigureCount>, $crate::StoreError> {
                 use domain::governance::{Count, Figure, FigureCount};
                 if services.is_empty() {
                     return Ok(Vec::new());
                 }
                 let (start, end) = $crate::governance::bounds(from, to)?;
+                let today = $crate::governance::today(now_ms)?;
                 let mut counts = Vec::new();
                 for figure in Figure::ALL {
                     let sql = $crate::governance::counts_sql(figure, services.len());
                     let mut query = sqlx::query_as::<_, (String, String, i64, i64)>(&sql)
                         .bind(&start)
                         .bind(&end)
-                        .bind(today.to_string());
+                        .bind(&today)
+                        .bind(now_ms);
                     for service in services {
                         query = query.bind(service.to_string());
                     }
@@ -1250,14 +1252,15 @@ macro_rules! sql_store {
                 service: domain::ServiceId,
                 figure: domain::governance::Figure,
                 month: domain::governance::Month,
-                today: domain::calendar::Date,
+                now_ms: i64,
             ) -> Result<Vec<domain::governance::Counted>, $crate::StoreError> {
                 let (start, end) = $crate::governance::bounds(month, month)?;
                 let sql = $crate::governance::records_sql(figure);
                 sqlx::query_as::<_, (String, String, String, String, i64)>(&sql)
                     .bind(&start)
                     .bind(&end)
-                    .bind(today.to_string())
+                    .bind($crate::governance::today(now_ms)?)
+                    .bind(now_ms)
                     .bind(service.to_string())
                     .fetch_all(&self.pool)
                     .await?
@@ -1733,6 +1736,9 @@ macro_rules! prepare_records {
                         .await?;
                     complete = false;
                 }
+            }
+            if let Some(index) = $crate::records::report_parent_index(kind) {
+                sqlx::query(&index).execute(pool).await?;
             }
             if !complete {
                 let mut tx = pool.begin().await?;
