@@ -392,7 +392,8 @@ pub fn to_csv(
     out
 }
 
-fn csv_cell(text: &str) -> String {
+/// One CSV cell: quoted where it must be, and a formula defused with an apostrophe.
+pub(crate) fn csv_cell(text: &str) -> String {
     let guarded = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{text}")
     } else {

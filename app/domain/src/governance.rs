@@ -1,5 +1,6 @@
 //! Governance: involvement measured from what was recorded. Each [`Figure`] is a rule over
-//! records the reviews page keeps (meetings, actions, disagreements), counted per service and
+//! records the reviews and involvement pages keep (meetings and who took part, actions,
+//! disagreements, advocacy referrals), counted per service and
 //! month by the store in SQL over the records' report tables (`store::governance`); here are
 //! the rules in words, the months a dashboard shows, the calendar the SQL counts working days
 //! with ([`CalendarDay`]), and how a count reads ("18 of 20 (90%)").
@@ -7,6 +8,7 @@
 use uuid::Uuid;
 
 use crate::calendar::{self, CalendarError, Date};
+use crate::involvement::ADVOCATE_WITHIN_MS;
 use crate::reviews::{AGENDA_DUE_DAYS_BEFORE, DISAGREEMENT_WORKING_DAYS, SUMMARY_WORKING_DAYS};
 use crate::{PersonId, ServiceId};
 
@@ -15,6 +17,9 @@ use crate::{PersonId, ServiceId};
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
 )]
 pub enum Figure {
+    /// Meetings where a family member, friend or advocate took part (in person, by video or
+    /// phone, or in writing beforehand).
+    Participation,
     /// Summaries sent within 5 working days of the meeting.
     Summaries,
     /// Agendas sent at least 3 days before the meeting.
@@ -23,14 +28,21 @@ pub enum Figure {
     Actions,
     /// Disagreements resolved within 20 working days of being raised.
     Disagreements,
+    /// Advocates engaged within 48 hours of the trigger of a referral.
+    Advocates,
 }
 
+/// The hours an advocate is to be engaged within.
+const ADVOCATE_HOURS: i64 = ADVOCATE_WITHIN_MS / 3_600_000;
+
 impl Figure {
-    pub const ALL: [Figure; 4] = [
+    pub const ALL: [Figure; 6] = [
+        Figure::Participation,
         Figure::Summaries,
         Figure::Agendas,
         Figure::Actions,
         Figure::Disagreements,
+        Figure::Advocates,
     ];
 
     /// Its name in addresses and files.
@@ -40,6 +52,8 @@ impl Figure {
             Figure::Agendas => "agendas",
             Figure::Actions => "actions",
             Figure::Disagreements => "disagreements",
+            Figure::Participation => "participation",
+            Figure::Advocates => "advocates",
         }
     }
 
@@ -50,8 +64,9 @@ impl Figure {
     /// The heading of its group on the dashboard.
     pub fn group(self) -> &'static str {
         match self {
+            Figure::Participation => "Participation",
             Figure::Summaries | Figure::Agendas | Figure::Actions => "Timeliness",
-            Figure::Disagreements => "Escalations",
+            Figure::Disagreements | Figure::Advocates => "Escalations",
         }
     }
 
@@ -67,6 +82,12 @@ impl Figure {
             Figure::Actions => "Actions done by their due date".to_owned(),
             Figure::Disagreements => {
                 format!("Disagreements resolved within {DISAGREEMENT_WORKING_DAYS} working days")
+            }
+            Figure::Participation => {
+                "Meetings with family, a friend or an advocate taking part".to_owned()
+            }
+            Figure::Advocates => {
+                format!("Advocates engaged within {ADVOCATE_HOURS} hours of a trigger")
             }
         }
     }
@@ -87,26 +108,45 @@ impl Figure {
             Figure::Disagreements => format!(
                 "Disagreements raised in the month, once resolved or {DISAGREEMENT_WORKING_DAYS} working days have passed."
             ),
+            Figure::Participation => "Meetings in the month, not cancelled, once their day has passed. One counts as met when someone taking part as family, a friend or an advocate took part: in person, by video or phone, or in writing beforehand.".to_owned(),
+            Figure::Advocates => format!(
+                "Advocacy referrals whose trigger arose in the month, once the advocate is engaged or {ADVOCATE_HOURS} hours have passed."
+            ),
         }
     }
 
     /// The kind of record it counts (`records::kinds`): pages give each its address by it
     /// (`#meeting-<id>`, `#action-<id>`).
     pub fn kind(self) -> &'static str {
-        use crate::records::kinds::{ACTIONS, DISAGREEMENTS, MEETINGS};
+        use crate::records::kinds::{ACTIONS, DISAGREEMENTS, MEETINGS, REFERRALS};
         match self {
-            Figure::Summaries | Figure::Agendas => MEETINGS,
+            Figure::Participation | Figure::Summaries | Figure::Agendas => MEETINGS,
             Figure::Actions => ACTIONS,
             Figure::Disagreements => DISAGREEMENTS,
+            Figure::Advocates => REFERRALS,
         }
+    }
+
+    /// The page of a person's record that keeps what it counts: `/people/<id>/<page>`.
+    pub fn page(self) -> &'static str {
+        match self {
+            Figure::Advocates => "involvement",
+            _ => "meetings",
+        }
+    }
+
+    /// Where one record it counted is kept: the page, at the record's card.
+    pub fn href(self, person: PersonId, id: Uuid) -> String {
+        format!("/people/{}/{}#{}-{id}", person, self.page(), self.kind())
     }
 
     /// What it counts, one record in words: "meeting".
     pub fn record_words(self) -> &'static str {
         match self {
-            Figure::Summaries | Figure::Agendas => "meeting",
+            Figure::Participation | Figure::Summaries | Figure::Agendas => "meeting",
             Figure::Actions => "action",
             Figure::Disagreements => "disagreement",
+            Figure::Advocates => "referral",
         }
     }
 }
@@ -164,6 +204,56 @@ pub struct Counted {
     pub id: Uuid,
     pub day: Date,
     pub met: bool,
+}
+
+/// One figure's counts for each of `months`: those of `service`, or of every service in
+/// `counts` added together (`None`). A month with nothing counted is an empty count.
+pub fn monthly(
+    counts: &[FigureCount],
+    figure: Figure,
+    months: &[Month],
+    service: Option<ServiceId>,
+) -> Vec<Count> {
+    months
+        .iter()
+        .map(|m| {
+            counts
+                .iter()
+                .filter(|c| c.figure == figure && c.month == *m)
+                .filter(|c| service.is_none_or(|s| s == c.service))
+                .fold(Count::default(), |sum, c| sum + c.count)
+        })
+        .collect()
+}
+
+/// Each figure with its count for each month: one place's figures (a service, or several
+/// added together).
+pub type Figures = Vec<(Figure, Vec<Count>)>;
+
+/// The figures as CSV (RFC 4180) for a spreadsheet: a row for each place counted (a service's
+/// name, or "All services"), figure and month, oldest month first, with met, counted and the
+/// share in whole percent (empty when nothing was counted).
+pub fn to_csv(months: &[Month], places: &[(String, Figures)]) -> String {
+    use crate::audit::csv_cell;
+    let mut out = String::from("service,month,group,figure,met,counted,share_percent\r\n");
+    for (place, figures) in places {
+        for (figure, counts) in figures {
+            for (month, count) in months.iter().zip(counts) {
+                let cells = [
+                    csv_cell(place),
+                    month.to_string(),
+                    csv_cell(figure.group()),
+                    csv_cell(&figure.title()),
+                    count.met.to_string(),
+                    count.counted.to_string(),
+                    count.percent().map(|p| p.to_string()).unwrap_or_default(),
+                ];
+                out.push_str(&cells.join(","));
+                out.push_str("\r\n");
+            }
+        }
+    }
+    out
 }
 
 /// A calendar month.
@@ -283,6 +373,8 @@ pub struct CalendarDay {
     /// day, one more for a weekend or bank holiday. Something done on day D is done by the
     /// deadline "N working days after S" exactly when `D.working_from <= S.working_upto + N`;
     /// and that deadline has passed on day T exactly when `T.working_from > S.working_upto + N`.
+    /// (For N of at least 1, as every rule has: "0 working days after" a Saturday would be the
+    /// Saturday itself, which these numbers cannot say.)
     pub working_from: i64,
 }
 

@@ -193,7 +193,8 @@ pub fn linked_decision<'a>(set: &'a RecordSet, meeting: &Record) -> Option<&'a R
 
 /// What a complex review still needs before it runs as practice asks: a chair (the registered
 /// manager), the advocate invited, the decision record linked. Empty for other types, and
-/// once all are there. A participant counts as the advocate when their role says so.
+/// once all are there. A participant counts as the advocate when they take part as one, or
+/// their role says so.
 pub fn complex_review_reminders(set: &RecordSet, meeting: &Record) -> Vec<&'static str> {
     let Some(kind) = MeetingType::of(meeting) else {
         return Vec::new();
@@ -206,7 +207,10 @@ pub fn complex_review_reminders(set: &RecordSet, meeting: &Record) -> Vec<&'stat
         && !set
             .children(ATTENDANCES, meeting.id)
             .filter(|a| !a.deleted)
-            .any(|a| a.text("role").to_lowercase().contains("advocate"))
+            .any(|a| {
+                a.text("taking_part_as") == "advocate"
+                    || a.text("role").to_lowercase().contains("advocate")
+            })
     {
         out.push("Invite the person's advocate.");
     }

@@ -5,8 +5,10 @@
 //! and accounts and 5,000 people spread over the three services, each with two years of reviews
 //! up to today generated from a fixed seed: a meeting every four to eight weeks (its agenda and
 //! summary sent on time, late or not at all; one in twenty cancelled), one to three actions
-//! agreed at each (done by, after or not yet by their due date) and a disagreement every few
-//! months (resolved in time, late or not yet), all written through `Store::sync_push` as the
+//! agreed at each (done by, after or not yet by their due date), who took part (the person,
+//! and family in one way or another, or not), a disagreement every few months (resolved in
+//! time, late or not yet) and now and then an advocacy referral (the advocate engaged within
+//! 48 hours, later or not yet), all written through `Store::sync_push` as the
 //! devices would. A real server then answers `GET /governance` (all three services added
 //! together, this month and the eleven before) and `GET /governance?service=<Riverside>`,
 //! taking turns, signed in as the demo's nominated individual; and the store's counts alone.
@@ -19,7 +21,7 @@ use domain::calendar::Date;
 use domain::governance::{Figure, Month};
 use domain::records::Value;
 use domain::records::authority::Mutation;
-use domain::records::kinds::{ACTIONS, DISAGREEMENTS, MEETINGS};
+use domain::records::kinds::{ACTIONS, ATTENDANCES, DISAGREEMENTS, MEETINGS, REFERRALS};
 use domain::{AboutMe, Dataset, Person, PersonId, ServiceId};
 use store::Store;
 use uuid::Uuid;
@@ -69,11 +71,15 @@ const SERVICES: [ServiceId; 3] = [
     store::demo::NORTHGATE,
 ];
 
-fn today() -> Result<Date> {
+/// Now, and today in the UK.
+fn now() -> Result<(i64, Date)> {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
-    Date::of_ms_in_london(now).context("the clock is out of range")
+    Ok((
+        now,
+        Date::of_ms_in_london(now).context("the clock is out of range")?,
+    ))
 }
 
 /// Midday (UTC) of `day`, which is that day in London whatever the season.
@@ -130,6 +136,29 @@ fn reviews(p: usize, today: Date, rng: &mut Rng) -> (Vec<Mutation>, Tally) {
         ops.push(create(MEETINGS, meeting, None, &fields));
         tally.meetings += 1;
         if !cancelled {
+            // Who took part: the person, and mostly someone from their family, in one way or
+            // another (a written contribution now and then), sometimes not at all.
+            ops.push(create(
+                ATTENDANCES,
+                next(),
+                Some(meeting),
+                &[
+                    ("who", text("The person")),
+                    ("taking_part_as", Value::Choice("person".to_owned())),
+                    ("how", Value::Choice("in_person".to_owned())),
+                ],
+            ));
+            let mut family = vec![
+                ("who", text("Family")),
+                ("taking_part_as", Value::Choice("family".to_owned())),
+            ];
+            let ways = ["in_person", "video", "phone", "written"];
+            if rng.below(4) != 0 {
+                let way = ways[rng.below(ways.len() as u64) as usize];
+                family.push(("how", Value::Choice(way.to_owned())));
+            }
+            ops.push(create(ATTENDANCES, next(), Some(meeting), &family));
+            tally.attendances += 2;
             for _ in 0..rng.between(1, 4) {
                 let due = after(day, rng.between(7, 43) as i64);
                 let mut fields = vec![
@@ -158,6 +187,23 @@ fn reviews(p: usize, today: Date, rng: &mut Rng) -> (Vec<Mutation>, Tally) {
             ops.push(create(DISAGREEMENTS, next(), None, &fields));
             tally.disagreements += 1;
         }
+        // Now and then a trigger for an advocate: engaged within a day or two, later, or not.
+        if rng.below(8) == 0 {
+            let arose = midday(day);
+            let mut fields = vec![
+                ("about", text("A change of home")),
+                ("arose_at", arose.clone()),
+            ];
+            let hours = rng.between(2, 80) as i64;
+            if let Value::Number(at) = arose
+                && rng.below(6) != 0
+                && at + hours * 3_600_000 < today.days_since_epoch() * 86_400_000
+            {
+                fields.push(("engaged_at", Value::Number(at + hours * 3_600_000)));
+            }
+            ops.push(create(REFERRALS, next(), None, &fields));
+            tally.referrals += 1;
+        }
         day = after(day, rng.between(28, 57) as i64);
     }
     let client = device(p);
@@ -176,6 +222,8 @@ pub struct Tally {
     pub meetings: usize,
     pub actions: usize,
     pub disagreements: usize,
+    pub attendances: usize,
+    pub referrals: usize,
 }
 
 /// The seeded database: what it holds, how long seeding took, the day it ends.
@@ -184,6 +232,8 @@ pub struct Seeded {
     pub tally: Tally,
     pub took: Duration,
     pub today: Date,
+    /// The moment the records were written up to.
+    pub now_ms: i64,
 }
 
 /// The demo's services and accounts, then `people` people over the three services with two
@@ -213,7 +263,7 @@ pub async fn seed(store: &dyn Store, people: usize) -> Result<Seeded> {
             .await
             .context("import the people")?;
     }
-    let today = today()?;
+    let (now_ms, today) = now()?;
     let mut rng = Rng::new(SEED);
     let mut tally = Tally {
         people,
@@ -229,6 +279,8 @@ pub async fn seed(store: &dyn Store, people: usize) -> Result<Seeded> {
         tally.meetings += theirs.meetings;
         tally.actions += theirs.actions;
         tally.disagreements += theirs.disagreements;
+        tally.attendances += theirs.attendances;
+        tally.referrals += theirs.referrals;
         if (p + 1) % 1_000 == 0 {
             crate::progress(&format!("governance: {} people seeded", p + 1));
         }
@@ -237,6 +289,7 @@ pub async fn seed(store: &dyn Store, people: usize) -> Result<Seeded> {
         tally,
         took: started.elapsed(),
         today,
+        now_ms,
     })
 }
 
@@ -282,7 +335,7 @@ pub async fn run_on(
         for round in 0..WARM_UP + requests {
             let started = Instant::now();
             last = store
-                .governance_counts(&SERVICES, months[0], month, seeded.today)
+                .governance_counts(&SERVICES, months[0], month, seeded.now_ms)
                 .await?;
             if round >= WARM_UP {
                 counts.push(started.elapsed());
@@ -354,11 +407,13 @@ pub fn rows(report: &mut Report, run: &Run) {
         (
             1,
             format!(
-                "`GET /governance` as the nominated individual: three services added together, twelve months ({} people; {} meetings, {} actions, {} disagreements)",
+                "`GET /governance` as the nominated individual: three services added together, twelve months ({} people; {} meetings, {} participants, {} actions, {} disagreements, {} advocacy referrals)",
                 thousands(t.people as f64),
                 thousands(t.meetings as f64),
+                thousands(t.attendances as f64),
                 thousands(t.actions as f64),
-                thousands(t.disagreements as f64)
+                thousands(t.disagreements as f64),
+                thousands(t.referrals as f64)
             ),
             &run.all,
         ),

@@ -1,24 +1,38 @@
 //! The governance figures in SQL (`domain::governance`): each figure is one query over the
-//! report tables the records engine keeps (`report_meeting`, `report_action`,
-//! `report_disagreement`), the people table (for the service) and the calendar
+//! report tables the records engine keeps (`report_meeting`, `report_attendance`,
+//! `report_action`, `report_disagreement`, `report_referral`), the people table (for the service) and the calendar
 //! (`calendar_days`, for working days), giving one row per record counted: its service, month,
 //! person, id, day and whether it met the rule. The dashboard groups them (`COUNT`, `SUM`) in
 //! the database; the list behind one figure reads them for one service and month. The same
 //! SQL runs on SQLite and PostgreSQL: dates are `YYYY-MM-DD` text (compared as text, the month
 //! is their first 7 characters), and day arithmetic goes through the calendar's numbers.
 //!
-//! Binds: `$1` the first month's first day, `$2` the day after the last month, `$3` today.
+//! Binds: `$1` the first month's first day, `$2` the day after the last month, `$3` today (in
+//! the UK), `$4` now (milliseconds since 1970), then the services.
 
 use domain::PersonId;
 use domain::governance::{CalendarDay, Counted, Figure, Month};
 
 use crate::StoreError;
 use crate::accounts::uuid;
+use domain::involvement::ADVOCATE_WITHIN_MS;
 use domain::reviews::{AGENDA_DUE_DAYS_BEFORE, DISAGREEMENT_WORKING_DAYS, SUMMARY_WORKING_DAYS};
 
 /// The rows one figure counts: `service_id, month, person_id, id, day, met` (met 1 or 0).
 pub(crate) fn counted_sql(figure: Figure) -> String {
     match figure {
+        // A meeting where family, a friend or an advocate took part in any way; counted once
+        // its day has passed.
+        Figure::Participation => counted(
+            "report_meeting",
+            "starts_at_day",
+            "EXISTS (SELECT 1 FROM report_attendance w WHERE w.person_id = x.person_id \
+             AND w.parent_id = x.id AND w.deleted = 0 AND w.how IS NOT NULL \
+             AND w.taking_part_as IN ('family', 'advocate'))",
+            "",
+            "x.starts_at_day < $3",
+            NOT_CANCELLED,
+        ),
         // A meeting's summary, within 5 working days of the meeting.
         Figure::Summaries => within_working_days(
             "report_meeting",
@@ -55,6 +69,18 @@ pub(crate) fn counted_sql(figure: Figure) -> String {
             "resolved_on",
             DISAGREEMENT_WORKING_DAYS,
             "",
+        ),
+        // An advocacy referral: the advocate engaged within 48 hours of the trigger; counted
+        // once engaged or once those hours have passed.
+        Figure::Advocates => counted(
+            "report_referral",
+            "arose_at_day",
+            &format!(
+                "x.engaged_at IS NOT NULL AND x.engaged_at <= x.arose_at + {ADVOCATE_WITHIN_MS}"
+            ),
+            "",
+            &format!("x.engaged_at IS NOT NULL OR x.arose_at + {ADVOCATE_WITHIN_MS} < $4"),
+            "AND x.arose_at IS NOT NULL",
         ),
     }
 }
@@ -100,15 +126,15 @@ fn within_working_days(table: &str, day: &str, done: &str, n: u32, also: &str) -
     )
 }
 
-/// `$4…`: a placeholder for each of `n` services, from `$4` on.
+/// `$5…`: a placeholder for each of `n` services, from `$5` on.
 fn services_in(n: usize) -> String {
-    (4..4 + n)
+    (5..5 + n)
         .map(|i| format!("${i}"))
         .collect::<Vec<_>>()
         .join(", ")
 }
 
-/// Met and counted per service and month, for the `n` services bound from `$4` on.
+/// Met and counted per service and month, for the `n` services bound from `$5` on.
 pub(crate) fn counts_sql(figure: Figure, n: usize) -> String {
     format!(
         "SELECT c.service_id, c.month, SUM(c.met), COUNT(*) FROM ({}) c \
@@ -118,12 +144,12 @@ pub(crate) fn counts_sql(figure: Figure, n: usize) -> String {
     )
 }
 
-/// The records behind one figure, for one service (`$4`): who, which, the day, and met.
+/// The records behind one figure, for one service (`$5`): who, which, the day, and met.
 pub(crate) fn records_sql(figure: Figure) -> String {
     format!(
         "SELECT c.person_id, p.name, c.id, c.day, CAST(c.met AS BIGINT) FROM ({}) c \
          JOIN people p ON p.id = c.person_id \
-         WHERE c.service_id = $4 ORDER BY c.day, p.name, c.id",
+         WHERE c.service_id = $5 ORDER BY c.day, p.name, c.id",
         counted_sql(figure)
     )
 }
@@ -148,6 +174,13 @@ pub(crate) fn insert_calendar_sql(days: &[CalendarDay]) -> Vec<String> {
             )
         })
         .collect()
+}
+
+/// `$3`: the day `now_ms` falls on in the UK.
+pub(crate) fn today(now_ms: i64) -> Result<String, StoreError> {
+    domain::calendar::Date::of_ms_in_london(now_ms)
+        .map(|d| d.to_string())
+        .ok_or_else(|| StoreError::Corrupt(format!("no day for the moment {now_ms}")))
 }
 
 /// `$1` and `$2`: the first day of `from` and the first day after `to`.

@@ -496,14 +496,14 @@ pub trait Store: Send + Sync + 'static {
     -> Result<Vec<domain::mail::Delivery>, StoreError>;
 
     /// How many records met each governance figure's rule, of those counted, per service of
-    /// `services` and month from `from` to `to` (inclusive), as of `today`
+    /// `services` and month from `from` to `to` (inclusive), as of `now_ms`
     /// (`domain::governance`). Services and months with nothing counted have no row.
     async fn governance_counts(
         &self,
         services: &[ServiceId],
         from: domain::governance::Month,
         to: domain::governance::Month,
-        today: domain::calendar::Date,
+        now_ms: i64,
     ) -> Result<Vec<domain::governance::FigureCount>, StoreError>;
 
     /// The records behind one figure for one service and month, by day.
@@ -512,7 +512,7 @@ pub trait Store: Send + Sync + 'static {
         service: ServiceId,
         figure: domain::governance::Figure,
         month: domain::governance::Month,
-        today: domain::calendar::Date,
+        now_ms: i64,
     ) -> Result<Vec<domain::governance::Counted>, StoreError>;
 
     /// Waits for open connections to finish and closes them.

@@ -150,7 +150,14 @@ async fn the_demo_plans_are_written_through_the_engine_once_however_often_they_a
             .is_on_time()
     );
     assert_eq!(reviews::overdue_actions(&set, today).len(), 1);
-    assert_eq!(reviews::disagreements(&set, today).len(), 1);
+    let open: Vec<_> = reviews::disagreements(&set, today)
+        .into_iter()
+        .filter(|d| d.resolved_on.is_none())
+        .collect();
+    assert_eq!(open.len(), 1);
+    // Before those, a year of reviews, all concluded: the governance dashboard's months.
+    let held = |m: &&domain::records::Record| m.text("status") == "held";
+    assert!(set.of_kind(MEETINGS).filter(held).count() >= store::demo::HISTORY_REVIEWS as usize);
     // Loaded again (a restart, `seed-demo`): answered from the stored outcomes, nothing changes.
     store::load_demo_with_plans(store.as_ref())
         .await
@@ -2452,18 +2459,23 @@ fn day(text: &str) -> domain::calendar::Date {
 
 /// Midday (UTC) of `text`: that day in London, whatever the season.
 fn midday(text: &str) -> Value {
-    Value::Number(day(text).days_since_epoch() * 86_400_000 + 12 * 3_600_000)
+    Value::Number(midday_ms(text))
 }
 
-/// Hand-built meetings, actions and disagreements with known answers, as of Friday
-/// 4 December 2026: each figure counts a record once its time has come, per service and month
-/// of its day, with working days that skip weekends and bank holidays.
+fn midday_ms(text: &str) -> i64 {
+    day(text).days_since_epoch() * 86_400_000 + 12 * 3_600_000
+}
+
+/// Hand-built meetings and who took part, actions, disagreements and advocacy referrals with
+/// known answers, as of midday on Friday 4 December 2026: each figure counts a record once its
+/// time has come, per service and month of its day, with working days that skip weekends and
+/// bank holidays.
 async fn the_governance_figures_count_what_was_recorded_per_service_and_month(
     store: Arc<dyn Store>,
     _: String,
 ) {
     use domain::governance::{Count, Figure, Month};
-    use domain::records::kinds::{ACTIONS, DISAGREEMENTS, MEETINGS};
+    use domain::records::kinds::{ACTIONS, ATTENDANCES, DISAGREEMENTS, MEETINGS, REFERRALS};
     store::load_demo(store.as_ref()).await.expect("demo");
     let date = |d: &str| Value::Date(day(d));
     let text = |t: &str| Value::Text(t.to_owned());
@@ -2593,6 +2605,96 @@ async fn the_governance_figures_count_what_was_recorded_per_service_and_month(
             None,
             &[("about", text("Keys")), ("raised_on", date("2026-11-20"))],
         ),
+        // Who took part. Meeting 1: Ruth, family, by video: met. Meeting 2: the advocate
+        // invited but not taking part, staff in person, and family removed: not met.
+        // Meeting 3 (30 November, passed): family in writing: met. October's: no one.
+        create(
+            ATTENDANCES,
+            50,
+            Some(1),
+            &[
+                ("who", text("Ruth")),
+                ("taking_part_as", choice("family")),
+                ("how", choice("video")),
+            ],
+        ),
+        create(
+            ATTENDANCES,
+            51,
+            Some(2),
+            &[("who", text("Lee")), ("taking_part_as", choice("advocate"))],
+        ),
+        create(
+            ATTENDANCES,
+            52,
+            Some(2),
+            &[
+                ("who", text("Asha")),
+                ("taking_part_as", choice("staff")),
+                ("how", choice("in_person")),
+            ],
+        ),
+        create(
+            ATTENDANCES,
+            53,
+            Some(2),
+            &[
+                ("who", text("Ruth")),
+                ("taking_part_as", choice("family")),
+                ("how", choice("phone")),
+            ],
+        ),
+        RecordOp::Delete {
+            kind: ATTENDANCES.into(),
+            id: Uuid::from_u128(53),
+        },
+        create(
+            ATTENDANCES,
+            54,
+            Some(3),
+            &[
+                ("who", text("Ruth")),
+                ("taking_part_as", choice("family")),
+                ("how", choice("written")),
+            ],
+        ),
+        // Referrals: engaged 48 hours to the minute after (in time); 49 hours after (late);
+        // not engaged and 48 hours passed (late); not engaged, arose yesterday: not counted.
+        create(
+            REFERRALS,
+            60,
+            None,
+            &[
+                ("about", text("A move")),
+                ("arose_at", midday("2026-11-05")),
+                ("engaged_at", midday("2026-11-07")),
+            ],
+        ),
+        create(
+            REFERRALS,
+            61,
+            None,
+            &[
+                ("about", text("Treatment")),
+                ("arose_at", midday("2026-11-10")),
+                (
+                    "engaged_at",
+                    Value::Number(midday_ms("2026-11-12") + 3_600_000),
+                ),
+            ],
+        ),
+        create(
+            REFERRALS,
+            62,
+            None,
+            &[("about", text("Money")), ("arose_at", midday("2026-11-20"))],
+        ),
+        create(
+            REFERRALS,
+            63,
+            None,
+            &[("about", text("Keys")), ("arose_at", midday("2026-12-03"))],
+        ),
         create(
             DISAGREEMENTS,
             33,
@@ -2626,7 +2728,7 @@ async fn the_governance_figures_count_what_was_recorded_per_service_and_month(
         .await
         .expect("push");
 
-    let today = day("2026-12-04");
+    let today = midday_ms("2026-12-04");
     let november: Month = "2026-11".parse().expect("month");
     let october = november.previous();
     let counts = store
@@ -2656,6 +2758,18 @@ async fn the_governance_figures_count_what_was_recorded_per_service_and_month(
         count(demo::RIVERSIDE, november, Figure::Disagreements),
         of(1, 3)
     );
+    assert_eq!(
+        count(demo::RIVERSIDE, november, Figure::Participation),
+        of(2, 3)
+    );
+    assert_eq!(
+        count(demo::RIVERSIDE, november, Figure::Advocates),
+        of(1, 3)
+    );
+    assert_eq!(
+        count(demo::RIVERSIDE, october, Figure::Participation),
+        of(0, 1)
+    );
     assert_eq!(count(demo::RIVERSIDE, october, Figure::Summaries), of(0, 1));
     assert_eq!(count(demo::RIVERSIDE, october, Figure::Agendas), of(1, 1));
     assert_eq!(
@@ -2663,6 +2777,10 @@ async fn the_governance_figures_count_what_was_recorded_per_service_and_month(
         of(1, 1)
     );
     assert_eq!(count(demo::ELM_COURT, november, Figure::Agendas), of(0, 1));
+    assert_eq!(
+        count(demo::ELM_COURT, november, Figure::Participation),
+        of(0, 1)
+    );
     assert_eq!(
         count(demo::NORTHGATE, november, Figure::Summaries),
         of(0, 0)
@@ -2713,4 +2831,31 @@ async fn the_governance_figures_count_what_was_recorded_per_service_and_month(
             .expect("records")
             .is_empty()
     );
+    let referrals = store
+        .governance_records(demo::RIVERSIDE, Figure::Advocates, november, today)
+        .await
+        .expect("records");
+    assert_eq!(
+        referrals
+            .iter()
+            .map(|c| (c.id.as_u128(), c.met))
+            .collect::<Vec<_>>(),
+        vec![(60, true), (61, false), (62, false)]
+    );
+    // December's referral is counted once its 48 hours pass: midday on 5 December.
+    let december = november.next();
+    let later = store
+        .governance_counts(
+            &[demo::RIVERSIDE],
+            december,
+            december,
+            today + 2 * 86_400_000,
+        )
+        .await
+        .expect("counts");
+    let advocates = later
+        .iter()
+        .find(|c| c.figure == Figure::Advocates)
+        .map(|c| c.count);
+    assert_eq!(advocates, Some(of(0, 1)));
 }

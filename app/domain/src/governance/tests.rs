@@ -81,7 +81,7 @@ proptest! {
     fn the_calendars_numbers_judge_a_deadline_as_the_reviews_page_does(
         start in 400i64..2600,
         after in -5i64..40,
-        working_days in 0u32..25,
+        working_days in 1u32..25,
     ) {
         let days = calendar_days().expect("calendar");
         let start_day = days[usize::try_from(start).expect("index")];
@@ -96,4 +96,100 @@ proptest! {
         let late = matches!(deadline.status(other.day).expect("status"), DeadlineStatus::Late { .. });
         prop_assert_eq!(other.working_from > limit, late);
     }
+}
+
+#[test]
+fn each_figure_has_its_own_key_and_links_to_the_page_that_keeps_what_it_counts() {
+    for figure in Figure::ALL {
+        assert_eq!(Figure::of(figure.key()), Some(figure));
+    }
+    let keys: std::collections::BTreeSet<&str> = Figure::ALL.iter().map(|f| f.key()).collect();
+    assert_eq!(keys.len(), Figure::ALL.len());
+    let person = PersonId(Uuid::from_u128(7));
+    let id = Uuid::from_u128(9);
+    assert_eq!(
+        Figure::Participation.href(person, id),
+        format!("/people/{person}/meetings#meeting-{id}")
+    );
+    assert_eq!(
+        Figure::Advocates.href(person, id),
+        format!("/people/{person}/involvement#referral-{id}")
+    );
+    assert_eq!(
+        Figure::Advocates.title(),
+        "Advocates engaged within 48 hours of a trigger"
+    );
+    assert_eq!(Figure::Participation.group(), "Participation");
+}
+
+fn counted(service: u128, month: &str, figure: Figure, met: u64, of: u64) -> FigureCount {
+    FigureCount {
+        service: ServiceId(Uuid::from_u128(service)),
+        month: month.parse().expect("month"),
+        figure,
+        count: Count { met, counted: of },
+    }
+}
+
+#[test]
+fn a_figure_month_by_month_is_one_service_or_every_service_added_together() {
+    let counts = [
+        counted(1, "2026-10", Figure::Summaries, 1, 2),
+        counted(2, "2026-10", Figure::Summaries, 3, 3),
+        counted(1, "2026-11", Figure::Summaries, 0, 1),
+        counted(1, "2026-11", Figure::Actions, 5, 5),
+    ];
+    let months = "2026-11".parse::<Month>().expect("month").last(3);
+    let all = monthly(&counts, Figure::Summaries, &months, None);
+    assert_eq!(
+        all,
+        vec![
+            Count::default(),
+            Count { met: 4, counted: 5 },
+            Count { met: 0, counted: 1 }
+        ]
+    );
+    let two = monthly(
+        &counts,
+        Figure::Summaries,
+        &months,
+        Some(ServiceId(Uuid::from_u128(2))),
+    );
+    assert_eq!(two[1], Count { met: 3, counted: 3 });
+    assert_eq!(two[2], Count::default());
+}
+
+#[test]
+fn the_csv_has_a_row_per_place_figure_and_month_and_defuses_a_name_that_looks_like_a_formula() {
+    let months = "2026-11".parse::<Month>().expect("month").last(2);
+    let csv = to_csv(
+        &months,
+        &[(
+            "=HYPERLINK(\"x\")".to_owned(),
+            vec![(
+                Figure::Summaries,
+                vec![
+                    Count::default(),
+                    Count {
+                        met: 18,
+                        counted: 20,
+                    },
+                ],
+            )],
+        )],
+    );
+    let lines: Vec<&str> = csv.split("\r\n").collect();
+    assert_eq!(
+        lines[0],
+        "service,month,group,figure,met,counted,share_percent"
+    );
+    assert_eq!(
+        lines[1],
+        "\"'=HYPERLINK(\"\"x\"\")\",2026-10,Timeliness,Summaries sent within 5 working days,0,0,"
+    );
+    assert_eq!(
+        lines[2],
+        "\"'=HYPERLINK(\"\"x\"\")\",2026-11,Timeliness,Summaries sent within 5 working days,18,20,90"
+    );
+    assert_eq!(lines.len(), 4, "{csv}");
 }

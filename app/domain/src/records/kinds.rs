@@ -824,7 +824,18 @@ pub const ATTENDANCE_WAYS: &[(&str, &str)] = &[
     ("written", "Written contribution sent beforehand"),
 ];
 
-/// Someone invited to a meeting, and how they took part (nothing chosen: they did not).
+/// Whom someone takes part in a meeting as: the governance figure of participation counts a
+/// meeting where family, a friend or an advocate took part (`crate::governance::Figure`).
+pub const TAKING_PART_AS: &[(&str, &str)] = &[
+    ("person", "The person themselves"),
+    ("family", "Family member or friend"),
+    ("advocate", "Advocate"),
+    ("staff", "Staff"),
+    ("professional", "Another professional"),
+];
+
+/// Someone invited to a meeting, whom they take part as, and how they took part (nothing
+/// chosen: they did not).
 pub static ATTENDANCE: KindSpec = KindSpec {
     name: ATTENDANCES,
     title: "participant",
@@ -837,6 +848,7 @@ pub static ATTENDANCE: KindSpec = KindSpec {
             "Their role (for example advocate, sister)",
             MEMBER_NAME_MAX,
         ),
+        FieldSpec::choice("taking_part_as", "Taking part as", TAKING_PART_AS, None).reported(),
         FieldSpec::choice("how", "How they took part", ATTENDANCE_WAYS, None).reported(),
         FieldSpec::words(
             "contribution",

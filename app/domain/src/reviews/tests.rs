@@ -140,6 +140,19 @@ fn a_complex_review_is_reminded_of_its_chair_its_advocate_and_its_decision_recor
     assert!(complex_review_reminders(&set, &mini).is_empty());
 }
 
+#[test]
+fn someone_taking_part_as_an_advocate_answers_the_reminder_whatever_their_role_says() {
+    let review = meeting(1, &[("meeting_type", choice("complex_review"))]);
+    let mut lee = attendance(10, 1, "Lee", None);
+    lee.fields.insert("role".into(), text("Independent"));
+    let set = set_of(vec![review.clone(), lee.clone()]);
+    assert!(complex_review_reminders(&set, &review).contains(&"Invite the person's advocate."));
+    lee.fields
+        .insert("taking_part_as".into(), choice("advocate"));
+    let set = set_of(vec![review.clone(), lee]);
+    assert!(!complex_review_reminders(&set, &review).contains(&"Invite the person's advocate."));
+}
+
 // ---- The summary's clock
 
 #[test]
