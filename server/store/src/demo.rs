@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 mod meetings;
 mod outcomes;
-pub use meetings::{load_meetings, meeting_edits};
+pub use meetings::{HISTORY_REVIEWS, history_edits, load_meetings, meeting_edits};
 pub use outcomes::{DemoPush, SEED, WEEKS, daily_observations, load_outcomes, outcome_pushes};
 
 pub const RIVERSIDE: ServiceId =

@@ -9,6 +9,14 @@
 //!   midnight. It is the meeting the demo runs end to end.
 //! * **Maggie**: a goal-setting meeting held 20 days ago, its agenda and summary sent on time.
 //!
+//! Before those, each of Maggie, Dan and Priya has **a year of reviews** ([`history_edits`]),
+//! about every six weeks and all concluded: who took part (family most times, sometimes in
+//! writing, sometimes not at all; Dan's advocate), agendas and summaries mostly on time,
+//! actions done (a few late), two disagreements each resolved (one late), and Dan's advocacy
+//! referrals (one engaged late). The governance dashboard charts them, each figure traceable
+//! to these meetings. They vary by a fixed rule, never at random, and are as many whatever the
+//! day.
+//!
 //! Each person's edits are written by their key worker's demo device, numbered from 1 and as
 //! many whatever the day: loading the demo again is answered from the stored outcomes.
 
@@ -17,23 +25,27 @@ use std::collections::BTreeMap;
 use domain::PersonId;
 use domain::audit::Editor;
 use domain::calendar::{Date, london_local_to_ms};
-use domain::records::kinds::{ACTIONS, ATTENDANCES, DISAGREEMENTS, MEETINGS};
+use domain::governance::Month;
+use domain::records::kinds::{ACTIONS, ATTENDANCES, DISAGREEMENTS, MEETINGS, REFERRALS};
 use domain::records::{RecordOp, Value};
 use domain::sync::ClientId;
 use uuid::Uuid;
 
-use super::{ACCOUNTS, DAN, MAGGIE, user};
+use super::{ACCOUNTS, DAN, MAGGIE, PRIYA, user};
 
 /// Dan's decision record about late evenings out (`demo.rs`), which the complex review decides.
 const DANS_LATE_EVENINGS: Uuid = Uuid::from_u128(0x0193_0000_0000_7000_8000_0000_0000_0d00 + 31);
 
 /// Demo meeting records: from `0x0193_0000_0000_7000_8000_0000_0021_0000` (Maggie) and
-/// `…_0022_0000` (Dan).
-fn record_id(person: u128, n: u128) -> Uuid {
-    Uuid::from_u128(0x0193_0000_0000_7000_8000_0000_0020_0000 + (person << 16) + n)
+/// `…_0022_0000` (Dan); their year before, from `…_0031_0000` ([`HISTORY`]).
+fn record_id(base: u128, person: u128, n: u128) -> Uuid {
+    Uuid::from_u128(0x0193_0000_0000_7000_8000_0000_0000_0000 + base + (person << 16) + n)
 }
 
-/// The demo device writing person `person`'s meetings.
+const CURRENT: u128 = 0x0020_0000;
+const HISTORY: u128 = 0x0030_0000;
+
+/// The demo device writing person `person`'s meetings (and, 8 on, their year before).
 fn client(person: u128) -> ClientId {
     ClientId(Uuid::from_u128(
         0x0193_0000_0000_7000_8000_0000_0000_0c00 + (person << 4),
@@ -42,6 +54,7 @@ fn client(person: u128) -> ClientId {
 
 struct Meetings {
     number: u128,
+    base: u128,
     today: Date,
     ops: Vec<RecordOp>,
     ids: u128,
@@ -51,6 +64,7 @@ impl Meetings {
     fn new(number: u128, today: Date) -> Self {
         Meetings {
             number,
+            base: CURRENT,
             today,
             ops: Vec::new(),
             ids: 0,
@@ -71,7 +85,7 @@ impl Meetings {
 
     fn add(&mut self, kind: &str, parent: Option<Uuid>, fields: Vec<(&str, Value)>) -> Uuid {
         self.ids += 1;
-        let id = record_id(self.number, self.ids);
+        let id = record_id(self.base, self.number, self.ids);
         self.ops.push(RecordOp::Create {
             kind: kind.to_owned(),
             id,
@@ -87,12 +101,20 @@ impl Meetings {
     }
 
     fn took_part(&mut self, meeting: Uuid, who: &str, role: &str, how: Option<&str>, said: &str) {
+        // Whom they take part as, from the role the demo gives them.
+        let taking_part_as = match role {
+            "Dan" | "Maggie" | "Priya" => "person",
+            r if r.contains("advocate") => "advocate",
+            r if r.starts_with("Key worker") || r.starts_with("Registered manager") => "staff",
+            _ => "family",
+        };
         self.add(
             ATTENDANCES,
             Some(meeting),
             vec![
                 ("who", text(who)),
                 ("role", text(role)),
+                ("taking_part_as", choice(taking_part_as)),
                 ("how", how.map_or(Value::Empty, choice)),
                 ("contribution", text(said)),
                 ("invited", Value::Flag(true)),
@@ -288,12 +310,239 @@ pub fn meeting_edits(today: Date) -> Vec<(PersonId, u128, Vec<RecordOp>)> {
     vec![(MAGGIE, 1, maggie(today).ops), (DAN, 2, dan(today).ops)]
 }
 
-/// Writes the demo meetings ([`meeting_edits`]) through the records engine as each person's key
+/// The people with a year of reviews: who, their key worker (a demo account's number), the
+/// family member who takes part and how they are related, their advocate if they have one, and
+/// what a disagreement was about, twice.
+struct Year {
+    person: PersonId,
+    name: &'static str,
+    worker: u128,
+    family: (&'static str, &'static str),
+    advocate: Option<&'static str>,
+    disagreements: [&'static str; 2],
+}
+
+const YEARS: [Year; 3] = [
+    Year {
+        person: MAGGIE,
+        name: "Maggie",
+        worker: 1,
+        family: ("Ruth Okafor", "Daughter"),
+        advocate: None,
+        disagreements: [
+            "Whether Maggie uses the kettle on her own",
+            "How many visits a day Maggie needs",
+        ],
+    },
+    Year {
+        person: DAN,
+        name: "Dan",
+        worker: 2,
+        family: ("Carol Walsh", "Mum"),
+        advocate: Some("Lee Morgan"),
+        disagreements: ["Spending money on gig tickets", "Coming home after 11pm"],
+    },
+    Year {
+        person: PRIYA,
+        name: "Priya",
+        worker: 3,
+        family: ("Anil Shah", "Brother"),
+        advocate: None,
+        disagreements: [
+            "Reducing the evening check-in calls",
+            "Who is told when Priya is unwell",
+        ],
+    },
+];
+
+/// Reviews in each person's year.
+pub const HISTORY_REVIEWS: i64 = 8;
+
+/// The first working day on or after `day`.
+fn working(day: Date) -> Date {
+    let mut d = day;
+    while !domain::calendar::is_working_day(d).unwrap_or(true) {
+        d = d.add_days(1).unwrap_or(d);
+    }
+    d
+}
+
+/// One person's year of reviews, the last about five weeks before `today`.
+fn year(number: u128, y: &Year, today: Date) -> Meetings {
+    let mut m = Meetings {
+        base: HISTORY,
+        ..Meetings::new(number, today)
+    };
+    let (family, related) = y.family;
+    let worker = ACCOUNTS
+        .iter()
+        .find(|a| a.id == user(y.worker))
+        .map_or("Key worker", |a| a.name);
+    let offset = |d: Date| d.days_since_epoch() - today.days_since_epoch();
+    for i in 0..HISTORY_REVIEWS {
+        // What varies, by a fixed rule: 0 to 9.
+        let k = (number as i64 * 7 + i * 3) % 10;
+        let day = working(
+            today
+                .add_days(-365 + i * 42 + number as i64 * 3)
+                .unwrap_or(today),
+        );
+        let on = offset(day);
+        let title = format!("{}'s review: {}", y.name, Month::of(day).words());
+        let agenda = match k {
+            3 => m.day(on - 2),
+            7 => Value::Empty,
+            _ => m.day(on - 4),
+        };
+        let summary = if k == 2 || k == 8 {
+            m.day(on + 9)
+        } else {
+            m.day(offset(
+                domain::calendar::add_working_days(day, 3).unwrap_or(day),
+            ))
+        };
+        let meeting = m.add(
+            MEETINGS,
+            None,
+            vec![
+                ("title", text(&title)),
+                (
+                    "meeting_type",
+                    choice(if i == 0 {
+                        "goal_setting"
+                    } else {
+                        "mini_review"
+                    }),
+                ),
+                ("starts_at", m.at(on, 10, 30)),
+                ("minutes", Value::Number(if i == 0 { 90 } else { 45 })),
+                ("place", text("At home")),
+                ("chair", text(worker)),
+                ("agenda", text("How the last weeks went\nWhat to try next")),
+                ("agenda_sent_on", agenda),
+                ("status", choice("held")),
+                ("summary_sent_on", summary),
+                ("summary_sent_to", text(&format!("{}\n{family}", y.name))),
+            ],
+        );
+        m.took_part(meeting, y.name, y.name, Some("in_person"), "");
+        m.took_part(meeting, worker, "Key worker", Some("in_person"), "");
+        match k % 3 {
+            0 => m.took_part(meeting, family, related, None, ""),
+            1 => m.took_part(
+                meeting,
+                family,
+                related,
+                Some(if k < 5 { "in_person" } else { "video" }),
+                "",
+            ),
+            _ => m.took_part(
+                meeting,
+                family,
+                related,
+                Some("written"),
+                "Sorry I can't be there. Things seem to be going well from what I see.",
+            ),
+        }
+        if let Some(advocate) = y.advocate
+            && i % 2 == 0
+        {
+            m.took_part(meeting, advocate, "Care Act advocate", Some("video"), "");
+        }
+        // Two actions, done: on time or (now and then) late, and never after yesterday.
+        for (n, (what, weeks)) in [
+            ("Try the new routine and note how it goes", 3),
+            ("Check in with family about it", 5),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let due = on + weeks * 7;
+            let done = if k == 5 && n == 1 { due + 6 } else { due - 2 };
+            m.add(
+                ACTIONS,
+                Some(meeting),
+                vec![
+                    ("what", text(what)),
+                    ("owner", text(if n == 0 { worker } else { family })),
+                    ("due_on", m.day(due)),
+                    ("done_on", m.day(done.min(-1))),
+                    ("verified", text("Talked through at the next visit")),
+                ],
+            );
+        }
+        // A disagreement at the third review (resolved in time) and the sixth (late).
+        if i == 2 || i == 5 {
+            let about = y.disagreements[usize::from(i == 5)];
+            let days = if i == 2 { 14 } else { 40 };
+            m.add(
+                DISAGREEMENTS,
+                None,
+                vec![
+                    ("about", text(about)),
+                    ("meeting", text(&meeting.to_string())),
+                    ("raised_on", m.day(on)),
+                    (
+                        "tried",
+                        text("Talked it through together and tried a middle way"),
+                    ),
+                    ("resolved_on", m.day(on + days)),
+                    (
+                        "resolution",
+                        text("Agreed a way forward everyone could live with"),
+                    ),
+                ],
+            );
+        }
+        // Dan's advocacy referrals: engaged the next morning, then (late) after 60 hours.
+        if y.advocate.is_some() && (i == 1 || i == 4) {
+            let hours = if i == 1 { 20 } else { 60 };
+            let arose = london_local_to_ms(day, 9, 0)
+                .unwrap_or_else(|_| domain::calendar::london_midnight_ms(day));
+            let (about, trigger) = if i == 1 {
+                ("A change of flat", "accommodation")
+            } else {
+                ("A hospital appointment and treatment", "serious_medical")
+            };
+            m.add(
+                REFERRALS,
+                None,
+                vec![
+                    ("about", text(about)),
+                    ("trigger", choice(trigger)),
+                    ("advocate_type", choice("care_act")),
+                    ("arose_at", Value::Number(arose)),
+                    ("referred_at", Value::Number(arose + 2 * 3_600_000)),
+                    ("engaged_at", Value::Number(arose + hours * 3_600_000)),
+                    ("advocate", text("Lee Morgan")),
+                ],
+            );
+        }
+    }
+    m
+}
+
+/// The demo's year of reviews before its meetings, when loaded on `today`: (person, their key
+/// worker, the edits).
+pub fn history_edits(today: Date) -> Vec<(PersonId, u128, Vec<RecordOp>)> {
+    YEARS
+        .iter()
+        .map(|y| {
+            let number = y.person.0.as_u128() & 0xf;
+            (y.person, y.worker, year(number, y, today).ops)
+        })
+        .collect()
+}
+
+/// Writes the demo's year of reviews ([`history_edits`], each person's from its own device),
+/// then its meetings ([`meeting_edits`]), through the records engine as each person's key
 /// worker. An edit refused is an error.
 pub async fn load_meetings(store: &dyn crate::Store, today: Date) -> Result<(), crate::StoreError> {
-    for (person, worker, ops) in meeting_edits(today) {
+    let history = history_edits(today).into_iter().map(|e| (e, 8));
+    let current = meeting_edits(today).into_iter().map(|e| (e, 0));
+    for ((person, worker, ops), device) in history.chain(current) {
         let number = person.0.as_u128() & 0xf;
-        let client = client(number);
+        let client = ClientId(Uuid::from_u128(client(number).0.as_u128() + device));
         let account = user(worker);
         let name = ACCOUNTS
             .iter()
