@@ -69,3 +69,43 @@ test("a key worker is not offered the governance dashboard, and is told why at i
   await expect(page.getByText("for registered managers and nominated individuals")).toBeVisible();
   await context.close();
 });
+
+test("a nominated individual prints the month's report and downloads its figures for the governance meeting", async ({
+  browser,
+}) => {
+  const context = await signedInContext(browser, "sam@circle.example");
+  const page = await context.newPage();
+  const month = monthOf(12);
+  await page.goto(`/governance?month=${month}`);
+  await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
+  await expect(page.getByRole("heading", { level: 2, name: "Participation" })).toBeVisible();
+  const participation = page.getByRole("article", { name: "Meetings with family, a friend or an advocate taking part" });
+  await expect(participation.locator(".figure-now")).toContainText(/\d+ of \d+ \(\d+%\)/);
+  await expect(page.getByRole("article", { name: "Advocates engaged within 48 hours of a trigger" })).toBeVisible();
+
+  // The figures as a spreadsheet: a row per service and all together, per figure and month.
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "Download the figures (CSV)" }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe(`circle-governance-${month}.csv`);
+  const csv = await (await import("node:fs/promises")).readFile(await download.path(), "utf8");
+  const lines = csv.trim().split("\r\n");
+  expect(lines[0]).toBe("service,month,group,figure,met,counted,share_percent");
+  expect(lines.length).toBe(1 + 4 * 6 * 12);
+  expect(lines.some((l) => l.startsWith(`All services,${month},Participation,`))).toBe(true);
+
+  // The printable report: every figure, and what did not meet its rule, linked.
+  await page.getByRole("link", { name: "Printable report" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(/^Involvement governance report: /);
+  await expect(page.getByRole("heading", { level: 2, name: "Summaries sent within 5 working days" })).toBeVisible();
+  const summaries = page.getByRole("region", { name: "Summaries sent within 5 working days" });
+  await expect(summaries.getByRole("link", { name: "Daniel Price's meeting" })).toBeVisible();
+  expect(
+    (await new AxeBuilder({ page }).withTags(WCAG_22_AA).analyze()).violations.map((v) => `${v.id}: ${v.help}`),
+  ).toEqual([]);
+  await page.emulateMedia({ media: "print" });
+  await expect(page.getByRole("link", { name: "Back to the dashboard" })).toBeHidden();
+  await expect(summaries).toBeVisible();
+  await context.close();
+});

@@ -30,6 +30,7 @@ pub mod cli;
 pub mod compress;
 pub mod config;
 pub mod csrf;
+pub mod governance;
 pub mod guard;
 pub mod mail;
 pub mod openapi;
@@ -130,6 +131,7 @@ pub fn router_with(
         .merge(account::routes())
         .merge(admin::routes())
         .merge(people::routes())
+        .merge(governance::routes())
         .merge(assets::routes(&state.leptos_options))
         .leptos_routes_with_context(&state, routes, move || provide_context(services.clone()), {
             let options = state.leptos_options.clone();

@@ -1,10 +1,12 @@
 //! The governance dashboard: how the services a manager runs meet the rules for involvement,
 //! counted by the store from what was recorded (`domain::governance`,
 //! `store::Store::governance_counts`). For registered managers and nominated individuals, of
-//! the services they manage only.
+//! the services they manage only. The same figures print as a report (`get_report`) and
+//! download as CSV (the server's `/governance.csv`, through [`dashboard`]); both are exports,
+//! noted in the audit trail.
 
 use domain::ServiceId;
-use domain::governance::{Count, Counted, Figure, Month};
+use domain::governance::{Counted, Figure, Month};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -22,16 +24,74 @@ pub struct Dashboard {
     /// The months charted, oldest first, ending with `month`.
     pub months: Vec<Month>,
     /// Each figure, with its count for each of `months`.
-    pub figures: Vec<(Figure, Vec<Count>)>,
-    /// The records behind one figure in `month`, when asked for: by day, each with its
-    /// service's name.
-    pub behind: Option<(Figure, Vec<(String, Counted)>)>,
+    pub figures: domain::governance::Figures,
+    /// The records behind figures in `month`, when asked for: by day, each with its service's
+    /// name. The dashboard asks for one figure's; the report for those that did not meet the
+    /// rule, of every figure.
+    pub behind: Vec<(Figure, Vec<(String, Counted)>)>,
     /// Today in the UK, as the figures were counted.
     pub today: domain::calendar::Date,
+    /// When they were counted.
+    pub at_ms: i64,
+}
+
+impl Dashboard {
+    /// The name of the service shown, or what "all" means to this reader.
+    pub fn shown(&self) -> String {
+        match self.service {
+            Some(s) => self
+                .services
+                .iter()
+                .find(|(id, _)| *id == s)
+                .map(|(_, n)| n.clone())
+                .unwrap_or_default(),
+            None if self.services.len() > 1 => "All the services you manage".to_owned(),
+            None => self
+                .services
+                .first()
+                .map(|(_, n)| n.clone())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The address of a view of these figures (`/governance`, `/governance/report`,
+    /// `/governance.csv`) for the same service and month.
+    pub fn href(&self, path: &str) -> String {
+        href(path, self.service, self.month, None)
+    }
+}
+
+/// The address of `path` for `service` (or all), `month`, and optionally a figure's records.
+pub fn href(
+    path: &str,
+    service: Option<ServiceId>,
+    month: Month,
+    figure: Option<Figure>,
+) -> String {
+    let mut parts = Vec::new();
+    if let Some(s) = service {
+        parts.push(format!("service={s}"));
+    }
+    parts.push(format!("month={month}"));
+    if let Some(f) = figure {
+        parts.push(format!("figure={}", f.key()));
+    }
+    format!("{path}?{}", parts.join("&"))
 }
 
 /// Said to anyone who manages no service.
 pub const NOT_A_MANAGER: &str = "The governance dashboard is for registered managers and nominated individuals, for the services they manage.";
+
+/// Which records behind the figures to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Behind {
+    /// None.
+    Nothing,
+    /// Every record one figure counted.
+    Figure(Figure),
+    /// The records that did not meet the rule, of every figure.
+    Unmet,
+}
 
 /// The dashboard. `service` (an id, or nothing for all the reader manages), `month`
 /// ("2026-11", or nothing for this month) and `figure` (a figure's key, to list the records
@@ -45,87 +105,21 @@ pub async fn get_dashboard(
     crate::server::answer(async move {
         let store = crate::server::store()?;
         let actor = crate::server::actor()?;
-        let managed = domain::access::managed_services(&actor);
-        if managed.is_empty() {
-            return Err(AppError::Forbidden(NOT_A_MANAGER.to_owned()));
-        }
-        let today = domain::calendar::Date::of_ms_in_london(crate::server::now_ms())
-            .unwrap_or(domain::calendar::Date::MIN);
-        let month = match month.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
-            Some(m) => m.parse::<Month>().map_err(AppError::Invalid)?,
-            None => Month::of(today),
-        };
-        // A service the reader does not manage is answered as one that does not exist.
-        let service = match service.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            Some(s) => Some(
-                s.parse::<ServiceId>()
-                    .ok()
-                    .filter(|id| managed.contains(id))
-                    .ok_or(AppError::NotFound)?,
-            ),
-            None => None,
-        };
         let figure = match figure.as_deref().map(str::trim).filter(|f| !f.is_empty()) {
-            Some(key) => Some(Figure::of(key).ok_or_else(|| {
+            Some(key) => Behind::Figure(Figure::of(key).ok_or_else(|| {
                 AppError::Invalid(format!("“{key}” is not a figure of the dashboard."))
             })?),
-            None => None,
+            None => Behind::Nothing,
         };
-        let shown: Vec<ServiceId> = service.map_or_else(|| managed.clone(), |s| vec![s]);
-        let months = month.last(domain::governance::MONTHS_SHOWN);
-        let counts = store
-            .governance_counts(&shown, months[0], month, today)
-            .await?;
-        let figures = Figure::ALL
-            .into_iter()
-            .map(|f| {
-                let by_month = months
-                    .iter()
-                    .map(|m| {
-                        counts
-                            .iter()
-                            .filter(|c| c.figure == f && c.month == *m)
-                            .fold(Count::default(), |sum, c| sum + c.count)
-                    })
-                    .collect();
-                (f, by_month)
-            })
-            .collect();
-        let services: Vec<(ServiceId, String)> = store
-            .services()
-            .await?
-            .into_iter()
-            .filter(|s| managed.contains(&s.id))
-            .map(|s| (s.id, s.name))
-            .collect();
-        let name_of = |id: ServiceId| {
-            services
-                .iter()
-                .find(|(s, _)| *s == id)
-                .map(|(_, n)| n.clone())
-                .unwrap_or_default()
-        };
-        let behind = match figure {
-            Some(figure) => {
-                let mut rows = Vec::new();
-                for s in &shown {
-                    for counted in store.governance_records(*s, figure, month, today).await? {
-                        let subject = domain::access::Subject {
-                            person: counted.person,
-                            service: *s,
-                        };
-                        if domain::access::may_open(&actor, subject) {
-                            rows.push((name_of(*s), counted));
-                        }
-                    }
-                }
-                rows.sort_by(|(a, x), (b, y)| {
-                    (x.day, &x.person_name, a, x.id).cmp(&(y.day, &y.person_name, b, y.id))
-                });
-                Some((figure, rows))
-            }
-            None => None,
-        };
+        let (dashboard, _) = dashboard(
+            store.as_ref(),
+            &actor,
+            service.as_deref(),
+            month.as_deref(),
+            figure,
+            crate::server::now_ms(),
+        )
+        .await?;
         crate::server::audit(
             store.as_ref(),
             &actor,
@@ -133,12 +127,132 @@ pub async fn get_dashboard(
             domain::audit::AuditKind::Viewed,
             format!(
                 "Opened the governance dashboard: {}, {}",
-                service.map_or_else(|| "all services managed".to_owned(), name_of),
-                month.words()
+                dashboard.shown(),
+                dashboard.month.words()
             ),
         )
         .await;
-        Ok(Dashboard {
+        Ok(dashboard)
+    })
+    .await
+}
+
+/// The dashboard as a report to print for the monthly governance meeting: every figure, and
+/// the records of the month that did not meet its rule. Noted in the audit trail as an export.
+#[server(endpoint = "governance/report")]
+pub async fn get_report(
+    #[server(default)] service: Option<String>,
+    #[server(default)] month: Option<String>,
+) -> Result<Dashboard, AppError> {
+    crate::server::answer(async move {
+        let store = crate::server::store()?;
+        let actor = crate::server::actor()?;
+        let (dashboard, _) = dashboard(
+            store.as_ref(),
+            &actor,
+            service.as_deref(),
+            month.as_deref(),
+            Behind::Unmet,
+            crate::server::now_ms(),
+        )
+        .await?;
+        crate::server::audit(
+            store.as_ref(),
+            &actor,
+            None,
+            domain::audit::AuditKind::Exported,
+            format!(
+                "Opened the printable governance report: {}, {}",
+                dashboard.shown(),
+                dashboard.month.words()
+            ),
+        )
+        .await;
+        Ok(dashboard)
+    })
+    .await
+}
+
+/// The dashboard `actor` asked for, as of `now_ms`, with the counts per service it was added
+/// up from. Managers only, of the services they manage: another service is answered as one
+/// that does not exist.
+#[cfg(feature = "ssr")]
+pub async fn dashboard(
+    store: &dyn store::Store,
+    actor: &domain::access::Actor,
+    service: Option<&str>,
+    month: Option<&str>,
+    behind: Behind,
+    now_ms: i64,
+) -> Result<(Dashboard, Vec<domain::governance::FigureCount>), AppError> {
+    let managed = domain::access::managed_services(actor);
+    if managed.is_empty() {
+        return Err(AppError::Forbidden(NOT_A_MANAGER.to_owned()));
+    }
+    let today =
+        domain::calendar::Date::of_ms_in_london(now_ms).unwrap_or(domain::calendar::Date::MIN);
+    let month = match month.map(str::trim).filter(|m| !m.is_empty()) {
+        Some(m) => m.parse::<Month>().map_err(AppError::Invalid)?,
+        None => Month::of(today),
+    };
+    let service = match service.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => Some(
+            s.parse::<ServiceId>()
+                .ok()
+                .filter(|id| managed.contains(id))
+                .ok_or(AppError::NotFound)?,
+        ),
+        None => None,
+    };
+    let shown: Vec<ServiceId> = service.map_or_else(|| managed.clone(), |s| vec![s]);
+    let months = month.last(domain::governance::MONTHS_SHOWN);
+    let counts = store
+        .governance_counts(&shown, months[0], month, now_ms)
+        .await?;
+    let figures = Figure::ALL
+        .into_iter()
+        .map(|f| (f, domain::governance::monthly(&counts, f, &months, None)))
+        .collect();
+    let services: Vec<(ServiceId, String)> = store
+        .services()
+        .await?
+        .into_iter()
+        .filter(|s| managed.contains(&s.id))
+        .map(|s| (s.id, s.name))
+        .collect();
+    let name_of = |id: ServiceId| {
+        services
+            .iter()
+            .find(|(s, _)| *s == id)
+            .map(|(_, n)| n.clone())
+            .unwrap_or_default()
+    };
+    let (listed, unmet_only): (Vec<Figure>, bool) = match behind {
+        Behind::Nothing => (Vec::new(), false),
+        Behind::Figure(f) => (vec![f], false),
+        Behind::Unmet => (Figure::ALL.to_vec(), true),
+    };
+    let mut behind = Vec::new();
+    for figure in listed {
+        let mut rows = Vec::new();
+        for s in &shown {
+            for counted in store.governance_records(*s, figure, month, now_ms).await? {
+                let subject = domain::access::Subject {
+                    person: counted.person,
+                    service: *s,
+                };
+                if (!unmet_only || !counted.met) && domain::access::may_open(actor, subject) {
+                    rows.push((name_of(*s), counted));
+                }
+            }
+        }
+        rows.sort_by(|(a, x), (b, y)| {
+            (x.day, &x.person_name, a, x.id).cmp(&(y.day, &y.person_name, b, y.id))
+        });
+        behind.push((figure, rows));
+    }
+    Ok((
+        Dashboard {
             services,
             service,
             month,
@@ -146,7 +260,8 @@ pub async fn get_dashboard(
             figures,
             behind,
             today,
-        })
-    })
-    .await
+            at_ms: now_ms,
+        },
+        counts,
+    ))
 }

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::governance::{Dashboard, get_dashboard};
+use crate::api::governance::{Dashboard, get_dashboard, get_report, href};
 use crate::components::ErrorPanel;
 
 #[component]
@@ -35,22 +35,15 @@ pub fn GovernancePage() -> impl IntoView {
     }
 }
 
-/// The address of the dashboard for `service` (or all), `month`, and optionally a figure's
-/// records.
-fn href(service: Option<ServiceId>, month: Month, figure: Option<Figure>) -> String {
-    let mut parts = Vec::new();
-    if let Some(s) = service {
-        parts.push(format!("service={s}"));
-    }
-    parts.push(format!("month={month}"));
-    if let Some(f) = figure {
-        parts.push(format!("figure={}", f.key()));
-    }
-    format!("/governance?{}", parts.join("&"))
+fn link(service: Option<ServiceId>, month: Month, figure: Option<Figure>) -> String {
+    href("/governance", service, month, figure)
 }
 
 #[component]
 fn DashboardView(dashboard: Dashboard) -> impl IntoView {
+    let shown = dashboard.shown();
+    let report = dashboard.href("/governance/report");
+    let csv = dashboard.href("/governance.csv");
     let Dashboard {
         services,
         service,
@@ -59,22 +52,9 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
         figures,
         behind,
         today,
+        ..
     } = dashboard;
     let several = services.len() > 1;
-    let shown = service
-        .and_then(|s| {
-            services
-                .iter()
-                .find(|(id, _)| *id == s)
-                .map(|(_, n)| n.clone())
-        })
-        .unwrap_or_else(|| {
-            if several {
-                "All the services you manage".to_owned()
-            } else {
-                services.first().map(|(_, n)| n.clone()).unwrap_or_default()
-            }
-        });
     // The months to choose from: two years back from this one.
     let choices = Month::of(today).last(24);
     let mut groups: Vec<&'static str> = figures.iter().map(|(f, _)| f.group()).collect();
@@ -126,11 +106,15 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
             <button type="submit">"Show"</button>
         </form>
         <p class="lead">{format!("{shown}: {}.", month.words())}</p>
+        <p class="actions no-print">
+            <a class="button secondary" href=report>"Printable report"</a>
+            <a class="button secondary" href=csv download="">"Download the figures (CSV)"</a>
+        </p>
         <p class="hint">
             "Each figure is counted from what was recorded on the reviews pages, as of today. A record counts once its time has come: a summary once it is sent or due."
         </p>
         {sections}
-        {behind.map(|(figure, rows)| view! { <Behind figure rows month /> })}
+        {behind.into_iter().map(|(figure, rows)| view! { <Behind figure rows month /> }).collect_view()}
     }
 }
 
@@ -148,6 +132,30 @@ fn FigureCard(
     let id = format!("figure-{}", figure.key());
     let labelled = id.clone();
     let title = figure.title();
+    let records = link(service, month, Some(figure));
+    view! {
+        <article class="panel governance-figure" aria-labelledby=labelled>
+            <h3 id=id>{title.clone()}</h3>
+            <p class="figure-now"><strong>{now.words()}</strong>{format!(" in {}", month.words())}</p>
+            <p class="hint">{figure.counts()}</p>
+            <Bars title=title.clone() months=months.clone() counts=counts.clone() />
+            <details class="figures">
+                <summary>{format!("The figures, month by month: {title}")}</summary>
+                <MonthTable title=title.clone() months=months.clone() counts=counts.clone() />
+            </details>
+            <p class="actions no-print">
+                <a class="button secondary" href=format!("{records}#records")>
+                    {format!("The {}s behind it", figure.record_words())}
+                    <span class="visually-hidden">{format!(": {title}, {}", month.words())}</span>
+                </a>
+            </p>
+        </article>
+    }
+}
+
+/// One figure month by month, newest first: met, counted and the share.
+#[component]
+fn MonthTable(title: String, months: Vec<Month>, counts: Vec<Count>) -> impl IntoView {
     let rows = months
         .iter()
         .zip(&counts)
@@ -163,35 +171,19 @@ fn FigureCard(
             }
         })
         .collect_view();
-    let records = href(service, month, Some(figure));
     view! {
-        <article class="panel governance-figure" aria-labelledby=labelled>
-            <h3 id=id>{title.clone()}</h3>
-            <p class="figure-now"><strong>{now.words()}</strong>{format!(" in {}", month.words())}</p>
-            <p class="hint">{figure.counts()}</p>
-            <Bars title=title.clone() months=months.clone() counts=counts.clone() />
-            <details class="figures">
-                <summary>{format!("The figures, month by month: {title}")}</summary>
-                <div class="table-scroll" tabindex="0" role="region" aria-label=format!("Figures: {title}")>
-                    <table>
-                        <caption class="visually-hidden">{format!("{title}, month by month")}</caption>
-                        <thead><tr>
-                            <th scope="col">"Month"</th>
-                            <th scope="col">"Met"</th>
-                            <th scope="col">"Counted"</th>
-                            <th scope="col">"Share"</th>
-                        </tr></thead>
-                        <tbody>{rows}</tbody>
-                    </table>
-                </div>
-            </details>
-            <p class="actions no-print">
-                <a class="button secondary" href=format!("{records}#records")>
-                    {format!("The {}s behind it", figure.record_words())}
-                    <span class="visually-hidden">{format!(": {title}, {}", month.words())}</span>
-                </a>
-            </p>
-        </article>
+        <div class="table-scroll" tabindex="0" role="region" aria-label=format!("Figures: {title}")>
+            <table>
+                <caption class="visually-hidden">{format!("{title}, month by month")}</caption>
+                <thead><tr>
+                    <th scope="col">"Month"</th>
+                    <th scope="col">"Met"</th>
+                    <th scope="col">"Counted"</th>
+                    <th scope="col">"Share"</th>
+                </tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
     }
 }
 
@@ -287,7 +279,7 @@ fn Behind(
                         </tr></thead>
                         <tbody>
                             {rows.into_iter().map(|(service, c)| {
-                                let link = format!("/people/{}/meetings#{}-{}", c.person, figure.kind(), c.id);
+                                let link = figure.href(c.person, c.id);
                                 let what = format!("{}'s {}", c.person_name, figure.record_words());
                                 view! {
                                     <tr>
@@ -303,5 +295,117 @@ fn Behind(
                 }.into_any()
             }}
         </section>
+    }
+}
+
+/// `/governance/report`: the dashboard on paper, for the monthly governance meeting: each
+/// figure this month and month by month, and the records of the month that did not meet its
+/// rule, each named and linked. Opening it is noted in the audit trail as an export.
+#[component]
+pub fn GovernanceReportPage() -> impl IntoView {
+    let query = use_query_map();
+    let args = move || query.with(|q| (q.get("service"), q.get("month")));
+    let report = Resource::new(args, |(service, month)| get_report(service, month));
+    view! {
+        <Title text="Governance report" />
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match report.await {
+                    Err(error) => view! { <h1>"Governance report"</h1><ErrorPanel error /> }.into_any(),
+                    Ok(report) => view! { <ReportView report /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ReportView(report: Dashboard) -> impl IntoView {
+    let shown = report.shown();
+    let back = report.href("/governance");
+    let csv = report.href("/governance.csv");
+    let Dashboard {
+        month,
+        months,
+        figures,
+        behind,
+        at_ms,
+        ..
+    } = report;
+    let summary = figures
+        .iter()
+        .map(|(figure, counts)| {
+            let now = counts.last().copied().unwrap_or_default();
+            view! {
+                <tr>
+                    <td data-label="Group">{figure.group()}</td>
+                    <th scope="row" data-label="Figure">{figure.title()}</th>
+                    <td data-label="Met">{now.met}</td>
+                    <td data-label="Counted">{now.counted}</td>
+                    <td data-label="Share">{now.percent().map_or_else(|| "–".to_owned(), |p| format!("{p}%"))}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let sections = figures
+        .into_iter()
+        .map(|(figure, counts)| {
+            let unmet = behind
+                .iter()
+                .find(|(f, _)| *f == figure)
+                .map(|(_, rows)| rows.clone())
+                .unwrap_or_default();
+            let title = figure.title();
+            let id = format!("report-{}", figure.key());
+            let labelled = id.clone();
+            view! {
+                <section class="report-figure" aria-labelledby=labelled>
+                    <h2 id=id>{title.clone()}</h2>
+                    <p class="hint">{figure.counts()}</p>
+                    <MonthTable title=title.clone() months=months.clone() counts=counts />
+                    <h3>{format!("Not met in {}", month.words())}</h3>
+                    {if unmet.is_empty() {
+                        view! { <p>{format!("Every {} counted met it.", figure.record_words())}</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="unmet">
+                                {unmet.into_iter().map(|(service, c)| view! {
+                                    <li>
+                                        {format!("{}: ", domain::calendar::london_date_label(c.day))}
+                                        <a href=figure.href(c.person, c.id)>{format!("{}'s {}", c.person_name, figure.record_words())}</a>
+                                        {format!(" ({service})")}
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }}
+                </section>
+            }
+        })
+        .collect_view();
+    view! {
+        <h1>{format!("Involvement governance report: {}", month.words())}</h1>
+        <p class="lead">{shown}</p>
+        <p class="hint">{format!(
+            "Counted from what was recorded in Circle, {}. A record counts once its time has come: a summary once it is sent or due.",
+            domain::calendar::london_label(at_ms)
+        )}</p>
+        <p class="no-print">"Use your browser's Print to print this report or save it as a PDF. Opening it is noted in the audit trail."</p>
+        <p class="actions no-print">
+            <a class="button secondary" href=back>"Back to the dashboard"</a>
+            <a class="button secondary" href=csv download="">"Download the figures (CSV)"</a>
+        </p>
+        <table class="stacked">
+            <caption>{format!("The figures for {}", month.words())}</caption>
+            <thead><tr>
+                <th scope="col">"Group"</th>
+                <th scope="col">"Figure"</th>
+                <th scope="col">"Met"</th>
+                <th scope="col">"Counted"</th>
+                <th scope="col">"Share"</th>
+            </tr></thead>
+            <tbody>{summary}</tbody>
+        </table>
+        {sections}
     }
 }

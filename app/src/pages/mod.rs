@@ -31,7 +31,7 @@ pub use circle::CirclePageView;
 pub use decisions::DecisionsPage;
 pub use devices::DevicesPage;
 pub use easy_read::EasyReadPage;
-pub use governance::GovernancePage;
+pub use governance::{GovernancePage, GovernanceReportPage};
 pub use home::HomePage;
 pub use invitation::InvitationPage;
 pub use involvement::InvolvementPage;
@@ -130,6 +130,8 @@ lazy_pages! {
         AuditRoute(audit_view, __preload_audit_view) => AuditPageView,
         /// `/governance`
         GovernanceRoute(governance_view, __preload_governance_view) => GovernancePage,
+        /// `/governance/report`
+        GovernanceReportRoute(governance_report_view, __preload_governance_report_view) => GovernanceReportPage,
         /// `/admin`
         AdminRoute(admin_view, __preload_admin_view) => AdminPageView,
         /// `/people/new`

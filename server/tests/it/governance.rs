@@ -12,6 +12,7 @@ use crate::on_both_backends;
 on_both_backends!(
     the_governance_dashboard_is_only_for_managers_and_only_of_the_services_they_manage,
     the_dashboard_counts_the_demo_reviews_and_links_to_the_records_behind_a_figure,
+    the_figures_download_as_csv_and_print_as_a_report_for_managers_only_and_each_is_audited,
 );
 
 fn account(email: &str) -> domain::access::UserId {
@@ -145,7 +146,8 @@ async fn the_dashboard_counts_the_demo_reviews_and_links_to_the_records_behind_a
     .await;
     assert_eq!(status, StatusCode::OK, "{text}");
     let page = page.expect("the dashboard");
-    let (figure, rows) = page.behind.expect("the records behind the figure");
+    assert_eq!(page.behind.len(), 1, "only the figure asked for");
+    let (figure, rows) = page.behind[0].clone();
     assert_eq!(figure, Figure::Summaries);
     let row = rows
         .iter()
@@ -153,7 +155,11 @@ async fn the_dashboard_counts_the_demo_reviews_and_links_to_the_records_behind_a
         .expect("the mini-review is counted");
     assert!(!row.1.met, "its summary is late");
     assert_eq!(row.0, "Elm Court Supported Living");
-    let (_, counts) = &page.figures[0];
+    let (_, counts) = page
+        .figures
+        .iter()
+        .find(|(f, _)| *f == Figure::Summaries)
+        .expect("summaries");
     let counted = counts.last().expect("this month").counted;
     assert_eq!(
         counted,
@@ -174,6 +180,155 @@ async fn the_dashboard_counts_the_demo_reviews_and_links_to_the_records_behind_a
     assert!(html.contains(&format!("/people/{}/meetings#meeting-{review}", demo::DAN)));
     assert!(
         html.contains("Daniel Price&#x27;s meeting") || html.contains("Daniel Price's meeting")
+    );
+    app.finish().await;
+}
+
+/// The audit trail's entries of `kind` by `who` whose summary starts with `start`.
+async fn audited(app: &TestApp, who: &str, start: &str) -> usize {
+    let filter = domain::audit::AuditFilter {
+        people: Vec::new(),
+        services: Vec::new(),
+        account_users: vec![account(who)],
+        user: Some(account(who)),
+        from_ms: None,
+        to_ms: None,
+        limit: 1_000,
+    };
+    app.store
+        .audit_events(&filter)
+        .await
+        .expect("the audit trail")
+        .iter()
+        .filter(|e| e.kind == domain::audit::AuditKind::Exported && e.summary.starts_with(start))
+        .count()
+}
+
+async fn the_figures_download_as_csv_and_print_as_a_report_for_managers_only_and_each_is_audited(
+    backend: Backend,
+) {
+    let app = TestApp::with_demo(backend).await;
+    store::load_demo_with_plans(app.store.as_ref())
+        .await
+        .expect("the demo's plans, outcomes and meetings");
+    let month = Month::of(
+        store::demo::today()
+            .expect("today")
+            .add_days(-12)
+            .expect("a day"),
+    );
+    let elm_court = demo::ELM_COURT.to_string();
+    for who in [
+        "tom@elmcourt.example",
+        "lee@advocacy.example",
+        "admin@circle.example",
+    ] {
+        let client = app.as_user(who).await;
+        let (status, body) = client.get("/governance.csv").await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{who}: {body}");
+        assert!(!body.contains("share_percent"), "{who}");
+        let (status, html) = client.get("/governance/report").await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{who}");
+        assert!(!html.contains("Not met in"), "{who}");
+        assert_eq!(audited(&app, who, "Downloaded the governance").await, 0);
+    }
+    let grace = app.as_user("grace@circle.example").await;
+    let (status, _) = grace.get("/governance.csv?service=not-a-service").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = grace.get("/governance.csv?month=2026-13").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    // One service: a row per figure and month, with the page's figures.
+    let (status, csv) = grace
+        .get(&format!(
+            "/governance.csv?service={elm_court}&month={month}"
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{csv}");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "service,month,group,figure,met,counted,share_percent"
+    );
+    assert_eq!(lines.len(), 1 + Figure::ALL.len() * 12);
+    let (_, page, _) = dashboard(
+        &app,
+        "grace@circle.example",
+        &[("service", &elm_court), ("month", &month.to_string())],
+    )
+    .await;
+    let page = page.expect("the dashboard");
+    for (figure, counts) in &page.figures {
+        let now = counts.last().expect("this month");
+        let title = figure.title();
+        let title = if title.contains(',') {
+            format!("\"{title}\"")
+        } else {
+            title
+        };
+        let row = format!(
+            "Elm Court Supported Living,{month},{},{title},{},{},",
+            figure.group(),
+            now.met,
+            now.counted
+        );
+        assert!(csv.contains(&row), "{row} in {csv}");
+    }
+    let participation = page
+        .figures
+        .iter()
+        .find(|(f, _)| *f == Figure::Participation)
+        .map(|(_, c)| *c.last().expect("this month"))
+        .expect("participation");
+    assert!(
+        participation.met >= 1,
+        "Dan's mini-review had his mum and his advocate: {participation:?}"
+    );
+    assert_eq!(
+        audited(
+            &app,
+            "grace@circle.example",
+            "Downloaded the governance figures (CSV)"
+        )
+        .await,
+        1
+    );
+
+    // All three services: each, then all together.
+    let (status, csv) = grace.get("/governance.csv").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(csv.lines().count(), 1 + 4 * Figure::ALL.len() * 12);
+    assert!(csv.contains("\r\nAll services,"));
+
+    // The report: every figure, and the records that did not meet the rule, linked.
+    let (status, html) = grace
+        .get(&format!(
+            "/governance/report?service={elm_court}&month={month}"
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    for figure in Figure::ALL {
+        assert!(html.contains(&figure.title()), "{}", figure.title());
+    }
+    assert!(html.contains(&format!("Not met in {}", month.words())));
+    let (records, _) = app.store.records(demo::DAN, None).await.expect("records");
+    let review = records
+        .iter()
+        .find(|r| r.text("title") == "Friday evenings: how the check-ins went")
+        .expect("Dan's mini-review")
+        .id;
+    assert!(
+        html.contains(&format!("/people/{}/meetings#meeting-{review}", demo::DAN)),
+        "its summary is late, so it is listed"
+    );
+    assert_eq!(
+        audited(
+            &app,
+            "grace@circle.example",
+            "Opened the printable governance report"
+        )
+        .await,
+        1
     );
     app.finish().await;
 }
