@@ -99,7 +99,7 @@ test("a nominated individual prints the month's report and downloads its figures
   await page.getByRole("link", { name: "Printable report" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(/^Involvement governance report: /);
   await expect(page.getByRole("heading", { level: 2, name: "Summaries sent within 5 working days" })).toBeVisible();
-  const summaries = page.getByRole("region", { name: "Summaries sent within 5 working days" });
+  const summaries = page.getByRole("region", { name: "Summaries sent within 5 working days", exact: true });
   await expect(summaries.getByRole("link", { name: "Daniel Price's meeting" })).toBeVisible();
   expect(
     (await new AxeBuilder({ page }).withTags(WCAG_22_AA).analyze()).violations.map((v) => `${v.id}: ${v.help}`),
