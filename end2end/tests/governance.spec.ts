@@ -109,3 +109,43 @@ test("a nominated individual prints the month's report and downloads its figures
   await expect(summaries).toBeVisible();
   await context.close();
 });
+
+test("a manager reads why the records scored the grid and scores a dimension with evidence", async ({ browser }, testInfo) => {
+  const context = await signedInContext(browser, "grace@circle.example");
+  const page = await context.newPage();
+  await page.goto("/governance");
+  await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
+  await page.getByRole("link", { name: "Self-score grid" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Self-score grid");
+  await page.getByLabel("Service", { exact: true }).selectOption({ label: "Elm Court Supported Living" });
+  await page.getByRole("button", { name: "Show" }).click();
+  await expect(page.locator(".lead")).toContainText("Elm Court Supported Living");
+
+  // Summaries are scored from the demo's year of reviews, with the reason.
+  const summaries = page.getByRole("article", { name: /^Summaries: \d of 2$/ });
+  await expect(summaries).toContainText("Scored from the records.");
+  await expect(summaries).toContainText(/\d+ of \d+ summaries sent within 5 working days \(\d+%\)/);
+  await expect(summaries.getByRole("button", { name: /^Save the score/ })).toHaveCount(0);
+
+  // Training is scored by the manager, with evidence.
+  const training = page.locator("#dimension-training");
+  const details = training.locator("details");
+  if (!(await details.evaluate((d) => (d as HTMLDetailsElement).open))) {
+    await details.locator("summary").click();
+  }
+  await training.getByLabel("2: Yearly, with reflective supervision").check();
+  const evidence = `Training records and supervision notes checked (${testInfo.project.name})`;
+  await training.getByLabel("Evidence: Training").fill(evidence);
+  expect(
+    (await new AxeBuilder({ page }).withTags(WCAG_22_AA).analyze()).violations.map((v) => `${v.id}: ${v.help}`),
+  ).toEqual([]);
+  await training.getByRole("button", { name: "Save the score: Training" }).click();
+  await expect(page.locator("main [role=status]").filter({ hasText: "Saved the score" })).toHaveText("Saved the score for Training.");
+  await expect(page.getByRole("heading", { level: 2, name: "Training: 2 of 2" })).toBeVisible();
+  await expect(page.locator("#dimension-training")).toContainText(evidence);
+  // Eight quarters, this one first, each with its total.
+  const quarters = page.getByRole("region", { name: "Quarter by quarter" }).getByRole("row");
+  await expect(quarters).toHaveCount(9);
+  await expect(quarters.nth(1)).toContainText(/\d+ of 20/);
+  await context.close();
+});

@@ -1,13 +1,18 @@
-//! `GET /governance.csv`: the governance dashboard's figures as a spreadsheet, for registered
-//! managers and nominated individuals, of the services they manage
-//! (`app::api::governance::dashboard`, the same checks as the page). A row per service (and,
-//! when several are shown, all of them together), figure and month. Noted in the audit trail
-//! as an export.
+//! Governance for registered managers and nominated individuals, of the services they manage
+//! (the same checks as the pages, in `app::api::governance`):
+//!
+//! * `GET /governance.csv`: the dashboard's figures as a spreadsheet, a row per service (and,
+//!   when several are shown, all of them together), figure and month;
+//! * `GET /governance/grid.csv`: a quarter's self-score grid, a row per dimension;
+//! * `POST /governance/grid`: a manager scores a dimension of the grid, with their evidence
+//!   (the form on `/governance/grid`, which works with JavaScript off), then back to the grid.
+//!
+//! Downloads are noted in the audit trail as exports, scores as changes to the service.
 
-use axum::extract::{Query, State};
+use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use axum::{Extension, Router};
 use domain::audit::AuditKind;
 use domain::governance::{Figure, monthly};
@@ -16,11 +21,14 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::account::{Unavailable, device, event};
 use crate::auth::now_ms;
-use app::api::governance::{Behind, dashboard};
+use app::api::governance::{Behind, dashboard, grid};
 use app::server::CurrentUser;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/governance.csv", get(governance_csv))
+    Router::new()
+        .route("/governance.csv", get(governance_csv))
+        .route("/governance/grid.csv", get(grid_csv))
+        .route("/governance/grid", post(score_grid))
 }
 
 #[derive(Deserialize)]
@@ -29,6 +37,35 @@ pub struct GovernanceQuery {
     service: Option<String>,
     #[serde(default)]
     month: Option<String>,
+    #[serde(default)]
+    quarter: Option<String>,
+}
+
+/// A page's refusal (not a manager, another service, a bad month) as its status and words.
+fn refused(error: app::AppError) -> Result<Response, Unavailable> {
+    match error {
+        app::AppError::Unavailable => Err(Unavailable),
+        error => {
+            let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::BAD_REQUEST);
+            Ok((status, error.to_string()).into_response())
+        }
+    }
+}
+
+/// A CSV file to download, named `name`.
+fn csv_file(name: &str, csv: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        csv,
+    )
+        .into_response()
 }
 
 async fn governance_csv(
@@ -84,17 +121,147 @@ async fn governance_csv(
             ),
         )])
         .await?;
-    let file = format!(
-        "attachment; filename=\"circle-governance-{}.csv\"",
-        dashboard.month
-    );
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (header::CONTENT_DISPOSITION, file),
-            (header::CACHE_CONTROL, "no-store".to_owned()),
-        ],
+    Ok(csv_file(
+        &format!("circle-governance-{}.csv", dashboard.month),
         csv,
+    ))
+}
+
+async fn grid_csv(
+    State(state): State<AppState>,
+    Extension(CurrentUser(actor)): Extension<CurrentUser>,
+    headers: HeaderMap,
+    Query(query): Query<GovernanceQuery>,
+) -> Result<Response, Unavailable> {
+    let store = &state.services.store;
+    let page = match grid(
+        store.as_ref(),
+        &actor,
+        query.service.as_deref(),
+        query.quarter.as_deref(),
+        now_ms(),
     )
-        .into_response())
+    .await
+    {
+        Ok(page) => page,
+        Err(error) => return refused(error),
+    };
+    let service = page.service_name();
+    let csv = domain::governance::grid::to_csv(&service, page.quarter, &page.lines);
+    store
+        .audit(&[event(
+            Some((actor.user, &actor.name)),
+            device(&headers),
+            None,
+            AuditKind::Exported,
+            format!(
+                "Downloaded the self-score grid (CSV): {service}, {}",
+                page.quarter.words()
+            ),
+        )])
+        .await?;
+    Ok(csv_file(
+        &format!("circle-self-score-{}.csv", page.quarter),
+        csv,
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct ScoreForm {
+    #[serde(default)]
+    service: String,
+    #[serde(default)]
+    quarter: String,
+    #[serde(default)]
+    dimension: String,
+    #[serde(default)]
+    score: String,
+    #[serde(default)]
+    evidence: String,
+}
+
+/// A manager's score of one dimension of a service's grid for a quarter. A service they do not
+/// manage is 404 and nothing is written; a score or evidence that will not do goes back to the
+/// grid with the problem named.
+async fn score_grid(
+    State(state): State<AppState>,
+    Extension(CurrentUser(actor)): Extension<CurrentUser>,
+    headers: HeaderMap,
+    Form(form): Form<ScoreForm>,
+) -> Result<Response, Unavailable> {
+    use domain::governance::grid::{Dimension, ManualScore, Quarter, checked_score};
+    let managed = domain::access::managed_services(&actor);
+    if managed.is_empty() {
+        return refused(app::AppError::Forbidden(
+            app::api::governance::NOT_A_MANAGER.to_owned(),
+        ));
+    }
+    let Some(service) = form
+        .service
+        .trim()
+        .parse::<domain::ServiceId>()
+        .ok()
+        .filter(|s| managed.contains(s))
+    else {
+        return refused(app::AppError::NotFound);
+    };
+    let (Ok(quarter), Some(dimension)) = (
+        form.quarter.parse::<Quarter>(),
+        Dimension::of(form.dimension.trim()),
+    ) else {
+        return refused(app::AppError::Invalid(
+            "That is not a quarter and dimension of the grid.".to_owned(),
+        ));
+    };
+    let back = format!("/governance/grid?service={service}&quarter={quarter}");
+    let (score, evidence) = match checked_score(&form.score, &form.evidence) {
+        Ok(checked) => checked,
+        Err(_) => {
+            return Ok(Redirect::to(&format!(
+                "{back}&problem={}#dimension-{}",
+                dimension.key(),
+                dimension.key()
+            ))
+            .into_response());
+        }
+    };
+    let store = &state.services.store;
+    let service_name = store
+        .services()
+        .await?
+        .into_iter()
+        .find(|s| s.id == service)
+        .map(|s| s.name)
+        .unwrap_or_default();
+    let at_ms = now_ms();
+    let mut audit = event(
+        Some((actor.user, &actor.name)),
+        device(&headers),
+        None,
+        AuditKind::Changed,
+        format!(
+            "Scored “{}” {score} of 2 on the self-score grid: {service_name}, {}",
+            dimension.title(),
+            quarter.words()
+        ),
+    );
+    audit.service = Some(service);
+    audit.after = Some(evidence.clone());
+    let scored = ManualScore {
+        quarter,
+        dimension,
+        score,
+        evidence,
+        by_name: actor.name.clone(),
+        at_ms,
+    };
+    store
+        .set_grid_score(service, &scored, actor.user, &audit)
+        .await?;
+    Ok(Redirect::to(&format!(
+        "{back}&saved={}#dimension-{}",
+        dimension.key(),
+        dimension.key()
+    ))
+    .into_response())
 }

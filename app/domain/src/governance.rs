@@ -12,6 +12,8 @@ use crate::involvement::ADVOCATE_WITHIN_MS;
 use crate::reviews::{AGENDA_DUE_DAYS_BEFORE, DISAGREEMENT_WORKING_DAYS, SUMMARY_WORKING_DAYS};
 use crate::{PersonId, ServiceId};
 
+pub mod grid;
+
 /// One figure of the dashboard: a share of records that met a rule.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,

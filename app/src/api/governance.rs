@@ -265,3 +265,141 @@ pub async fn dashboard(
         counts,
     ))
 }
+
+/// The self-score grid of one service for a quarter, and the quarters before it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GridPage {
+    /// The services the reader manages, by name.
+    pub services: Vec<(ServiceId, String)>,
+    pub service: ServiceId,
+    pub quarter: domain::governance::grid::Quarter,
+    /// The quarters to choose from, newest first.
+    pub quarters: Vec<domain::governance::grid::Quarter>,
+    /// Each dimension's line for `quarter`.
+    pub lines: Vec<domain::governance::grid::Line>,
+    /// The total and the dimensions scored, of `quarter` and the quarters before it, newest
+    /// first.
+    pub history: Vec<(domain::governance::grid::Quarter, u32, usize)>,
+}
+
+impl GridPage {
+    pub fn service_name(&self) -> String {
+        self.services
+            .iter()
+            .find(|(id, _)| *id == self.service)
+            .map(|(_, n)| n.clone())
+            .unwrap_or_default()
+    }
+
+    /// The address of a view of this grid (`/governance/grid`, `/governance/grid.csv`).
+    pub fn href(&self, path: &str) -> String {
+        format!("{path}?service={}&quarter={}", self.service, self.quarter)
+    }
+}
+
+/// Quarters a grid page offers and charts.
+pub const GRID_QUARTERS: usize = 8;
+
+/// The self-score grid. `service` (one the reader manages; nothing: the first) and `quarter`
+/// ("2026-Q4"; nothing: this quarter) come from the address.
+#[server(endpoint = "governance/grid")]
+pub async fn get_grid(
+    #[server(default)] service: Option<String>,
+    #[server(default)] quarter: Option<String>,
+) -> Result<GridPage, AppError> {
+    crate::server::answer(async move {
+        let store = crate::server::store()?;
+        let actor = crate::server::actor()?;
+        let page = grid(
+            store.as_ref(),
+            &actor,
+            service.as_deref(),
+            quarter.as_deref(),
+            crate::server::now_ms(),
+        )
+        .await?;
+        crate::server::audit(
+            store.as_ref(),
+            &actor,
+            None,
+            domain::audit::AuditKind::Viewed,
+            format!(
+                "Opened the self-score grid: {}, {}",
+                page.service_name(),
+                page.quarter.words()
+            ),
+        )
+        .await;
+        Ok(page)
+    })
+    .await
+}
+
+/// The grid `actor` asked for, as of `now_ms`: each dimension the records score from the
+/// quarter's figures, the rest from the managers' scores, and the same for the quarters before.
+#[cfg(feature = "ssr")]
+pub async fn grid(
+    store: &dyn store::Store,
+    actor: &domain::access::Actor,
+    service: Option<&str>,
+    quarter: Option<&str>,
+    now_ms: i64,
+) -> Result<GridPage, AppError> {
+    use domain::governance::grid::{self, Quarter};
+    let managed = domain::access::managed_services(actor);
+    let Some(first) = managed.first().copied() else {
+        return Err(AppError::Forbidden(NOT_A_MANAGER.to_owned()));
+    };
+    let today =
+        domain::calendar::Date::of_ms_in_london(now_ms).unwrap_or(domain::calendar::Date::MIN);
+    let service = match service.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => s
+            .parse::<ServiceId>()
+            .ok()
+            .filter(|id| managed.contains(id))
+            .ok_or(AppError::NotFound)?,
+        None => first,
+    };
+    let quarter = match quarter.map(str::trim).filter(|q| !q.is_empty()) {
+        Some(q) => q.parse::<Quarter>().map_err(AppError::Invalid)?,
+        None => Quarter::of(today),
+    };
+    let shown = quarter.back(GRID_QUARTERS);
+    let oldest = shown[shown.len() - 1].months()[0];
+    let newest = quarter.months()[2];
+    let counts = store
+        .governance_counts(&[service], oldest, newest, now_ms)
+        .await?;
+    let scores = store.grid_scores(service, &shown).await?;
+    let lines_of = |q: Quarter| {
+        let months = q.months();
+        let of_quarter: Vec<(Figure, domain::governance::Count)> = counts
+            .iter()
+            .filter(|c| months.contains(&c.month))
+            .map(|c| (c.figure, c.count))
+            .collect();
+        grid::grid(q, &of_quarter, &scores)
+    };
+    let history = shown
+        .iter()
+        .map(|q| {
+            let (total, scored) = grid::total(&lines_of(*q));
+            (*q, total, scored)
+        })
+        .collect();
+    let services = store
+        .services()
+        .await?
+        .into_iter()
+        .filter(|s| managed.contains(&s.id))
+        .map(|s| (s.id, s.name))
+        .collect();
+    Ok(GridPage {
+        services,
+        service,
+        quarter,
+        quarters: Quarter::of(today).back(GRID_QUARTERS),
+        lines: lines_of(quarter),
+        history,
+    })
+}

@@ -12,7 +12,10 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::governance::{Dashboard, get_dashboard, get_report, href};
+
+mod grid;
 use crate::components::ErrorPanel;
+pub use grid::GovernanceGridPage;
 
 #[component]
 pub fn GovernancePage() -> impl IntoView {
@@ -44,6 +47,10 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
     let shown = dashboard.shown();
     let report = dashboard.href("/governance/report");
     let csv = dashboard.href("/governance.csv");
+    let grid = match dashboard.service {
+        Some(s) => format!("/governance/grid?service={s}"),
+        None => "/governance/grid".to_owned(),
+    };
     let Dashboard {
         services,
         service,
@@ -107,6 +114,7 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
         </form>
         <p class="lead">{format!("{shown}: {}.", month.words())}</p>
         <p class="actions no-print">
+            <a class="button secondary" href=grid>"Self-score grid"</a>
             <a class="button secondary" href=report>"Printable report"</a>
             <a class="button secondary" href=csv download="">"Download the figures (CSV)"</a>
         </p>

@@ -31,7 +31,7 @@ pub use circle::CirclePageView;
 pub use decisions::DecisionsPage;
 pub use devices::DevicesPage;
 pub use easy_read::EasyReadPage;
-pub use governance::{GovernancePage, GovernanceReportPage};
+pub use governance::{GovernanceGridPage, GovernancePage, GovernanceReportPage};
 pub use home::HomePage;
 pub use invitation::InvitationPage;
 pub use involvement::InvolvementPage;
@@ -132,6 +132,8 @@ lazy_pages! {
         GovernanceRoute(governance_view, __preload_governance_view) => GovernancePage,
         /// `/governance/report`
         GovernanceReportRoute(governance_report_view, __preload_governance_report_view) => GovernanceReportPage,
+        /// `/governance/grid`
+        GovernanceGridRoute(governance_grid_view, __preload_governance_grid_view) => GovernanceGridPage,
         /// `/admin`
         AdminRoute(admin_view, __preload_admin_view) => AdminPageView,
         /// `/people/new`

@@ -1,11 +1,12 @@
-//! The governance figures in SQL (`domain::governance`): each figure is one query over the
-//! report tables the records engine keeps (`report_meeting`, `report_attendance`,
-//! `report_action`, `report_disagreement`, `report_referral`), the people table (for the service) and the calendar
-//! (`calendar_days`, for working days), giving one row per record counted: its service, month,
-//! person, id, day and whether it met the rule. The dashboard groups them (`COUNT`, `SUM`) in
-//! the database; the list behind one figure reads them for one service and month. The same
-//! SQL runs on SQLite and PostgreSQL: dates are `YYYY-MM-DD` text (compared as text, the month
-//! is their first 7 characters), and day arithmetic goes through the calendar's numbers.
+//! The governance figures in SQL (`domain::governance`): each figure is a [`Rule`] over one of
+//! the report tables the records engine keeps (`report_meeting`, `report_attendance`,
+//! `report_action`, `report_disagreement`, `report_referral`), the people table (for the
+//! service) and the calendar (`calendar_days`, for working days): which records it counts and
+//! which met it. The dashboard counts every figure of a table in one pass over it, grouped by
+//! service and month in the database ([`counts_sql`]); the list behind one figure reads its
+//! records for one service and month ([`records_sql`]). The same SQL runs on SQLite and
+//! PostgreSQL: dates are `YYYY-MM-DD` text (compared as text, the month is their first 7
+//! characters), and day arithmetic goes through the calendar's numbers.
 //!
 //! Binds: `$1` the first month's first day, `$2` the day after the last month, `$3` today (in
 //! the UK), `$4` now (milliseconds since 1970), then the services.
@@ -18,111 +19,172 @@ use crate::accounts::uuid;
 use domain::involvement::ADVOCATE_WITHIN_MS;
 use domain::reviews::{AGENDA_DUE_DAYS_BEFORE, DISAGREEMENT_WORKING_DAYS, SUMMARY_WORKING_DAYS};
 
-/// The rows one figure counts: `service_id, month, person_id, id, day, met` (met 1 or 0).
-pub(crate) fn counted_sql(figure: Figure) -> String {
-    match figure {
-        // A meeting where family, a friend or an advocate took part in any way; counted once
-        // its day has passed.
-        Figure::Participation => counted(
-            "report_meeting",
-            "starts_at_day",
-            "EXISTS (SELECT 1 FROM report_attendance w WHERE w.person_id = x.person_id \
-             AND w.parent_id = x.id AND w.deleted = 0 AND w.how IS NOT NULL \
-             AND w.taking_part_as IN ('family', 'advocate'))",
-            "",
-            "x.starts_at_day < $3",
-            NOT_CANCELLED,
-        ),
-        // A meeting's summary, within 5 working days of the meeting.
-        Figure::Summaries => within_working_days(
-            "report_meeting",
-            "starts_at_day",
-            "summary_sent_on",
-            SUMMARY_WORKING_DAYS,
-            NOT_CANCELLED,
-        ),
-        // A meeting's agenda: on time when sent at least 3 calendar days before; counted once
-        // sent or once fewer than 3 days were left.
-        Figure::Agendas => counted(
-            "report_meeting",
-            "starts_at_day",
-            &format!("a.epoch_day <= d.epoch_day - {AGENDA_DUE_DAYS_BEFORE}"),
-            "JOIN calendar_days d ON d.day = x.starts_at_day \
-             JOIN calendar_days t ON t.day = $3 \
-             LEFT JOIN calendar_days a ON a.day = x.agenda_sent_on",
-            &format!("a.day IS NOT NULL OR t.epoch_day > d.epoch_day - {AGENDA_DUE_DAYS_BEFORE}"),
-            NOT_CANCELLED,
-        ),
-        // An action: done on or before its due date; counted once done or once past due.
-        Figure::Actions => counted(
-            "report_action",
-            "due_on",
-            "x.done_on IS NOT NULL AND x.done_on <= x.due_on",
-            "",
-            "x.done_on IS NOT NULL OR x.due_on < $3",
-            "",
-        ),
-        // A disagreement, resolved within 20 working days of being raised.
-        Figure::Disagreements => within_working_days(
-            "report_disagreement",
-            "raised_on",
-            "resolved_on",
-            DISAGREEMENT_WORKING_DAYS,
-            "",
-        ),
-        // An advocacy referral: the advocate engaged within 48 hours of the trigger; counted
-        // once engaged or once those hours have passed.
-        Figure::Advocates => counted(
-            "report_referral",
-            "arose_at_day",
-            &format!(
-                "x.engaged_at IS NOT NULL AND x.engaged_at <= x.arose_at + {ADVOCATE_WITHIN_MS}"
-            ),
-            "",
-            &format!("x.engaged_at IS NOT NULL OR x.arose_at + {ADVOCATE_WITHIN_MS} < $4"),
-            "AND x.arose_at IS NOT NULL",
-        ),
-    }
+/// How one figure counts: the rows of `table` (as `x`) whose `day` falls in the months asked
+/// for, not removed and `also`; with `joins` (each one clause, its alias meaning the same for
+/// every figure of the table, so figures counted together share them), those `counted` holds
+/// for are counted, and those `met` holds for met the rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Rule {
+    table: &'static str,
+    day: &'static str,
+    also: &'static str,
+    joins: Vec<String>,
+    counted: String,
+    met: String,
 }
 
 /// A meeting counts unless it was cancelled.
 const NOT_CANCELLED: &str = "AND COALESCE(x.status, 'planned') <> 'cancelled'";
 
-/// The rows of `table` (as `x`, with `joins`) whose `day` falls in the months asked for, not
-/// removed and `also`: their service and month, who, which, the day, and whether `met` holds;
-/// only those `counted_when` holds for.
-fn counted(
-    table: &str,
-    day: &str,
-    met: &str,
-    joins: &str,
-    counted_when: &str,
-    also: &str,
-) -> String {
-    format!(
-        "SELECT p.service_id AS service_id, substr(x.{day}, 1, 7) AS month, \
-         x.person_id AS person_id, x.id AS id, x.{day} AS day, \
-         CASE WHEN {met} THEN 1 ELSE 0 END AS met \
-         FROM {table} x JOIN people p ON p.id = x.person_id {joins} \
-         WHERE x.deleted = 0 {also} AND x.{day} >= $1 AND x.{day} < $2 AND ({counted_when})"
-    )
+/// The calendar's row of a record's day (`d`) and of today (`t`).
+const DAY_AND_TODAY: [&str; 2] = [
+    "JOIN calendar_days d ON d.day = x.{day}",
+    "JOIN calendar_days t ON t.day = $3",
+];
+
+fn joins(day: &str, more: &[String]) -> Vec<String> {
+    DAY_AND_TODAY
+        .iter()
+        .map(|j| j.replace("{day}", day))
+        .chain(more.iter().cloned())
+        .collect()
 }
 
-/// Something due within `n` working days of `day` and done on `done`: met when done on a day
-/// whose next working day is at most `n` after `day`'s; counted once done or once those days
-/// passed (see `domain::governance::CalendarDay`).
-fn within_working_days(table: &str, day: &str, done: &str, n: u32, also: &str) -> String {
-    counted(
+/// Something due within `n` working days of `day` and done on `done` (its calendar row as
+/// `alias`): met when done on a day whose next working day is at most `n` after `day`'s;
+/// counted once done or once those days passed (see `domain::governance::CalendarDay`).
+fn within_working_days(
+    table: &'static str,
+    day: &'static str,
+    done: &str,
+    alias: &str,
+    n: u32,
+    also: &'static str,
+) -> Rule {
+    Rule {
         table,
         day,
-        &format!("f.working_from <= d.working_upto + {n}"),
-        &format!(
-            "JOIN calendar_days d ON d.day = x.{day} \
-             JOIN calendar_days t ON t.day = $3 \
-             LEFT JOIN calendar_days f ON f.day = x.{done}"
-        ),
-        &format!("f.day IS NOT NULL OR t.working_from > d.working_upto + {n}"),
         also,
+        joins: joins(
+            day,
+            &[format!(
+                "LEFT JOIN calendar_days {alias} ON {alias}.day = x.{done}"
+            )],
+        ),
+        counted: format!("{alias}.day IS NOT NULL OR t.working_from > d.working_upto + {n}"),
+        met: format!("{alias}.working_from <= d.working_upto + {n}"),
+    }
+}
+
+/// Each figure's rule.
+pub(crate) fn rule(figure: Figure) -> Rule {
+    match figure {
+        // A meeting where family, a friend or an advocate took part in any way; counted once
+        // its day has passed.
+        Figure::Participation => Rule {
+            table: "report_meeting",
+            day: "starts_at_day",
+            also: NOT_CANCELLED,
+            joins: Vec::new(),
+            counted: "x.starts_at_day < $3".to_owned(),
+            met: "EXISTS (SELECT 1 FROM report_attendance w WHERE w.person_id = x.person_id \
+                  AND w.parent_id = x.id AND w.deleted = 0 AND w.how IS NOT NULL \
+                  AND w.taking_part_as IN ('family', 'advocate'))"
+                .to_owned(),
+        },
+        // A meeting's summary, within 5 working days of the meeting.
+        Figure::Summaries => within_working_days(
+            "report_meeting",
+            "starts_at_day",
+            "summary_sent_on",
+            "s",
+            SUMMARY_WORKING_DAYS,
+            NOT_CANCELLED,
+        ),
+        // A meeting's agenda: on time when sent at least 3 calendar days before; counted once
+        // sent or once fewer than 3 days were left.
+        Figure::Agendas => Rule {
+            table: "report_meeting",
+            day: "starts_at_day",
+            also: NOT_CANCELLED,
+            joins: joins(
+                "starts_at_day",
+                &["LEFT JOIN calendar_days a ON a.day = x.agenda_sent_on".to_owned()],
+            ),
+            counted: format!(
+                "a.day IS NOT NULL OR t.epoch_day > d.epoch_day - {AGENDA_DUE_DAYS_BEFORE}"
+            ),
+            met: format!("a.epoch_day <= d.epoch_day - {AGENDA_DUE_DAYS_BEFORE}"),
+        },
+        // An action: done on or before its due date; counted once done or once past due.
+        Figure::Actions => Rule {
+            table: "report_action",
+            day: "due_on",
+            also: "",
+            joins: Vec::new(),
+            counted: "x.done_on IS NOT NULL OR x.due_on < $3".to_owned(),
+            met: "x.done_on IS NOT NULL AND x.done_on <= x.due_on".to_owned(),
+        },
+        // A disagreement, resolved within 20 working days of being raised.
+        Figure::Disagreements => within_working_days(
+            "report_disagreement",
+            "raised_on",
+            "resolved_on",
+            "r",
+            DISAGREEMENT_WORKING_DAYS,
+            "",
+        ),
+        // An advocacy referral: the advocate engaged within 48 hours of the trigger; counted
+        // once engaged or once those hours have passed.
+        Figure::Advocates => Rule {
+            table: "report_referral",
+            day: "arose_at_day",
+            also: "AND x.arose_at IS NOT NULL",
+            joins: Vec::new(),
+            counted: format!("x.engaged_at IS NOT NULL OR x.arose_at + {ADVOCATE_WITHIN_MS} < $4"),
+            met: format!(
+                "x.engaged_at IS NOT NULL AND x.engaged_at <= x.arose_at + {ADVOCATE_WITHIN_MS}"
+            ),
+        },
+    }
+}
+
+/// The figures in groups counted in one pass: those over the same rows (table, day and
+/// `also`), in [`Figure::ALL`]'s order.
+pub(crate) fn passes() -> Vec<Vec<Figure>> {
+    let mut passes: Vec<Vec<Figure>> = Vec::new();
+    for figure in Figure::ALL {
+        let r = rule(figure);
+        let same = |f: &Figure| {
+            let o = rule(*f);
+            (o.table, o.day, o.also) == (r.table, r.day, r.also)
+        };
+        match passes.iter_mut().find(|p| p.first().is_some_and(same)) {
+            Some(pass) => pass.push(figure),
+            None => passes.push(vec![figure]),
+        }
+    }
+    passes
+}
+
+/// `FROM … WHERE …` of the rows `rules` (all over the same rows) look at: their joins once
+/// each, the months asked for, and the services `services` (an SQL list of placeholders).
+fn rows_of(rules: &[Rule], services: &str) -> String {
+    let first = &rules[0];
+    let mut joins: Vec<&str> = Vec::new();
+    for j in rules.iter().flat_map(|r| r.joins.iter()) {
+        if !joins.contains(&j.as_str()) {
+            joins.push(j);
+        }
+    }
+    format!(
+        "FROM {table} x JOIN people p ON p.id = x.person_id {joins} \
+         WHERE x.deleted = 0 {also} AND x.{day} >= $1 AND x.{day} < $2 \
+         AND p.service_id IN ({services})",
+        table = first.table,
+        day = first.day,
+        also = first.also,
+        joins = joins.join(" "),
     )
 }
 
@@ -134,24 +196,85 @@ fn services_in(n: usize) -> String {
         .join(", ")
 }
 
-/// Met and counted per service and month, for the `n` services bound from `$5` on.
-pub(crate) fn counts_sql(figure: Figure, n: usize) -> String {
+/// One pass over the rows `figures` count (see [`passes`]), for the `n` services bound from
+/// `$5` on: per service and month, then for each figure in order, met and counted.
+pub(crate) fn counts_sql(figures: &[Figure], n: usize) -> String {
+    let rules: Vec<Rule> = figures.iter().map(|f| rule(*f)).collect();
+    let sums: Vec<String> = rules
+        .iter()
+        .map(|r| {
+            format!(
+                "SUM(CASE WHEN ({c}) AND ({m}) THEN 1 ELSE 0 END), \
+                 SUM(CASE WHEN ({c}) THEN 1 ELSE 0 END)",
+                c = r.counted,
+                m = r.met
+            )
+        })
+        .collect();
+    let day = rules[0].day;
     format!(
-        "SELECT c.service_id, c.month, SUM(c.met), COUNT(*) FROM ({}) c \
-         WHERE c.service_id IN ({}) GROUP BY c.service_id, c.month",
-        counted_sql(figure),
-        services_in(n)
+        "SELECT p.service_id, substr(x.{day}, 1, 7), {} {} \
+         GROUP BY p.service_id, substr(x.{day}, 1, 7)",
+        sums.join(", "),
+        rows_of(&rules, &services_in(n))
     )
 }
 
 /// The records behind one figure, for one service (`$5`): who, which, the day, and met.
 pub(crate) fn records_sql(figure: Figure) -> String {
+    let r = rule(figure);
     format!(
-        "SELECT c.person_id, p.name, c.id, c.day, CAST(c.met AS BIGINT) FROM ({}) c \
-         JOIN people p ON p.id = c.person_id \
-         WHERE c.service_id = $5 ORDER BY c.day, p.name, c.id",
-        counted_sql(figure)
+        "SELECT x.person_id, p.name, x.id, x.{day}, \
+         CAST(CASE WHEN {met} THEN 1 ELSE 0 END AS BIGINT) {rows} AND ({counted}) \
+         ORDER BY x.{day}, p.name, x.id",
+        day = r.day,
+        met = r.met,
+        counted = r.counted,
+        rows = rows_of(std::slice::from_ref(&r), "$5"),
     )
+}
+
+/// A manager's score of the self-score grid, replacing any earlier one of the same service,
+/// quarter and dimension.
+pub(crate) const UPSERT_GRID_SCORE: &str = "INSERT INTO grid_scores \
+    (service_id, quarter, dimension, score, evidence, scored_by, scored_by_name, scored_ms) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+    ON CONFLICT (service_id, quarter, dimension) DO UPDATE SET score = excluded.score, \
+    evidence = excluded.evidence, scored_by = excluded.scored_by, \
+    scored_by_name = excluded.scored_by_name, scored_ms = excluded.scored_ms";
+
+/// The scores of one service (`$1`) in the quarters bound from `$2` on.
+pub(crate) fn grid_scores_sql(quarters: usize) -> String {
+    let list: Vec<String> = (2..2 + quarters).map(|i| format!("${i}")).collect();
+    format!(
+        "SELECT quarter, dimension, score, evidence, scored_by_name, scored_ms FROM grid_scores \
+         WHERE service_id = $1 AND quarter IN ({}) ORDER BY quarter, dimension",
+        list.join(", ")
+    )
+}
+
+pub(crate) fn grid_score_from_row(
+    (quarter, dimension, score, evidence, by_name, at_ms): (
+        String,
+        String,
+        i64,
+        String,
+        String,
+        i64,
+    ),
+) -> Result<domain::governance::grid::ManualScore, StoreError> {
+    Ok(domain::governance::grid::ManualScore {
+        quarter: quarter.parse().map_err(StoreError::Corrupt)?,
+        dimension: domain::governance::grid::Dimension::of(&dimension)
+            .ok_or_else(|| StoreError::Corrupt(format!("no such dimension: {dimension}")))?,
+        score: u8::try_from(score)
+            .ok()
+            .filter(|s| *s <= 2)
+            .ok_or_else(|| StoreError::Corrupt(format!("a score of {score}")))?,
+        evidence,
+        by_name,
+        at_ms,
+    })
 }
 
 /// The calendar's rows as one `INSERT` each of at most 1,000 (the values are numbers and dates
@@ -205,4 +328,31 @@ pub(crate) fn counted_from_row(
             .map_err(|_| StoreError::Corrupt(format!("not a date: {day}")))?,
         met: met == 1,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figures_over_the_same_rows_are_counted_in_one_pass_and_every_figure_in_one() {
+        assert_eq!(
+            passes(),
+            vec![
+                vec![Figure::Participation, Figure::Summaries, Figure::Agendas],
+                vec![Figure::Actions],
+                vec![Figure::Disagreements],
+                vec![Figure::Advocates],
+            ]
+        );
+    }
+
+    #[test]
+    fn a_pass_names_each_calendar_row_once_and_each_figure_its_two_sums() {
+        let sql = counts_sql(&[Figure::Summaries, Figure::Agendas], 2);
+        assert_eq!(sql.matches("JOIN calendar_days d ").count(), 1);
+        assert_eq!(sql.matches("JOIN calendar_days t ").count(), 1);
+        assert_eq!(sql.matches("SUM(").count(), 4);
+        assert!(sql.contains("p.service_id IN ($5, $6)"));
+    }
 }

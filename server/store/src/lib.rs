@@ -515,6 +515,23 @@ pub trait Store: Send + Sync + 'static {
         now_ms: i64,
     ) -> Result<Vec<domain::governance::Counted>, StoreError>;
 
+    /// The self-score grid's scores managers gave `service` in `quarters`.
+    async fn grid_scores(
+        &self,
+        service: ServiceId,
+        quarters: &[domain::governance::grid::Quarter],
+    ) -> Result<Vec<domain::governance::grid::ManualScore>, StoreError>;
+
+    /// Keeps a manager's score of a dimension for `service` and its quarter (replacing any
+    /// earlier one), by `by`, with its audit event, in one transaction.
+    async fn set_grid_score(
+        &self,
+        service: ServiceId,
+        score: &domain::governance::grid::ManualScore,
+        by: UserId,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+
     /// Waits for open connections to finish and closes them.
     async fn close(&self);
 }

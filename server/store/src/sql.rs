@@ -1212,39 +1212,112 @@ macro_rules! sql_store {
                 to: domain::governance::Month,
                 now_ms: i64,
             ) -> Result<Vec<domain::governance::FigureCount>, $crate::StoreError> {
-                use domain::governance::{Count, Figure, FigureCount};
+                use domain::governance::{Count, FigureCount};
                 if services.is_empty() {
                     return Ok(Vec::new());
                 }
                 let (start, end) = $crate::governance::bounds(from, to)?;
                 let today = $crate::governance::today(now_ms)?;
+                // Each pass over a table on its own connection, at once.
+                let mut passes = tokio::task::JoinSet::new();
+                for figures in $crate::governance::passes() {
+                    let sql = $crate::governance::counts_sql(&figures, services.len());
+                    let binds = (start.clone(), end.clone(), today.clone());
+                    let services: Vec<String> = services.iter().map(|s| s.to_string()).collect();
+                    let pool = self.pool.clone();
+                    passes.spawn(async move {
+                        let mut query = sqlx::query(&sql)
+                            .bind(binds.0)
+                            .bind(binds.1)
+                            .bind(binds.2)
+                            .bind(now_ms);
+                        for service in services {
+                            query = query.bind(service);
+                        }
+                        let rows = query.fetch_all(&pool).await?;
+                        Ok::<_, $crate::StoreError>((figures, rows))
+                    });
+                }
                 let mut counts = Vec::new();
-                for figure in Figure::ALL {
-                    let sql = $crate::governance::counts_sql(figure, services.len());
-                    let mut query = sqlx::query_as::<_, (String, String, i64, i64)>(&sql)
-                        .bind(&start)
-                        .bind(&end)
-                        .bind(&today)
-                        .bind(now_ms);
-                    for service in services {
-                        query = query.bind(service.to_string());
-                    }
-                    for (service, month, met, counted) in query.fetch_all(&self.pool).await? {
-                        counts.push(FigureCount {
-                            service: domain::ServiceId($crate::accounts::uuid(
-                                "people.service_id",
-                                &service,
-                            )?),
-                            month: month.parse().map_err($crate::StoreError::Corrupt)?,
-                            figure,
-                            count: Count {
-                                met: u64::try_from(met).unwrap_or(0),
-                                counted: u64::try_from(counted).unwrap_or(0),
-                            },
-                        });
+                while let Some(done) = passes.join_next().await {
+                    let (figures, rows) = done.map_err(|e| {
+                        $crate::StoreError::Corrupt(format!("a governance count stopped: {e}"))
+                    })??;
+                    for row in rows {
+                        use sqlx::Row;
+                        let service: String = row.try_get(0)?;
+                        let month: String = row.try_get(1)?;
+                        let service = domain::ServiceId($crate::accounts::uuid(
+                            "people.service_id",
+                            &service,
+                        )?);
+                        let month: domain::governance::Month =
+                            month.parse().map_err($crate::StoreError::Corrupt)?;
+                        for (i, figure) in figures.iter().enumerate() {
+                            let met: i64 = row.try_get(2 + 2 * i)?;
+                            let counted: i64 = row.try_get(3 + 2 * i)?;
+                            if counted > 0 {
+                                counts.push(FigureCount {
+                                    service,
+                                    month,
+                                    figure: *figure,
+                                    count: Count {
+                                        met: u64::try_from(met).unwrap_or(0),
+                                        counted: u64::try_from(counted).unwrap_or(0),
+                                    },
+                                });
+                            }
+                        }
                     }
                 }
+                counts.sort_by_key(|c| (c.service, c.month, c.figure));
                 Ok(counts)
+            }
+
+            async fn grid_scores(
+                &self,
+                service: domain::ServiceId,
+                quarters: &[domain::governance::grid::Quarter],
+            ) -> Result<Vec<domain::governance::grid::ManualScore>, $crate::StoreError> {
+                if quarters.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let sql = $crate::governance::grid_scores_sql(quarters.len());
+                let mut query = sqlx::query_as::<_, (String, String, i64, String, String, i64)>(&sql)
+                    .bind(service.to_string());
+                for q in quarters {
+                    query = query.bind(q.to_string());
+                }
+                query
+                    .fetch_all(&self.pool)
+                    .await?
+                    .into_iter()
+                    .map($crate::governance::grid_score_from_row)
+                    .collect()
+            }
+
+            async fn set_grid_score(
+                &self,
+                service: domain::ServiceId,
+                score: &domain::governance::grid::ManualScore,
+                by: domain::access::UserId,
+                audit: &domain::audit::AuditEvent,
+            ) -> Result<(), $crate::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query($crate::governance::UPSERT_GRID_SCORE)
+                    .bind(service.to_string())
+                    .bind(score.quarter.to_string())
+                    .bind(score.dimension.key())
+                    .bind(i64::from(score.score))
+                    .bind(&score.evidence)
+                    .bind(by.to_string())
+                    .bind(&score.by_name)
+                    .bind(score.at_ms)
+                    .execute(&mut *tx)
+                    .await?;
+                Self::run_writes(&mut tx, &$crate::records::Writes::of_audit(audit)).await?;
+                tx.commit().await?;
+                Ok(())
             }
 
             async fn governance_records(

@@ -79,6 +79,7 @@ contract!(
     nobody_joins_the_circle_of_someone_whose_support_has_ended,
     the_outbox_gives_each_letter_to_one_sender_retries_failures_and_keeps_who_was_sent_what,
     the_governance_figures_count_what_was_recorded_per_service_and_month,
+    a_grid_score_is_kept_per_service_quarter_and_dimension_and_replaced_when_scored_again,
 );
 
 fn service(n: u128, name: &str) -> Service {
@@ -2858,4 +2859,98 @@ async fn the_governance_figures_count_what_was_recorded_per_service_and_month(
         .find(|c| c.figure == Figure::Advocates)
         .map(|c| c.count);
     assert_eq!(advocates, Some(of(0, 1)));
+}
+
+async fn a_grid_score_is_kept_per_service_quarter_and_dimension_and_replaced_when_scored_again(
+    store: Arc<dyn Store>,
+    _: String,
+) {
+    use domain::governance::grid::{Dimension, ManualScore, Quarter};
+    store::load_demo(store.as_ref()).await.expect("demo");
+    let q4: Quarter = "2026-Q4".parse().expect("quarter");
+    let grace = Some(user_of("grace@circle.example"));
+    let score = |dimension, score, evidence: &str, at_ms| ManualScore {
+        quarter: q4,
+        dimension,
+        score,
+        evidence: evidence.to_owned(),
+        by_name: "Grace Mensah".to_owned(),
+        at_ms,
+    };
+    let first = score(Dimension::Training, 1, "Yearly training for all", 10);
+    store
+        .set_grid_score(
+            demo::RIVERSIDE,
+            &first,
+            user_of("grace@circle.example"),
+            &audit_event(1, None, 10, grace),
+        )
+        .await
+        .expect("scored");
+    let again = score(
+        Dimension::Training,
+        2,
+        "And reflective supervision monthly",
+        20,
+    );
+    store
+        .set_grid_score(
+            demo::RIVERSIDE,
+            &again,
+            user_of("grace@circle.example"),
+            &audit_event(2, None, 20, grace),
+        )
+        .await
+        .expect("scored again");
+    let earlier = ManualScore {
+        quarter: q4.previous(),
+        ..score(Dimension::Outcomes, 0, "Stories only", 5)
+    };
+    store
+        .set_grid_score(
+            demo::RIVERSIDE,
+            &earlier,
+            user_of("grace@circle.example"),
+            &audit_event(3, None, 5, grace),
+        )
+        .await
+        .expect("scored");
+    // Another service's score of the same quarter stays its own.
+    store
+        .set_grid_score(
+            demo::ELM_COURT,
+            &score(Dimension::Training, 0, "Induction only", 30),
+            user_of("grace@circle.example"),
+            &audit_event(4, None, 30, grace),
+        )
+        .await
+        .expect("scored");
+    assert_eq!(
+        store
+            .grid_scores(demo::RIVERSIDE, &[q4])
+            .await
+            .expect("scores"),
+        vec![again.clone()]
+    );
+    assert_eq!(
+        store
+            .grid_scores(demo::RIVERSIDE, &q4.back(2))
+            .await
+            .expect("scores"),
+        vec![earlier, again]
+    );
+    assert!(
+        store
+            .grid_scores(demo::NORTHGATE, &q4.back(4))
+            .await
+            .expect("scores")
+            .is_empty()
+    );
+    assert!(
+        store
+            .grid_scores(demo::RIVERSIDE, &[])
+            .await
+            .expect("scores")
+            .is_empty()
+    );
 }

@@ -13,6 +13,7 @@ on_both_backends!(
     the_governance_dashboard_is_only_for_managers_and_only_of_the_services_they_manage,
     the_dashboard_counts_the_demo_reviews_and_links_to_the_records_behind_a_figure,
     the_figures_download_as_csv_and_print_as_a_report_for_managers_only_and_each_is_audited,
+    the_grid_scores_from_the_records_with_the_reason_and_a_manager_scores_the_rest_with_evidence,
 );
 
 fn account(email: &str) -> domain::access::UserId {
@@ -184,11 +185,21 @@ async fn the_dashboard_counts_the_demo_reviews_and_links_to_the_records_behind_a
     app.finish().await;
 }
 
-/// The audit trail's entries of `kind` by `who` whose summary starts with `start`.
+/// The audit trail's exports by `who` whose summary starts with `start`.
 async fn audited(app: &TestApp, who: &str, start: &str) -> usize {
+    audited_as(app, who, domain::audit::AuditKind::Exported, start).await
+}
+
+/// The audit trail's entries of `kind` by `who` whose summary starts with `start`.
+async fn audited_as(
+    app: &TestApp,
+    who: &str,
+    kind: domain::audit::AuditKind,
+    start: &str,
+) -> usize {
     let filter = domain::audit::AuditFilter {
         people: Vec::new(),
-        services: Vec::new(),
+        services: demo::ALL_SERVICES.to_vec(),
         account_users: vec![account(who)],
         user: Some(account(who)),
         from_ms: None,
@@ -200,7 +211,7 @@ async fn audited(app: &TestApp, who: &str, start: &str) -> usize {
         .await
         .expect("the audit trail")
         .iter()
-        .filter(|e| e.kind == domain::audit::AuditKind::Exported && e.summary.starts_with(start))
+        .filter(|e| e.kind == kind && e.summary.starts_with(start))
         .count()
 }
 
@@ -326,6 +337,208 @@ async fn the_figures_download_as_csv_and_print_as_a_report_for_managers_only_and
             &app,
             "grace@circle.example",
             "Opened the printable governance report"
+        )
+        .await,
+        1
+    );
+    app.finish().await;
+}
+
+async fn grid(
+    app: &TestApp,
+    who: &str,
+    fields: &[(&str, &str)],
+) -> (StatusCode, Option<app::api::governance::GridPage>, String) {
+    let client = app.as_user(who).await;
+    let (status, text) = call_fn(&client, "governance/grid", fields).await;
+    let parsed = serde_json::from_str(&text).ok();
+    (status, parsed, text)
+}
+
+async fn the_grid_scores_from_the_records_with_the_reason_and_a_manager_scores_the_rest_with_evidence(
+    backend: Backend,
+) {
+    use domain::governance::grid::{Dimension, How, Quarter};
+    let app = TestApp::with_demo(backend).await;
+    store::load_demo_with_plans(app.store.as_ref())
+        .await
+        .expect("the demo's plans, outcomes and meetings");
+    let elm_court = demo::ELM_COURT.to_string();
+    // The quarter of the demo's year that holds Dan's fourth review, with its summary.
+    let today = store::demo::today().expect("today");
+    let quarter = Quarter::of(today.add_days(-365 + 3 * 42 + 6).expect("a day"));
+    let quarter_text = quarter.to_string();
+    let asked = [
+        ("service", elm_court.as_str()),
+        ("quarter", quarter_text.as_str()),
+    ];
+    for who in [
+        "tom@elmcourt.example",
+        "lee@advocacy.example",
+        "admin@circle.example",
+    ] {
+        let (status, _, text) = grid(&app, who, &asked).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{who}: {text}");
+        let (status, location) = app
+            .as_user(who)
+            .await
+            .post_form(
+                "/governance/grid",
+                &[
+                    ("service", &elm_court),
+                    ("quarter", &quarter_text),
+                    ("dimension", "training"),
+                    ("score", "2"),
+                    ("evidence", "Trust me"),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{who}: {location}");
+    }
+    let (status, _, _) = grid(&app, "grace@circle.example", &[("quarter", "2026-Q5")]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _, _) = grid(&app, "grace@circle.example", &[("service", "nope")]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    let (status, page, text) = grid(&app, "grace@circle.example", &asked).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let page = page.expect("the grid");
+    assert_eq!(page.lines.len(), 10);
+    let line = |page: &app::api::governance::GridPage, d: Dimension| {
+        page.lines
+            .iter()
+            .find(|l| l.dimension == d)
+            .cloned()
+            .expect("a line")
+    };
+    let summaries = line(&page, Dimension::Summaries);
+    match &summaries.how {
+        How::Records(reason) => assert!(
+            reason.contains("summaries sent within 5 working days"),
+            "{reason}"
+        ),
+        other => panic!("summaries are scored from the records: {other:?}"),
+    }
+    assert!(summaries.score.is_some());
+    assert_eq!(line(&page, Dimension::Training).how, How::NotScored);
+    assert_eq!(page.history.len(), app::api::governance::GRID_QUARTERS);
+
+    // Grace scores training; the grid shows it with her evidence, and the trail has it.
+    let grace = app.as_user("grace@circle.example").await;
+    let (status, location) = grace
+        .post_form(
+            "/governance/grid",
+            &[
+                ("service", &elm_court),
+                ("quarter", &quarter_text),
+                ("dimension", "training"),
+                ("score", "2"),
+                (
+                    "evidence",
+                    "Everyone trained this year; supervision notes show reflection",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        location,
+        format!(
+            "/governance/grid?service={elm_court}&quarter={quarter}&saved=training#dimension-training"
+        )
+    );
+    let (_, page, _) = grid(&app, "grace@circle.example", &asked).await;
+    let page = page.expect("the grid");
+    let training = line(&page, Dimension::Training);
+    assert_eq!(training.score, Some(2));
+    assert!(
+        matches!(&training.how, How::Manager { evidence, by_name, .. }
+        if evidence.starts_with("Everyone trained") && by_name == "Grace Mensah")
+    );
+    assert_eq!(
+        audited_as(
+            &app,
+            "grace@circle.example",
+            domain::audit::AuditKind::Changed,
+            "Scored “Training” 2 of 2"
+        )
+        .await,
+        1
+    );
+    // A score with no evidence, or out of range, goes back with the problem; nothing changes.
+    for (score, evidence) in [("2", "  "), ("3", "Seen"), ("", "Seen")] {
+        let (status, location) = grace
+            .post_form(
+                "/governance/grid",
+                &[
+                    ("service", &elm_court),
+                    ("quarter", &quarter_text),
+                    ("dimension", "training"),
+                    ("score", score),
+                    ("evidence", evidence),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert!(location.contains("&problem=training"), "{location}");
+    }
+    let (_, page, _) = grid(&app, "grace@circle.example", &asked).await;
+    assert_eq!(
+        line(&page.expect("the grid"), Dimension::Training).score,
+        Some(2)
+    );
+    // A registered manager of Riverside alone cannot score Elm Court.
+    app.store
+        .grant_staff_role(
+            account("asha@riverside.example"),
+            demo::RIVERSIDE,
+            domain::access::StaffRole::RegisteredManager,
+            None,
+            0,
+        )
+        .await
+        .expect("a role");
+    let (status, _) = app
+        .as_user("asha@riverside.example")
+        .await
+        .post_form(
+            "/governance/grid",
+            &[
+                ("service", &elm_court),
+                ("quarter", &quarter_text),
+                ("dimension", "training"),
+                ("score", "0"),
+                ("evidence", "Overwrite"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // The page without JavaScript, and the grid as CSV (audited as an export).
+    let (status, html) = grace
+        .get(&format!(
+            "/governance/grid?service={elm_court}&quarter={quarter}&saved=training"
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Saved the score for Training."));
+    assert!(html.contains("Scored from the records."));
+    assert!(html.contains("action=\"/governance/grid\""));
+    let (status, csv) = grace
+        .get(&format!(
+            "/governance/grid.csv?service={elm_court}&quarter={quarter}"
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{csv}");
+    assert_eq!(csv.lines().count(), 1 + 10 + 1);
+    assert!(csv.contains(&format!(
+        "Elm Court Supported Living,{quarter},Training,2,Grace Mensah,"
+    )));
+    assert_eq!(
+        audited(
+            &app,
+            "grace@circle.example",
+            "Downloaded the self-score grid (CSV)"
         )
         .await,
         1
