@@ -139,13 +139,13 @@ test("a manager reads why the records scored the grid and scores a dimension wit
   expect(
     (await new AxeBuilder({ page }).withTags(WCAG_22_AA).analyze()).violations.map((v) => `${v.id}: ${v.help}`),
   ).toEqual([]);
-  await training.getByRole("button", { name: "Save the score: Training" }).click();
+  await training.getByRole("button", { name: /^Save the score\s*: Training$/ }).click();
   await expect(page.locator("main [role=status]").filter({ hasText: "Saved the score" })).toHaveText("Saved the score for Training.");
   await expect(page.getByRole("heading", { level: 2, name: "Training: 2 of 2" })).toBeVisible();
   await expect(page.locator("#dimension-training")).toContainText(evidence);
   // Eight quarters, this one first, each with its total.
-  const quarters = page.getByRole("region", { name: "Quarter by quarter" }).getByRole("row");
-  await expect(quarters).toHaveCount(9);
-  await expect(quarters.nth(1)).toContainText(/\d+ of 20/);
+  const quarters = page.getByRole("region", { name: "Quarter by quarter" }).locator("tbody tr");
+  await expect(quarters).toHaveCount(8);
+  await expect(quarters.first()).toContainText(/\d+ of 20/);
   await context.close();
 });

@@ -103,38 +103,54 @@ pub async fn get_dashboard(
     #[server(default)] figure: Option<String>,
 ) -> Result<Dashboard, AppError> {
     crate::server::answer(async move {
-        let store = crate::server::store()?;
-        let actor = crate::server::actor()?;
         let figure = match figure.as_deref().map(str::trim).filter(|f| !f.is_empty()) {
             Some(key) => Behind::Figure(Figure::of(key).ok_or_else(|| {
                 AppError::Invalid(format!("“{key}” is not a figure of the dashboard."))
             })?),
             None => Behind::Nothing,
         };
-        let (dashboard, _) = dashboard(
-            store.as_ref(),
-            &actor,
-            service.as_deref(),
-            month.as_deref(),
+        noted(
+            service,
+            month,
             figure,
-            crate::server::now_ms(),
-        )
-        .await?;
-        crate::server::audit(
-            store.as_ref(),
-            &actor,
-            None,
             domain::audit::AuditKind::Viewed,
-            format!(
-                "Opened the governance dashboard: {}, {}",
-                dashboard.shown(),
-                dashboard.month.words()
-            ),
+            "Opened the governance dashboard",
         )
-        .await;
-        Ok(dashboard)
+        .await
     })
     .await
+}
+
+/// The dashboard the signed-in reader asked for, noted in the audit trail as `kind`:
+/// "`what`: <service>, <month>".
+#[cfg(feature = "ssr")]
+async fn noted(
+    service: Option<String>,
+    month: Option<String>,
+    behind: Behind,
+    kind: domain::audit::AuditKind,
+    what: &str,
+) -> Result<Dashboard, AppError> {
+    let store = crate::server::store()?;
+    let actor = crate::server::actor()?;
+    let (dashboard, _) = dashboard(
+        store.as_ref(),
+        &actor,
+        service.as_deref(),
+        month.as_deref(),
+        behind,
+        crate::server::now_ms(),
+    )
+    .await?;
+    crate::server::audit(
+        store.as_ref(),
+        &actor,
+        None,
+        kind,
+        format!("{what}: {}, {}", dashboard.shown(), dashboard.month.words()),
+    )
+    .await;
+    Ok(dashboard)
 }
 
 /// The dashboard as a report to print for the monthly governance meeting: every figure, and
@@ -144,32 +160,13 @@ pub async fn get_report(
     #[server(default)] service: Option<String>,
     #[server(default)] month: Option<String>,
 ) -> Result<Dashboard, AppError> {
-    crate::server::answer(async move {
-        let store = crate::server::store()?;
-        let actor = crate::server::actor()?;
-        let (dashboard, _) = dashboard(
-            store.as_ref(),
-            &actor,
-            service.as_deref(),
-            month.as_deref(),
-            Behind::Unmet,
-            crate::server::now_ms(),
-        )
-        .await?;
-        crate::server::audit(
-            store.as_ref(),
-            &actor,
-            None,
-            domain::audit::AuditKind::Exported,
-            format!(
-                "Opened the printable governance report: {}, {}",
-                dashboard.shown(),
-                dashboard.month.words()
-            ),
-        )
-        .await;
-        Ok(dashboard)
-    })
+    crate::server::answer(noted(
+        service,
+        month,
+        Behind::Unmet,
+        domain::audit::AuditKind::Exported,
+        "Opened the printable governance report",
+    ))
     .await
 }
 

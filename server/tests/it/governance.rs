@@ -24,15 +24,26 @@ fn account(email: &str) -> domain::access::UserId {
         .id
 }
 
+/// `who` calls the server function at `endpoint` with `fields`: its status, its answer when
+/// it is one, and its text.
+async fn ask<T: serde::de::DeserializeOwned>(
+    app: &TestApp,
+    who: &str,
+    endpoint: &str,
+    fields: &[(&str, &str)],
+) -> (StatusCode, Option<T>, String) {
+    let client = app.as_user(who).await;
+    let (status, text) = call_fn(&client, endpoint, fields).await;
+    let parsed = serde_json::from_str(&text).ok();
+    (status, parsed, text)
+}
+
 async fn dashboard(
     app: &TestApp,
     who: &str,
     fields: &[(&str, &str)],
 ) -> (StatusCode, Option<app::api::governance::Dashboard>, String) {
-    let client = app.as_user(who).await;
-    let (status, text) = call_fn(&client, "governance/dashboard", fields).await;
-    let parsed = serde_json::from_str(&text).ok();
-    (status, parsed, text)
+    ask(app, who, "governance/dashboard", fields).await
 }
 
 async fn the_governance_dashboard_is_only_for_managers_and_only_of_the_services_they_manage(
@@ -349,10 +360,7 @@ async fn grid(
     who: &str,
     fields: &[(&str, &str)],
 ) -> (StatusCode, Option<app::api::governance::GridPage>, String) {
-    let client = app.as_user(who).await;
-    let (status, text) = call_fn(&client, "governance/grid", fields).await;
-    let parsed = serde_json::from_str(&text).ok();
-    (status, parsed, text)
+    ask(app, who, "governance/grid", fields).await
 }
 
 async fn the_grid_scores_from_the_records_with_the_reason_and_a_manager_scores_the_rest_with_evidence(

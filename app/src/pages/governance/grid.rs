@@ -198,7 +198,7 @@ fn DimensionCard(line: Line, service: String, quarter: String) -> impl IntoView 
             .collect_view();
         let evidence_id = format!("{id}-evidence");
         view! {
-            <details class="no-print" open=unscored>
+            <details class="more no-print" open=unscored>
                 <summary>{if unscored { "Score it" } else { "Change the score" }}<span class="visually-hidden">{format!(": {}", d.title())}</span></summary>
                 <form method="post" action="/governance/grid">
                     <input type="hidden" name="service" value=service />
