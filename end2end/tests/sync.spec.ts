@@ -24,11 +24,24 @@ async function open(page: Page, plan: string) {
   await expect(page.getByRole("status")).toContainText("All changes saved");
 }
 
-/** Waits until the server's copy of the plan holds `text` (the status line alone can lag). */
+/**
+ * Waits until the server's copy of the plan holds `text` (the status line alone can lag): every
+ * page of a pull from the start, as a device's first pull reads them (a page holds at most
+ * 1,000 records, and the newest edit comes last).
+ */
 async function onServer(page: Page, plan: string, text: string) {
   const person = plan.split("/")[2];
   await expect
-    .poll(async () => (await page.request.post("/api/sync/pull", { data: { person, since: 0 } })).text())
+    .poll(async () => {
+      let since = 0;
+      let pages = "";
+      for (;;) {
+        const answer = await (await page.request.post("/api/sync/pull", { data: { person, since } })).json();
+        pages += JSON.stringify(answer.records ?? []);
+        if (!(answer.through > since) || answer.through >= answer.version) return pages;
+        since = answer.through;
+      }
+    })
     .toContain(text);
 }
 
