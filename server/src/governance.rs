@@ -21,7 +21,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::account::{Unavailable, device, event};
 use crate::auth::now_ms;
-use app::api::governance::{Behind, dashboard, grid};
+use app::api::governance::{Behind, dashboard, grid, managed_choice};
 use app::server::CurrentUser;
 
 pub fn routes() -> Router<AppState> {
@@ -190,20 +190,10 @@ async fn score_grid(
     Form(form): Form<ScoreForm>,
 ) -> Result<Response, Unavailable> {
     use domain::governance::grid::{Dimension, ManualScore, Quarter, checked_score};
-    let managed = domain::access::managed_services(&actor);
-    if managed.is_empty() {
-        return refused(app::AppError::Forbidden(
-            app::api::governance::NOT_A_MANAGER.to_owned(),
-        ));
-    }
-    let Some(service) = form
-        .service
-        .trim()
-        .parse::<domain::ServiceId>()
-        .ok()
-        .filter(|s| managed.contains(s))
-    else {
-        return refused(app::AppError::NotFound);
+    let service = match managed_choice(&actor, Some(&form.service)) {
+        Ok((_, Some(service))) => service,
+        Ok((_, None)) => return refused(app::AppError::NotFound),
+        Err(error) => return refused(error),
     };
     let (Ok(quarter), Some(dimension)) = (
         form.quarter.parse::<Quarter>(),

@@ -82,6 +82,44 @@ pub fn href(
 /// Said to anyone who manages no service.
 pub const NOT_A_MANAGER: &str = "The governance dashboard is for registered managers and nominated individuals, for the services they manage.";
 
+/// The services `actor` manages, and the one `asked` for among them (`None` when none was
+/// asked for): `Forbidden` for someone who manages none, and `NotFound` for a service they do
+/// not manage, answered as one that does not exist. Every governance page and form asks this.
+pub fn managed_choice(
+    actor: &domain::access::Actor,
+    asked: Option<&str>,
+) -> Result<(Vec<ServiceId>, Option<ServiceId>), AppError> {
+    let managed = domain::access::managed_services(actor);
+    if managed.is_empty() {
+        return Err(AppError::Forbidden(NOT_A_MANAGER.to_owned()));
+    }
+    let chosen = match asked.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => Some(
+            s.parse::<ServiceId>()
+                .ok()
+                .filter(|id| managed.contains(id))
+                .ok_or(AppError::NotFound)?,
+        ),
+        None => None,
+    };
+    Ok((managed, chosen))
+}
+
+/// The services of `managed`, by name.
+#[cfg(feature = "ssr")]
+async fn named(
+    store: &dyn store::Store,
+    managed: &[ServiceId],
+) -> Result<Vec<(ServiceId, String)>, AppError> {
+    Ok(store
+        .services()
+        .await?
+        .into_iter()
+        .filter(|s| managed.contains(&s.id))
+        .map(|s| (s.id, s.name))
+        .collect())
+}
+
 /// Which records behind the figures to list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Behind {
@@ -182,24 +220,12 @@ pub async fn dashboard(
     behind: Behind,
     now_ms: i64,
 ) -> Result<(Dashboard, Vec<domain::governance::FigureCount>), AppError> {
-    let managed = domain::access::managed_services(actor);
-    if managed.is_empty() {
-        return Err(AppError::Forbidden(NOT_A_MANAGER.to_owned()));
-    }
+    let (managed, service) = managed_choice(actor, service)?;
     let today =
         domain::calendar::Date::of_ms_in_london(now_ms).unwrap_or(domain::calendar::Date::MIN);
     let month = match month.map(str::trim).filter(|m| !m.is_empty()) {
         Some(m) => m.parse::<Month>().map_err(AppError::Invalid)?,
         None => Month::of(today),
-    };
-    let service = match service.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(s) => Some(
-            s.parse::<ServiceId>()
-                .ok()
-                .filter(|id| managed.contains(id))
-                .ok_or(AppError::NotFound)?,
-        ),
-        None => None,
     };
     let shown: Vec<ServiceId> = service.map_or_else(|| managed.clone(), |s| vec![s]);
     let months = month.last(domain::governance::MONTHS_SHOWN);
@@ -210,13 +236,7 @@ pub async fn dashboard(
         .into_iter()
         .map(|f| (f, domain::governance::monthly(&counts, f, &months, None)))
         .collect();
-    let services: Vec<(ServiceId, String)> = store
-        .services()
-        .await?
-        .into_iter()
-        .filter(|s| managed.contains(&s.id))
-        .map(|s| (s.id, s.name))
-        .collect();
+    let services = named(store, &managed).await?;
     let name_of = |id: ServiceId| {
         services
             .iter()
@@ -343,20 +363,11 @@ pub async fn grid(
     now_ms: i64,
 ) -> Result<GridPage, AppError> {
     use domain::governance::grid::{self, Quarter};
-    let managed = domain::access::managed_services(actor);
-    let Some(first) = managed.first().copied() else {
-        return Err(AppError::Forbidden(NOT_A_MANAGER.to_owned()));
-    };
+    let (managed, chosen) = managed_choice(actor, service)?;
+    // Nothing asked for: the first service they manage (there is one).
+    let service = chosen.unwrap_or(managed[0]);
     let today =
         domain::calendar::Date::of_ms_in_london(now_ms).unwrap_or(domain::calendar::Date::MIN);
-    let service = match service.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(s) => s
-            .parse::<ServiceId>()
-            .ok()
-            .filter(|id| managed.contains(id))
-            .ok_or(AppError::NotFound)?,
-        None => first,
-    };
     let quarter = match quarter.map(str::trim).filter(|q| !q.is_empty()) {
         Some(q) => q.parse::<Quarter>().map_err(AppError::Invalid)?,
         None => Quarter::of(today),
@@ -384,13 +395,7 @@ pub async fn grid(
             (*q, total, scored)
         })
         .collect();
-    let services = store
-        .services()
-        .await?
-        .into_iter()
-        .filter(|s| managed.contains(&s.id))
-        .map(|s| (s.id, s.name))
-        .collect();
+    let services = named(store, &managed).await?;
     Ok(GridPage {
         services,
         service,
