@@ -149,3 +149,43 @@ test("a manager reads why the records scored the grid and scores a dimension wit
   await expect(quarters.first()).toContainText(/\d+ of 20/);
   await context.close();
 });
+
+test("the experience and enablement figures come from the answers given after reviews and from the outcome tracker, each traced to its records", async ({
+  browser,
+}) => {
+  const context = await signedInContext(browser, "sam@circle.example");
+  const page = await context.newPage();
+  await page.goto("/governance");
+  await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
+  await expect(page.getByRole("heading", { level: 2, name: "Experience" })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 2, name: "Enablement" })).toBeVisible();
+  const felt = page.getByRole("article", { name: "The person felt involved in the meeting" });
+  await expect(felt).toContainText("“Mostly” or “Yes, very much”");
+  for (const name of ["Staff prompts fewer than at the start", "Goals achieved, of the goals finished"]) {
+    await expect(page.getByRole("article", { name })).toBeVisible();
+  }
+
+  // The newest month in which people answered after a review: its answers, each linked to
+  // the meeting it was about.
+  const rows = felt.locator("tbody tr");
+  let month = "";
+  for (let i = 0; i < (await rows.count()); i++) {
+    const counted = Number(await rows.nth(i).locator("td").nth(1).textContent());
+    if (counted > 0) {
+      month = (await rows.nth(i).locator("th").textContent()) ?? "";
+      break;
+    }
+  }
+  expect(month).not.toBe("");
+  await page.getByLabel("Month", { exact: true }).selectOption({ label: month });
+  await page.getByRole("button", { name: "Show" }).click();
+  await felt.getByRole("link", { name: /^The answers behind it/ }).click();
+  const records = page.getByRole("region", { name: `The person felt involved in the meeting: the answers counted in ${month}` });
+  const link = records.getByRole("link", { name: /'s answer$/ }).first();
+  await link.click();
+  await expect(page).toHaveURL(/\/meetings#meeting-/);
+  const id = new URL(page.url()).hash.slice(1);
+  await expect(page.locator(`[id="${id}"]`)).toHaveText(/'s review: /);
+  await expect(page.getByRole("article", { name: /'s review: / }).filter({ has: page.locator(`[id="${id}"]`) }).locator("ul.answers")).toContainText("“");
+  await context.close();
+});

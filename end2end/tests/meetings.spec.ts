@@ -1,5 +1,5 @@
 import { type Browser, type BrowserContext, type Page, expect, test } from "@playwright/test";
-import { MAILBOX, everythingStored, signedInContext } from "./fixtures";
+import { MAILBOX, everythingStored, goOffline, goOnline, signedInContext } from "./fixtures";
 
 // Reviews and meetings: a key worker books the next review the plan's rhythm asks for, writes
 // its agenda with a decision to make and marks it sent; the key worker and the advocate write
@@ -244,4 +244,56 @@ test("Dan's complex review runs end to end on two devices: the clocks show what 
   await expect(l.locator("details.summary")).not.toContainText("in Dan's best interests");
   await grace.context.close();
   await lee.context.close();
+});
+
+test("after a review the advocate answers “I feel involved” with a face, offline, and may change it; the key worker reads it and records a relative's answer", async ({
+  browser,
+}) => {
+  const lee = await device(browser, "lee@advocacy.example", `${DAN}/meetings`);
+  // Dan's reviews of the past year, the newest first among them.
+  const review = lee.page.getByRole("article", { name: /^Dan's review: / }).first();
+  const title = (await review.getByRole("heading", { level: 3 }).textContent()) ?? "";
+  const asked = review.getByRole("form", { name: `I feel involved: ${title}` });
+  await expect(asked).toContainText("Did you feel involved in this meeting?");
+  // Dan's own answer, recorded after the review, is already there.
+  await expect(review.locator("ul.answers")).toContainText("Dan: “");
+
+  await goOffline(lee.context);
+  await asked.getByRole("radio", { name: "Mostly" }).check();
+  await asked.getByLabel(/^Anything else to say/).fill("Dan chaired <b>the</b> meeting himself");
+  await asked.getByRole("button", { name: /^(Save the answer|Change my answer)$/ }).click();
+  await expect(asked.getByRole("status")).toHaveText("Thank you. Your answer is saved: “Mostly”.");
+  const answers = review.locator("ul.answers");
+  await expect(answers).toContainText("Lee Morgan: “Mostly”. Dan chaired <b>the</b> meeting himself");
+  await goOnline(lee.context);
+  await saved(lee.page);
+
+  // Back later, the answer is theirs to change; still one answer from Lee.
+  await lee.page.reload();
+  await expect(lee.page.locator("body[data-hydrated]")).toHaveCount(1);
+  await expect(asked.getByRole("radio", { name: "Mostly" })).toBeChecked();
+  await asked.getByRole("radio", { name: "Yes, very much" }).check();
+  await asked.getByRole("button", { name: "Change my answer" }).click();
+  await expect(answers.getByText(/^Lee Morgan:/)).toHaveCount(1);
+  await expect(answers).toContainText("Lee Morgan: “Yes, very much”");
+  await saved(lee.page);
+
+  // The key worker reads it, and records Dan's mum's answer given on the phone.
+  const tom = await device(browser, "tom@elmcourt.example", `${DAN}/meetings`);
+  const same = tom.page.getByRole("article", { name: title });
+  await expect(same.locator("ul.answers")).toContainText("Lee Morgan: “Yes, very much”. Dan chaired <b>the</b> meeting himself");
+  const theirs = same.getByRole("form", { name: `I feel involved: ${title}` });
+  await expect(theirs).toContainText("Did they feel involved in this meeting?");
+  await theirs.getByLabel("Whose answer").selectOption({ label: "Someone in their circle" });
+  await theirs.getByLabel("Their name").fill("Carol Walsh");
+  await theirs.getByRole("radio", { name: "A bit" }).check();
+  await theirs.getByRole("button", { name: "Save the answer" }).click();
+  await expect(theirs.getByRole("status")).toContainText("Saved: “A bit”.");
+  await expect(same.locator("ul.answers")).toContainText("Carol Walsh: “A bit”");
+  // The form is ready for the next person's answer.
+  await expect(theirs.getByRole("radio", { name: "A bit" })).not.toBeChecked();
+  await expect(theirs.getByLabel("Their name")).toHaveValue("");
+  await saved(tom.page);
+  await lee.context.close();
+  await tom.context.close();
 });

@@ -1,7 +1,7 @@
 //! Governance: involvement measured from what was recorded. Each [`Figure`] is a rule over
-//! records the reviews and involvement pages keep (meetings and who took part, actions,
-//! disagreements, advocacy referrals), counted per service and
-//! month by the store in SQL over the records' report tables (`store::governance`); here are
+//! records the reviews, involvement and outcome pages keep (meetings and who took part, actions,
+//! disagreements, advocacy referrals, answers to "I feel involved", measures' counts, goals),
+//! counted per service and month by the store in SQL over the records' report tables (`store::governance`); here are
 //! the rules in words, the months a dashboard shows, the calendar the SQL counts working days
 //! with ([`CalendarDay`]), and how a count reads ("18 of 20 (90%)").
 
@@ -32,17 +32,38 @@ pub enum Figure {
     Disagreements,
     /// Advocates engaged within 48 hours of the trigger of a referral.
     Advocates,
+    /// The person's answers to "I feel involved" after a meeting, the faces "mostly" or "yes,
+    /// very much".
+    FeltInvolved,
+    /// The same from family, friends and advocates in the person's circle.
+    CircleFeltInvolved,
+    /// Counts of staff prompts below the measure's starting point.
+    Prompts,
+    /// Support ratios below the measure's starting point (2:1 to 1:1, 1:1 to none).
+    Ratios,
+    /// A week's count of things done on the person's own above the measure's starting point.
+    Completions,
+    /// Goals finished (achieved, paused or let go) that were achieved.
+    Goals,
 }
 
 /// The hours an advocate is to be engaged within.
 const ADVOCATE_HOURS: i64 = ADVOCATE_WITHIN_MS / 3_600_000;
 
 impl Figure {
-    pub const ALL: [Figure; 6] = [
+    /// Every figure, in the dashboard's order: participation, timeliness, experience,
+    /// enablement, escalations.
+    pub const ALL: [Figure; 12] = [
         Figure::Participation,
         Figure::Summaries,
         Figure::Agendas,
         Figure::Actions,
+        Figure::FeltInvolved,
+        Figure::CircleFeltInvolved,
+        Figure::Prompts,
+        Figure::Ratios,
+        Figure::Completions,
+        Figure::Goals,
         Figure::Disagreements,
         Figure::Advocates,
     ];
@@ -56,6 +77,12 @@ impl Figure {
             Figure::Disagreements => "disagreements",
             Figure::Participation => "participation",
             Figure::Advocates => "advocates",
+            Figure::FeltInvolved => "felt-involved",
+            Figure::CircleFeltInvolved => "circle-felt-involved",
+            Figure::Prompts => "prompts",
+            Figure::Ratios => "ratios",
+            Figure::Completions => "completions",
+            Figure::Goals => "goals",
         }
     }
 
@@ -68,6 +95,8 @@ impl Figure {
         match self {
             Figure::Participation => "Participation",
             Figure::Summaries | Figure::Agendas | Figure::Actions => "Timeliness",
+            Figure::FeltInvolved | Figure::CircleFeltInvolved => "Experience",
+            Figure::Prompts | Figure::Ratios | Figure::Completions | Figure::Goals => "Enablement",
             Figure::Disagreements | Figure::Advocates => "Escalations",
         }
     }
@@ -91,6 +120,16 @@ impl Figure {
             Figure::Advocates => {
                 format!("Advocates engaged within {ADVOCATE_HOURS} hours of a trigger")
             }
+            Figure::FeltInvolved => "The person felt involved in the meeting".to_owned(),
+            Figure::CircleFeltInvolved => {
+                "Family, friends and advocates felt involved in the meeting".to_owned()
+            }
+            Figure::Prompts => "Staff prompts fewer than at the start".to_owned(),
+            Figure::Ratios => "Support ratios stepped down from the start".to_owned(),
+            Figure::Completions => {
+                "Weeks with more done independently than at the start".to_owned()
+            }
+            Figure::Goals => "Goals achieved, of the goals finished".to_owned(),
         }
     }
 
@@ -114,15 +153,33 @@ impl Figure {
             Figure::Advocates => format!(
                 "Advocacy referrals whose trigger arose in the month, once the advocate is engaged or {ADVOCATE_HOURS} hours have passed."
             ),
+            Figure::FeltInvolved => format!(
+                "The person's answers to “I feel involved”, asked after each meeting, given in the month. One counts as met when they chose {}.",
+                felt_involved_words()
+            ),
+            Figure::CircleFeltInvolved => format!(
+                "Answers to “I feel involved” from family, friends and advocates in the person's circle, given in the month. One counts as met when they chose {}.",
+                felt_involved_words()
+            ),
+            Figure::Prompts => "Counts of staff prompts recorded in the month, for measures with a starting point (baseline). One counts as met when it is below the baseline.".to_owned(),
+            Figure::Ratios => "Support ratios recorded in the month, for measures with a starting point (baseline). One counts as met when it is below the baseline: 1:1 where it was 2:1, or none where it was 1:1.".to_owned(),
+            Figure::Completions => "Weekly counts of things done on the person's own, recorded in the month, for measures with a starting point (baseline). One counts as met when it is above the baseline.".to_owned(),
+            Figure::Goals => "Goals finished in the month: achieved, paused or let go, by the day that was recorded. One counts as met when it was achieved.".to_owned(),
         }
     }
 
     /// The kind of record it counts (`records::kinds`): pages give each its address by it
     /// (`#meeting-<id>`, `#action-<id>`).
     pub fn kind(self) -> &'static str {
-        use crate::records::kinds::{ACTIONS, DISAGREEMENTS, MEETINGS, REFERRALS};
+        use crate::records::kinds::{ACTIONS, DISAGREEMENTS, GOALS, MEASURES, MEETINGS, REFERRALS};
         match self {
-            Figure::Participation | Figure::Summaries | Figure::Agendas => MEETINGS,
+            Figure::Participation
+            | Figure::Summaries
+            | Figure::Agendas
+            | Figure::FeltInvolved
+            | Figure::CircleFeltInvolved => MEETINGS,
+            Figure::Prompts | Figure::Ratios | Figure::Completions => MEASURES,
+            Figure::Goals => GOALS,
             Figure::Actions => ACTIONS,
             Figure::Disagreements => DISAGREEMENTS,
             Figure::Advocates => REFERRALS,
@@ -133,11 +190,13 @@ impl Figure {
     pub fn page(self) -> &'static str {
         match self {
             Figure::Advocates => "involvement",
+            Figure::Prompts | Figure::Ratios | Figure::Completions | Figure::Goals => "progress",
             _ => "meetings",
         }
     }
 
-    /// Where one record it counted is kept: the page, at the record's card.
+    /// Where one record it counted is kept: the page, at the card of the record it is shown
+    /// with (an answer with its meeting, a count with its measure).
     pub fn href(self, person: PersonId, id: Uuid) -> String {
         format!("/people/{}/{}#{}-{id}", person, self.page(), self.kind())
     }
@@ -149,8 +208,21 @@ impl Figure {
             Figure::Actions => "action",
             Figure::Disagreements => "disagreement",
             Figure::Advocates => "referral",
+            Figure::FeltInvolved | Figure::CircleFeltInvolved => "answer",
+            Figure::Prompts | Figure::Ratios | Figure::Completions => "count",
+            Figure::Goals => "goal",
         }
     }
+}
+
+/// The faces that count as feeling involved, in words: "“Mostly” or “Yes, very much”".
+fn felt_involved_words() -> String {
+    crate::reviews::INVOLVED_SCALE
+        .iter()
+        .filter(|(s, _)| *s >= crate::reviews::FELT_INVOLVED_FROM)
+        .map(|(_, w)| format!("“{w}”"))
+        .collect::<Vec<_>>()
+        .join(" or ")
 }
 
 /// How many of the records counted met the rule.
@@ -197,8 +269,9 @@ pub struct FigureCount {
     pub count: Count,
 }
 
-/// One record a figure counted: whose, which, its day (the meeting's, the action's due date,
-/// the day a disagreement was raised) and whether it met the rule.
+/// One record a figure counted: whose, which (the record it is shown with: an answer's
+/// meeting, a count's measure), its day (the meeting's, the action's due date, the day a
+/// disagreement was raised) and whether it met the rule.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Counted {
     pub person: PersonId,

@@ -29,11 +29,11 @@ use crate::calendar::{
 };
 use crate::involvement::{Planned, next_meetings};
 use crate::records::kinds::{
-    ACTIONS, ATTENDANCES, DECISIONS, DISAGREEMENTS, DecisionStage, ESCALATION_LEVELS,
-    MEETING_TYPES, MEETINGS,
+    ACTIONS, ATTENDANCES, DECISIONS, DISAGREEMENTS, DecisionStage, ESCALATION_LEVELS, FEEDBACK,
+    FEEDBACK_VOICES, MEETING_TYPES, MEETINGS,
 };
 use crate::records::{Record, RecordSet};
-use crate::screens::{possessive, short_name};
+use crate::screens::{Reader, possessive, short_name};
 
 #[cfg(test)]
 mod tests;
@@ -861,6 +861,89 @@ pub fn person_took_part(set: &RecordSet, meeting: Uuid, person_name: &str) -> bo
             let who = a.text("who");
             same_name(who, person_name) || same_name(who, short_name(person_name))
         })
+}
+
+// ---- "I feel involved"
+
+/// The faces a person or their circle answers "I feel involved" with, after a meeting: the
+/// score (the face's smile, 1 to 5) and its words. 4 and 5 count as feeling involved.
+pub const INVOLVED_SCALE: [(i64, &str); 5] = [
+    (1, "No, not at all"),
+    (2, "Not really"),
+    (3, "A bit"),
+    (4, "Mostly"),
+    (5, "Yes, very much"),
+];
+
+/// The lowest score that counts as feeling involved.
+pub const FELT_INVOLVED_FROM: i64 = 4;
+
+/// The words of a score, when it is one of the scale's.
+pub fn involved_words(score: i64) -> Option<&'static str> {
+    INVOLVED_SCALE
+        .iter()
+        .find(|(s, _)| *s == score)
+        .map(|(_, words)| *words)
+}
+
+/// Whose answer to "I feel involved" someone gives, by how they read the record: their own,
+/// as the person or someone in the circle; staff record someone else's and choose (`None`).
+pub fn own_voice(reader: &Reader) -> Option<&'static str> {
+    match reader {
+        Reader::ThePerson => Some("person"),
+        Reader::Member { .. } => Some("member"),
+        Reader::Staff => None,
+    }
+}
+
+/// One answer to "I feel involved" about a meeting, as the meeting shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    pub id: Uuid,
+    /// "Maggie Rowe", or "The person themselves" when nobody was named.
+    pub who: String,
+    pub voice: &'static str,
+    pub score: i64,
+    pub words: &'static str,
+    pub said: String,
+    /// Whether `me` gave it (they made it, under their own name).
+    pub mine: bool,
+}
+
+/// The answers given about `meeting`, in the order they were given; `me` is the reader's name.
+pub fn answers(set: &RecordSet, meeting: Uuid, me: &str) -> Vec<Answer> {
+    let mut list: Vec<&Record> = set
+        .children(FEEDBACK, meeting)
+        .filter(|r| !r.deleted)
+        .collect();
+    list.sort_by_key(|r| r.id);
+    list.into_iter()
+        .filter_map(|r| {
+            let score = r.number("score")?;
+            let words = involved_words(score)?;
+            let voice = FEEDBACK_VOICES
+                .iter()
+                .find(|(k, _)| *k == r.text("voice"))
+                .map_or("member", |(k, _)| *k);
+            let who = match r.text("who").trim() {
+                "" => FEEDBACK_VOICES
+                    .iter()
+                    .find(|(k, _)| *k == voice)
+                    .map_or("", |(_, w)| *w)
+                    .to_owned(),
+                named => named.to_owned(),
+            };
+            Some(Answer {
+                id: r.id,
+                who,
+                voice,
+                score,
+                words,
+                said: r.text("said").to_owned(),
+                mine: !me.is_empty() && r.created.by == me,
+            })
+        })
+        .collect()
 }
 
 // ---- The stop rule

@@ -119,7 +119,7 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
             <a class="button secondary" href=csv download="">"Download the figures (CSV)"</a>
         </p>
         <p class="hint">
-            "Each figure is counted from what was recorded on the reviews pages, as of today. A record counts once its time has come: a summary once it is sent or due."
+            "Each figure is counted from what was recorded in people's records (their meetings and reviews, involvement plan and outcome tracker), as of today. A record counts once its time has come: a summary once it is sent or due."
         </p>
         {sections}
         {behind.into_iter().map(|(figure, rows)| view! { <Behind figure rows month /> }).collect_view()}

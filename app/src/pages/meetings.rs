@@ -8,7 +8,9 @@
 
 use domain::access::Topic;
 use domain::calendar::Date;
-use domain::records::kinds::{ACTION, ATTENDANCE, DISAGREEMENT, MEETING, MEETINGS};
+use domain::records::kinds::{
+    ACTION, ATTENDANCE, DISAGREEMENT, FEEDBACK, FEEDBACK_VOICES, MEETING, MEETINGS,
+};
 use domain::records::{Record, RecordOp, Value};
 use domain::reviews::{self, AgendaStatus, MeetingStatus, MeetingType};
 use leptos::prelude::*;
@@ -21,6 +23,7 @@ use super::editing::{
     editing, start_record,
 };
 use super::plan::NotesEditor;
+use super::progress::Face;
 use crate::api::plans::PlanPage as PlanData;
 use crate::components::SyncStatusBar;
 use crate::sync::RecordSync;
@@ -41,6 +44,9 @@ struct Context {
     now_ms: i64,
     /// The person's full name, as summaries name them.
     person: StoredValue<String>,
+    /// Whose answer to "I feel involved" the reader gives: their own as the person or someone
+    /// in the circle; staff choose (`None`).
+    voice: Option<&'static str>,
 }
 
 /// The person's communication block and rhythm, where recorded.
@@ -68,6 +74,7 @@ fn Meetings(data: PlanData) -> impl IntoView {
         today,
         now_ms: data.now_ms,
         person: StoredValue::new(data.name.clone()),
+        voice: reviews::own_voice(&data.reader),
     });
     let person = data.person;
     if matches!(
@@ -346,6 +353,17 @@ fn MeetingCard(id: Uuid, person: domain::PersonId) -> impl IntoView {
                 .is_some_and(|d| d < today)
         })
     };
+    // "I feel involved" is asked once a meeting has taken place (held, or its day come),
+    // unless it was cancelled.
+    let asked = move || {
+        meeting.with(|m| {
+            m.as_ref().is_some_and(|m| match MeetingStatus::of(m) {
+                MeetingStatus::Cancelled => false,
+                MeetingStatus::Held | MeetingStatus::Paused => true,
+                MeetingStatus::Planned => reviews::meeting_date(m).is_some_and(|d| d <= today),
+            })
+        })
+    };
     view! {
         <article class="meeting-card" aria-labelledby=labelled_by>
             <h3 id=heading_id>{move || title.get()}</h3>
@@ -427,10 +445,216 @@ fn MeetingCard(id: Uuid, person: domain::PersonId) -> impl IntoView {
                     ])
                 />
             </section>
+            <Show when=asked>
+                <FeltInvolved id title=title.into() />
+            </Show>
             <SummaryOf id />
             <email::MeetingEmail id title=title.into() today />
             <CalendarFile id />
         </article>
+    }
+}
+
+/// "Did you feel involved?", asked after a meeting in easy read: five faces, from "No, not at
+/// all" to "Yes, very much", and room to say more. The person and their circle answer for
+/// themselves (and may change their answer); staff record someone's answer at the table,
+/// saying whose. The answers given are listed under it, as the governance figures count them.
+#[component]
+fn FeltInvolved(id: Uuid, title: Signal<String>) -> impl IntoView {
+    let sync = expect_context::<RecordSync>();
+    let context = expect_context::<Context>();
+    let own = context.voice;
+    let today = context.today;
+    let editing = editing(sync);
+    let answers = Memo::new(move |_| {
+        let me = sync.me.get_value();
+        sync.view.with(|v| reviews::answers(v, id, &me))
+    });
+    let mine = Memo::new(move |_| {
+        own.and_then(|_| answers.with(|a| a.iter().rev().find(|x| x.mine).cloned()))
+    });
+    let chosen = RwSignal::new(None::<i64>);
+    let (error, set_error) = signal(None::<String>);
+    let (saved, set_saved) = signal(String::new());
+    let whose = NodeRef::<leptos::html::Select>::new();
+    let who = NodeRef::<leptos::html::Input>::new();
+    let said = NodeRef::<leptos::html::Textarea>::new();
+    let dom = format!("involved-{id}");
+    let heading = format!("{dom}-heading");
+    let labelled = heading.clone();
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(score) = chosen.get_untracked() else {
+            set_error.set(Some("Pick a face first.".to_owned()));
+            return;
+        };
+        let words = said
+            .get_untracked()
+            .map(|el| el.value().trim().to_owned())
+            .unwrap_or_default();
+        let result = match mine.get_untracked() {
+            // A change of one's own answer: the face, and the words if they changed.
+            Some(answer) => {
+                let mut ops = Vec::new();
+                if answer.score != score {
+                    ops.push(RecordOp::Set {
+                        kind: FEEDBACK.to_owned(),
+                        id: answer.id,
+                        field: "score".to_owned(),
+                        before: Value::Number(answer.score),
+                        after: Value::Number(score),
+                    });
+                }
+                if answer.said != words {
+                    ops.push(RecordOp::Set {
+                        kind: FEEDBACK.to_owned(),
+                        id: answer.id,
+                        field: "said".to_owned(),
+                        before: Value::Text(answer.said.clone()),
+                        after: Value::Text(words),
+                    });
+                }
+                if ops.is_empty() {
+                    Ok(())
+                } else {
+                    sync.edit(ops)
+                }
+            }
+            None => {
+                let (voice, name) = match own {
+                    Some(voice) => (voice.to_owned(), sync.me.get_value()),
+                    None => (
+                        whose
+                            .get_untracked()
+                            .map_or_else(|| "person".to_owned(), |el| el.value()),
+                        who.get_untracked()
+                            .map(|el| el.value().trim().to_owned())
+                            .unwrap_or_default(),
+                    ),
+                };
+                let mut fields = vec![
+                    ("voice", Value::Choice(voice)),
+                    ("score", Value::Number(score)),
+                    ("answered_on", Value::Date(today)),
+                ];
+                if !name.is_empty() {
+                    fields.push(("who", Value::Text(name)));
+                }
+                if !words.is_empty() {
+                    fields.push(("said", Value::Text(words)));
+                }
+                sync.create(FEEDBACK, Some(id), fields).map(|_| ())
+            }
+        };
+        match result {
+            Ok(()) => {
+                set_error.set(None);
+                let words = reviews::involved_words(score).unwrap_or_default();
+                if own.is_some() {
+                    set_saved.set(format!("Thank you. Your answer is saved: “{words}”."));
+                } else {
+                    set_saved.set(format!(
+                        "Saved: “{words}”. You can record someone else's answer now."
+                    ));
+                    chosen.set(None);
+                    for el in [who.get_untracked()].into_iter().flatten() {
+                        el.set_value("");
+                    }
+                    if let Some(el) = said.get_untracked() {
+                        el.set_value("");
+                    }
+                }
+            }
+            Err(reason) => set_error.set(Some(reason)),
+        }
+    };
+    // One's own answer, once given, is what the faces show until it is changed.
+    Effect::new(move |_| {
+        if let Some(answer) = mine.get() {
+            chosen.set(Some(answer.score));
+            if let Some(el) = said.get_untracked() {
+                el.set_value(&answer.said);
+            }
+        }
+    });
+    let question = if own.is_some() {
+        "Did you feel involved in this meeting?"
+    } else {
+        "Did they feel involved in this meeting?"
+    };
+    let error_id = format!("{dom}-error");
+    view! {
+        <section class="felt-involved" aria-labelledby=labelled>
+            <h4 id=heading>"I feel involved"</h4>
+            <Show when=editing>
+                <form class="quick-record" on:submit=save aria-label=move || format!("I feel involved: {}", title.get())>
+                    <p class="asked">{question}</p>
+                    <p class="asked">"Pick the face that fits."</p>
+                    <p class="field-error" id=error_id.clone() role="alert">{move || error.get()}</p>
+                    <fieldset class="values" aria-describedby=error_id.clone()>
+                        <legend>"I felt involved"</legend>
+                        <div class="value-buttons faces">
+                            {reviews::INVOLVED_SCALE.iter().map(|(score, words)| {
+                                let (score, words) = (*score, *words);
+                                let radio = format!("{dom}-{score}");
+                                view! {
+                                    <span class="value-choice">
+                                        <input type="radio" id=radio.clone() name=dom.clone()
+                                            prop:checked=move || chosen.get() == Some(score)
+                                            on:change=move |_| { chosen.set(Some(score)); set_saved.set(String::new()); } />
+                                        <label for=radio>
+                                            <Face level=score size=40 />
+                                            <span>{words}</span>
+                                        </label>
+                                    </span>
+                                }
+                            }).collect_view()}
+                        </div>
+                    </fieldset>
+                    {own.is_none().then(|| view! {
+                        <div class="field">
+                            <label for=format!("{dom}-whose")>"Whose answer"</label>
+                            <select id=format!("{dom}-whose") node_ref=whose>
+                                {FEEDBACK_VOICES.iter().map(|(key, words)| view! {
+                                    <option value=*key>{*words}</option>
+                                }).collect_view()}
+                            </select>
+                        </div>
+                        <div class="field">
+                            <label for=format!("{dom}-who")>"Their name"</label>
+                            <p class="hint" id=format!("{dom}-who-hint")>"For someone in the circle: who they are."</p>
+                            <input id=format!("{dom}-who") type="text" maxlength=100 autocomplete="off"
+                                aria-describedby=format!("{dom}-who-hint") node_ref=who />
+                        </div>
+                    })}
+                    <div class="field">
+                        <label for=format!("{dom}-said")>"Anything else to say (you can leave this empty)"</label>
+                        <textarea id=format!("{dom}-said") class="grows" rows=2 maxlength=1000 node_ref=said></textarea>
+                    </div>
+                    <button type="submit" class="secondary">
+                        {move || if mine.with(Option::is_some) { "Change my answer" } else { "Save the answer" }}
+                    </button>
+                    <p class="saved" role="status">{move || saved.get()}</p>
+                </form>
+            </Show>
+            <Show
+                when=move || !answers.with(Vec::is_empty)
+                fallback=|| view! { <p class="hint">"No answers yet."</p> }
+            >
+                <ul class="answers">
+                    {move || answers.get().into_iter().map(|a| view! {
+                        <li>
+                            <Face level=a.score />
+                            <span>
+                                <strong>{format!("{}: ", a.who)}</strong>
+                                {format!("“{}”", a.words)}
+                                {(!a.said.is_empty()).then(|| format!(". {}", a.said))}
+                            </span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </Show>
+        </section>
     }
 }
 

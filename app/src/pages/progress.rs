@@ -359,11 +359,11 @@ fn RecordObservation(measure: Uuid, title: String) -> impl IntoView {
 /// A face for a confidence level, 1 (very worried) to 5 (very confident): the mouth turns up
 /// as it rises. Drawn, so it reads the same on every device; the number and word go beside it.
 #[component]
-fn Face(level: i64) -> impl IntoView {
+pub(crate) fn Face(level: i64, #[prop(default = 32)] size: u32) -> impl IntoView {
     let curve = (level - 3) * 4;
     let mouth = format!("M8 {} Q16 {} 24 {}", 21, 21 + curve, 21);
     view! {
-        <svg class="face" viewBox="0 0 32 32" width="32" height="32" aria-hidden="true" focusable="false">
+        <svg class="face" viewBox="0 0 32 32" width=size height=size aria-hidden="true" focusable="false">
             <circle cx="16" cy="16" r="14" fill="none" stroke="currentColor" stroke-width="2" />
             <circle cx="11" cy="12" r="2" fill="currentColor" />
             <circle cx="21" cy="12" r="2" fill="currentColor" />

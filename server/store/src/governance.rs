@@ -1,6 +1,7 @@
 //! The governance figures in SQL (`domain::governance`): each figure is a [`Rule`] over one of
 //! the report tables the records engine keeps (`report_meeting`, `report_attendance`,
-//! `report_action`, `report_disagreement`, `report_referral`), the people table (for the
+//! `report_action`, `report_disagreement`, `report_referral`, `report_feedback`,
+//! `report_observation` with `report_measure`, `report_goal`), the people table (for the
 //! service) and the calendar (`calendar_days`, for working days): which records it counts and
 //! which met it. The dashboard counts every figure of a table in one pass over it, grouped by
 //! service and month in the database ([`counts_sql`]); the list behind one figure reads its
@@ -17,12 +18,15 @@ use domain::governance::{CalendarDay, Counted, Figure, Month};
 use crate::StoreError;
 use crate::accounts::uuid;
 use domain::involvement::ADVOCATE_WITHIN_MS;
-use domain::reviews::{AGENDA_DUE_DAYS_BEFORE, DISAGREEMENT_WORKING_DAYS, SUMMARY_WORKING_DAYS};
+use domain::reviews::{
+    AGENDA_DUE_DAYS_BEFORE, DISAGREEMENT_WORKING_DAYS, FELT_INVOLVED_FROM, SUMMARY_WORKING_DAYS,
+};
 
 /// How one figure counts: the rows of `table` (as `x`) whose `day` falls in the months asked
 /// for, not removed and `also`; with `joins` (each one clause, its alias meaning the same for
 /// every figure of the table, so figures counted together share them), those `counted` holds
-/// for are counted, and those `met` holds for met the rule.
+/// for are counted, and those `met` holds for met the rule. A record is listed under the id
+/// of the record a page shows it with (`anchor`: its own, or its parent's).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Rule {
     table: &'static str,
@@ -31,6 +35,7 @@ pub(crate) struct Rule {
     joins: Vec<String>,
     counted: String,
     met: String,
+    anchor: &'static str,
 }
 
 /// A meeting counts unless it was cancelled.
@@ -73,6 +78,7 @@ fn within_working_days(
         ),
         counted: format!("{alias}.day IS NOT NULL OR t.working_from > d.working_upto + {n}"),
         met: format!("{alias}.working_from <= d.working_upto + {n}"),
+        anchor: "x.id",
     }
 }
 
@@ -91,6 +97,7 @@ pub(crate) fn rule(figure: Figure) -> Rule {
                   AND w.parent_id = x.id AND w.deleted = 0 AND w.how IS NOT NULL \
                   AND w.taking_part_as IN ('family', 'advocate'))"
                 .to_owned(),
+            anchor: "x.id",
         },
         // A meeting's summary, within 5 working days of the meeting.
         Figure::Summaries => within_working_days(
@@ -115,6 +122,7 @@ pub(crate) fn rule(figure: Figure) -> Rule {
                 "a.day IS NOT NULL OR t.epoch_day > d.epoch_day - {AGENDA_DUE_DAYS_BEFORE}"
             ),
             met: format!("a.epoch_day <= d.epoch_day - {AGENDA_DUE_DAYS_BEFORE}"),
+            anchor: "x.id",
         },
         // An action: done on or before its due date; counted once done or once past due.
         Figure::Actions => Rule {
@@ -124,6 +132,7 @@ pub(crate) fn rule(figure: Figure) -> Rule {
             joins: Vec::new(),
             counted: "x.done_on IS NOT NULL OR x.due_on < $3".to_owned(),
             met: "x.done_on IS NOT NULL AND x.done_on <= x.due_on".to_owned(),
+            anchor: "x.id",
         },
         // A disagreement, resolved within 20 working days of being raised.
         Figure::Disagreements => within_working_days(
@@ -145,7 +154,56 @@ pub(crate) fn rule(figure: Figure) -> Rule {
             met: format!(
                 "x.engaged_at IS NOT NULL AND x.engaged_at <= x.arose_at + {ADVOCATE_WITHIN_MS}"
             ),
+            anchor: "x.id",
         },
+        // An answer to "I feel involved", by whose it is: met with a face from "mostly" up.
+        Figure::FeltInvolved => felt_involved("person"),
+        Figure::CircleFeltInvolved => felt_involved("member"),
+        // A count of a measure against where it started.
+        Figure::Prompts => against_baseline("prompts", "<"),
+        Figure::Ratios => against_baseline("ratio", "<"),
+        Figure::Completions => against_baseline("completions", ">"),
+        // A goal finished (its status and the day it changed recorded): met when achieved.
+        Figure::Goals => Rule {
+            table: "report_goal",
+            day: "status_on",
+            also: "AND x.status IN ('achieved', 'paused', 'let_go')",
+            joins: Vec::new(),
+            counted: "1 = 1".to_owned(),
+            met: "x.status = 'achieved'".to_owned(),
+            anchor: "x.id",
+        },
+    }
+}
+
+/// The answers to "I feel involved" given in `voice`, shown with their meeting.
+fn felt_involved(voice: &str) -> Rule {
+    Rule {
+        table: "report_feedback",
+        day: "answered_on",
+        also: "",
+        joins: Vec::new(),
+        counted: format!("x.voice = '{voice}'"),
+        met: format!("x.score >= {FELT_INVOLVED_FROM}"),
+        anchor: "x.parent_id",
+    }
+}
+
+/// The counts of measures of type `measure` with a baseline, met when the count is `better`
+/// (`<` or `>`) than it; shown with their measure.
+fn against_baseline(measure: &str, better: &str) -> Rule {
+    Rule {
+        table: "report_observation",
+        day: "observed_on",
+        also: "",
+        joins: vec![
+            "JOIN report_measure m ON m.person_id = x.person_id AND m.id = x.parent_id \
+             AND m.deleted = 0"
+                .to_owned(),
+        ],
+        counted: format!("m.measure = '{measure}' AND m.baseline IS NOT NULL"),
+        met: format!("x.value {better} m.baseline"),
+        anchor: "x.parent_id",
     }
 }
 
@@ -224,9 +282,10 @@ pub(crate) fn counts_sql(figures: &[Figure], n: usize) -> String {
 pub(crate) fn records_sql(figure: Figure) -> String {
     let r = rule(figure);
     format!(
-        "SELECT x.person_id, p.name, x.id, x.{day}, \
+        "SELECT x.person_id, p.name, {anchor}, x.{day}, \
          CAST(CASE WHEN {met} THEN 1 ELSE 0 END AS BIGINT) {rows} AND ({counted}) \
          ORDER BY x.{day}, p.name, x.id",
+        anchor = r.anchor,
         day = r.day,
         met = r.met,
         counted = r.counted,
@@ -341,6 +400,9 @@ mod tests {
             vec![
                 vec![Figure::Participation, Figure::Summaries, Figure::Agendas],
                 vec![Figure::Actions],
+                vec![Figure::FeltInvolved, Figure::CircleFeltInvolved],
+                vec![Figure::Prompts, Figure::Ratios, Figure::Completions],
+                vec![Figure::Goals],
                 vec![Figure::Disagreements],
                 vec![Figure::Advocates],
             ]

@@ -2476,7 +2476,10 @@ async fn the_governance_figures_count_what_was_recorded_per_service_and_month(
     _: String,
 ) {
     use domain::governance::{Count, Figure, Month};
-    use domain::records::kinds::{ACTIONS, ATTENDANCES, DISAGREEMENTS, MEETINGS, REFERRALS};
+    use domain::records::kinds::{
+        ACTIONS, ATTENDANCES, DISAGREEMENTS, FEEDBACK, GOALS, MEASURES, MEETINGS, OBSERVATIONS,
+        REFERRALS,
+    };
     store::load_demo(store.as_ref()).await.expect("demo");
     let date = |d: &str| Value::Date(day(d));
     let text = |t: &str| Value::Text(t.to_owned());
@@ -2488,6 +2491,47 @@ async fn the_governance_figures_count_what_was_recorded_per_service_and_month(
         ];
         fields.extend(more.iter().cloned());
         create(MEETINGS, n, None, &fields)
+    };
+    let answer = |n: u128, meeting: u128, voice: &str, score: i64, on: &str| {
+        create(
+            FEEDBACK,
+            n,
+            Some(meeting),
+            &[
+                ("voice", choice(voice)),
+                ("score", Value::Number(score)),
+                ("answered_on", date(on)),
+            ],
+        )
+    };
+    let goal = |n: u128, status: &str, on: &str| {
+        create(
+            GOALS,
+            n,
+            None,
+            &[
+                ("wording", text(&format!("Goal {n}"))),
+                ("status", choice(status)),
+                ("status_on", date(on)),
+            ],
+        )
+    };
+    let measure = |n: u128, what: &str, baseline: Option<i64>| {
+        let mut fields = vec![("measure", choice(what))];
+        fields.extend(baseline.map(|b| ("baseline", Value::Number(b))));
+        create(MEASURES, n, Some(70), &fields)
+    };
+    let observed = |n: u128, measure: u128, value: i64, on: &str| {
+        create(
+            OBSERVATIONS,
+            n,
+            Some(measure),
+            &[
+                ("value", Value::Number(value)),
+                ("observed_on", date(on)),
+                ("voice", choice("staff")),
+            ],
+        )
     };
     // Maggie, at Riverside.
     let mut maggie = replica(store.as_ref(), 1).await;
@@ -2706,6 +2750,37 @@ async fn the_governance_figures_count_what_was_recorded_per_service_and_month(
                 ("resolved_on", date("2026-12-01")),
             ],
         ),
+        // "I feel involved": the person "yes, very much" (met); the circle "a bit" (not met)
+        // and "mostly" (met); one removed; one in October.
+        answer(100, 1, "person", 5, "2026-11-06"),
+        answer(101, 1, "member", 3, "2026-11-06"),
+        answer(102, 2, "member", 4, "2026-11-10"),
+        answer(103, 2, "person", 1, "2026-11-10"),
+        RecordOp::Delete {
+            kind: FEEDBACK.into(),
+            id: Uuid::from_u128(103),
+        },
+        answer(104, 6, "person", 2, "2026-10-30"),
+        // Goals finished in November: one achieved, one paused; one still worked on; one
+        // achieved in October.
+        goal(70, "achieved", "2026-11-20"),
+        goal(71, "paused", "2026-11-25"),
+        goal(72, "active", "2026-11-02"),
+        goal(73, "achieved", "2026-10-15"),
+        // Counts against their baselines: prompts below (met), equal and above (not met);
+        // a ratio stepped down; completions above (met) and equal (not); a measure with no
+        // baseline (not counted).
+        measure(80, "prompts", Some(5)),
+        observed(90, 80, 3, "2026-11-02"),
+        observed(91, 80, 5, "2026-11-09"),
+        observed(92, 80, 6, "2026-11-16"),
+        measure(81, "ratio", Some(2)),
+        observed(93, 81, 1, "2026-11-03"),
+        measure(82, "completions", Some(1)),
+        observed(94, 82, 3, "2026-11-04"),
+        observed(95, 82, 1, "2026-11-11"),
+        measure(83, "prompts", None),
+        observed(96, 83, 0, "2026-11-05"),
     ] {
         maggie.edit(op);
     }
@@ -2770,6 +2845,26 @@ async fn the_governance_figures_count_what_was_recorded_per_service_and_month(
     assert_eq!(
         count(demo::RIVERSIDE, october, Figure::Participation),
         of(0, 1)
+    );
+    assert_eq!(
+        count(demo::RIVERSIDE, november, Figure::FeltInvolved),
+        of(1, 1)
+    );
+    assert_eq!(
+        count(demo::RIVERSIDE, november, Figure::CircleFeltInvolved),
+        of(1, 2)
+    );
+    assert_eq!(
+        count(demo::RIVERSIDE, october, Figure::FeltInvolved),
+        of(0, 1)
+    );
+    assert_eq!(count(demo::RIVERSIDE, november, Figure::Goals), of(1, 2));
+    assert_eq!(count(demo::RIVERSIDE, october, Figure::Goals), of(1, 1));
+    assert_eq!(count(demo::RIVERSIDE, november, Figure::Prompts), of(1, 3));
+    assert_eq!(count(demo::RIVERSIDE, november, Figure::Ratios), of(1, 1));
+    assert_eq!(
+        count(demo::RIVERSIDE, november, Figure::Completions),
+        of(1, 2)
     );
     assert_eq!(count(demo::RIVERSIDE, october, Figure::Summaries), of(0, 1));
     assert_eq!(count(demo::RIVERSIDE, october, Figure::Agendas), of(1, 1));
@@ -2842,6 +2937,33 @@ async fn the_governance_figures_count_what_was_recorded_per_service_and_month(
             .map(|c| (c.id.as_u128(), c.met))
             .collect::<Vec<_>>(),
         vec![(60, true), (61, false), (62, false)]
+    );
+    // An answer is listed with its meeting, a count with its measure.
+    let answers = store
+        .governance_records(demo::RIVERSIDE, Figure::CircleFeltInvolved, november, today)
+        .await
+        .expect("records");
+    assert_eq!(
+        answers
+            .iter()
+            .map(|c| (c.id.as_u128(), c.met))
+            .collect::<Vec<_>>(),
+        vec![(1, false), (2, true)]
+    );
+    let prompts = store
+        .governance_records(demo::RIVERSIDE, Figure::Prompts, november, today)
+        .await
+        .expect("records");
+    assert_eq!(
+        prompts
+            .iter()
+            .map(|c| (c.id.as_u128(), c.day.to_string(), c.met))
+            .collect::<Vec<_>>(),
+        vec![
+            (80, "2026-11-02".to_owned(), true),
+            (80, "2026-11-09".to_owned(), false),
+            (80, "2026-11-16".to_owned(), false),
+        ]
     );
     // December's referral is counted once its 48 hours pass: midday on 5 December.
     let december = november.next();

@@ -120,6 +120,44 @@ fn each_figure_has_its_own_key_and_links_to_the_page_that_keeps_what_it_counts()
         "Advocates engaged within 48 hours of a trigger"
     );
     assert_eq!(Figure::Participation.group(), "Participation");
+    // An answer is shown with its meeting, a count with its measure, a goal on the tracker.
+    assert_eq!(
+        Figure::FeltInvolved.href(person, id),
+        format!("/people/{person}/meetings#meeting-{id}")
+    );
+    assert_eq!(
+        Figure::Prompts.href(person, id),
+        format!("/people/{person}/progress#measure-{id}")
+    );
+    assert_eq!(
+        Figure::Goals.href(person, id),
+        format!("/people/{person}/progress#goal-{id}")
+    );
+    assert!(
+        Figure::CircleFeltInvolved
+            .counts()
+            .contains("“Mostly” or “Yes, very much”")
+    );
+}
+
+#[test]
+fn the_dashboard_groups_come_in_the_order_the_issue_lists_them_each_once() {
+    let mut groups: Vec<&str> = Vec::new();
+    for figure in Figure::ALL {
+        if groups.last() != Some(&figure.group()) {
+            groups.push(figure.group());
+        }
+    }
+    assert_eq!(
+        groups,
+        [
+            "Participation",
+            "Timeliness",
+            "Experience",
+            "Enablement",
+            "Escalations"
+        ]
+    );
 }
 
 fn counted(service: u128, month: &str, figure: Figure, met: u64, of: u64) -> FigureCount {

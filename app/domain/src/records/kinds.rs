@@ -371,6 +371,7 @@ impl Catalog {
                 &ATTENDANCE,
                 &ACTION,
                 &DISAGREEMENT,
+                &FEEDBACK_KIND,
             ],
         }
     }
@@ -935,6 +936,47 @@ pub static DISAGREEMENT: KindSpec = KindSpec {
         FieldSpec::words("resolution", "How it was resolved", BLOCK_TEXT_MAX),
     ],
     label_field: Some("about"),
+    singleton: false,
+    live_limit: None,
+    system: false,
+    order: &[],
+};
+
+pub const FEEDBACK: &str = "feedback";
+
+/// Whose "I feel involved" answer it is: the person's, or someone's in their circle (family, a
+/// friend, an advocate).
+pub const FEEDBACK_VOICES: &[(&str, &str)] = &[
+    ("person", "The person themselves"),
+    ("member", "Someone in their circle"),
+];
+
+/// An answer to "I feel involved", asked after a meeting: whose it is, who gave it, the face
+/// chosen (1 to 5, see `crate::reviews::INVOLVED_SCALE`), anything they wanted to say, and
+/// the day. The governance figures count the answers of the person and of their circle.
+pub static FEEDBACK_KIND: KindSpec = KindSpec {
+    name: FEEDBACK,
+    title: "answer to “I feel involved”",
+    topic: TopicRule::Fixed(Topic::MeetingsAndReviews),
+    parent: Some(MEETINGS),
+    fields: &[
+        FieldSpec::choice("voice", "Whose answer", FEEDBACK_VOICES, Some("person"))
+            .required()
+            .reported(),
+        FieldSpec::words("who", "Who answered", MEMBER_NAME_MAX),
+        FieldSpec::typed(
+            "score",
+            "I felt involved",
+            FieldType::Number { min: 1, max: 5 },
+        )
+        .required()
+        .reported(),
+        FieldSpec::words("said", "Anything else they wanted to say", BLOCK_TEXT_MAX),
+        FieldSpec::typed("answered_on", "Answered on", FieldType::Date)
+            .required()
+            .reported(),
+    ],
+    label_field: Some("who"),
     singleton: false,
     live_limit: None,
     system: false,

@@ -1343,3 +1343,87 @@ fn the_next_review_is_asked_for_from_the_day_of_the_meeting_until_it_is_booked()
         assert_eq!(next_review_reminder(&stopped, today), None, "{status}");
     }
 }
+
+// ---- "I feel involved"
+
+fn answer(n: u128, meeting: u128, by: &str, fields: &[(&str, Value)]) -> Record {
+    let mut r = Record::for_test(
+        FEEDBACK,
+        id(n),
+        Some(id(meeting)),
+        Topic::MeetingsAndReviews,
+        fields,
+    );
+    r.created.by = by.to_owned();
+    r
+}
+
+#[test]
+fn a_meetings_answers_to_i_feel_involved_read_as_faces_with_whose_they_are_and_which_are_mine() {
+    let mut removed = answer(
+        4,
+        1,
+        "Ruth Rowe",
+        &[("voice", choice("member")), ("score", Value::Number(1))],
+    );
+    removed.deleted = true;
+    let set = set_of(vec![
+        meeting(1, &[]),
+        answer(
+            2,
+            1,
+            "Asha Patel",
+            &[("voice", choice("person")), ("score", Value::Number(5))],
+        ),
+        answer(
+            3,
+            1,
+            "Ruth Rowe",
+            &[
+                ("voice", choice("member")),
+                ("who", text("Ruth Rowe")),
+                ("score", Value::Number(3)),
+                ("said", text("I could not hear on the call")),
+            ],
+        ),
+        removed,
+        // Another meeting's answer, and one with a score off the scale (an older build's).
+        answer(
+            5,
+            9,
+            "Ruth Rowe",
+            &[("voice", choice("member")), ("score", Value::Number(4))],
+        ),
+        answer(
+            6,
+            1,
+            "Ruth Rowe",
+            &[("voice", choice("member")), ("score", Value::Number(7))],
+        ),
+    ]);
+    let answers = answers(&set, id(1), "Ruth Rowe");
+    assert_eq!(answers.len(), 2);
+    assert_eq!(answers[0].who, "The person themselves");
+    assert_eq!(answers[0].voice, "person");
+    assert_eq!(answers[0].words, "Yes, very much");
+    assert!(!answers[0].mine, "staff recorded the person's answer");
+    assert_eq!(answers[1].who, "Ruth Rowe");
+    assert_eq!(answers[1].words, "A bit");
+    assert_eq!(answers[1].said, "I could not hear on the call");
+    assert!(answers[1].mine);
+}
+
+#[test]
+fn the_person_and_their_circle_answer_in_their_own_voice_and_staff_choose_whose() {
+    assert_eq!(own_voice(&Reader::ThePerson), Some("person"));
+    assert_eq!(
+        own_voice(&Reader::Member {
+            writes: BTreeSet::new()
+        }),
+        Some("member")
+    );
+    assert_eq!(own_voice(&Reader::Staff), None);
+    assert!(INVOLVED_SCALE.windows(2).all(|w| w[0].0 + 1 == w[1].0));
+    assert_eq!(involved_words(FELT_INVOLVED_FROM), Some("Mostly"));
+    assert_eq!(involved_words(0), None);
+}

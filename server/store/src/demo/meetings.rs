@@ -26,7 +26,7 @@ use domain::PersonId;
 use domain::audit::Editor;
 use domain::calendar::{Date, london_local_to_ms};
 use domain::governance::Month;
-use domain::records::kinds::{ACTIONS, ATTENDANCES, DISAGREEMENTS, MEETINGS, REFERRALS};
+use domain::records::kinds::{ACTIONS, ATTENDANCES, DISAGREEMENTS, FEEDBACK, MEETINGS, REFERRALS};
 use domain::records::{RecordOp, Value};
 use domain::sync::ClientId;
 use uuid::Uuid;
@@ -379,6 +379,10 @@ fn year(number: u128, y: &Year, today: Date) -> Meetings {
         .find(|a| a.id == user(y.worker))
         .map_or("Key worker", |a| a.name);
     let offset = |d: Date| d.days_since_epoch() - today.days_since_epoch();
+    // Each review's meeting, day, rule number and whether family took part, for the answers
+    // to "I feel involved" written after them (last, so that a demo loaded by an older build
+    // keeps its records and gains these).
+    let mut held = Vec::new();
     for i in 0..HISTORY_REVIEWS {
         // What varies, by a fixed rule: 0 to 9.
         let k = (number as i64 * 7 + i * 3) % 10;
@@ -427,6 +431,7 @@ fn year(number: u128, y: &Year, today: Date) -> Meetings {
         );
         m.took_part(meeting, y.name, y.name, Some("in_person"), "");
         m.took_part(meeting, worker, "Key worker", Some("in_person"), "");
+        held.push((meeting, on, k));
         match k % 3 {
             0 => m.took_part(meeting, family, related, None, ""),
             1 => m.took_part(
@@ -515,6 +520,43 @@ fn year(number: u128, y: &Year, today: Date) -> Meetings {
                     ("referred_at", Value::Number(arose + 2 * 3_600_000)),
                     ("engaged_at", Value::Number(arose + hours * 3_600_000)),
                     ("advocate", text("Lee Morgan")),
+                ],
+            );
+        }
+    }
+    // "I feel involved": the person after every review, and family after those they took
+    // part in; mostly "mostly" or "yes, very much", now and then less, by a fixed rule.
+    const PERSON: [i64; 10] = [5, 4, 4, 5, 3, 4, 5, 2, 4, 5];
+    const FAMILY: [i64; 10] = [4, 5, 3, 4, 5, 4, 2, 5, 4, 3];
+    for (meeting, on, k) in held {
+        let score = |scores: [i64; 10]| Value::Number(scores[usize::try_from(k).unwrap_or(0)]);
+        m.add(
+            FEEDBACK,
+            Some(meeting),
+            vec![
+                ("voice", choice("person")),
+                ("who", text(y.name)),
+                ("score", score(PERSON)),
+                ("answered_on", m.day(on)),
+                (
+                    "said",
+                    text(if k == 7 {
+                        "Too many people talking at once"
+                    } else {
+                        ""
+                    }),
+                ),
+            ],
+        );
+        if k % 3 != 0 {
+            m.add(
+                FEEDBACK,
+                Some(meeting),
+                vec![
+                    ("voice", choice("member")),
+                    ("who", text(family)),
+                    ("score", score(FAMILY)),
+                    ("answered_on", m.day(on + 1)),
                 ],
             );
         }
