@@ -453,6 +453,7 @@ fn MeetingCard(id: Uuid, person: domain::PersonId) -> impl IntoView {
             <CalendarFile id />
         </article>
     }
+    .into_any()
 }
 
 /// "Did you feel involved?", asked after a meeting in easy read: five faces, from "No, not at
@@ -656,6 +657,7 @@ fn FeltInvolved(id: Uuid, title: Signal<String>) -> impl IntoView {
             </Show>
         </section>
     }
+    .into_any()
 }
 
 fn taking_part_words(p: reviews::Participation) -> String {
