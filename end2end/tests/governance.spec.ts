@@ -92,7 +92,7 @@ test("a nominated individual prints the month's report and downloads its figures
   const csv = await (await import("node:fs/promises")).readFile(await download.path(), "utf8");
   const lines = csv.trim().split("\r\n");
   expect(lines[0]).toBe("service,month,group,figure,met,counted,share_percent");
-  expect(lines.length).toBe(1 + 4 * 6 * 12);
+  expect(lines.length).toBe(1 + 4 * 12 * 12);
   expect(lines.some((l) => l.startsWith(`All services,${month},Participation,`))).toBe(true);
 
   // The printable report: every figure, and what did not meet its rule, linked.

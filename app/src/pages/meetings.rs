@@ -479,7 +479,9 @@ fn FeltInvolved(id: Uuid, title: Signal<String>) -> impl IntoView {
     let (saved, set_saved) = signal(String::new());
     let whose = NodeRef::<leptos::html::Select>::new();
     let who = NodeRef::<leptos::html::Input>::new();
-    let said = NodeRef::<leptos::html::Textarea>::new();
+    // The words as typed: one's own answer's words once given (the box may not be there yet
+    // when they arrive, so they are kept here, not put into it).
+    let said = RwSignal::new(String::new());
     let dom = format!("involved-{id}");
     let heading = format!("{dom}-heading");
     let labelled = heading.clone();
@@ -489,10 +491,7 @@ fn FeltInvolved(id: Uuid, title: Signal<String>) -> impl IntoView {
             set_error.set(Some("Pick a face first.".to_owned()));
             return;
         };
-        let words = said
-            .get_untracked()
-            .map(|el| el.value().trim().to_owned())
-            .unwrap_or_default();
+        let words = said.get_untracked().trim().to_owned();
         let result = match mine.get_untracked() {
             // A change of one's own answer: the face, and the words if they changed.
             Some(answer) => {
@@ -558,12 +557,10 @@ fn FeltInvolved(id: Uuid, title: Signal<String>) -> impl IntoView {
                         "Saved: “{words}”. You can record someone else's answer now."
                     ));
                     chosen.set(None);
-                    for el in [who.get_untracked()].into_iter().flatten() {
+                    if let Some(el) = who.get_untracked() {
                         el.set_value("");
                     }
-                    if let Some(el) = said.get_untracked() {
-                        el.set_value("");
-                    }
+                    said.set(String::new());
                 }
             }
             Err(reason) => set_error.set(Some(reason)),
@@ -573,9 +570,7 @@ fn FeltInvolved(id: Uuid, title: Signal<String>) -> impl IntoView {
     Effect::new(move |_| {
         if let Some(answer) = mine.get() {
             chosen.set(Some(answer.score));
-            if let Some(el) = said.get_untracked() {
-                el.set_value(&answer.said);
-            }
+            said.set(answer.said);
         }
     });
     let question = if own.is_some() {
@@ -630,7 +625,9 @@ fn FeltInvolved(id: Uuid, title: Signal<String>) -> impl IntoView {
                     })}
                     <div class="field">
                         <label for=format!("{dom}-said")>"Anything else to say (you can leave this empty)"</label>
-                        <textarea id=format!("{dom}-said") class="grows" rows=2 maxlength=1000 node_ref=said></textarea>
+                        <textarea id=format!("{dom}-said") class="grows" rows=2 maxlength=1000
+                            prop:value=move || said.get()
+                            on:input=move |ev| said.set(event_target_value(&ev))></textarea>
                     </div>
                     <button type="submit" class="secondary">
                         {move || if mine.with(Option::is_some) { "Change my answer" } else { "Save the answer" }}
