@@ -340,9 +340,9 @@ async fn draw_cases(
         None,
         AuditKind::Changed,
         format!(
-            "Drew {} to sample from {} people: {name}, {} (seed {})",
+            "Drew {} to sample from {}: {name}, {} (seed {})",
             domain::governance::sampling::cases_words(made.drawn.len()),
-            made.candidates.len(),
+            domain::governance::sampling::people_words(made.candidates.len()),
             quarter.words(),
             made.seed_words()
         ),

@@ -83,6 +83,15 @@ pub fn cases_words(n: usize) -> String {
     }
 }
 
+/// "1 person", "5 people".
+pub fn people_words(n: usize) -> String {
+    if n == 1 {
+        "1 person".to_owned()
+    } else {
+        format!("{n} people")
+    }
+}
+
 /// How many cases a draw from `candidates` people takes.
 pub fn cases_from(candidates: usize) -> usize {
     candidates.min(CASES_PER_DRAW)

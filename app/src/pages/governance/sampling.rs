@@ -7,7 +7,7 @@
 //! with JavaScript off. The registered manager reads it.
 
 use domain::governance::sampling::{
-    CASES_PER_DRAW, FINDINGS_MAX, RECENT_QUARTERS, cases_from, cases_words,
+    CASES_PER_DRAW, FINDINGS_MAX, RECENT_QUARTERS, cases_from, cases_words, people_words,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -79,9 +79,9 @@ fn SamplingView(page: SamplingPage, notes: Notes) -> impl IntoView {
             <form method="post" action="/governance/sampling/draw" class="panel">
                 <input type="hidden" name="service" value=service.to_string() />
                 <p>{format!(
-                    "{} will be drawn at random from the {candidates} {} {name} supports who {} not sampled in the last {RECENT_QUARTERS} quarters. The draw is kept with its seed, so it can be checked, and cannot be made again this quarter.",
+                    "{} will be drawn at random from the {} {name} supports who {} not sampled in the last {RECENT_QUARTERS} quarters. The draw is kept with its seed, so it can be checked, and cannot be made again this quarter.",
                     cases_words(cases_from(candidates)),
-                    if candidates == 1 { "person" } else { "people" },
+                    people_words(candidates),
                     if candidates == 1 { "was" } else { "were" },
                 )}</p>
                 <button type="submit">{format!("Draw {} for {}", cases_words(cases_from(candidates)), quarter.words())}</button>
@@ -147,10 +147,10 @@ fn DrawCard(draw: DrawView, may_sample: bool, service: String, notes: Notes) -> 
     let heading = format!("{id}-title");
     let labelled = heading.clone();
     let how = format!(
-        "Drawn by {} on {}, from {} people, with the seed {}.",
+        "Drawn by {} on {}, from {}, with the seed {}.",
         draw.by_name,
         domain::calendar::london_label(draw.at_ms),
-        draw.candidates.len(),
+        people_words(draw.candidates.len()),
         draw.seed_words()
     );
     let check = if checks {
