@@ -100,6 +100,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/governance") view={Lazy::<pages::GovernanceRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/governance/report") view={Lazy::<pages::GovernanceReportRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/governance/grid") view={Lazy::<pages::GovernanceGridRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/governance/sampling") view={Lazy::<pages::GovernanceSamplingRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/admin") view={Lazy::<pages::AdminRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/people/:id/summary") view={Lazy::<pages::SummaryRoute>::new()} ssr=SsrMode::Async />
                 </Routes>

@@ -189,3 +189,40 @@ test("the experience and enablement figures come from the answers given after re
   await expect(page.getByRole("article", { name: /'s review: / }).filter({ has: page.locator(`[id="${id}"]`) }).locator("ul.answers")).toContainText("“");
   await context.close();
 });
+
+test("the nominated individual draws this quarter's cases at random, sees the draw checked, and records findings with follow-up actions", async ({
+  browser,
+}) => {
+  const context = await signedInContext(browser, "sam@circle.example");
+  const page = await context.newPage();
+  await page.goto("/governance");
+  await page.getByRole("link", { name: "Case sampling" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Case sampling");
+  await page.getByLabel("Service", { exact: true }).selectOption({ label: "Riverside Reablement" });
+  await page.getByRole("button", { name: "Show" }).click();
+  const now = page.getByRole("region", { name: /^This quarter: / });
+  // Drawn once a quarter: another viewport's run may have drawn it already.
+  const draw = now.getByRole("button", { name: /^Draw 1 case for / });
+  if ((await draw.count()) > 0) {
+    await draw.click();
+  }
+  await expect(now).toContainText("Checked: drawing again from the same seed and people gives these cases.");
+  await expect(now).toContainText(/from 1 person, with the seed [0-9a-f]{16}\./);
+  const maggie = now.getByRole("article", { name: "Margaret Okafor" });
+  await expect(maggie.getByRole("link", { name: "Margaret Okafor" })).toHaveAttribute("href", /^\/people\//);
+  if ((await maggie.locator("details[open]").count()) === 0) {
+    await maggie.locator("details summary").click();
+  }
+  const stamp = `${test.info().project.name} ${Date.now() % 100_000}`;
+  await maggie.getByLabel("What you found: Margaret Okafor").fill(`Ruth took part in every review (${stamp})`);
+  await maggie.getByLabel("Follow-up actions: Margaret Okafor").fill("Send summaries within 5 working days\nAsk Ruth about the video calls");
+  await maggie.getByRole("button", { name: /^Save the findings/ }).click();
+  await expect(maggie.getByRole("status")).toHaveText("Saved the findings.");
+  await expect(maggie).toContainText(`Ruth took part in every review (${stamp})`);
+  await expect(maggie.getByRole("listitem")).toHaveText(["Send summaries within 5 working days", "Ask Ruth about the video calls"]);
+  await expect(maggie).toContainText("Recorded by Sam Ellis");
+  expect(
+    (await new AxeBuilder({ page }).withTags(WCAG_22_AA).analyze()).violations.map((v) => `${v.id}: ${v.help}`),
+  ).toEqual([]);
+  await context.close();
+});

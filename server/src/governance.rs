@@ -5,9 +5,14 @@
 //!   when several are shown, all of them together), figure and month;
 //! * `GET /governance/grid.csv`: a quarter's self-score grid, a row per dimension;
 //! * `POST /governance/grid`: a manager scores a dimension of the grid, with their evidence
-//!   (the form on `/governance/grid`, which works with JavaScript off), then back to the grid.
+//!   (the form on `/governance/grid`, which works with JavaScript off), then back to the grid;
+//! * `POST /governance/sampling/draw`: the nominated individual draws this quarter's two cases
+//!   of a service (once: a draw stands), with a seed made here;
+//! * `POST /governance/sampling/finding`: the nominated individual records what they found in
+//!   a case drawn, and the follow-up actions.
 //!
-//! Downloads are noted in the audit trail as exports, scores as changes to the service.
+//! Downloads are noted in the audit trail as exports, scores, draws and findings as changes to
+//! the service.
 
 use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -21,7 +26,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::account::{Unavailable, device, event};
 use crate::auth::now_ms;
-use app::api::governance::{Behind, dashboard, grid, managed_choice};
+use app::api::governance::{Behind, dashboard, grid, managed_choice, samples, supported};
 use app::server::CurrentUser;
 
 pub fn routes() -> Router<AppState> {
@@ -29,6 +34,8 @@ pub fn routes() -> Router<AppState> {
         .route("/governance.csv", get(governance_csv))
         .route("/governance/grid.csv", get(grid_csv))
         .route("/governance/grid", post(score_grid))
+        .route("/governance/sampling/draw", post(draw_cases))
+        .route("/governance/sampling/finding", post(record_finding))
 }
 
 #[derive(Deserialize)]
@@ -254,4 +261,184 @@ async fn score_grid(
         dimension.key()
     ))
     .into_response())
+}
+
+/// The service a case-sampling form names, when `actor` is its nominated individual: 404 for a
+/// service they do not manage (as every governance form answers), 403 for its registered
+/// manager, who reads the sampling but does not draw or record it.
+fn sampled_service(
+    actor: &domain::access::Actor,
+    asked: &str,
+) -> Result<domain::ServiceId, app::AppError> {
+    match managed_choice(actor, Some(asked))? {
+        (_, Some(service)) if samples(actor, service) => Ok(service),
+        (_, Some(_)) => Err(app::AppError::Forbidden(
+            "Cases are drawn and their findings recorded by the service's nominated individual."
+                .to_owned(),
+        )),
+        (_, None) => Err(app::AppError::NotFound),
+    }
+}
+
+async fn service_name(state: &AppState, service: domain::ServiceId) -> Result<String, Unavailable> {
+    Ok(state
+        .services
+        .store
+        .services()
+        .await?
+        .into_iter()
+        .find(|s| s.id == service)
+        .map(|s| s.name)
+        .unwrap_or_default())
+}
+
+#[derive(Deserialize)]
+pub struct DrawForm {
+    #[serde(default)]
+    service: String,
+}
+
+/// This quarter's draw of a service's cases, by its nominated individual: from the people it
+/// supports who were not sampled lately, with a seed made here from the system's randomness.
+/// A second draw of the same quarter (a second click, another server) leaves the first.
+async fn draw_cases(
+    State(state): State<AppState>,
+    Extension(CurrentUser(actor)): Extension<CurrentUser>,
+    headers: HeaderMap,
+    Form(form): Form<DrawForm>,
+) -> Result<Response, Unavailable> {
+    use domain::governance::grid::Quarter;
+    use domain::governance::sampling::{Draw, candidates, draw};
+    let service = match sampled_service(&actor, &form.service) {
+        Ok(service) => service,
+        Err(error) => return refused(error),
+    };
+    let store = &state.services.store;
+    let at_ms = now_ms();
+    let today =
+        domain::calendar::Date::of_ms_in_london(at_ms).unwrap_or(domain::calendar::Date::MIN);
+    let quarter = Quarter::of(today);
+    let people = match supported(store.as_ref(), service).await {
+        Ok(people) => people,
+        Err(error) => return refused(error),
+    };
+    let from = candidates(&people, &store.case_draws(service).await?, quarter);
+    let seed = uuid::Uuid::new_v4().as_u64_pair().0;
+    let made = Draw {
+        service,
+        quarter,
+        seed,
+        drawn: draw(seed, &from),
+        candidates: from,
+        by_name: actor.name.clone(),
+        at_ms,
+    };
+    let name = service_name(&state, service).await?;
+    let mut audit = event(
+        Some((actor.user, &actor.name)),
+        device(&headers),
+        None,
+        AuditKind::Changed,
+        format!(
+            "Drew {} to sample from {}: {name}, {} (seed {})",
+            domain::governance::sampling::cases_words(made.drawn.len()),
+            domain::governance::sampling::people_words(made.candidates.len()),
+            quarter.words(),
+            made.seed_words()
+        ),
+    );
+    audit.service = Some(service);
+    let (kept, fresh) = store.record_draw(&made, actor.user, &audit).await?;
+    let note = if fresh { "drawn" } else { "already" };
+    Ok(Redirect::to(&format!(
+        "/governance/sampling?service={service}&note={note}#quarter-{}",
+        kept.quarter
+    ))
+    .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct FindingForm {
+    #[serde(default)]
+    service: String,
+    #[serde(default)]
+    quarter: String,
+    #[serde(default)]
+    person: String,
+    #[serde(default)]
+    findings: String,
+    #[serde(default)]
+    actions: String,
+}
+
+/// What the nominated individual found in a case drawn, and the follow-up actions. Only a case
+/// of that service's draw for that quarter takes findings: any other person is 404 and nothing
+/// is written. Findings that will not do go back to the page with the problem named.
+async fn record_finding(
+    State(state): State<AppState>,
+    Extension(CurrentUser(actor)): Extension<CurrentUser>,
+    headers: HeaderMap,
+    Form(form): Form<FindingForm>,
+) -> Result<Response, Unavailable> {
+    use domain::governance::grid::Quarter;
+    use domain::governance::sampling::{Finding, checked_finding};
+    let service = match sampled_service(&actor, &form.service) {
+        Ok(service) => service,
+        Err(error) => return refused(error),
+    };
+    let store = &state.services.store;
+    let (Ok(quarter), Ok(person)) = (
+        form.quarter.trim().parse::<Quarter>(),
+        form.person
+            .trim()
+            .parse::<uuid::Uuid>()
+            .map(domain::PersonId),
+    ) else {
+        return refused(app::AppError::NotFound);
+    };
+    let drawn = store
+        .case_draws(service)
+        .await?
+        .into_iter()
+        .any(|d| d.quarter == quarter && d.drawn.contains(&person));
+    if !drawn {
+        return refused(app::AppError::NotFound);
+    }
+    let back = format!("/governance/sampling?service={service}");
+    let anchor = format!("case-{quarter}-{person}");
+    let (findings, actions) = match checked_finding(&form.findings, &form.actions) {
+        Ok(checked) => checked,
+        Err(_) => {
+            return Ok(Redirect::to(&format!("{back}&problem={person}#{anchor}")).into_response());
+        }
+    };
+    let name = store
+        .person(person)
+        .await?
+        .map(|p| p.name)
+        .unwrap_or_default();
+    let mut audit = event(
+        Some((actor.user, &actor.name)),
+        device(&headers),
+        Some(person),
+        AuditKind::Changed,
+        format!(
+            "Recorded the findings of case sampling for {name}: {}",
+            quarter.words()
+        ),
+    );
+    audit.service = Some(service);
+    audit.after = Some(findings.clone());
+    let finding = Finding {
+        quarter,
+        person,
+        findings,
+        actions,
+        by_name: actor.name.clone(),
+        at_ms: now_ms(),
+    };
+    store
+        .set_case_finding(service, &finding, actor.user, &audit)
+        .await?;
+    Ok(Redirect::to(&format!("{back}&saved={person}#{anchor}")).into_response())
 }

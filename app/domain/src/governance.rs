@@ -13,6 +13,7 @@ use crate::reviews::{AGENDA_DUE_DAYS_BEFORE, DISAGREEMENT_WORKING_DAYS, SUMMARY_
 use crate::{PersonId, ServiceId};
 
 pub mod grid;
+pub mod sampling;
 
 /// One figure of the dashboard: a share of records that met a rule.
 #[derive(

@@ -405,3 +405,158 @@ pub async fn grid(
         history,
     })
 }
+
+/// Case sampling for one service: this quarter's draw (or the offer of one), and the draws
+/// before it, each case with its findings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SamplingPage {
+    /// The services the reader manages, by name.
+    pub services: Vec<(ServiceId, String)>,
+    pub service: ServiceId,
+    /// This quarter, the one a draw is made for.
+    pub quarter: domain::governance::grid::Quarter,
+    /// Whether the reader may draw and record findings: the service's nominated individual.
+    /// Its registered manager reads.
+    pub may_sample: bool,
+    /// The people a draw this quarter would be made from, while none is made.
+    pub candidates: usize,
+    /// The service's draws, newest first, this quarter's (when made) leading.
+    pub draws: Vec<DrawView>,
+}
+
+/// One quarter's draw as the page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DrawView {
+    pub draw: domain::governance::sampling::Draw,
+    /// Whether drawing again from its seed and list gives its cases.
+    pub checks: bool,
+    /// Each case: who (their name as their record has it) and the findings, when recorded.
+    pub cases: Vec<(
+        domain::PersonId,
+        String,
+        Option<domain::governance::sampling::Finding>,
+    )>,
+}
+
+impl SamplingPage {
+    pub fn service_name(&self) -> String {
+        self.services
+            .iter()
+            .find(|(id, _)| *id == self.service)
+            .map(|(_, n)| n.clone())
+            .unwrap_or_default()
+    }
+
+    /// This quarter's draw, once made.
+    pub fn current(&self) -> Option<&DrawView> {
+        self.draws
+            .first()
+            .filter(|d| d.draw.quarter == self.quarter)
+    }
+}
+
+/// Whether `actor` is the nominated individual of `service`: the one who samples its cases.
+pub fn samples(actor: &domain::access::Actor, service: ServiceId) -> bool {
+    actor
+        .staff
+        .iter()
+        .any(|(s, role)| *s == service && *role == domain::access::StaffRole::NominatedIndividual)
+}
+
+/// The case-sampling page for `service` (an id, or nothing for the first the reader manages).
+/// Noted in the audit trail as viewed.
+#[server(endpoint = "governance/sampling")]
+pub async fn get_sampling(
+    #[server(default)] service: Option<String>,
+) -> Result<SamplingPage, AppError> {
+    crate::server::answer(async move {
+        let store = crate::server::store()?;
+        let actor = crate::server::actor()?;
+        let page = sampling(
+            store.as_ref(),
+            &actor,
+            service.as_deref(),
+            crate::server::now_ms(),
+        )
+        .await?;
+        crate::server::audit(
+            store.as_ref(),
+            &actor,
+            None,
+            domain::audit::AuditKind::Viewed,
+            format!("Opened case sampling: {}", page.service_name()),
+        )
+        .await;
+        Ok(page)
+    })
+    .await
+}
+
+/// The people `service` supports now, in id order: whom a draw is made from.
+#[cfg(feature = "ssr")]
+pub async fn supported(
+    store: &dyn store::Store,
+    service: ServiceId,
+) -> Result<Vec<domain::PersonId>, AppError> {
+    Ok(store
+        .people()
+        .await?
+        .into_iter()
+        .filter(|p| p.service_id == service)
+        .map(|p| p.id)
+        .collect())
+}
+
+/// [`get_sampling`] for `actor` at `now_ms`: the services they manage and the one asked for
+/// checked as every governance page checks them ([`managed_choice`]).
+#[cfg(feature = "ssr")]
+pub async fn sampling(
+    store: &dyn store::Store,
+    actor: &domain::access::Actor,
+    service: Option<&str>,
+    now_ms: i64,
+) -> Result<SamplingPage, AppError> {
+    use domain::governance::grid::Quarter;
+    use domain::governance::sampling::candidates;
+    let (managed, chosen) = managed_choice(actor, service)?;
+    let service = chosen.unwrap_or(managed[0]);
+    let today =
+        domain::calendar::Date::of_ms_in_london(now_ms).unwrap_or(domain::calendar::Date::MIN);
+    let quarter = Quarter::of(today);
+    let draws = store.case_draws(service).await?;
+    let findings = store.case_findings(service).await?;
+    // Names from every record, those whose support has ended since included.
+    let names: std::collections::HashMap<domain::PersonId, String> = store
+        .all_people()
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.full_name))
+        .collect();
+    let candidates = candidates(&supported(store, service).await?, &draws, quarter).len();
+    let draws = draws
+        .into_iter()
+        .map(|draw| DrawView {
+            checks: draw.checks(),
+            cases: draw
+                .drawn
+                .iter()
+                .map(|p| {
+                    let found = findings
+                        .iter()
+                        .find(|f| f.quarter == draw.quarter && f.person == *p)
+                        .cloned();
+                    (*p, names.get(p).cloned().unwrap_or_default(), found)
+                })
+                .collect(),
+            draw,
+        })
+        .collect();
+    Ok(SamplingPage {
+        services: named(store, &managed).await?,
+        service,
+        quarter,
+        may_sample: samples(actor, service),
+        candidates,
+        draws,
+    })
+}

@@ -14,8 +14,10 @@ use leptos_router::hooks::use_query_map;
 use crate::api::governance::{Dashboard, get_dashboard, get_report, href};
 
 mod grid;
+mod sampling;
 use crate::components::ErrorPanel;
 pub use grid::GovernanceGridPage;
+pub use sampling::GovernanceSamplingPage;
 
 #[component]
 pub fn GovernancePage() -> impl IntoView {
@@ -50,6 +52,10 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
     let grid = match dashboard.service {
         Some(s) => format!("/governance/grid?service={s}"),
         None => "/governance/grid".to_owned(),
+    };
+    let sampling = match dashboard.service {
+        Some(s) => format!("/governance/sampling?service={s}"),
+        None => "/governance/sampling".to_owned(),
     };
     let Dashboard {
         services,
@@ -115,6 +121,7 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
         <p class="lead">{format!("{shown}: {}.", month.words())}</p>
         <p class="actions no-print">
             <a class="button secondary" href=grid>"Self-score grid"</a>
+            <a class="button secondary" href=sampling>"Case sampling"</a>
             <a class="button secondary" href=report>"Printable report"</a>
             <a class="button secondary" href=csv download="">"Download the figures (CSV)"</a>
         </p>

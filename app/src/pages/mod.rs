@@ -31,7 +31,9 @@ pub use circle::CirclePageView;
 pub use decisions::DecisionsPage;
 pub use devices::DevicesPage;
 pub use easy_read::EasyReadPage;
-pub use governance::{GovernanceGridPage, GovernancePage, GovernanceReportPage};
+pub use governance::{
+    GovernanceGridPage, GovernancePage, GovernanceReportPage, GovernanceSamplingPage,
+};
 pub use home::HomePage;
 pub use invitation::InvitationPage;
 pub use involvement::InvolvementPage;
@@ -134,6 +136,8 @@ lazy_pages! {
         GovernanceReportRoute(governance_report_view, __preload_governance_report_view) => GovernanceReportPage,
         /// `/governance/grid`
         GovernanceGridRoute(governance_grid_view, __preload_governance_grid_view) => GovernanceGridPage,
+        /// `/governance/sampling`
+        GovernanceSamplingRoute(governance_sampling_view, __preload_governance_sampling_view) => GovernanceSamplingPage,
         /// `/admin`
         AdminRoute(admin_view, __preload_admin_view) => AdminPageView,
         /// `/people/new`

@@ -7,8 +7,11 @@
 //! summary sent on time, late or not at all; one in twenty cancelled), one to three actions
 //! agreed at each (done by, after or not yet by their due date), who took part (the person,
 //! and family in one way or another, or not), a disagreement every few months (resolved in
-//! time, late or not yet) and now and then an advocacy referral (the advocate engaged within
-//! 48 hours, later or not yet), all written through `Store::sync_push` as the
+//! time, late or not yet), now and then an advocacy referral (the advocate engaged within
+//! 48 hours, later or not yet), after each meeting held the person's answer to "I feel
+//! involved" (and family's when they took part), and a goal with a measure (prompts, a support
+//! ratio or independent completions, from a baseline) counted at each meeting and finished a
+//! year or so in, all written through `Store::sync_push` as the
 //! devices would. A real server then answers `GET /governance` (all three services added
 //! together, this month and the eleven before) and `GET /governance?service=<Riverside>`,
 //! taking turns, signed in as the demo's nominated individual; and the store's counts alone.
@@ -19,9 +22,13 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail, ensure};
 use domain::calendar::Date;
 use domain::governance::{Figure, Month};
+use domain::records::RecordOp;
 use domain::records::Value;
 use domain::records::authority::Mutation;
-use domain::records::kinds::{ACTIONS, ATTENDANCES, DISAGREEMENTS, MEETINGS, REFERRALS};
+use domain::records::kinds::{
+    ACTIONS, ATTENDANCES, DISAGREEMENTS, FEEDBACK, GOALS, MEASURES, MEETINGS, OBSERVATIONS,
+    REFERRALS,
+};
 use domain::{AboutMe, Dataset, Person, PersonId, ServiceId};
 use store::Store;
 use uuid::Uuid;
@@ -103,6 +110,33 @@ fn reviews(p: usize, today: Date, rng: &mut Rng) -> (Vec<Mutation>, Tally) {
     };
     let first = after(today, -DAYS);
     let mut day = after(first, rng.between(0, 40) as i64);
+    // A goal worked on, with one measure the enablement figures count, from its baseline;
+    // counted at each meeting held, and finished (mostly achieved) a year or so in.
+    let goal = next();
+    ops.push(create(
+        GOALS,
+        goal,
+        None,
+        &[
+            ("wording", text("Do more of it my way")),
+            ("status", Value::Choice("active".to_owned())),
+        ],
+    ));
+    tally.goals += 1;
+    let (kind, baseline, better) =
+        [("prompts", 6, -1), ("ratio", 2, -1), ("completions", 1, 1)][p % 3];
+    let measure = next();
+    ops.push(create(
+        MEASURES,
+        measure,
+        Some(goal),
+        &[
+            ("measure", Value::Choice(kind.to_owned())),
+            ("baseline", Value::Number(baseline)),
+        ],
+    ));
+    let finish_on = after(first, rng.between(300, 650) as i64);
+    let mut finished = false;
     while day < today {
         let meeting = next();
         let mut fields = vec![
@@ -157,8 +191,47 @@ fn reviews(p: usize, today: Date, rng: &mut Rng) -> (Vec<Mutation>, Tally) {
                 let way = ways[rng.below(ways.len() as u64) as usize];
                 family.push(("how", Value::Choice(way.to_owned())));
             }
+            let family_took_part = family.len() == 3;
             ops.push(create(ATTENDANCES, next(), Some(meeting), &family));
             tally.attendances += 2;
+            if day < after(today, -1) {
+                // "I feel involved": the person, and family when they took part; mostly
+                // "mostly" or "yes, very much".
+                let voices: &[&str] = if family_took_part {
+                    &["person", "member"]
+                } else {
+                    &["person"]
+                };
+                for voice in voices {
+                    let score = [1, 2, 3, 3, 4, 4, 4, 5, 5, 5][rng.below(10) as usize];
+                    ops.push(create(
+                        FEEDBACK,
+                        next(),
+                        Some(meeting),
+                        &[
+                            ("voice", Value::Choice((*voice).to_owned())),
+                            ("score", Value::Number(score)),
+                            ("answered_on", Value::Date(day)),
+                        ],
+                    ));
+                    tally.answers += 1;
+                }
+                // The measure counted: around its baseline at first, the better way later.
+                let later = i64::from(day > after(first, DAYS / 2));
+                let drift = rng.below(3) as i64 - 1 + later;
+                let value = (baseline + better * drift).clamp(0, 10);
+                ops.push(create(
+                    OBSERVATIONS,
+                    next(),
+                    Some(measure),
+                    &[
+                        ("value", Value::Number(value)),
+                        ("observed_on", Value::Date(day)),
+                        ("voice", Value::Choice("staff".to_owned())),
+                    ],
+                ));
+                tally.observations += 1;
+            }
             for _ in 0..rng.between(1, 4) {
                 let due = after(day, rng.between(7, 43) as i64);
                 let mut fields = vec![
@@ -204,6 +277,30 @@ fn reviews(p: usize, today: Date, rng: &mut Rng) -> (Vec<Mutation>, Tally) {
             ops.push(create(REFERRALS, next(), None, &fields));
             tally.referrals += 1;
         }
+        if !finished && day >= finish_on {
+            finished = true;
+            let status = if rng.below(4) == 0 {
+                "let_go"
+            } else {
+                "achieved"
+            };
+            for (field, after_value) in [
+                ("status", Value::Choice(status.to_owned())),
+                ("status_on", Value::Date(day)),
+            ] {
+                ops.push(RecordOp::Set {
+                    kind: GOALS.to_owned(),
+                    id: goal,
+                    field: field.to_owned(),
+                    before: if field == "status" {
+                        Value::Choice("active".to_owned())
+                    } else {
+                        Value::Empty
+                    },
+                    after: after_value,
+                });
+            }
+        }
         day = after(day, rng.between(28, 57) as i64);
     }
     let client = device(p);
@@ -224,6 +321,11 @@ pub struct Tally {
     pub disagreements: usize,
     pub attendances: usize,
     pub referrals: usize,
+    /// Answers to "I feel involved".
+    pub answers: usize,
+    pub goals: usize,
+    /// Counts of the goals' measures.
+    pub observations: usize,
 }
 
 /// The seeded database: what it holds, how long seeding took, the day it ends.
@@ -281,6 +383,9 @@ pub async fn seed(store: &dyn Store, people: usize) -> Result<Seeded> {
         tally.disagreements += theirs.disagreements;
         tally.attendances += theirs.attendances;
         tally.referrals += theirs.referrals;
+        tally.answers += theirs.answers;
+        tally.goals += theirs.goals;
+        tally.observations += theirs.observations;
         if (p + 1) % 1_000 == 0 {
             crate::progress(&format!("governance: {} people seeded", p + 1));
         }
@@ -407,13 +512,16 @@ pub fn rows(report: &mut Report, run: &Run) {
         (
             1,
             format!(
-                "`GET /governance` as the nominated individual: three services added together, twelve months ({} people; {} meetings, {} participants, {} actions, {} disagreements, {} advocacy referrals)",
+                "`GET /governance` as the nominated individual: three services added together, twelve months ({} people; {} meetings, {} participants, {} actions, {} disagreements, {} advocacy referrals, {} answers to “I feel involved”, {} goals, {} counts of their measures)",
                 thousands(t.people as f64),
                 thousands(t.meetings as f64),
                 thousands(t.attendances as f64),
                 thousands(t.actions as f64),
                 thousands(t.disagreements as f64),
-                thousands(t.referrals as f64)
+                thousands(t.referrals as f64),
+                thousands(t.answers as f64),
+                thousands(t.goals as f64),
+                thousands(t.observations as f64)
             ),
             &run.all,
         ),
@@ -557,5 +665,17 @@ mod tests {
             ta.meetings >= 12,
             "a meeting every four to eight weeks for two years"
         );
+        // Each meeting held has the person's answer and a count of the goal's measure, and
+        // the goal is finished once, a year or so in.
+        assert!(ta.answers >= ta.observations && ta.observations >= ta.meetings * 3 / 4);
+        assert_eq!(ta.goals, 1);
+        let finished = a
+            .iter()
+            .filter(|m| {
+                matches!(&m.op, domain::records::authority::AnyOp::Record(RecordOp::Set { field, .. })
+                    if field == "status")
+            })
+            .count();
+        assert_eq!(finished, 1);
     }
 }

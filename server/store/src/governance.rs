@@ -336,6 +336,85 @@ pub(crate) fn grid_score_from_row(
     })
 }
 
+/// A case-sampling draw as kept: service, quarter, seed, candidates, drawn, by, when.
+pub(crate) type DrawRow = (String, String, String, String, String, String, i64);
+
+/// The draws of one service (`$1`), newest quarter first.
+pub(crate) const CASE_DRAWS: &str = "SELECT service_id, quarter, seed, candidates, drawn, \
+    drawn_by_name, drawn_ms FROM case_draws WHERE service_id = $1 ORDER BY quarter DESC";
+
+/// The draw of one service (`$1`) and quarter (`$2`).
+pub(crate) const CASE_DRAW: &str = "SELECT service_id, quarter, seed, candidates, drawn, \
+    drawn_by_name, drawn_ms FROM case_draws WHERE service_id = $1 AND quarter = $2";
+
+/// A draw, unless the service already has one for the quarter.
+pub(crate) const INSERT_DRAW: &str = "INSERT INTO case_draws \
+    (service_id, quarter, seed, candidates, drawn, drawn_by, drawn_by_name, drawn_ms) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (service_id, quarter) DO NOTHING";
+
+/// Findings of a case, replacing any earlier ones of the same service, quarter and person.
+pub(crate) const UPSERT_FINDING: &str = "INSERT INTO case_findings \
+    (service_id, quarter, person_id, findings, actions, recorded_by, recorded_by_name, \
+    recorded_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+    ON CONFLICT (service_id, quarter, person_id) DO UPDATE SET findings = excluded.findings, \
+    actions = excluded.actions, recorded_by = excluded.recorded_by, \
+    recorded_by_name = excluded.recorded_by_name, recorded_ms = excluded.recorded_ms";
+
+/// Findings as kept: quarter, person, findings, actions, by, when.
+pub(crate) type FindingRow = (String, String, String, String, String, i64);
+
+/// The findings of one service (`$1`), newest quarter first.
+pub(crate) const CASE_FINDINGS: &str = "SELECT quarter, person_id, findings, actions, \
+    recorded_by_name, recorded_ms FROM case_findings WHERE service_id = $1 \
+    ORDER BY quarter DESC, person_id";
+
+/// People's ids as kept in a draw: in order, separated by spaces.
+pub(crate) fn id_list(people: &[PersonId]) -> String {
+    people
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn ids_from(column: &str, list: &str) -> Result<Vec<PersonId>, StoreError> {
+    list.split_whitespace()
+        .map(|id| uuid(column, id).map(PersonId))
+        .collect()
+}
+
+fn quarter_from(quarter: &str) -> Result<domain::governance::grid::Quarter, StoreError> {
+    quarter.parse().map_err(StoreError::Corrupt)
+}
+
+pub(crate) fn draw_from_row(
+    (service, quarter, seed, candidates, drawn, by_name, at_ms): DrawRow,
+) -> Result<domain::governance::sampling::Draw, StoreError> {
+    Ok(domain::governance::sampling::Draw {
+        service: domain::ServiceId(uuid("case_draws.service_id", &service)?),
+        quarter: quarter_from(&quarter)?,
+        seed: u64::from_str_radix(&seed, 16)
+            .map_err(|_| StoreError::Corrupt(format!("not a seed: {seed}")))?,
+        candidates: ids_from("case_draws.candidates", &candidates)?,
+        drawn: ids_from("case_draws.drawn", &drawn)?,
+        by_name,
+        at_ms,
+    })
+}
+
+pub(crate) fn finding_from_row(
+    (quarter, person, findings, actions, by_name, at_ms): FindingRow,
+) -> Result<domain::governance::sampling::Finding, StoreError> {
+    Ok(domain::governance::sampling::Finding {
+        quarter: quarter_from(&quarter)?,
+        person: PersonId(uuid("case_findings.person_id", &person)?),
+        findings,
+        actions,
+        by_name,
+        at_ms,
+    })
+}
+
 /// The calendar's rows as one `INSERT` each of at most 1,000 (the values are numbers and dates
 /// Circle makes, written as literals).
 pub(crate) fn insert_calendar_sql(days: &[CalendarDay]) -> Vec<String> {

@@ -532,6 +532,38 @@ pub trait Store: Send + Sync + 'static {
         audit: &AuditEvent,
     ) -> Result<(), StoreError>;
 
+    /// The case-sampling draws of `service`, newest quarter first.
+    async fn case_draws(
+        &self,
+        service: ServiceId,
+    ) -> Result<Vec<domain::governance::sampling::Draw>, StoreError>;
+
+    /// Keeps `draw` (by `by`) with its audit event, in one transaction, unless the service
+    /// already has a draw for that quarter: a draw is never replaced. The draw that stands,
+    /// and whether it is this one.
+    async fn record_draw(
+        &self,
+        draw: &domain::governance::sampling::Draw,
+        by: UserId,
+        audit: &AuditEvent,
+    ) -> Result<(domain::governance::sampling::Draw, bool), StoreError>;
+
+    /// The findings recorded for the cases drawn from `service`, newest quarter first.
+    async fn case_findings(
+        &self,
+        service: ServiceId,
+    ) -> Result<Vec<domain::governance::sampling::Finding>, StoreError>;
+
+    /// Keeps the findings of a case of `service` (replacing any earlier ones of the same
+    /// quarter and person), by `by`, with its audit event, in one transaction.
+    async fn set_case_finding(
+        &self,
+        service: ServiceId,
+        finding: &domain::governance::sampling::Finding,
+        by: UserId,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+
     /// Waits for open connections to finish and closes them.
     async fn close(&self);
 }

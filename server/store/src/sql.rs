@@ -1320,6 +1320,88 @@ macro_rules! sql_store {
                 Ok(())
             }
 
+            async fn case_draws(
+                &self,
+                service: domain::ServiceId,
+            ) -> Result<Vec<domain::governance::sampling::Draw>, $crate::StoreError> {
+                sqlx::query_as::<_, $crate::governance::DrawRow>($crate::governance::CASE_DRAWS)
+                    .bind(service.to_string())
+                    .fetch_all(&self.pool)
+                    .await?
+                    .into_iter()
+                    .map($crate::governance::draw_from_row)
+                    .collect()
+            }
+
+            async fn record_draw(
+                &self,
+                draw: &domain::governance::sampling::Draw,
+                by: domain::access::UserId,
+                audit: &domain::audit::AuditEvent,
+            ) -> Result<(domain::governance::sampling::Draw, bool), $crate::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let made = sqlx::query($crate::governance::INSERT_DRAW)
+                    .bind(draw.service.to_string())
+                    .bind(draw.quarter.to_string())
+                    .bind(draw.seed_words())
+                    .bind($crate::governance::id_list(&draw.candidates))
+                    .bind($crate::governance::id_list(&draw.drawn))
+                    .bind(by.to_string())
+                    .bind(&draw.by_name)
+                    .bind(draw.at_ms)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected()
+                    == 1;
+                if made {
+                    Self::run_writes(&mut tx, &$crate::records::Writes::of_audit(audit)).await?;
+                }
+                let row = sqlx::query_as::<_, $crate::governance::DrawRow>($crate::governance::CASE_DRAW)
+                    .bind(draw.service.to_string())
+                    .bind(draw.quarter.to_string())
+                    .fetch_one(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(($crate::governance::draw_from_row(row)?, made))
+            }
+
+            async fn case_findings(
+                &self,
+                service: domain::ServiceId,
+            ) -> Result<Vec<domain::governance::sampling::Finding>, $crate::StoreError> {
+                sqlx::query_as::<_, $crate::governance::FindingRow>($crate::governance::CASE_FINDINGS)
+                    .bind(service.to_string())
+                    .fetch_all(&self.pool)
+                    .await?
+                    .into_iter()
+                    .map($crate::governance::finding_from_row)
+                    .collect()
+            }
+
+            async fn set_case_finding(
+                &self,
+                service: domain::ServiceId,
+                finding: &domain::governance::sampling::Finding,
+                by: domain::access::UserId,
+                audit: &domain::audit::AuditEvent,
+            ) -> Result<(), $crate::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query($crate::governance::UPSERT_FINDING)
+                    .bind(service.to_string())
+                    .bind(finding.quarter.to_string())
+                    .bind(finding.person.to_string())
+                    .bind(&finding.findings)
+                    .bind(&finding.actions)
+                    .bind(by.to_string())
+                    .bind(&finding.by_name)
+                    .bind(finding.at_ms)
+                    .execute(&mut *tx)
+                    .await?;
+                Self::run_writes(&mut tx, &$crate::records::Writes::of_audit(audit)).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
             async fn governance_records(
                 &self,
                 service: domain::ServiceId,

@@ -80,6 +80,7 @@ contract!(
     the_outbox_gives_each_letter_to_one_sender_retries_failures_and_keeps_who_was_sent_what,
     the_governance_figures_count_what_was_recorded_per_service_and_month,
     a_grid_score_is_kept_per_service_quarter_and_dimension_and_replaced_when_scored_again,
+    a_case_sampling_draw_is_kept_once_per_service_and_quarter_and_findings_are_replaced,
 );
 
 fn service(n: u128, name: &str) -> Service {
@@ -3073,6 +3074,125 @@ async fn a_grid_score_is_kept_per_service_quarter_and_dimension_and_replaced_whe
             .grid_scores(demo::RIVERSIDE, &[])
             .await
             .expect("scores")
+            .is_empty()
+    );
+}
+
+async fn a_case_sampling_draw_is_kept_once_per_service_and_quarter_and_findings_are_replaced(
+    store: Arc<dyn Store>,
+    _: String,
+) {
+    use domain::governance::grid::Quarter;
+    use domain::governance::sampling::{Draw, Finding, draw};
+    store::load_demo(store.as_ref()).await.expect("demo");
+    let q4: Quarter = "2026-Q4".parse().expect("quarter");
+    let sam = user_of("sam@circle.example");
+    let candidates = vec![demo::MAGGIE, PersonId(Uuid::from_u128(0xaa))];
+    let first = Draw {
+        service: demo::RIVERSIDE,
+        quarter: q4,
+        seed: u64::MAX - 1,
+        drawn: draw(u64::MAX - 1, &candidates),
+        candidates: candidates.clone(),
+        by_name: "Sam Okoro".to_owned(),
+        at_ms: 10,
+    };
+    let mut event = audit_event(1, None, 10, Some(sam));
+    event.service = Some(demo::RIVERSIDE);
+    let (kept, made) = store.record_draw(&first, sam, &event).await.expect("drawn");
+    assert!(made);
+    assert_eq!(kept, first);
+    assert!(kept.checks());
+    // Drawn again the same quarter (another server, a second click): the first draw stands,
+    // and nothing more is audited.
+    let second = Draw {
+        seed: 5,
+        drawn: draw(5, &candidates),
+        at_ms: 20,
+        ..first.clone()
+    };
+    let mut event2 = audit_event(2, None, 20, Some(sam));
+    event2.service = Some(demo::RIVERSIDE);
+    let (kept, made) = store
+        .record_draw(&second, sam, &event2)
+        .await
+        .expect("drawn again");
+    assert!(!made);
+    assert_eq!(kept, first);
+    let earlier = Draw {
+        quarter: q4.previous(),
+        at_ms: 5,
+        ..first.clone()
+    };
+    store
+        .record_draw(&earlier, sam, &audit_event(3, None, 5, Some(sam)))
+        .await
+        .expect("drawn");
+    assert_eq!(
+        store.case_draws(demo::RIVERSIDE).await.expect("draws"),
+        vec![first.clone(), earlier]
+    );
+    assert!(
+        store
+            .case_draws(demo::ELM_COURT)
+            .await
+            .expect("draws")
+            .is_empty()
+    );
+    let audited = store
+        .audit_events(&domain::audit::AuditFilter {
+            people: Vec::new(),
+            services: vec![demo::RIVERSIDE],
+            account_users: Vec::new(),
+            user: None,
+            from_ms: None,
+            to_ms: None,
+            limit: 100,
+        })
+        .await
+        .expect("audit");
+    assert!(audited.iter().any(|e| e.id == event.id));
+    assert!(!audited.iter().any(|e| e.id == Uuid::from_u128(0xe002)));
+
+    let finding = |findings: &str, at_ms| Finding {
+        quarter: q4,
+        person: demo::MAGGIE,
+        findings: findings.to_owned(),
+        actions: "Remind the team\nCheck again in March".to_owned(),
+        by_name: "Sam Okoro".to_owned(),
+        at_ms,
+    };
+    store
+        .set_case_finding(
+            demo::RIVERSIDE,
+            &finding("Summary sent late once", 30),
+            sam,
+            &audit_event(4, None, 30, Some(sam)),
+        )
+        .await
+        .expect("found");
+    let again = finding("Summary sent late once; the family were not asked", 40);
+    store
+        .set_case_finding(
+            demo::RIVERSIDE,
+            &again,
+            sam,
+            &audit_event(5, None, 40, Some(sam)),
+        )
+        .await
+        .expect("found again");
+    assert_eq!(
+        store
+            .case_findings(demo::RIVERSIDE)
+            .await
+            .expect("findings"),
+        vec![again]
+    );
+    assert!(
+        store
+            .case_findings(demo::NORTHGATE)
+            .await
+            .expect("findings")
             .is_empty()
     );
 }

@@ -14,6 +14,7 @@ on_both_backends!(
     the_dashboard_counts_the_demo_reviews_and_links_to_the_records_behind_a_figure,
     the_figures_download_as_csv_and_print_as_a_report_for_managers_only_and_each_is_audited,
     the_grid_scores_from_the_records_with_the_reason_and_a_manager_scores_the_rest_with_evidence,
+    the_nominated_individual_draws_two_cases_once_a_quarter_that_anyone_can_check_and_records_findings,
 );
 
 fn account(email: &str) -> domain::access::UserId {
@@ -549,6 +550,246 @@ async fn the_grid_scores_from_the_records_with_the_reason_and_a_manager_scores_t
             "Downloaded the self-score grid (CSV)"
         )
         .await,
+        1
+    );
+    app.finish().await;
+}
+
+async fn sampling(
+    app: &TestApp,
+    who: &str,
+    service: &str,
+) -> (
+    StatusCode,
+    Option<app::api::governance::SamplingPage>,
+    String,
+) {
+    ask(app, who, "governance/sampling", &[("service", service)]).await
+}
+
+async fn the_nominated_individual_draws_two_cases_once_a_quarter_that_anyone_can_check_and_records_findings(
+    backend: Backend,
+) {
+    let app = TestApp::with_demo(backend).await;
+    let riverside = demo::RIVERSIDE.to_string();
+    // Four more people at Riverside, beside Maggie, to draw from.
+    let more: Vec<domain::people::Person> = (1..=4u128)
+        .map(|n| {
+            domain::people::NewPerson {
+                name: format!("Person {n} Riverside"),
+                date_of_birth: format!("1970-01-0{n}"),
+                ..Default::default()
+            }
+            .check(
+                domain::PersonId(uuid::Uuid::from_u128(0x5a_0000 + n)),
+                demo::RIVERSIDE,
+                "2026-05-01".parse().expect("a day"),
+            )
+            .expect("valid")
+        })
+        .collect();
+    app.store.add_people(&more, &[]).await.expect("added");
+    // Not a manager: no sampling. A registered manager reads it, but does not draw.
+    for who in [
+        "asha@riverside.example",
+        "ruth@family.example",
+        "admin@circle.example",
+    ] {
+        let (status, _, text) = sampling(&app, who, &riverside).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{who}: {text}");
+    }
+    for who in ["asha@riverside.example", "grace@circle.example"] {
+        let (status, _) = app
+            .as_user(who)
+            .await
+            .post_form("/governance/sampling/draw", &[("service", &riverside)])
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{who}");
+    }
+    let (status, page, text) = sampling(&app, "grace@circle.example", &riverside).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let page = page.expect("the page");
+    assert!(!page.may_sample);
+    assert!(page.current().is_none());
+
+    let sam = app.as_user("sam@circle.example").await;
+    let (status, _) = sam
+        .post_form("/governance/sampling/draw", &[("service", "nope")])
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, page, _) = sampling(&app, "sam@circle.example", &riverside).await;
+    let page = page.expect("the page");
+    assert!(page.may_sample);
+    let supported = app
+        .store
+        .people()
+        .await
+        .expect("people")
+        .into_iter()
+        .filter(|p| p.service_id == demo::RIVERSIDE)
+        .count();
+    assert_eq!(supported, 5);
+    assert_eq!(page.candidates, supported);
+
+    let (status, location) = sam
+        .post_form("/governance/sampling/draw", &[("service", &riverside)])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(
+        location.starts_with(&format!(
+            "/governance/sampling?service={riverside}&note=drawn#quarter-{}",
+            page.quarter
+        )),
+        "{location}"
+    );
+    let (_, page, _) = sampling(&app, "sam@circle.example", &riverside).await;
+    let page = page.expect("the page");
+    let drawn = page.current().expect("this quarter's draw").clone();
+    assert_eq!(drawn.cases.len(), 2);
+    assert!(drawn.checks);
+    assert_eq!(drawn.draw.candidates.len(), supported);
+    assert!(
+        drawn
+            .cases
+            .iter()
+            .all(|(_, name, finding)| !name.is_empty() && finding.is_none())
+    );
+    assert_eq!(
+        audited_as(
+            &app,
+            "sam@circle.example",
+            domain::audit::AuditKind::Changed,
+            "Drew 2 cases to sample"
+        )
+        .await,
+        1
+    );
+    // A second draw the same quarter leaves the first, and is not audited as one.
+    let (_, location) = sam
+        .post_form("/governance/sampling/draw", &[("service", &riverside)])
+        .await;
+    assert!(location.contains("&note=already"), "{location}");
+    let (_, again, _) = sampling(&app, "grace@circle.example", &riverside).await;
+    assert_eq!(
+        again.expect("the page").current().map(|d| d.draw.clone()),
+        Some(drawn.draw.clone())
+    );
+    assert_eq!(
+        audited_as(
+            &app,
+            "sam@circle.example",
+            domain::audit::AuditKind::Changed,
+            "Drew 2 cases to sample"
+        )
+        .await,
+        1
+    );
+
+    // Findings for a case drawn; none for anyone else, another quarter, or from Grace.
+    let case = drawn.cases[0].0.to_string();
+    let quarter = page.quarter.to_string();
+    fn post(fields: &[(String, String)]) -> Vec<(&str, &str)> {
+        fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect()
+    }
+    let finding = |person: &str, quarter: &str, findings: &str| {
+        vec![
+            ("service".to_owned(), riverside.clone()),
+            ("quarter".to_owned(), quarter.to_owned()),
+            ("person".to_owned(), person.to_owned()),
+            ("findings".to_owned(), findings.to_owned()),
+            (
+                "actions".to_owned(),
+                "Send the summary within 5 working days\nAsk Ruth how the video call went"
+                    .to_owned(),
+            ),
+        ]
+    };
+    let outsider = demo::DAN.to_string();
+    let earlier = page.quarter.previous().to_string();
+    for (who, person, quarter, expected) in [
+        (
+            "sam@circle.example",
+            outsider.as_str(),
+            quarter.as_str(),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "sam@circle.example",
+            case.as_str(),
+            earlier.as_str(),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "grace@circle.example",
+            case.as_str(),
+            quarter.as_str(),
+            StatusCode::FORBIDDEN,
+        ),
+    ] {
+        let fields = finding(person, quarter, "Looked fine");
+        let (status, _) = app
+            .as_user(who)
+            .await
+            .post_form("/governance/sampling/finding", &post(&fields))
+            .await;
+        assert_eq!(status, expected, "{who} {person} {quarter}");
+    }
+    let fields = finding(&case, &quarter, "   ");
+    let (status, location) = sam
+        .post_form("/governance/sampling/finding", &post(&fields))
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(location.contains(&format!("&problem={case}")), "{location}");
+    let fields = finding(
+        &case,
+        &quarter,
+        "The family took part in every review; one summary went out late",
+    );
+    let (status, location) = sam
+        .post_form("/governance/sampling/finding", &post(&fields))
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(location.contains(&format!("&saved={case}")), "{location}");
+    let (_, page, _) = sampling(&app, "grace@circle.example", &riverside).await;
+    let page = page.expect("the page");
+    let found = page.current().expect("the draw").cases[0]
+        .2
+        .clone()
+        .expect("findings");
+    assert!(found.findings.starts_with("The family took part"));
+    assert_eq!(
+        found.action_lines(),
+        vec![
+            "Send the summary within 5 working days",
+            "Ask Ruth how the video call went"
+        ]
+    );
+    assert_eq!(found.by_name, "Sam Ellis");
+    // Noted in the person's own audit trail: their record was looked at closely.
+    let trail = app
+        .store
+        .audit_events(&domain::audit::AuditFilter {
+            people: vec![drawn.cases[0].0],
+            services: Vec::new(),
+            account_users: Vec::new(),
+            user: None,
+            from_ms: None,
+            to_ms: None,
+            limit: 100,
+        })
+        .await
+        .expect("the audit trail");
+    assert_eq!(
+        trail
+            .iter()
+            .filter(|e| e.kind == domain::audit::AuditKind::Changed
+                && e.summary
+                    .starts_with("Recorded the findings of case sampling")
+                && e.service == Some(demo::RIVERSIDE))
+            .count(),
         1
     );
     app.finish().await;
