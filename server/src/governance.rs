@@ -223,13 +223,7 @@ async fn score_grid(
         }
     };
     let store = &state.services.store;
-    let service_name = store
-        .services()
-        .await?
-        .into_iter()
-        .find(|s| s.id == service)
-        .map(|s| s.name)
-        .unwrap_or_default();
+    let service_name = service_name(&state, service).await?;
     let at_ms = now_ms();
     let mut audit = event(
         Some((actor.user, &actor.name)),
