@@ -550,7 +550,7 @@ pub fn rows(report: &mut Report, run: &Run) {
     }
     report.row(
         3,
-        "`Store::governance_counts`: the six figures' SQL (four passes, one a table, at once) for three services and twelve months, no HTTP",
+        "`Store::governance_counts`: the twelve figures' SQL (seven passes, one a table, at once) for three services and twelve months, no HTTP",
         backend,
         format!(
             "p50 {}, p95 {}",
@@ -596,14 +596,17 @@ pub fn section(command: &str, machine: &Machine, report: &Report, note: Option<&
          not yet), who took part in each (the person, and a family member three times in four, \
          in person, by video or phone or in writing), a disagreement after one meeting in four \
          (resolved 5 to 40 days after it was raised, or not yet), and an advocacy referral after \
-         one in eight (the advocate engaged 2 to 80 hours after the trigger, or not yet), each \
-         person's written by one device through `Store::sync_push` \
+         one in eight (the advocate engaged 2 to 80 hours after the trigger, or not yet), after \
+         each meeting held the person's answer to \"I feel involved\" (and family's when they \
+         took part), and a goal with one measure (prompts, a support ratio or independent \
+         completions, from a baseline) counted at each meeting held and finished a year or so \
+         in, each person's written by one device through `Store::sync_push` \
          (so the report tables are filled by the engine, as in use). A real server \
          (`server::Application` on 127.0.0.1) answers `GET /governance` and \
          `GET /governance?service=<Riverside>` on one keep-alive connection, signed in as the \
          demo's nominated individual (sam@circle.example), taking turns after {WARM_UP} warm-up \
          requests each; the clock runs from sending the request to reading the last byte (the \
-         whole page rendered: six figures, twelve months each, their charts and tables). Then \
+         whole page rendered: twelve figures, twelve months each, their charts and tables). Then \
          the store's counts alone.\n\n"
     );
     out.push_str(&report.table());
