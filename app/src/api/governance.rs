@@ -525,13 +525,16 @@ pub async fn sampling(
     let quarter = Quarter::of(today);
     let draws = store.case_draws(service).await?;
     let findings = store.case_findings(service).await?;
-    // Names from every record, those whose support has ended since included.
-    let names: std::collections::HashMap<domain::PersonId, String> = store
-        .all_people()
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p.full_name))
-        .collect();
+    // The names of the people drawn, those whose support has ended since included: a few a
+    // quarter, so each is read on its own rather than everyone's.
+    let mut names: std::collections::HashMap<domain::PersonId, String> =
+        std::collections::HashMap::new();
+    for person in draws.iter().flat_map(|d| d.drawn.iter()) {
+        if !names.contains_key(person) {
+            let name = store.person(*person).await?.map(|p| p.name);
+            names.insert(*person, name.unwrap_or_default());
+        }
+    }
     let candidates = candidates(&supported(store, service).await?, &draws, quarter).len();
     let draws = draws
         .into_iter()

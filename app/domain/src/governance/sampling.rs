@@ -113,9 +113,10 @@ pub fn draw(seed: u64, candidates: &[PersonId]) -> Vec<PersonId> {
     let mut pool: Vec<PersonId> = candidates.to_vec();
     pool.sort();
     pool.dedup();
+    let wanted = cases_from(pool.len());
     let mut state = seed;
     let mut drawn = Vec::new();
-    while drawn.len() < cases_from(candidates.len()) && !pool.is_empty() {
+    while drawn.len() < wanted {
         let len = u64::try_from(pool.len()).unwrap_or(u64::MAX);
         let at = usize::try_from(next(&mut state) % len).unwrap_or(0);
         drawn.push(pool.remove(at));
