@@ -426,6 +426,7 @@ pub async fn run_on(
             "governance: seeding {people} people with two years of reviews ({backend})"
         ));
         let seeded = seed(store.as_ref(), people).await?;
+        crate::setup::settle(url).await?;
         let server = crate::setup::RunningServer::start(url).await?;
         crate::progress(&format!(
             "governance: {requests} requests to each page ({backend})"

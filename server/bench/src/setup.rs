@@ -64,8 +64,13 @@ impl Scratch {
         }
     }
 
-    /// Deletes the database. Close every store on it first.
+    /// Deletes the database. Close every store on it first. With `CIRCLE_BENCH_KEEP` set it
+    /// is left in place and named, to be looked into (`sqlite3`, `psql`, `EXPLAIN`).
     pub async fn remove(self) {
+        if std::env::var_os("CIRCLE_BENCH_KEEP").is_some() {
+            crate::progress(&format!("kept the scratch database {}", self.url()));
+            return;
+        }
         match self {
             Scratch::Sqlite { dir, .. } => {
                 let _ = std::fs::remove_dir_all(dir);
@@ -79,6 +84,23 @@ impl Scratch {
             }
         }
     }
+}
+
+/// After seeding, gives PostgreSQL the planner statistics its autovacuum would gather within
+/// a minute of a bulk load (`ANALYZE`), so that pages are timed as in use, not in the moments
+/// after a load when every table still looks empty. SQLite keeps no statistics unless asked,
+/// and Circle never asks, so it is left as it is.
+pub async fn settle(url: &str) -> Result<()> {
+    if url.starts_with("postgres") {
+        let mut conn = PgConnection::connect(url)
+            .await
+            .with_context(|| format!("connect to {}", redact(url)))?;
+        conn.execute("ANALYZE")
+            .await
+            .context("ANALYZE the seeded database")?;
+        let _ = conn.close().await;
+    }
+    Ok(())
 }
 
 /// The URL without its password, for messages.

@@ -86,15 +86,17 @@ fn within_working_days(
 pub(crate) fn rule(figure: Figure) -> Rule {
     match figure {
         // A meeting where family, a friend or an advocate took part in any way; counted once
-        // its day has passed.
+        // its day has passed. The meetings they took part in are listed once for the pass (a
+        // hashed list on PostgreSQL, a temporary index on SQLite), not looked for under each
+        // meeting; the person's id is part of the key, so no one's record counts for another.
         Figure::Participation => Rule {
             table: "report_meeting",
             day: "starts_at_day",
             also: NOT_CANCELLED,
             joins: Vec::new(),
             counted: "x.starts_at_day < $3".to_owned(),
-            met: "EXISTS (SELECT 1 FROM report_attendance w WHERE w.person_id = x.person_id \
-                  AND w.parent_id = x.id AND w.deleted = 0 AND w.how IS NOT NULL \
+            met: "(x.person_id, x.id) IN (SELECT w.person_id, w.parent_id \
+                  FROM report_attendance w WHERE w.deleted = 0 AND w.how IS NOT NULL \
                   AND w.taking_part_as IN ('family', 'advocate'))"
                 .to_owned(),
             anchor: "x.id",
