@@ -586,7 +586,8 @@ pub fn section(command: &str, machine: &Machine, report: &Report, note: Option<&
          ```sh\n{command}\n```\n\n\
          Options: `--people N` (default {DEFAULT_PEOPLE}), `--requests N` (timed requests to \
          each page, default {DEFAULT_REQUESTS}), `--postgres URL`, `--no-postgres`, \
-         `--write PATH`, `--note TEXT`.\n\n\
+         `--write PATH`, `--note TEXT`. With `CIRCLE_BENCH_KEEP=1` in the environment the \
+         seeded databases are kept and named, to be looked into with `sqlite3` or `psql`.\n\n\
          **How.** A fresh database (SQLite in the temp directory; a scratch PostgreSQL database \
          beside it) gets the demo's three services and accounts, then the people, a third in each \
          service, each with two years of reviews up to the day of the run, generated from the seed \
@@ -602,7 +603,9 @@ pub fn section(command: &str, machine: &Machine, report: &Report, note: Option<&
          took part), and a goal with one measure (prompts, a support ratio or independent \
          completions, from a baseline) counted at each meeting held and finished a year or so \
          in, each person's written by one device through `Store::sync_push` \
-         (so the report tables are filled by the engine, as in use). A real server \
+         (so the report tables are filled by the engine, as in use); PostgreSQL is then given \
+         its planner statistics (`ANALYZE`), as its autovacuum would within a minute of such a \
+         load. A real server \
          (`server::Application` on 127.0.0.1) answers `GET /governance` and \
          `GET /governance?service=<Riverside>` on one keep-alive connection, signed in as the \
          demo's nominated individual (sam@circle.example), taking turns after {WARM_UP} warm-up \
