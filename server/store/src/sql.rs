@@ -1868,7 +1868,11 @@ macro_rules! prepare_records {
         }
         Self::run_writes(&mut tx, &writes).await?;
         tx.commit().await?;
-        // Report tables from the declarations: made, given new columns, filled.
+        // Report tables from the declarations: made, given new columns, filled. What a table
+        // lacks is found first; then the table, its new columns, its index and its rows are
+        // made in one transaction, so a start that stops part-way leaves the table as it was
+        // and the next start does it all again (a column added in a step of its own and never
+        // filled would stay empty for good, every figure over it counting nothing).
         for kind in catalog.kinds() {
             let Some(create) = create_report_table(kind) else {
                 continue;
@@ -1878,25 +1882,27 @@ macro_rules! prepare_records {
                 .execute(pool)
                 .await
                 .is_ok();
-            sqlx::query(&create).execute(pool).await?;
-            let mut complete = existed;
-            for (column, ty) in report_columns(kind) {
-                let has = sqlx::query(&format!("SELECT {column} FROM {table} LIMIT 0"))
-                    .execute(pool)
-                    .await
-                    .is_ok();
-                if !has {
-                    sqlx::query(&format!("ALTER TABLE {table} ADD COLUMN {column} {ty}"))
+            let mut missing = Vec::new();
+            if existed {
+                for (column, ty) in report_columns(kind) {
+                    let has = sqlx::query(&format!("SELECT {column} FROM {table} LIMIT 0"))
                         .execute(pool)
-                        .await?;
-                    complete = false;
+                        .await
+                        .is_ok();
+                    if !has {
+                        missing.push(format!("ALTER TABLE {table} ADD COLUMN {column} {ty}"));
+                    }
                 }
             }
-            if let Some(index) = $crate::records::report_parent_index(kind) {
-                sqlx::query(&index).execute(pool).await?;
+            let mut tx = pool.begin().await?;
+            sqlx::query(&create).execute(&mut *tx).await?;
+            for alter in &missing {
+                sqlx::query(alter).execute(&mut *tx).await?;
             }
-            if !complete {
-                let mut tx = pool.begin().await?;
+            if let Some(index) = $crate::records::report_parent_index(kind) {
+                sqlx::query(&index).execute(&mut *tx).await?;
+            }
+            if !existed || !missing.is_empty() {
                 let rows: Vec<(
                     String,
                     String,
@@ -1919,8 +1925,8 @@ macro_rules! prepare_records {
                     writes.record(&person, &record, catalog, UPSERT_RECORD);
                 }
                 Self::run_writes(&mut tx, &writes).await?;
-                tx.commit().await?;
             }
+            tx.commit().await?;
         }
         // The calendar the governance figures count working days with, made again whenever
         // the years Circle knows the bank holidays of change.
