@@ -58,6 +58,9 @@ impl SqliteStore {
                 source,
             })?;
         crate::sql::prepare_records!(&pool, &catalog);
+        for index in crate::governance::sqlite_indexes() {
+            sqlx::query(&index).execute(&pool).await?;
+        }
         Ok(Self {
             pool,
             changes: broadcast::channel(1024).0,

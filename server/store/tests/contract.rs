@@ -1541,6 +1541,23 @@ async fn the_indexes_every_request_reads_exist(store: Arc<dyn Store>, url: Strin
         };
         assert!(found.is_some(), "{table} has the index {index}");
     }
+    // SQLite reads the governance passes by person and day, and who took part by meeting.
+    if store.backend() == store::Backend::Sqlite {
+        for index in [
+            "report_meeting_by_starts_at_day",
+            "report_action_by_due_on",
+            "report_attendance_taking_part",
+        ] {
+            let found = raw_text(
+                store.backend(),
+                &url,
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND name = $1",
+                index,
+            )
+            .await;
+            assert_eq!(found.as_deref(), Some(index));
+        }
+    }
 }
 
 async fn account_events_are_listed_for_the_users_named_and_nobody_else(
