@@ -342,6 +342,9 @@ pub struct Seeded {
 /// years of reviews each; every edit must apply.
 pub async fn seed(store: &dyn Store, people: usize) -> Result<Seeded> {
     let started = Instant::now();
+    if store.person(person(people - 1)).await?.is_some() {
+        return reseeded(people);
+    }
     store::load_demo(store).await.context("load the demo")?;
     let everyone = (0..people)
         .map(|p| {
@@ -393,6 +396,35 @@ pub async fn seed(store: &dyn Store, people: usize) -> Result<Seeded> {
     Ok(Seeded {
         tally,
         took: started.elapsed(),
+        today,
+        now_ms,
+    })
+}
+
+/// A database seeded earlier today (`CIRCLE_BENCH_REUSE_*`): what it holds, from the same
+/// seed, with nothing written.
+fn reseeded(people: usize) -> Result<Seeded> {
+    let (now_ms, today) = now()?;
+    let mut rng = Rng::new(SEED);
+    let mut tally = Tally {
+        people,
+        ..Tally::default()
+    };
+    for p in 0..people {
+        let (_, theirs) = reviews(p, today, &mut rng);
+        tally.meetings += theirs.meetings;
+        tally.actions += theirs.actions;
+        tally.disagreements += theirs.disagreements;
+        tally.attendances += theirs.attendances;
+        tally.referrals += theirs.referrals;
+        tally.answers += theirs.answers;
+        tally.goals += theirs.goals;
+        tally.observations += theirs.observations;
+    }
+    crate::progress("governance: the database was seeded before; nothing written");
+    Ok(Seeded {
+        tally,
+        took: Duration::ZERO,
         today,
         now_ms,
     })
@@ -587,7 +619,10 @@ pub fn section(command: &str, machine: &Machine, report: &Report, note: Option<&
          Options: `--people N` (default {DEFAULT_PEOPLE}), `--requests N` (timed requests to \
          each page, default {DEFAULT_REQUESTS}), `--postgres URL`, `--no-postgres`, \
          `--write PATH`, `--note TEXT`. With `CIRCLE_BENCH_KEEP=1` in the environment the \
-         seeded databases are kept and named, to be looked into with `sqlite3` or `psql`.\n\n\
+         seeded databases are kept and named, to be looked into with `sqlite3` or `psql`; \
+         `CIRCLE_BENCH_REUSE_SQLITE=URL` and `CIRCLE_BENCH_REUSE_POSTGRES=URL` time such a \
+         database again, seeded the same day, without seeding it (for trying a change to the \
+         queries; the time seeding took is then not measured).\n\n\
          **How.** A fresh database (SQLite in the temp directory; a scratch PostgreSQL database \
          beside it) gets the demo's three services and accounts, then the people, a third in each \
          service, each with two years of reviews up to the day of the run, generated from the seed \

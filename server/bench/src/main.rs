@@ -902,12 +902,23 @@ async fn governance_run(args: &Args, people: usize, requests: usize) -> Result<(
     machine.sqlite = setup::sqlite_version().await;
     let postgres = postgres_server(args, &mut machine).await;
     let mut report = Report::default();
-    let sqlite = in_scratch(Scratch::sqlite("governance")?, |url| async move {
-        governance::run_on(&url, "SQLite", people, requests).await
-    })
-    .await?;
+    // A database seeded earlier today and kept (`CIRCLE_BENCH_KEEP`), timed again as it is.
+    let reuse = |var: &str| std::env::var(var).ok().filter(|url| !url.is_empty());
+    let sqlite = match reuse("CIRCLE_BENCH_REUSE_SQLITE") {
+        Some(url) => governance::run_on(&url, "SQLite", people, requests).await?,
+        None => {
+            in_scratch(Scratch::sqlite("governance")?, |url| async move {
+                governance::run_on(&url, "SQLite", people, requests).await
+            })
+            .await?
+        }
+    };
     governance::rows(&mut report, &sqlite);
     match &postgres {
+        Ok(_) if let Some(url) = reuse("CIRCLE_BENCH_REUSE_POSTGRES") => {
+            let pg = governance::run_on(&url, "PostgreSQL", people, requests).await?;
+            governance::rows(&mut report, &pg);
+        }
         Ok(admin) => {
             let pg = in_scratch(
                 Scratch::postgres(admin, "governance").await?,
