@@ -596,8 +596,14 @@ pub fn rows(report: &mut Report, run: &Run) {
     report.note(
         1,
         format!(
-            "{backend}: seeded in {:.0} s; this month as the page shows it: {}; the page's HTML {} KiB.",
-            run.seeded.took.as_secs_f64(),
+            "{backend}: {}; this month as the page shows it: {}; the page's HTML {} KiB.",
+            if run.seeded.took.is_zero() {
+                "seeded earlier the same day and timed again as it was (CIRCLE_BENCH_REUSE_*; \
+                 seeding not timed)"
+                    .to_owned()
+            } else {
+                format!("seeded in {:.0} s", run.seeded.took.as_secs_f64())
+            },
             run.shown
                 .iter()
                 .map(|(f, words)| format!("{} {words}", f.title()))
