@@ -328,11 +328,26 @@ pub struct Tally {
     pub observations: usize,
 }
 
-/// The seeded database: what it holds, how long seeding took, the day it ends.
+impl Tally {
+    /// Adds one person's records (not the people, counted once).
+    fn add(&mut self, theirs: &Tally) {
+        self.meetings += theirs.meetings;
+        self.actions += theirs.actions;
+        self.disagreements += theirs.disagreements;
+        self.attendances += theirs.attendances;
+        self.referrals += theirs.referrals;
+        self.answers += theirs.answers;
+        self.goals += theirs.goals;
+        self.observations += theirs.observations;
+    }
+}
+
+/// The seeded database: what it holds, how long seeding took (`None` when it was seeded
+/// before, `CIRCLE_BENCH_REUSE_*`), the day it ends.
 #[derive(Debug, Clone, Copy)]
 pub struct Seeded {
     pub tally: Tally,
-    pub took: Duration,
+    pub took: Option<Duration>,
     pub today: Date,
     /// The moment the records were written up to.
     pub now_ms: i64,
@@ -381,21 +396,14 @@ pub async fn seed(store: &dyn Store, people: usize) -> Result<Seeded> {
             pushed.applied == edits.len() as u64,
             "person {p}'s reviews did not all apply: {pushed}"
         );
-        tally.meetings += theirs.meetings;
-        tally.actions += theirs.actions;
-        tally.disagreements += theirs.disagreements;
-        tally.attendances += theirs.attendances;
-        tally.referrals += theirs.referrals;
-        tally.answers += theirs.answers;
-        tally.goals += theirs.goals;
-        tally.observations += theirs.observations;
+        tally.add(&theirs);
         if (p + 1) % 1_000 == 0 {
             crate::progress(&format!("governance: {} people seeded", p + 1));
         }
     }
     Ok(Seeded {
         tally,
-        took: started.elapsed(),
+        took: Some(started.elapsed()),
         today,
         now_ms,
     })
@@ -412,19 +420,12 @@ fn reseeded(people: usize) -> Result<Seeded> {
     };
     for p in 0..people {
         let (_, theirs) = reviews(p, today, &mut rng);
-        tally.meetings += theirs.meetings;
-        tally.actions += theirs.actions;
-        tally.disagreements += theirs.disagreements;
-        tally.attendances += theirs.attendances;
-        tally.referrals += theirs.referrals;
-        tally.answers += theirs.answers;
-        tally.goals += theirs.goals;
-        tally.observations += theirs.observations;
+        tally.add(&theirs);
     }
     crate::progress("governance: the database was seeded before; nothing written");
     Ok(Seeded {
         tally,
-        took: Duration::ZERO,
+        took: None,
         today,
         now_ms,
     })
@@ -597,13 +598,12 @@ pub fn rows(report: &mut Report, run: &Run) {
         1,
         format!(
             "{backend}: {}; this month as the page shows it: {}; the page's HTML {} KiB.",
-            if run.seeded.took.is_zero() {
-                "seeded earlier the same day and timed again as it was (CIRCLE_BENCH_REUSE_*; \
-                 seeding not timed)"
-                    .to_owned()
-            } else {
-                format!("seeded in {:.0} s", run.seeded.took.as_secs_f64())
-            },
+            run.seeded.took.map_or_else(
+                || "seeded earlier the same day and timed again as it was \
+                    (CIRCLE_BENCH_REUSE_*; seeding not timed)"
+                    .to_owned(),
+                |took| format!("seeded in {:.0} s", took.as_secs_f64())
+            ),
             run.shown
                 .iter()
                 .map(|(f, words)| format!("{} {words}", f.title()))
