@@ -394,6 +394,27 @@ impl Month {
         months
     }
 
+    /// Whether this month's figures are settled on `today`: from the third month after it,
+    /// when every rule's wait for a record of the month has ended (the longest, a
+    /// disagreement's 20 working days, ends within seven weeks of the month's last day), so
+    /// its counts change only when a record, a person's service, the calendar or the rules
+    /// do. A settled month's figures may be kept rather than counted again.
+    pub fn settled_on(self, today: Date) -> bool {
+        self <= Month::of(today).previous().previous().previous()
+    }
+
+    /// Whether a change made on `today` to a record of this month must mark the month's kept
+    /// figures out of date: a settled month, and the month before it settles (a margin for
+    /// servers whose clocks differ and for a change that commits as a month ends).
+    pub fn kept_on(self, today: Date) -> bool {
+        self <= Month::last_kept_on(today)
+    }
+
+    /// The last month a change made on `today` must mark (see [`Month::kept_on`]).
+    pub fn last_kept_on(today: Date) -> Month {
+        Month::of(today).previous().previous()
+    }
+
     /// "November 2026".
     pub fn words(self) -> String {
         match self.first_day() {

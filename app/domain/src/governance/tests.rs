@@ -73,6 +73,36 @@ fn the_calendar_covers_every_day_of_the_known_years_in_order() {
     );
 }
 
+#[test]
+fn a_month_settles_on_the_first_day_of_the_third_month_after_it_once_every_wait_has_ended() {
+    let september: Month = "2026-09".parse().expect("month");
+    assert!(!september.settled_on(date("2026-11-30")));
+    assert!(september.settled_on(date("2026-12-01")));
+    assert!(!september.kept_on(date("2026-10-31")));
+    assert!(september.kept_on(date("2026-11-01")));
+    assert!(
+        "2026-10"
+            .parse::<Month>()
+            .expect("month")
+            .settled_on(date("2027-01-01"))
+    );
+    // Every rule that waits for time has stopped waiting for each day of a month by the first
+    // day of the third month after it: working days (a disagreement's 20 are the most),
+    // calendar days (an agenda's, counted before the meeting) and hours (an advocate's 48).
+    let days = calendar_days().expect("calendar");
+    let longest = i64::from(DISAGREEMENT_WORKING_DAYS.max(SUMMARY_WORKING_DAYS));
+    for d in days.iter().take_while(|d| d.day < date("2028-09-01")) {
+        let mut settles = Month::of(d.day);
+        for _ in 0..3 {
+            settles = settles.next();
+        }
+        let first = day_of(&days, settles.first_day().expect("first day"));
+        assert!(Month::of(d.day).settled_on(first.day));
+        assert!(first.working_from > d.working_upto + longest, "{}", d.day);
+        assert!(first.epoch_day * 86_400_000 > (d.epoch_day + 1) * 86_400_000 + ADVOCATE_WITHIN_MS);
+    }
+}
+
 proptest! {
     /// The store's SQL decides "done within N working days" and "N working days have passed"
     /// from the calendar's two numbers: the same answers as the deadlines the reviews page
