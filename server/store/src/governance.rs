@@ -12,8 +12,8 @@
 //! Binds: `$1` the first month's first day, `$2` the day after the last month, `$3` today (in
 //! the UK), `$4` now (milliseconds since 1970), then the services.
 
-use domain::PersonId;
-use domain::governance::{CalendarDay, Counted, Figure, Month};
+use domain::governance::{CalendarDay, Count, Counted, Figure, FigureCount, Month};
+use domain::{PersonId, ServiceId};
 
 use crate::StoreError;
 use crate::accounts::uuid;
@@ -36,6 +36,10 @@ pub(crate) struct Rule {
     counted: String,
     met: String,
     anchor: &'static str,
+    /// The other report tables the rule reads, each with the months a change to one of its
+    /// rows touches: a `SELECT service_id, month` for the row of person `$1` and id `$2`
+    /// (see [`bump_sql`]).
+    through: Vec<(&'static str, String)>,
 }
 
 /// A meeting counts unless it was cancelled.
@@ -79,6 +83,7 @@ fn within_working_days(
         counted: format!("{alias}.day IS NOT NULL OR t.working_from > d.working_upto + {n}"),
         met: format!("{alias}.working_from <= d.working_upto + {n}"),
         anchor: "x.id",
+        through: Vec::new(),
     }
 }
 
@@ -100,6 +105,15 @@ pub(crate) fn rule(figure: Figure) -> Rule {
                   AND w.taking_part_as IN ('family', 'advocate') AND w.how IS NOT NULL)"
                 .to_owned(),
             anchor: "x.id",
+            // Who took part counts in their meeting's month.
+            through: vec![(
+                "report_attendance",
+                "SELECT p.service_id AS service_id, substr(m.starts_at_day, 1, 7) AS month \
+                 FROM report_attendance w JOIN report_meeting m ON m.person_id = w.person_id \
+                 AND m.id = w.parent_id JOIN people p ON p.id = w.person_id \
+                 WHERE w.person_id = $1 AND w.id = $2"
+                    .to_owned(),
+            )],
         },
         // A meeting's summary, within 5 working days of the meeting.
         Figure::Summaries => within_working_days(
@@ -125,6 +139,7 @@ pub(crate) fn rule(figure: Figure) -> Rule {
             ),
             met: format!("a.epoch_day <= d.epoch_day - {AGENDA_DUE_DAYS_BEFORE}"),
             anchor: "x.id",
+            through: Vec::new(),
         },
         // An action: done on or before its due date; counted once done or once past due.
         Figure::Actions => Rule {
@@ -135,6 +150,7 @@ pub(crate) fn rule(figure: Figure) -> Rule {
             counted: "x.done_on IS NOT NULL OR x.due_on < $3".to_owned(),
             met: "x.done_on IS NOT NULL AND x.done_on <= x.due_on".to_owned(),
             anchor: "x.id",
+            through: Vec::new(),
         },
         // A disagreement, resolved within 20 working days of being raised.
         Figure::Disagreements => within_working_days(
@@ -157,6 +173,7 @@ pub(crate) fn rule(figure: Figure) -> Rule {
                 "x.engaged_at IS NOT NULL AND x.engaged_at <= x.arose_at + {ADVOCATE_WITHIN_MS}"
             ),
             anchor: "x.id",
+            through: Vec::new(),
         },
         // An answer to "I feel involved", by whose it is: met with a face from "mostly" up.
         Figure::FeltInvolved => felt_involved("person"),
@@ -174,6 +191,7 @@ pub(crate) fn rule(figure: Figure) -> Rule {
             counted: "1 = 1".to_owned(),
             met: "x.status = 'achieved'".to_owned(),
             anchor: "x.id",
+            through: Vec::new(),
         },
     }
 }
@@ -188,6 +206,7 @@ fn felt_involved(voice: &str) -> Rule {
         counted: format!("x.voice = '{voice}'"),
         met: format!("x.score >= {FELT_INVOLVED_FROM}"),
         anchor: "x.parent_id",
+        through: Vec::new(),
     }
 }
 
@@ -206,6 +225,14 @@ fn against_baseline(measure: &str, better: &str) -> Rule {
         counted: format!("m.measure = '{measure}' AND m.baseline IS NOT NULL"),
         met: format!("x.value {better} m.baseline"),
         anchor: "x.parent_id",
+        // A measure's type and baseline count in the month of each of its counts.
+        through: vec![(
+            "report_measure",
+            "SELECT p.service_id AS service_id, substr(o.observed_on, 1, 7) AS month \
+             FROM report_observation o JOIN people p ON p.id = o.person_id \
+             WHERE o.person_id = $1 AND o.parent_id = $2"
+                .to_owned(),
+        )],
     }
 }
 
@@ -252,6 +279,189 @@ pub(crate) fn passes() -> Vec<Vec<Figure>> {
         }
     }
     passes
+}
+
+// Kept figures. A settled month's figures (`Month::settled_on`) change only when what they
+// are counted from changes, so each service's are kept once counted (`governance_cells`,
+// `governance_cell_counts`) and a dashboard counts again only the months still changing and
+// any kept month marked out of date. A cell is marked (its `stamp` goes up) in the same
+// transaction as the change: by the records engine for each record written whose report row
+// a rule reads ([`bump_sql`], before and after its row changes, for the months of both), by a
+// person's move to another service ([`BUMP_ON_MOVE`]) and, for every cell, at each start
+// ([`BUMP_ALL`]: the rules, the calendar or the report tables may have changed). A count is
+// kept with the stamp read *before* it was counted ([`FILL_CELL`] keeps it only if the stamp
+// is still that), so a change that commits while it is counted leaves it out of date, never
+// kept as current.
+
+/// The months a change to one row of `table` (person `$1`, id `$2`) touches: those of each
+/// rule counting that table's rows by their own day, and those each rule reading it
+/// `through` another says.
+fn touches(table: &str) -> Vec<String> {
+    let mut selects: Vec<String> = Vec::new();
+    for figure in Figure::ALL {
+        let r = rule(figure);
+        let mut mine = r
+            .through
+            .iter()
+            .filter(|(t, _)| *t == table)
+            .map(|(_, sql)| sql.clone())
+            .collect::<Vec<_>>();
+        if r.table == table {
+            mine.push(format!(
+                "SELECT p.service_id AS service_id, substr(x.{day}, 1, 7) AS month \
+                 FROM {table} x JOIN people p ON p.id = x.person_id \
+                 WHERE x.person_id = $1 AND x.id = $2",
+                day = r.day
+            ));
+        }
+        for sql in mine {
+            if !selects.contains(&sql) {
+                selects.push(sql);
+            }
+        }
+    }
+    selects
+}
+
+/// For a record whose report row is in `table`: the statement that marks out of date the
+/// kept months its row touches, for person `$1`, record `$2`, months up to `$3` (those a
+/// change on this day must mark: `Month::kept_on`). Run before the row changes and after, it
+/// marks the months of the row as it was and as it is. None when no rule reads the table.
+pub(crate) fn bump_sql(table: &str) -> Option<String> {
+    let selects = touches(table);
+    (!selects.is_empty()).then(|| {
+        format!(
+            "INSERT INTO governance_cells (service_id, month, stamp) \
+             SELECT DISTINCT service_id, month, 1 FROM ({}) touched \
+             WHERE month IS NOT NULL AND month <= $3 \
+             ON CONFLICT (service_id, month) DO UPDATE SET stamp = governance_cells.stamp + 1",
+            selects.join(" UNION ")
+        )
+    })
+}
+
+/// Every kept month out of date (at each start).
+pub(crate) const BUMP_ALL: &str = "UPDATE governance_cells SET stamp = stamp + 1";
+
+/// Before person `$1` is given service `$2`: the kept months of the service they leave and of
+/// the one they join are out of date (nothing when they are new or stay).
+pub(crate) const BUMP_ON_MOVE: &str = "UPDATE governance_cells SET stamp = stamp + 1 \
+    WHERE service_id IN (SELECT service_id FROM people WHERE id = $1 AND service_id <> $2) \
+    OR (service_id = $2 AND EXISTS (SELECT 1 FROM people WHERE id = $1 AND service_id <> $2))";
+
+/// A cell's counts kept at stamp `$3`, if its stamp is still that: one row affected when kept.
+pub(crate) const FILL_CELL: &str = "INSERT INTO governance_cells \
+    (service_id, month, stamp, filled) VALUES ($1, $2, $3, $3) \
+    ON CONFLICT (service_id, month) DO UPDATE SET filled = excluded.filled \
+    WHERE governance_cells.stamp = excluded.stamp";
+
+pub(crate) const DELETE_CELL_COUNTS: &str =
+    "DELETE FROM governance_cell_counts WHERE service_id = $1 AND month = $2";
+
+/// The insert of `n` counts of one cell (`$1` service, `$2` month; then figure, met and
+/// counted of each).
+pub(crate) fn insert_cell_counts_sql(n: usize) -> String {
+    let rows: Vec<String> = (0..n)
+        .map(|i| format!("($1, $2, ${}, ${}, ${})", 3 + 3 * i, 4 + 3 * i, 5 + 3 * i))
+        .collect();
+    format!(
+        "INSERT INTO governance_cell_counts (service_id, month, figure, met, counted) VALUES {}",
+        rows.join(", ")
+    )
+}
+
+/// The cells of the months `$1` to `$2` (inclusive) of the `n` services bound from `$3` on,
+/// each with its counts: service, month, stamp, filled, then figure, met and counted (none
+/// for a cell with nothing counted).
+pub(crate) fn kept_sql(n: usize) -> String {
+    let services: Vec<String> = (3..3 + n).map(|i| format!("${i}")).collect();
+    format!(
+        "SELECT c.service_id, c.month, c.stamp, c.filled, k.figure, k.met, k.counted \
+         FROM governance_cells c LEFT JOIN governance_cell_counts k \
+         ON k.service_id = c.service_id AND k.month = c.month \
+         WHERE c.month >= $1 AND c.month <= $2 AND c.service_id IN ({})",
+        services.join(", ")
+    )
+}
+
+/// A row of [`kept_sql`].
+pub(crate) type KeptRow = (
+    String,
+    String,
+    i64,
+    Option<i64>,
+    Option<String>,
+    Option<i64>,
+    Option<i64>,
+);
+
+/// A cell to count again: its service and month, and the stamp it was read at (0 for one
+/// never marked nor kept).
+pub(crate) type Stale = (ServiceId, Month, i64);
+
+/// From the cells read for `settled` (settled months) of `services`: the counts still kept,
+/// and the cells to count again.
+pub(crate) fn kept_from_rows(
+    rows: Vec<KeptRow>,
+    services: &[ServiceId],
+    settled: &[Month],
+) -> Result<(Vec<FigureCount>, Vec<Stale>), StoreError> {
+    use std::collections::HashMap;
+    let mut cells: HashMap<(ServiceId, Month), (i64, bool, Vec<FigureCount>)> = HashMap::new();
+    for (service, month, stamp, filled, figure, met, counted) in rows {
+        let service = ServiceId(uuid("governance_cells.service_id", &service)?);
+        let month: Month = month.parse().map_err(StoreError::Corrupt)?;
+        let cell = cells
+            .entry((service, month))
+            .or_insert_with(|| (stamp, filled == Some(stamp), Vec::new()));
+        if let (Some(figure), Some(met), Some(counted)) = (figure, met, counted) {
+            let figure = Figure::of(&figure)
+                .ok_or_else(|| StoreError::Corrupt(format!("no such figure: {figure}")))?;
+            cell.2.push(FigureCount {
+                service,
+                month,
+                figure,
+                count: Count {
+                    met: u64::try_from(met).unwrap_or(0),
+                    counted: u64::try_from(counted).unwrap_or(0),
+                },
+            });
+        }
+    }
+    let mut kept = Vec::new();
+    let mut stale = Vec::new();
+    for service in services {
+        for month in settled {
+            match cells.remove(&(*service, *month)) {
+                Some((_, true, counts)) => kept.extend(counts),
+                Some((stamp, false, _)) => stale.push((*service, *month, stamp)),
+                None => stale.push((*service, *month, 0)),
+            }
+        }
+    }
+    Ok((kept, stale))
+}
+
+/// The months from `from` to `to`, inclusive (none when `to` is before `from`).
+pub(crate) fn months(from: Month, to: Month) -> Vec<Month> {
+    let mut months = Vec::new();
+    let mut m = from;
+    while m <= to {
+        months.push(m);
+        m = m.next();
+    }
+    months
+}
+
+/// What to count for the cells out of date: their services, over the months from the first to
+/// the last (the cells between that are kept are counted too, and not used).
+pub(crate) fn stale_range(stale: &[Stale]) -> Option<(Vec<ServiceId>, Month, Month)> {
+    let first = stale.iter().map(|s| s.1).min()?;
+    let last = stale.iter().map(|s| s.1).max()?;
+    let mut services: Vec<ServiceId> = stale.iter().map(|s| s.0).collect();
+    services.sort();
+    services.dedup();
+    Some((services, first, last))
 }
 
 /// `FROM … WHERE …` of the rows `rules` (all over the same rows) look at: their joins once
@@ -466,11 +676,15 @@ pub(crate) fn insert_calendar_sql(days: &[CalendarDay]) -> Vec<String> {
         .collect()
 }
 
+/// The day `now_ms` falls on in the UK.
+pub(crate) fn day(now_ms: i64) -> Result<domain::calendar::Date, StoreError> {
+    domain::calendar::Date::of_ms_in_london(now_ms)
+        .ok_or_else(|| StoreError::Corrupt(format!("no day for the moment {now_ms}")))
+}
+
 /// `$3`: the day `now_ms` falls on in the UK.
 pub(crate) fn today(now_ms: i64) -> Result<String, StoreError> {
-    domain::calendar::Date::of_ms_in_london(now_ms)
-        .map(|d| d.to_string())
-        .ok_or_else(|| StoreError::Corrupt(format!("no day for the moment {now_ms}")))
+    day(now_ms).map(|d| d.to_string())
 }
 
 /// `$1` and `$2`: the first day of `from` and the first day after `to`.
@@ -524,6 +738,88 @@ mod tests {
         assert_eq!(sql.matches("JOIN calendar_days t ").count(), 1);
         assert_eq!(sql.matches("SUM(").count(), 4);
         assert!(sql.contains("p.service_id IN ($5, $6)"));
+    }
+
+    /// The report tables named in `sql`.
+    fn tables_in(sql: &str) -> Vec<String> {
+        sql.match_indices("report_")
+            .map(|(i, _)| {
+                sql[i..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_report_table_a_rule_reads_marks_the_kept_months_a_change_to_it_touches() {
+        for figure in Figure::ALL {
+            let r = rule(figure);
+            let read = r.joins.join(" ") + " " + &r.counted + " " + &r.met;
+            for table in tables_in(&read).into_iter().chain([r.table.to_owned()]) {
+                let bump = bump_sql(&table).unwrap_or_else(|| panic!("{figure:?}: {table}"));
+                let own = table == r.table;
+                let through = r
+                    .through
+                    .iter()
+                    .any(|(t, sql)| *t == table && bump.contains(sql));
+                assert!(
+                    own || through,
+                    "{figure:?} reads {table} and nothing marks it"
+                );
+            }
+        }
+        assert!(bump_sql("report_about_me").is_none());
+        // Who took part counts in the meeting's month; a measure's baseline in its counts'.
+        let attendance = bump_sql("report_attendance").expect("attendance");
+        assert!(attendance.contains("substr(m.starts_at_day, 1, 7)"));
+        let measure = bump_sql("report_measure").expect("measure");
+        assert!(measure.contains("o.parent_id = $2"));
+        assert!(measure.contains("month <= $3"));
+    }
+
+    fn service(n: u128) -> ServiceId {
+        ServiceId(uuid::Uuid::from_u128(n))
+    }
+
+    #[test]
+    fn a_cell_is_used_only_while_its_counts_are_of_its_stamp_and_a_missing_one_is_counted() {
+        let (a, b) = (service(1), service(2));
+        let settled: Vec<Month> = ["2026-07", "2026-08"]
+            .iter()
+            .map(|m| m.parse().expect("month"))
+            .collect();
+        let row = |s: ServiceId, m: &str, stamp, filled, figure: Option<&str>| -> KeptRow {
+            (
+                s.to_string(),
+                m.to_owned(),
+                stamp,
+                filled,
+                figure.map(str::to_owned),
+                figure.map(|_| 3),
+                figure.map(|_| 4),
+            )
+        };
+        let rows = vec![
+            row(a, "2026-07", 2, Some(2), Some("summaries")),
+            row(a, "2026-07", 2, Some(2), Some("actions")),
+            row(a, "2026-08", 5, Some(4), Some("summaries")),
+            row(b, "2026-07", 1, Some(1), None),
+        ];
+        let (kept, stale) = kept_from_rows(rows, &[a, b], &settled).expect("rows");
+        assert_eq!(kept.len(), 2);
+        assert!(kept.iter().all(|c| c.service == a && c.month == settled[0]));
+        assert_eq!(stale, vec![(a, settled[1], 5), (b, settled[1], 0)]);
+        assert_eq!(
+            stale_range(&stale),
+            Some((vec![a, b], settled[1], settled[1]))
+        );
+        assert_eq!(stale_range(&[]), None);
+        let (nov, dec): (Month, Month) =
+            ("2025-11".parse().expect("m"), "2026-12".parse().expect("m"));
+        assert_eq!(months(nov, dec).len(), 14);
+        assert!(months(dec, nov).is_empty());
     }
 
     #[test]

@@ -462,6 +462,12 @@ pub(crate) enum Arg {
 #[derive(Debug, Default)]
 pub(crate) struct Writes {
     pub statements: Vec<(String, Vec<Arg>)>,
+    /// Made at start, before the report tables are ready: no kept governance figure is
+    /// marked (start marks them all once it is done).
+    at_start: bool,
+    /// The last month whose kept governance figures a record written now marks
+    /// (`Month::last_kept_on`), worked out at the first record that needs it.
+    last_kept: Option<String>,
 }
 
 /// Binds every value of `$args` to `$query`, in order.
@@ -487,6 +493,43 @@ const MAX_ARGS_PER_TRIP: usize = 8_000;
 impl Writes {
     pub fn add(&mut self, sql: &str, args: Vec<Arg>) {
         self.statements.push((sql.to_owned(), args));
+    }
+
+    /// Writes made at start (see `at_start`).
+    pub fn at_start() -> Writes {
+        Writes {
+            at_start: true,
+            ..Writes::default()
+        }
+    }
+
+    /// Marks the kept governance figures of the months a record's report row in `table`
+    /// touches (see `governance::bump_sql`); before its row changes and after.
+    fn mark_kept_figures(&mut self, table: &str, pid: &str, id: &str) {
+        if self.at_start {
+            return;
+        }
+        let Some(bump) = crate::governance::bump_sql(table) else {
+            return;
+        };
+        let last = self
+            .last_kept
+            .get_or_insert_with(|| {
+                domain::calendar::Date::of_ms_in_london(crate::now_ms()).map_or_else(
+                    // A clock Circle cannot read as a day: every month.
+                    || "9999-12".to_owned(),
+                    |today| domain::governance::Month::last_kept_on(today).to_string(),
+                )
+            })
+            .clone();
+        self.add(
+            &bump,
+            vec![
+                Arg::Text(pid.to_owned()),
+                Arg::Text(id.to_owned()),
+                Arg::Text(last),
+            ],
+        );
     }
 
     /// A record's row, and its row in its kind's report table when the kind has one.
@@ -522,7 +565,11 @@ impl Writes {
                         Cell::Number(n) => Arg::MaybeInt(n),
                     }),
             );
+            let table = report_table(kind);
+            let id = record.id.to_string();
+            self.mark_kept_figures(&table, pid, &id);
             self.add(&upsert, args);
+            self.mark_kept_figures(&table, pid, &id);
         }
     }
 

@@ -213,6 +213,11 @@ macro_rules! sql_store {
                 };
                 for p in &data.people {
                     let pid = p.id.to_string();
+                    sqlx::query($crate::governance::BUMP_ON_MOVE)
+                        .bind(&pid)
+                        .bind(p.service_id.to_string())
+                        .execute(&mut *tx)
+                        .await?;
                     sqlx::query(UPSERT_PERSON)
                         .bind(&pid)
                         .bind(p.service_id.to_string())
@@ -340,6 +345,11 @@ macro_rules! sql_store {
                 audit: &domain::audit::AuditEvent,
             ) -> Result<bool, $crate::StoreError> {
                 let mut tx = self.pool.begin().await?;
+                sqlx::query($crate::governance::BUMP_ON_MOVE)
+                    .bind(person.to_string())
+                    .bind(to.to_string())
+                    .execute(&mut *tx)
+                    .await?;
                 let moved = sqlx::query($crate::sql::MOVE_PERSON)
                     .bind(person.to_string())
                     .bind(from.to_string())
@@ -1212,35 +1222,69 @@ macro_rules! sql_store {
                 to: domain::governance::Month,
                 now_ms: i64,
             ) -> Result<Vec<domain::governance::FigureCount>, $crate::StoreError> {
-                use domain::governance::{Count, FigureCount};
+                use $crate::governance as g;
+                use domain::governance::{Count, FigureCount, Month};
                 if services.is_empty() {
                     return Ok(Vec::new());
                 }
-                let (start, end) = $crate::governance::bounds(from, to)?;
-                let today = $crate::governance::today(now_ms)?;
-                // Each pass over a table on its own connection, at once.
-                let mut passes = tokio::task::JoinSet::new();
-                for figures in $crate::governance::passes() {
-                    let sql = $crate::governance::counts_sql(&figures, services.len());
-                    let binds = (start.clone(), end.clone(), today.clone());
-                    let services: Vec<String> = services.iter().map(|s| s.to_string()).collect();
-                    let pool = self.pool.clone();
-                    passes.spawn(async move {
-                        let mut query = sqlx::query(&sql)
-                            .bind(binds.0)
-                            .bind(binds.1)
-                            .bind(binds.2)
-                            .bind(now_ms);
-                        for service in services {
-                            query = query.bind(service);
-                        }
-                        let rows = query.fetch_all(&pool).await?;
-                        Ok::<_, $crate::StoreError>((figures, rows))
-                    });
+                let today = g::today(now_ms)?;
+                // Settled as of the earlier of `now_ms` and this server's clock: a month is
+                // kept only once the changes made to it now mark it (`Month::kept_on`).
+                let settled_on = g::day(now_ms.min($crate::now_ms()))?;
+                let (settled, live): (Vec<Month>, Vec<Month>) = g::months(from, to)
+                    .into_iter()
+                    .partition(|m| m.settled_on(settled_on));
+                // The settled months' kept counts, and the cells to count again.
+                let mut counts: Vec<FigureCount> = Vec::new();
+                let mut stale: Vec<g::Stale> = Vec::new();
+                if let (Some(first), Some(last)) = (settled.first(), settled.last()) {
+                    let sql = g::kept_sql(services.len());
+                    let mut query = sqlx::query_as::<_, g::KeptRow>(&sql)
+                        .bind(first.to_string())
+                        .bind(last.to_string());
+                    for s in services {
+                        query = query.bind(s.to_string());
+                    }
+                    let rows = query.fetch_all(&self.pool).await?;
+                    let (kept, again) = g::kept_from_rows(rows, services, &settled)?;
+                    counts.extend(kept);
+                    stale = again;
                 }
-                let mut counts = Vec::new();
+                // What is counted: the months still changing, for every service; the cells out
+                // of date. Each pass over a table of each on its own connection, at once.
+                let mut ranges: Vec<(Vec<domain::ServiceId>, Month, Month, bool)> = Vec::new();
+                if let (Some(first), Some(last)) = (live.first(), live.last()) {
+                    ranges.push((services.to_vec(), *first, *last, false));
+                }
+                if let Some((services, first, last)) = g::stale_range(&stale) {
+                    ranges.push((services, first, last, true));
+                }
+                let mut passes = tokio::task::JoinSet::new();
+                for (services, first, last, again) in ranges {
+                    let (start, end) = g::bounds(first, last)?;
+                    for figures in g::passes() {
+                        let sql = g::counts_sql(&figures, services.len());
+                        let binds = (start.clone(), end.clone(), today.clone());
+                        let services: Vec<String> =
+                            services.iter().map(|s| s.to_string()).collect();
+                        let pool = self.pool.clone();
+                        passes.spawn(async move {
+                            let mut query = sqlx::query(&sql)
+                                .bind(binds.0)
+                                .bind(binds.1)
+                                .bind(binds.2)
+                                .bind(now_ms);
+                            for service in services {
+                                query = query.bind(service);
+                            }
+                            let rows = query.fetch_all(&pool).await?;
+                            Ok::<_, $crate::StoreError>((again, figures, rows))
+                        });
+                    }
+                }
+                let mut counted_again: Vec<FigureCount> = Vec::new();
                 while let Some(done) = passes.join_next().await {
-                    let (figures, rows) = done.map_err(|e| {
+                    let (again, figures, rows) = done.map_err(|e| {
                         $crate::StoreError::Corrupt(format!("a governance count stopped: {e}"))
                     })??;
                     for row in rows {
@@ -1251,13 +1295,15 @@ macro_rules! sql_store {
                             "people.service_id",
                             &service,
                         )?);
-                        let month: domain::governance::Month =
-                            month.parse().map_err($crate::StoreError::Corrupt)?;
+                        let month: Month = month.parse().map_err($crate::StoreError::Corrupt)?;
+                        if again && !stale.iter().any(|c| (c.0, c.1) == (service, month)) {
+                            continue;
+                        }
                         for (i, figure) in figures.iter().enumerate() {
                             let met: i64 = row.try_get(2 + 2 * i)?;
                             let counted: i64 = row.try_get(3 + 2 * i)?;
                             if counted > 0 {
-                                counts.push(FigureCount {
+                                let count = FigureCount {
                                     service,
                                     month,
                                     figure: *figure,
@@ -1265,9 +1311,63 @@ macro_rules! sql_store {
                                         met: u64::try_from(met).unwrap_or(0),
                                         counted: u64::try_from(counted).unwrap_or(0),
                                     },
-                                });
+                                };
+                                if again {
+                                    counted_again.push(count);
+                                }
+                                counts.push(count);
                             }
                         }
+                    }
+                }
+                // Kept for the next reader. A count that cannot be kept is counted again next
+                // time; this reader has its figures either way.
+                if !stale.is_empty() {
+                    let kept: Result<(), $crate::StoreError> = async {
+                        let mut tx = self.pool.begin().await?;
+                        for (service, month, stamp) in &stale {
+                            let (service, month) = (service.to_string(), month.to_string());
+                            let filled = sqlx::query(g::FILL_CELL)
+                                .bind(&service)
+                                .bind(&month)
+                                .bind(*stamp)
+                                .execute(&mut *tx)
+                                .await?
+                                .rows_affected();
+                            if filled == 0 {
+                                continue;
+                            }
+                            sqlx::query(g::DELETE_CELL_COUNTS)
+                                .bind(&service)
+                                .bind(&month)
+                                .execute(&mut *tx)
+                                .await?;
+                            let cell: Vec<&FigureCount> = counted_again
+                                .iter()
+                                .filter(|c| {
+                                    c.service.to_string() == service
+                                        && c.month.to_string() == month
+                                })
+                                .collect();
+                            if cell.is_empty() {
+                                continue;
+                            }
+                            let sql = g::insert_cell_counts_sql(cell.len());
+                            let mut query = sqlx::query(&sql).bind(&service).bind(&month);
+                            for c in cell {
+                                query = query
+                                    .bind(c.figure.key())
+                                    .bind(i64::try_from(c.count.met).unwrap_or(i64::MAX))
+                                    .bind(i64::try_from(c.count.counted).unwrap_or(i64::MAX));
+                            }
+                            query.execute(&mut *tx).await?;
+                        }
+                        tx.commit().await?;
+                        Ok(())
+                    }
+                    .await;
+                    if let Err(e) = kept {
+                        tracing::warn!("governance figures not kept (counted again next time): {e}");
                     }
                 }
                 counts.sort_by_key(|c| (c.service, c.month, c.figure));
@@ -1836,7 +1936,7 @@ macro_rules! prepare_records {
         let plans: Vec<(String, String, i64, String)> = sqlx::query_as(SELECT_UNMOVED_PLANS)
             .fetch_all(&mut *tx)
             .await?;
-        let mut writes = Writes::default();
+        let mut writes = Writes::at_start();
         for (person, state, version, about_me) in plans {
             let (_, records, version) = moved_plan(&person, &state, version, &about_me)?;
             for record in &records {
@@ -1919,7 +2019,7 @@ macro_rules! prepare_records {
                 .bind(kind.name)
                 .fetch_all(&mut *tx)
                 .await?;
-                let mut writes = Writes::default();
+                let mut writes = Writes::at_start();
                 for (person, k, id, parent, topic, version, deleted, body) in rows {
                     let record = record_from_row((k, id, parent, topic, version, deleted, body))?;
                     writes.record(&person, &record, catalog, UPSERT_RECORD);
@@ -1945,6 +2045,11 @@ macro_rules! prepare_records {
             }
             tx.commit().await?;
         }
+        // The rules, the calendar or the report tables may have changed: no governance figure
+        // kept before this start is used again until counted again.
+        sqlx::query($crate::governance::BUMP_ALL)
+            .execute(pool)
+            .await?;
     }};
 }
 pub(crate) use prepare_records;

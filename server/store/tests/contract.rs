@@ -80,6 +80,7 @@ contract!(
     nobody_joins_the_circle_of_someone_whose_support_has_ended,
     the_outbox_gives_each_letter_to_one_sender_retries_failures_and_keeps_who_was_sent_what,
     the_governance_figures_count_what_was_recorded_per_service_and_month,
+    a_settled_months_kept_figures_are_counted_again_after_any_change_they_are_counted_from,
     a_grid_score_is_kept_per_service_quarter_and_dimension_and_replaced_when_scored_again,
     a_case_sampling_draw_is_kept_once_per_service_and_quarter_and_findings_are_replaced,
 );
@@ -3126,6 +3127,261 @@ async fn the_governance_figures_count_what_was_recorded_per_service_and_month(
         .find(|c| c.figure == Figure::Advocates)
         .map(|c| c.count);
     assert_eq!(advocates, Some(of(0, 1)));
+}
+
+/// A settled month's figures are kept once counted (issue 14, item 6), and counted again after
+/// every change they are counted from: a record of the month changed, moved to another month
+/// or removed; who took part in one of its meetings; a measure's baseline; the person's move to
+/// another service; a start. June 2026 has settled by midday on 4 December 2026.
+/// Pushes every edit `device` made to Maggie's record (those pushed before are answered again
+/// as they were); each must be applied.
+async fn push_all(store: &dyn Store, device: &Device) {
+    let acks = store
+        .sync_push(demo::MAGGIE, device.client, &device.push_request())
+        .await
+        .expect("push");
+    assert!(
+        acks.iter().all(|a| matches!(a.outcome, Outcome::Applied)),
+        "{acks:?}"
+    );
+}
+
+/// `service`'s participation, agendas, summaries, actions and prompts (met, counted) in May and
+/// June 2026, as of `today`.
+async fn kept_figures(
+    store: &dyn Store,
+    service: domain::ServiceId,
+    today: i64,
+) -> [[(u64, u64); 2]; 5] {
+    use domain::governance::{Figure, Month};
+    let june: Month = "2026-06".parse().expect("month");
+    let may = june.previous();
+    let counts = store
+        .governance_counts(&[service], may, june, today)
+        .await
+        .expect("counts");
+    [
+        Figure::Participation,
+        Figure::Agendas,
+        Figure::Summaries,
+        Figure::Actions,
+        Figure::Prompts,
+    ]
+    .map(|f| {
+        [may, june].map(|m| {
+            counts
+                .iter()
+                .find(|c| c.figure == f && c.month == m)
+                .map(|c| (c.count.met, c.count.counted))
+                .unwrap_or_default()
+        })
+    })
+}
+
+async fn a_settled_months_kept_figures_are_counted_again_after_any_change_they_are_counted_from(
+    store: Arc<dyn Store>,
+    url: String,
+) {
+    use domain::records::kinds::{ACTIONS, ATTENDANCES, GOALS, MEASURES, MEETINGS, OBSERVATIONS};
+    store::load_demo(store.as_ref()).await.expect("demo");
+    let backend = store.backend();
+    let date = |d: &str| Value::Date(day(d));
+    let choice = |c: &str| Value::Choice(c.to_owned());
+    let set = |kind: &str, n: u128, field: &str, before: Value, after: Value| RecordOp::Set {
+        kind: kind.into(),
+        id: Uuid::from_u128(n),
+        field: field.into(),
+        before,
+        after,
+    };
+    let mut maggie = replica(store.as_ref(), 1).await;
+    for op in [
+        // A meeting on Wednesday 10 June: agenda 5 days before, summary 2 days after.
+        create(
+            MEETINGS,
+            1,
+            None,
+            &[
+                ("title", Value::Text("June review".into())),
+                ("starts_at", midday("2026-06-10")),
+                ("agenda_sent_on", date("2026-06-05")),
+                ("summary_sent_on", date("2026-06-12")),
+            ],
+        ),
+        // Staff took part, no family: participation not met.
+        create(
+            ATTENDANCES,
+            2,
+            Some(1),
+            &[
+                ("who", Value::Text("Asha".into())),
+                ("taking_part_as", choice("staff")),
+                ("how", choice("in_person")),
+            ],
+        ),
+        // An action done five days late.
+        create(
+            ACTIONS,
+            3,
+            Some(1),
+            &[
+                ("what", Value::Text("Ring the GP".into())),
+                ("owner", Value::Text("Asha".into())),
+                ("due_on", date("2026-06-20")),
+                ("done_on", date("2026-06-25")),
+            ],
+        ),
+        // Prompts counted at 3 against a baseline of 5: fewer.
+        create(GOALS, 7, None, &[("wording", Value::Text("Cook".into()))]),
+        create(
+            MEASURES,
+            4,
+            Some(7),
+            &[
+                ("measure", choice("prompts")),
+                ("baseline", Value::Number(5)),
+            ],
+        ),
+        create(
+            OBSERVATIONS,
+            5,
+            Some(4),
+            &[
+                ("value", Value::Number(3)),
+                ("observed_on", date("2026-06-15")),
+                ("voice", choice("staff")),
+            ],
+        ),
+    ] {
+        maggie.edit(op);
+    }
+    push_all(store.as_ref(), &maggie).await;
+    let today = midday_ms("2026-12-04");
+    let kept_cells = || async {
+        raw_text(
+            backend,
+            &url,
+            "SELECT CAST(COUNT(*) AS TEXT) FROM governance_cells \
+             WHERE filled = stamp AND month = $1",
+            "2026-06",
+        )
+        .await
+    };
+    // [participation, agendas, summaries, actions, prompts] × [May, June].
+    let none = (0, 0);
+    let mut expected = [
+        [none, (0, 1)],
+        [none, (1, 1)],
+        [none, (1, 1)],
+        [none, (0, 1)],
+        [none, (1, 1)],
+    ];
+    assert_eq!(
+        kept_figures(store.as_ref(), demo::RIVERSIDE, today).await,
+        expected
+    );
+    assert_eq!(kept_cells().await.as_deref(), Some("1"));
+    // Read again, from what was kept: a kept count altered behind the store's back shows.
+    run_raw(
+        backend,
+        &url,
+        &[(
+            "UPDATE governance_cell_counts SET met = 0 WHERE figure = 'agendas' AND month = $1",
+            &["2026-06"],
+        )],
+    )
+    .await;
+    expected[1][1] = (0, 1);
+    assert_eq!(
+        kept_figures(store.as_ref(), demo::RIVERSIDE, today).await,
+        expected
+    );
+    // A start counts every settled month again.
+    store.close().await;
+    let store = store::connect(&url).await.expect("start again");
+    expected[1][1] = (1, 1);
+    assert_eq!(
+        kept_figures(store.as_ref(), demo::RIVERSIDE, today).await,
+        expected
+    );
+
+    // The action's done date corrected to before it was due.
+    maggie.edit(set(
+        ACTIONS,
+        3,
+        "done_on",
+        date("2026-06-25"),
+        date("2026-06-18"),
+    ));
+    // Family took part in the meeting, in writing.
+    maggie.edit(create(
+        ATTENDANCES,
+        6,
+        Some(1),
+        &[
+            ("who", Value::Text("Ruth".into())),
+            ("taking_part_as", choice("family")),
+            ("how", choice("written")),
+        ],
+    ));
+    // The baseline was 2, not 5: 3 prompts are more.
+    maggie.edit(set(
+        MEASURES,
+        4,
+        "baseline",
+        Value::Number(5),
+        Value::Number(2),
+    ));
+    push_all(store.as_ref(), &maggie).await;
+    expected[0][1] = (1, 1);
+    expected[3][1] = (1, 1);
+    expected[4][1] = (0, 1);
+    assert_eq!(
+        kept_figures(store.as_ref(), demo::RIVERSIDE, today).await,
+        expected
+    );
+
+    // The meeting was in May: it and what is counted with it leave June.
+    maggie.edit(set(
+        MEETINGS,
+        1,
+        "starts_at",
+        midday("2026-06-10"),
+        midday("2026-05-13"),
+    ));
+    // The action removed.
+    maggie.edit(RecordOp::Delete {
+        kind: ACTIONS.into(),
+        id: Uuid::from_u128(3),
+    });
+    push_all(store.as_ref(), &maggie).await;
+    // The agenda (5 June) is now sent after the meeting; the summary (12 June) a month late.
+    expected[0] = [(1, 1), none];
+    expected[1] = [(0, 1), none];
+    expected[2] = [(0, 1), none];
+    expected[3] = [none, none];
+    assert_eq!(
+        kept_figures(store.as_ref(), demo::RIVERSIDE, today).await,
+        expected
+    );
+
+    // Maggie moves to Elm Court: her records count there, no longer at Riverside.
+    let event = audit_event(80, Some(demo::MAGGIE), 30, None);
+    assert!(
+        store
+            .move_person(demo::MAGGIE, demo::RIVERSIDE, demo::ELM_COURT, &event)
+            .await
+            .expect("move")
+    );
+    assert_eq!(
+        kept_figures(store.as_ref(), demo::RIVERSIDE, today).await,
+        [[none, none]; 5]
+    );
+    assert_eq!(
+        kept_figures(store.as_ref(), demo::ELM_COURT, today).await,
+        expected
+    );
+    store.close().await;
 }
 
 async fn a_grid_score_is_kept_per_service_quarter_and_dimension_and_replaced_when_scored_again(
