@@ -7,7 +7,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use leptos::config::LeptosOptions;
 use server::{Application, Config, StartupError};
-use sqlx::{Connection, Executor, PgConnection};
+use sqlx::{Connection, Executor, PgConnection, SqliteConnection};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
@@ -98,6 +98,26 @@ pub async fn settle(url: &str) -> Result<()> {
         conn.execute("ANALYZE")
             .await
             .context("ANALYZE the seeded database")?;
+        let _ = conn.close().await;
+    }
+    Ok(())
+}
+
+/// Marks every governance figure Circle keeps out of date, as a start does, so that the next
+/// dashboard counts every month again.
+pub async fn forget_kept_figures(url: &str) -> Result<()> {
+    const FORGET: &str = "UPDATE governance_cells SET stamp = stamp + 1";
+    if url.starts_with("postgres") {
+        let mut conn = PgConnection::connect(url)
+            .await
+            .with_context(|| format!("connect to {}", redact(url)))?;
+        conn.execute(FORGET).await.context("forget kept figures")?;
+        let _ = conn.close().await;
+    } else {
+        let mut conn = SqliteConnection::connect(url)
+            .await
+            .with_context(|| format!("connect to {url}"))?;
+        conn.execute(FORGET).await.context("forget kept figures")?;
         let _ = conn.close().await;
     }
     Ok(())
