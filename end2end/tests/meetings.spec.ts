@@ -294,6 +294,24 @@ test("after a review the advocate answers “I feel involved” with a face, off
   await expect(theirs.getByRole("radio", { name: "A bit" })).not.toBeChecked();
   await expect(theirs.getByLabel("Their name")).toHaveValue("");
   await saved(tom.page);
+
+  // Recorded against the wrong meeting: the key worker takes it back, and may bring it back.
+  // Only answers they recorded offer it, not Lee's.
+  await expect(same.getByRole("button", { name: "Remove this answer: Lee Morgan" })).toHaveCount(0);
+  await same.getByRole("button", { name: "Remove this answer: Carol Walsh" }).click();
+  await expect(same.locator("ul.answers")).not.toContainText("Carol Walsh");
+  const removed = same.getByRole("status").filter({ hasText: "Removed Carol Walsh's answer" });
+  await expect(removed).toContainText("It is no longer counted.");
+  await removed.getByRole("button", { name: "Bring it back" }).click();
+  await expect(same.locator("ul.answers")).toContainText("Carol Walsh: “A bit”");
+  await same.getByRole("button", { name: "Remove this answer: Carol Walsh" }).click();
+  await expect(same.locator("ul.answers")).not.toContainText("Carol Walsh");
+  await saved(tom.page);
+  // Lee's device no longer shows it either.
+  await lee.page.reload();
+  await expect(lee.page.locator("body[data-hydrated]")).toHaveCount(1);
+  await expect(answers).toContainText("Lee Morgan: “Yes, very much”");
+  await expect(answers).not.toContainText("Carol Walsh");
   await lee.context.close();
   await tom.context.close();
 });

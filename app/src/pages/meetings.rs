@@ -475,6 +475,8 @@ fn FeltInvolved(id: Uuid, title: Signal<String>) -> impl IntoView {
         own.and_then(|_| answers.with(|a| a.iter().rev().find(|x| x.mine).cloned()))
     });
     let chosen = RwSignal::new(None::<i64>);
+    // The answer last taken back, and whose it was, until it is brought back.
+    let removed = RwSignal::new(None::<(Uuid, String)>);
     let (error, set_error) = signal(None::<String>);
     let (saved, set_saved) = signal(String::new());
     let whose = NodeRef::<leptos::html::Select>::new();
@@ -640,18 +642,59 @@ fn FeltInvolved(id: Uuid, title: Signal<String>) -> impl IntoView {
                 fallback=|| view! { <p class="hint">"No answers yet."</p> }
             >
                 <ul class="answers">
-                    {move || answers.get().into_iter().map(|a| view! {
-                        <li>
-                            <Face level=a.score />
-                            <span>
-                                <strong>{format!("{}: ", a.who)}</strong>
-                                {format!("“{}”", a.words)}
-                                {(!a.said.is_empty()).then(|| format!(". {}", a.said))}
-                            </span>
-                        </li>
+                    {move || answers.get().into_iter().map(|a| {
+                        // An answer the reader recorded (their own, or someone's given at the
+                        // table) can be taken back when it was recorded by mistake.
+                        let (answer, who) = (a.id, a.who.clone());
+                        let remove = move |_| {
+                            let op = RecordOp::Delete { kind: FEEDBACK.to_owned(), id: answer };
+                            match sync.edit(vec![op]) {
+                                Ok(()) => {
+                                    set_error.set(None);
+                                    set_saved.set(String::new());
+                                    removed.set(Some((answer, who.clone())));
+                                }
+                                Err(reason) => set_error.set(Some(reason)),
+                            }
+                        };
+                        view! {
+                            <li>
+                                <Face level=a.score />
+                                <span>
+                                    <strong>{format!("{}: ", a.who)}</strong>
+                                    {format!("“{}”", a.words)}
+                                    {(!a.said.is_empty()).then(|| format!(". {}", a.said))}
+                                </span>
+                                {(a.mine && editing()).then(|| view! {
+                                    <button type="button" class="secondary"
+                                        aria-label=format!("Remove this answer: {}", a.who)
+                                        on:click=remove>
+                                        "Remove this answer"
+                                    </button>
+                                })}
+                            </li>
+                        }
                     }).collect_view()}
                 </ul>
             </Show>
+            {move || removed.get().map(|(answer, who)| {
+                let undo = move |_| {
+                    let op = RecordOp::Restore { kind: FEEDBACK.to_owned(), id: answer };
+                    match sync.edit(vec![op]) {
+                        Ok(()) => {
+                            set_error.set(None);
+                            removed.set(None);
+                        }
+                        Err(reason) => set_error.set(Some(reason)),
+                    }
+                };
+                view! {
+                    <p class="removed" role="status">
+                        {format!("Removed {who}'s answer. It is no longer counted. ")}
+                        <button type="button" class="secondary" on:click=undo>"Bring it back"</button>
+                    </p>
+                }
+            })}
         </section>
     }
     .into_any()
