@@ -263,6 +263,23 @@ pub(crate) fn sqlite_indexes() -> Vec<String> {
     indexes
 }
 
+/// The indexes PostgreSQL reads the passes by, made at every start (`IF NOT EXISTS`): each
+/// pass's table by its day, so that the months still changing (the settled ones being kept)
+/// are read from the index rather than by scanning every row of two years.
+pub(crate) fn postgres_indexes() -> Vec<String> {
+    passes()
+        .into_iter()
+        .map(|figures| {
+            let r = rule(figures[0]);
+            format!(
+                "CREATE INDEX IF NOT EXISTS {t}_on_{d} ON {t} ({d})",
+                t = r.table,
+                d = r.day
+            )
+        })
+        .collect()
+}
+
 /// The figures in groups counted in one pass: those over the same rows (table, day and
 /// `also`), in [`Figure::ALL`]'s order.
 pub(crate) fn passes() -> Vec<Vec<Figure>> {
@@ -820,6 +837,18 @@ mod tests {
             ("2025-11".parse().expect("m"), "2026-12".parse().expect("m"));
         assert_eq!(months(nov, dec).len(), 14);
         assert!(months(dec, nov).is_empty());
+    }
+
+    #[test]
+    fn postgresql_reads_each_pass_by_its_day() {
+        let indexes = postgres_indexes();
+        assert_eq!(indexes.len(), passes().len());
+        assert!(
+            indexes.contains(
+                &"CREATE INDEX IF NOT EXISTS report_action_on_due_on ON report_action (due_on)"
+                    .to_owned()
+            )
+        );
     }
 
     #[test]

@@ -55,6 +55,9 @@ impl PostgresStore {
             changes.clone(),
         )));
         crate::sql::prepare_records!(&pool, &catalog);
+        for index in crate::governance::postgres_indexes() {
+            sqlx::query(&index).execute(&pool).await?;
+        }
         Ok(Self {
             pool,
             changes,
