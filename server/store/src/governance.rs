@@ -248,36 +248,32 @@ const TAKING_PART_INDEX: &str = "CREATE INDEX IF NOT EXISTS report_attendance_ta
 /// their rows of the months asked for and no others, and [`TAKING_PART_INDEX`]. PostgreSQL
 /// counts each pass by hashing its joins over one scan of the table and needs neither.
 pub(crate) fn sqlite_indexes() -> Vec<String> {
-    let mut indexes: Vec<String> = passes()
+    let mut indexes = pass_indexes("by", "person_id, ");
+    indexes.push(TAKING_PART_INDEX.to_owned());
+    indexes
+}
+
+/// `CREATE INDEX IF NOT EXISTS <table>_<infix>_<day> ON <table> (<leading><day>)` for each
+/// pass's table and day.
+fn pass_indexes(infix: &str, leading: &str) -> Vec<String> {
+    passes()
         .into_iter()
         .map(|figures| {
             let r = rule(figures[0]);
             format!(
-                "CREATE INDEX IF NOT EXISTS {t}_by_{d} ON {t} (person_id, {d})",
+                "CREATE INDEX IF NOT EXISTS {t}_{infix}_{d} ON {t} ({leading}{d})",
                 t = r.table,
                 d = r.day
             )
         })
-        .collect();
-    indexes.push(TAKING_PART_INDEX.to_owned());
-    indexes
+        .collect()
 }
 
 /// The indexes PostgreSQL reads the passes by, made at every start (`IF NOT EXISTS`): each
 /// pass's table by its day, so that the months still changing (the settled ones being kept)
 /// are read from the index rather than by scanning every row of two years.
 pub(crate) fn postgres_indexes() -> Vec<String> {
-    passes()
-        .into_iter()
-        .map(|figures| {
-            let r = rule(figures[0]);
-            format!(
-                "CREATE INDEX IF NOT EXISTS {t}_on_{d} ON {t} ({d})",
-                t = r.table,
-                d = r.day
-            )
-        })
-        .collect()
+    pass_indexes("on", "")
 }
 
 /// The figures in groups counted in one pass: those over the same rows (table, day and
@@ -344,17 +340,38 @@ fn touches(table: &str) -> Vec<String> {
 /// kept months its row touches, for person `$1`, record `$2`, months up to `$3` (those a
 /// change on this day must mark: `Month::kept_on`). Run before the row changes and after, it
 /// marks the months of the row as it was and as it is. None when no rule reads the table.
-pub(crate) fn bump_sql(table: &str) -> Option<String> {
-    let selects = touches(table);
-    (!selects.is_empty()).then(|| {
-        format!(
-            "INSERT INTO governance_cells (service_id, month, stamp) \
-             SELECT DISTINCT service_id, month, 1 FROM ({}) touched \
-             WHERE month IS NOT NULL AND month <= $3 \
-             ON CONFLICT (service_id, month) DO UPDATE SET stamp = governance_cells.stamp + 1",
-            selects.join(" UNION ")
-        )
-    })
+/// Made once from the rules for each report table they read: the records engine asks for each
+/// record it writes.
+pub(crate) fn bump_sql(table: &str) -> Option<&'static str> {
+    static BUMPS: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
+    BUMPS
+        .get_or_init(|| {
+            let mut tables: Vec<String> = Vec::new();
+            for r in Figure::ALL.into_iter().map(rule) {
+                let read = std::iter::once(r.table).chain(r.through.iter().map(|(t, _)| *t));
+                for t in read {
+                    if !tables.iter().any(|k| k == t) {
+                        tables.push(t.to_owned());
+                    }
+                }
+            }
+            tables
+                .into_iter()
+                .map(|t| {
+                    let sql = format!(
+                        "INSERT INTO governance_cells (service_id, month, stamp) \
+                         SELECT DISTINCT service_id, month, 1 FROM ({}) touched \
+                         WHERE month IS NOT NULL AND month <= $3 \
+                         ON CONFLICT (service_id, month) DO UPDATE SET stamp = governance_cells.stamp + 1",
+                        touches(&t).join(" UNION ")
+                    );
+                    (t, sql)
+                })
+                .collect()
+        })
+        .iter()
+        .find(|(t, _)| t == table)
+        .map(|(_, sql)| sql.as_str())
 }
 
 /// Every kept month out of date (at each start).

@@ -523,7 +523,7 @@ impl Writes {
             })
             .clone();
         self.add(
-            &bump,
+            bump,
             vec![
                 Arg::Text(pid.to_owned()),
                 Arg::Text(id.to_owned()),

@@ -1325,8 +1325,8 @@ macro_rules! sql_store {
                 if !stale.is_empty() {
                     let kept: Result<(), $crate::StoreError> = async {
                         let mut tx = self.pool.begin().await?;
-                        for (service, month, stamp) in &stale {
-                            let (service, month) = (service.to_string(), month.to_string());
+                        for (cell_service, cell_month, stamp) in &stale {
+                            let (service, month) = (cell_service.to_string(), cell_month.to_string());
                             let filled = sqlx::query(g::FILL_CELL)
                                 .bind(&service)
                                 .bind(&month)
@@ -1344,10 +1344,7 @@ macro_rules! sql_store {
                                 .await?;
                             let cell: Vec<&FigureCount> = counted_again
                                 .iter()
-                                .filter(|c| {
-                                    c.service.to_string() == service
-                                        && c.month.to_string() == month
-                                })
+                                .filter(|c| c.service == *cell_service && c.month == *cell_month)
                                 .collect();
                             if cell.is_empty() {
                                 continue;
